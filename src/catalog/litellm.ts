@@ -1,0 +1,32 @@
+import { defineService, pythonHttpCheck } from './define.js';
+
+// LiteLLM proxy: started with --config (rendered config.yaml), master key as a
+// secret (must start with `sk-`; the docs' sample `sk-1234` is refused).
+// Liveness: /health/liveliness (sic) needs no key.
+// Sources: https://docs.litellm.ai/docs/proxy/deploy, https://docs.litellm.ai/docs/proxy/health
+export const litellm = defineService({
+  name: 'litellm',
+  title: 'LiteLLM',
+  description: 'OpenAI-compatible proxy gateway and routing in front of Ollama',
+  origin: 'reference',
+  image: 'ghcr.io/berriai/litellm:main-v1.67.4-stable',
+  address: '172.20.0.11',
+  ports: [{ port: 4000, protocol: 'tcp', purpose: 'Proxy gateway & routing (OpenAI-compatible API)' }],
+  command: ['--config', '/app/config.yaml', '--port', '4000', '--num_workers', '1'],
+  secrets: [
+    {
+      name: 'LITELLM_MASTER_KEY',
+      env: 'LITELLM_MASTER_KEY',
+      policy: 'rotatable',
+      generate: { bytes: 24, encoding: 'hex', prefix: 'sk-' },
+      knownDefaults: ['sk-1234'],
+      why: 'admin key of the proxy API',
+    },
+  ],
+  volumes: [{ name: 'litellm-config', target: '/app/config.yaml', purpose: 'rendered model routing', readOnly: true, bundleFile: 'litellm/config.yaml' }],
+  healthcheck: { test: pythonHttpCheck('http://127.0.0.1:4000/health/liveliness'), expects: 'GET /health/liveliness answers 200' },
+  dependsOn: ['ollama'],
+  hardening: { readOnlyRootFs: false },
+  exposure: 'internal',
+  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health'],
+});

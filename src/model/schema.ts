@@ -1,0 +1,229 @@
+// The platform model: what a deployment is, as zod schemas. Types are inferred
+// from these (see types.ts); the model itself is plain readonly data.
+import { z } from 'zod';
+
+export const Protocol = z.enum(['tcp', 'udp']);
+export const ZoneName = z.enum(['internet', 'admin', 'tailnet', 'host', 'platform']);
+
+/** A port a service listens on, inside the platform network. */
+export const PortSpec = z.object({
+  port: z.number().int().min(1).max(65535),
+  protocol: Protocol.default('tcp'),
+  purpose: z.string(),
+  /** Set when moat deliberately differs from the reference for this port. */
+  referenceNote: z.string().optional(),
+});
+
+/**
+ * A host-side publication of a container port (compose `ports:`). Only the
+ * gateway should have one; anything else is a finding.
+ */
+export const Publish = z.object({
+  hostAddress: z.string(),
+  hostPort: z.number().int().min(1).max(65535),
+  /** Last port of a range (inclusive); absent for a single port. */
+  hostPortEnd: z.number().int().min(1).max(65535).optional(),
+  containerPort: z.number().int().min(1).max(65535),
+  protocol: Protocol.default('tcp'),
+});
+
+export const SecretPolicy = z.enum(['never-rotate', 'rotatable']);
+
+/** A secret, referenced by name; its value lives only in the secrets file. */
+export const SecretRef = z.object({
+  name: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+  /** The environment variable the app reads it from. */
+  env: z.string(),
+  policy: SecretPolicy,
+  /** How moat generates it: random bytes, written as hex or base64. */
+  generate: z.object({
+    bytes: z.number().int().min(16).max(128),
+    encoding: z.enum(['hex', 'base64url']),
+    /** A fixed prefix the app requires (LiteLLM keys start with `sk-`). */
+    prefix: z.string().default(''),
+  }),
+  /** Upstream defaults that must never be used (docker-compose samples, docs). */
+  knownDefaults: z.array(z.string()).default([]),
+  why: z.string(),
+});
+
+export const Volume = z.object({
+  name: z.string(),
+  target: z.string(),
+  purpose: z.string(),
+  readOnly: z.boolean().default(false),
+  /** A file or folder that moat renders (bind-mounted from the bundle). */
+  bundleFile: z.string().optional(),
+});
+
+export const Healthcheck = z.object({
+  /** Compose form: `['CMD', ...]` or `['CMD-SHELL', '...']`, using only what the image has. */
+  test: z.array(z.string()).min(2),
+  /** What the check proves, for the report when it fails. */
+  expects: z.string(),
+  intervalSeconds: z.number().int().positive().default(10),
+  timeoutSeconds: z.number().int().positive().default(5),
+  retries: z.number().int().positive().default(5),
+  startPeriodSeconds: z.number().int().nonnegative().default(30),
+});
+
+export const Hardening = z.object({
+  readOnlyRootFs: z.boolean(),
+  noNewPrivileges: z.boolean().default(true),
+  capDrop: z.array(z.string()).default(['ALL']),
+  capAdd: z.array(z.string()).default([]),
+  /** Writable scratch space a read-only image still needs. */
+  tmpfs: z.array(z.string()).default([]),
+  user: z.string().optional(),
+});
+
+/** Where a service sits in the exposure model. */
+export const Exposure = z.enum([
+  'gateway', // the one published service
+  'routed', // reachable only through a gateway route
+  'internal', // platform network only; may be routed if the user asks
+  'never-route', // must never be behind the gateway (no auth of its own)
+]);
+
+export const Origin = z.enum(['reference', 'addition', 'user']);
+
+export const Service = z.object({
+  kind: z.literal('service'),
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string(),
+  description: z.string(),
+  origin: Origin,
+  image: z.string().regex(/^[^\s:]+(:[^\s:@]+)(@sha256:[0-9a-f]{64})?$/, 'pin an image to a version tag'),
+  network: z.string(),
+  address: z.string(),
+  ports: z.array(PortSpec),
+  publish: z.array(Publish).default([]),
+  command: z.array(z.string()).optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  secrets: z.array(SecretRef).default([]),
+  volumes: z.array(Volume).default([]),
+  healthcheck: Healthcheck.optional(),
+  dependsOn: z.array(z.string()).default([]),
+  hardening: Hardening,
+  exposure: Exposure,
+  /** Seconds `moat up` waits for this service to become healthy. */
+  startBudgetSeconds: z.number().int().positive().default(120),
+  /** Upstream documentation the catalog entry was checked against. */
+  sources: z.array(z.string()).default([]),
+});
+
+/** How an app copes with living under a path prefix on the gateway. */
+export const PrefixMode = z.enum([
+  'native', // the app is told its base path and serves under it (proxy keeps the prefix)
+  'strip', // the proxy strips the prefix; the app emits only relative URLs
+  'rewrite', // the app emits absolute URLs: strip, and rewrite them in responses (best effort)
+]);
+
+export const Route = z.object({
+  path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/),
+  service: z.string(),
+  port: z.number().int().min(1).max(65535),
+  prefix: PrefixMode,
+  websocket: z.boolean().default(false),
+  /** Streamed responses (SSE, chunked LLM tokens): no proxy buffering. */
+  streaming: z.boolean().default(false),
+  maxBodyMegabytes: z.number().int().positive().default(10),
+  readTimeoutSeconds: z.number().int().positive().default(60),
+  /** Why this recipe; shown in the artifact. */
+  notes: z.array(z.string()).default([]),
+});
+
+export const Network = z.object({
+  name: z.string(),
+  subnet: z.string(),
+  gateway: z.string(),
+  driver: z.literal('bridge'),
+  internal: z.boolean(),
+});
+
+export const Host = z.object({
+  cloud: z.literal('aws'),
+  region: z.string(),
+  instanceType: z.string(),
+  /** The interface that faces the internet. */
+  publicInterface: z.string(),
+  adminCidr: z.string(),
+  sshPort: z.number().int().min(1).max(65535),
+  tailscale: z.object({
+    address: z.string(),
+    address6: z.string().optional(),
+    hostname: z.string(),
+    tailnet: z.string(),
+    interface: z.string(),
+    udpPort: z.number().int().min(1).max(65535),
+    tag: z.string(),
+    group: z.string(),
+  }),
+});
+
+export const Gateway = z.object({
+  service: z.string(),
+  listenPort: z.number().int().min(1).max(65535),
+  tls: z.object({
+    certFile: z.string(),
+    keyFile: z.string(),
+    protocols: z.array(z.enum(['TLSv1.2', 'TLSv1.3'])),
+  }),
+  routes: z.array(Route),
+});
+
+/** Dify's own nginx: path → internal service, from Dify's docker/nginx templates. */
+export const InternalRoute = z.object({
+  path: z.string(),
+  service: z.string(),
+  port: z.number().int(),
+  purpose: z.string(),
+  websocket: z.boolean().default(false),
+  streaming: z.boolean().default(false),
+});
+
+export const InternalProxy = z.object({
+  service: z.string(),
+  listenPort: z.number().int(),
+  routes: z.array(InternalRoute),
+});
+
+/** One rule of the exposure policy: this zone may reach this port. */
+export const PolicyRule = z.object({
+  zone: ZoneName,
+  port: z.number().int().min(1).max(65535),
+  protocol: Protocol,
+  /** Restrict the source inside the zone (e.g. the admin /32). */
+  from: z.string().optional(),
+  /** Which address the port is on: the host, or a service of the platform. */
+  target: z.string().default('host'),
+  why: z.string(),
+});
+
+export const Policy = z.object({
+  allow: z.array(PolicyRule),
+  /** Services that must never be reachable except from the platform network. */
+  platformOnly: z.array(z.string()),
+});
+
+/** A difference between the reference document and what moat does, with why. */
+export const ReferenceNote = z.object({
+  code: z.string(),
+  subject: z.string(),
+  reference: z.string(),
+  moat: z.string(),
+  source: z.string(),
+});
+
+export const Platform = z.object({
+  kind: z.literal('platform'),
+  project: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  host: Host,
+  networks: z.array(Network).min(1),
+  services: z.array(Service),
+  gateway: Gateway,
+  internalProxies: z.array(InternalProxy),
+  policy: Policy,
+  llm: z.object({ models: z.array(z.string()) }),
+  notes: z.array(ReferenceNote),
+});

@@ -1,0 +1,4 @@
+import type { Renderer } from './types.js';
+
+// Placeholder until this target is implemented: renders nothing.
+export const renderPortsDoc: Renderer = () => ({ files: [], warnings: [] });

@@ -1,0 +1,66 @@
+// Every render target, in one map the compiler checks against the list of
+// targets: adding a target without a renderer (or the reverse) fails to build.
+import type { Platform } from '../model/types.js';
+import { renderCloudFormation } from './cloudformation.js';
+import { renderBootstrap } from './bootstrap.js';
+import { renderCompose } from './compose.js';
+import { renderDifyNginx } from './dify-nginx.js';
+import { renderDockerUser } from './docker-user.js';
+import { renderEnvExample } from './env-example.js';
+import { renderGatewayNginx } from './gateway-nginx.js';
+import { renderLitellmConfig } from './litellm-config.js';
+import { renderNftables } from './nftables.js';
+import { renderPortsDoc } from './ports-doc.js';
+import { renderTailscalePolicy } from './tailscale-policy.js';
+import { renderTerraform } from './terraform.js';
+import type { RenderedFile, RenderOptions, RenderResult, Renderer } from './types.js';
+
+export const TARGETS = [
+  'compose',
+  'gateway-nginx',
+  'dify-nginx',
+  'litellm-config',
+  'env-example',
+  'ports-doc',
+  'cloudformation',
+  'terraform',
+  'nftables',
+  'docker-user',
+  'tailscale-policy',
+  'bootstrap',
+] as const;
+
+export type Target = (typeof TARGETS)[number];
+
+export const RENDERERS: { readonly [T in Target]: Renderer } = {
+  compose: renderCompose,
+  'gateway-nginx': renderGatewayNginx,
+  'dify-nginx': renderDifyNginx,
+  'litellm-config': renderLitellmConfig,
+  'env-example': renderEnvExample,
+  'ports-doc': renderPortsDoc,
+  cloudformation: renderCloudFormation,
+  terraform: renderTerraform,
+  nftables: renderNftables,
+  'docker-user': renderDockerUser,
+  'tailscale-policy': renderTailscalePolicy,
+  bootstrap: renderBootstrap,
+};
+
+/** Render every target into one bundle, sorted by path; duplicate paths are a bug. */
+export function renderBundle(platform: Platform, options: RenderOptions = {}, targets: readonly Target[] = TARGETS): RenderResult {
+  const files: RenderedFile[] = [];
+  const warnings: RenderResult['warnings'][number][] = [];
+  for (const target of targets) {
+    const result = RENDERERS[target](platform, options);
+    files.push(...result.files);
+    warnings.push(...result.warnings);
+  }
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path)) throw new Error(`two renderers wrote ${file.path} (this is a bug in moat)`);
+    seen.add(file.path);
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, warnings };
+}
