@@ -1,0 +1,114 @@
+// What the outer layers (security group, nftables, DOCKER-USER) derive from the
+// Platform, computed once so every artifact agrees: the admin CIDR with its
+// family, the platform subnets per family, and the publications the tailnet
+// may reach. Nothing here invents a port or an address.
+import { parseCidr } from 'cidr-tools';
+import type { Finding } from '../model/findings.js';
+import type { Platform, Protocol } from '../model/types.js';
+
+export type Family = 4 | 6;
+
+export interface AdminCidr {
+  /** Always with a prefix (a bare address becomes /32 or /128). */
+  readonly cidr: string;
+  readonly family: Family;
+  /** 0.0.0.0/0 or ::/0: SSH open to the world. */
+  readonly worldWide: boolean;
+}
+
+/** A host port the tailnet may reach: matched on its original (pre-DNAT) destination. */
+export interface TailnetPublication {
+  readonly service: string;
+  /** `services.<name>.publish[<i>]`, for comments and findings. */
+  readonly path: string;
+  readonly protocol: Protocol;
+  readonly hostPort: number;
+  readonly hostPortEnd?: number;
+  /** What compose binds (the Tailscale address, a wildcard, ...). */
+  readonly hostAddress: string;
+}
+
+export interface Subnets {
+  readonly v4: readonly string[];
+  readonly v6: readonly string[];
+}
+
+function familyOf(address: string): Family {
+  return address.includes(':') ? 6 : 4;
+}
+
+export function adminCidr(platform: Platform): AdminCidr {
+  const raw = platform.host.adminCidr.trim();
+  const family = familyOf(raw);
+  const cidr = raw.includes('/') ? raw : `${raw}/${family === 4 ? 32 : 128}`;
+  const parsed = parseCidr(cidr);
+  return { cidr, family: parsed.version, worldWide: Number(parsed.prefix) === 0 };
+}
+
+/** The warning every artifact that opens SSH carries when the admin CIDR is the world. */
+export function adminCidrFindings(platform: Platform, artifact: string): Finding[] {
+  const admin = adminCidr(platform);
+  if (!admin.worldWide) return [];
+  return [
+    {
+      code: 'render.admin-cidr-world',
+      severity: 'high',
+      path: 'host.adminCidr',
+      message: `${artifact}: SSH (${platform.host.sshPort}/tcp) is open to the whole internet (admin CIDR ${admin.cidr})`,
+      hint: 'set host.adminCidr in moat.yaml to your own address as a /32 (or /128)',
+    },
+  ];
+}
+
+/** The comment line an artifact carries for the same warning (empty when fine). */
+export function adminCidrWarningLines(platform: Platform, comment: string): string[] {
+  const admin = adminCidr(platform);
+  if (!admin.worldWide) return [];
+  return [
+    `${comment} WARNING: host.adminCidr is ${admin.cidr}: SSH (${platform.host.sshPort}/tcp) is open to the whole internet.`,
+    `${comment} Set it to your own address as a /32 (or /128) in moat.yaml.`,
+  ];
+}
+
+export function platformSubnets(platform: Platform): Subnets {
+  const v4: string[] = [];
+  const v6: string[] = [];
+  for (const network of platform.networks) (familyOf(network.subnet) === 4 ? v4 : v6).push(network.subnet);
+  return { v4, v6 };
+}
+
+const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]', '*']);
+
+/**
+ * Every publication that listens on the Tailscale address (or on a wildcard,
+ * which includes it). Loopback or other specific addresses are unreachable
+ * from the tailnet, so they get no rule.
+ */
+export function tailnetPublications(platform: Platform): TailnetPublication[] {
+  const { address, address6 } = platform.host.tailscale;
+  const result: TailnetPublication[] = [];
+  for (const service of platform.services) {
+    service.publish.forEach((p, i) => {
+      const onTailnet = WILDCARDS.has(p.hostAddress) || p.hostAddress === address || p.hostAddress === address6;
+      if (!onTailnet) return;
+      result.push({
+        service: service.name,
+        path: `services.${service.name}.publish[${i}]`,
+        protocol: p.protocol,
+        hostPort: p.hostPort,
+        ...(p.hostPortEnd === undefined ? {} : { hostPortEnd: p.hostPortEnd }),
+        hostAddress: p.hostAddress,
+      });
+    });
+  }
+  return result;
+}
+
+export function isWildcard(address: string): boolean {
+  return WILDCARDS.has(address);
+}
+
+/** `8443` or `8000:8010` (iptables) / `8000-8010` (nft). */
+export function portText(p: { readonly hostPort: number; readonly hostPortEnd?: number }, rangeSeparator: ':' | '-'): string {
+  return p.hostPortEnd === undefined || p.hostPortEnd === p.hostPort ? String(p.hostPort) : `${p.hostPort}${rangeSeparator}${p.hostPortEnd}`;
+}
