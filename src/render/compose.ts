@@ -1,4 +1,128 @@
+// compose.yaml: every service on the platform network at its static address.
+// Secret values never appear here: services with secrets read them from
+// secrets/<service>.env, which `moat up` writes (mode 0600) from its store.
+import type { Finding } from '../model/findings.js';
+import { serviceByName } from '../model/lookup.js';
+import type { Platform, Publish, Service, Volume } from '../model/types.js';
 import type { Renderer } from './types.js';
+import { yamlFile } from './yaml-out.js';
 
-// Placeholder until this target is implemented: renders nothing.
-export const renderCompose: Renderer = () => ({ files: [], warnings: [] });
+export const COMPOSE_FILE = 'compose.yaml';
+
+/** Where `moat up` writes a service's secrets, relative to the bundle. */
+export function secretsEnvFile(service: Service): string {
+  return `secrets/${service.name}.env`;
+}
+
+type Mapping = Record<string, unknown>;
+
+export const renderCompose: Renderer = (platform) => {
+  const warnings: Finding[] = [];
+  const services: Mapping = {};
+  const volumes: Mapping = {};
+  platform.services.forEach((service, index) => {
+    services[service.name] = composeService(platform, service);
+    for (const volume of service.volumes) if (volumeKind(volume) === 'named') volumes[volume.name] = {};
+    service.publish.forEach((publish, i) => {
+      if (service.name === platform.gateway.service) return;
+      warnings.push({
+        code: 'render.compose.published-backend',
+        severity: 'high',
+        path: `services[${index}].publish[${i}]`,
+        message: `${service.name} publishes ${publishSpec(publish)} on the host; only the gateway (${platform.gateway.service}) should`,
+        hint: `remove the publish of ${service.name} and route it through the gateway, or reach it over \`docker exec\``,
+      });
+    });
+  });
+  const networks: Mapping = {};
+  for (const network of platform.networks) {
+    networks[network.name] = {
+      // A fixed name (not <project>_<network>), so the firewall renderers can refer to it.
+      name: network.name,
+      driver: network.driver,
+      internal: network.internal,
+      ipam: { driver: 'default', config: [{ subnet: network.subnet, gateway: network.gateway }] },
+    };
+  }
+  const doc: Mapping = { name: platform.project, services, networks };
+  if (Object.keys(volumes).length > 0) doc['volumes'] = volumes;
+  const comments = [
+    'Secrets are not in this file: services with secrets read secrets/<service>.env (written by `moat up`, mode 0600).',
+    'Only the gateway publishes a port, on the Tailscale address.',
+  ];
+  return { files: [{ path: COMPOSE_FILE, content: yamlFile(doc, comments) }], warnings };
+};
+
+function composeService(platform: Platform, service: Service): Mapping {
+  const h = service.hardening;
+  const out: Mapping = {
+    image: service.image,
+    hostname: service.name,
+    networks: { [service.network]: { ipv4_address: service.address } },
+    restart: 'unless-stopped',
+    logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } },
+  };
+  if (service.command) out['command'] = [...service.command];
+  const env = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, escapeDollar(v)]));
+  if (Object.keys(env).length > 0) out['environment'] = env;
+  if (service.secrets.length > 0) out['env_file'] = [secretsEnvFile(service)];
+  if (service.volumes.length > 0) out['volumes'] = service.volumes.map(volumeSpec).sort();
+  if (service.healthcheck) {
+    const c = service.healthcheck;
+    out['healthcheck'] = {
+      test: [...c.test],
+      interval: `${c.intervalSeconds}s`,
+      timeout: `${c.timeoutSeconds}s`,
+      retries: c.retries,
+      start_period: `${c.startPeriodSeconds}s`,
+    };
+  }
+  if (service.dependsOn.length > 0) {
+    const deps: Mapping = {};
+    for (const name of service.dependsOn) {
+      const dep = serviceByName(platform, name);
+      deps[name] = { condition: dep?.healthcheck ? 'service_healthy' : 'service_started' };
+    }
+    out['depends_on'] = deps;
+  }
+  if (h.noNewPrivileges) out['security_opt'] = ['no-new-privileges:true'];
+  if (h.capDrop.length > 0) out['cap_drop'] = [...new Set(h.capDrop)].sort();
+  if (h.capAdd.length > 0) out['cap_add'] = [...new Set(h.capAdd)].sort();
+  if (h.readOnlyRootFs) out['read_only'] = true;
+  if (h.tmpfs.length > 0) out['tmpfs'] = [...new Set(h.tmpfs)].sort();
+  if (h.user !== undefined) out['user'] = h.user;
+  if (service.publish.length > 0) out['ports'] = service.publish.map(publishSpec);
+  return out;
+}
+
+/** Bundle files are relative (`nginx/nginx.conf`); absolute ones live on the host (`/etc/moat/tls`). */
+function volumeKind(volume: Volume): 'bundle' | 'host' | 'named' {
+  if (volume.bundleFile === undefined) return 'named';
+  return volume.bundleFile.startsWith('/') ? 'host' : 'bundle';
+}
+
+function volumeSpec(volume: Volume): string {
+  const mode = volume.readOnly ? ':ro' : '';
+  switch (volumeKind(volume)) {
+    case 'named':
+      return `${volume.name}:${volume.target}${mode}`;
+    case 'host':
+      return `${volume.bundleFile}:${volume.target}${mode}`;
+    case 'bundle':
+      return `./${volume.bundleFile}:${volume.target}${mode}`;
+  }
+}
+
+/** Compose short syntax; IPv6 host addresses in brackets. */
+export function publishSpec(p: Publish): string {
+  const host = p.hostAddress.includes(':') ? `[${p.hostAddress}]` : p.hostAddress;
+  const span = p.hostPortEnd === undefined ? 0 : p.hostPortEnd - p.hostPort;
+  const hostPorts = span > 0 ? `${p.hostPort}-${p.hostPort + span}` : `${p.hostPort}`;
+  const containerPorts = span > 0 ? `${p.containerPort}-${p.containerPort + span}` : `${p.containerPort}`;
+  return `${host}:${hostPorts}:${containerPorts}${p.protocol === 'udp' ? '/udp' : ''}`;
+}
+
+/** Environment values are literal: compose would otherwise interpolate `$`. */
+function escapeDollar(value: string): string {
+  return value.replaceAll('$', () => '$$');
+}
