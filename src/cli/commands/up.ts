@@ -1,4 +1,92 @@
+// `moat up [SERVICE...]`: render and write the bundle, make sure every secret
+// exists, start the services in dependency order and wait for them, then print
+// each service with its state and its URL through the gateway.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeRenderedFiles } from '../../deploy/bundle-writer.js';
+import { composeEngine } from '../../deploy/compose-engine.js';
+import { detectCompose } from '../../deploy/detect-engine.js';
+import { EngineCommandError } from '../../deploy/engine.js';
+import { createProgress } from '../../deploy/progress.js';
+import { defaultSecretsPath } from '../../deploy/secrets-store.js';
+import { formatRows } from '../../deploy/summary.js';
+import { deployUp, formatFailures } from '../../deploy/up.js';
+import { ExitCode } from '../../model/findings.js';
+import { loadPlatform } from '../../model/load.js';
+import type { Platform } from '../../model/types.js';
+import { COMPOSE_FILE } from '../../render/compose.js';
+import { renderBundle } from '../../render/registry.js';
 
-// Placeholder until this command is implemented.
-export function registerUp(_program: Command): void {}
+export interface DeployPaths {
+  readonly bundleDir: string;
+  readonly secretsFile: string;
+}
+
+/** The bundle directory (`--out`, default ./deploy) and the secrets store beside it (`--secrets`). */
+export function deployPaths(options: { out?: string; secrets?: string }): DeployPaths {
+  const bundleDir = resolve(options.out ?? 'deploy');
+  return { bundleDir, secretsFile: resolve(options.secrets ?? defaultSecretsPath(bundleDir)) };
+}
+
+export interface UpCommandOptions extends DeployPaths {
+  readonly services: readonly string[];
+  readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Seconds between health polls (tests poll faster). */
+  readonly pollMs?: number;
+}
+
+/** Everything after loading the platform; returns the exit code. */
+export async function runUp(platform: Platform, options: UpCommandOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  // No engine → exit 3 before anything is written.
+  const detected = await detectCompose();
+  const bundle = renderBundle(platform);
+  await writeRenderedFiles(options.bundleDir, bundle.files);
+  const engine = composeEngine(detected.flavour, {
+    project: platform.project,
+    bundleDir: options.bundleDir,
+    composeFile: resolve(options.bundleDir, COMPOSE_FILE),
+  });
+  stderr.write(`moat: bundle written to ${options.bundleDir}; starting ${platform.project} with ${engine.name} ${detected.version}\n`);
+  const names = options.services.length > 0 ? options.services : platform.services.map((s) => s.name);
+  try {
+    const result = await deployUp(platform, {
+      engine,
+      bundleDir: options.bundleDir,
+      secretsFile: options.secretsFile,
+      services: options.services,
+      progress: createProgress(names, stderr),
+      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    });
+    if (result.generatedSecrets.length > 0) {
+      stderr.write(`moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`);
+    }
+    stdout.write(formatRows(result.rows));
+    if (!result.ok) {
+      stderr.write(formatFailures(result.failures));
+      return ExitCode.findings;
+    }
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof EngineCommandError) {
+      stderr.write(`moat: ${error.message}\n`);
+      return ExitCode.findings;
+    }
+    throw error;
+  }
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('render the bundle, start the services in dependency order, wait until they are healthy')
+    .argument('[service...]', 'start only these services (and what they depend on)')
+    .option('-o, --out <dir>', 'bundle directory', 'deploy')
+    .option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)')
+    .action(async (services: string[], opts: { out?: string; secrets?: string }) => {
+      const { platform } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
+      process.exitCode = await runUp(platform, { ...deployPaths(opts), services });
+    });
+}

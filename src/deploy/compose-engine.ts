@@ -1,0 +1,108 @@
+// The two Compose flavours behind the Engine interface. They differ in how
+// they are called: Compose v2 is a docker plugin (`docker compose`) that reads
+// the bundle's compose.yaml as it is; Debian's docker-compose 1.29 rejects the
+// spec's top-level `name:` (it takes the project from -p), so it gets the file
+// without that key on stdin, run from the bundle so relative paths still hold.
+import { execa } from 'execa';
+import { parseDocument } from 'yaml';
+import { readFile } from 'node:fs/promises';
+import type { ContainerState, Engine, EngineTarget, Health, PublishedPort } from './engine.js';
+import { EngineCommandError } from './engine.js';
+import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
+import { endpointFromEnv, engineGet, labelFilter } from './engine-api.js';
+
+export type ComposeFlavour = 'compose-v2' | 'compose-v1';
+
+const PROJECT_LABEL = 'com.docker.compose.project';
+const SERVICE_LABEL = 'com.docker.compose.service';
+
+/** Image pulls can take long; the per-service start budget applies after `up` returns. */
+const UP_TIMEOUT_MS = 15 * 60_000;
+const COMMAND_TIMEOUT_MS = 120_000;
+
+export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, endpoint: EngineEndpoint = endpointFromEnv()): Engine {
+  const run = async (args: readonly string[], timeout = COMMAND_TIMEOUT_MS): Promise<string> => {
+    const [file, prefix, input] =
+      flavour === 'compose-v2'
+        ? (['docker', ['compose', '-p', target.project, '--project-directory', target.bundleDir, '-f', target.composeFile], undefined] as const)
+        : (['docker-compose', ['-p', target.project, '--project-directory', target.bundleDir, '-f', '-'], await v1ComposeText(target.composeFile)] as const);
+    const result = await execa(file, [...prefix, ...args], {
+      cwd: target.bundleDir,
+      reject: false,
+      all: true,
+      timeout,
+      ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
+    });
+    if (result.exitCode !== 0 || result.timedOut) {
+      throw new EngineCommandError([flavour === 'compose-v2' ? 'docker compose' : 'docker-compose', ...args].join(' '), result.timedOut ? `no answer in ${timeout / 1000} s\n${result.all ?? ''}` : (result.all ?? ''));
+    }
+    return result.stdout ?? '';
+  };
+
+  return {
+    name: flavour === 'compose-v2' ? 'docker compose' : 'docker-compose',
+    async up(services) {
+      if (services.length === 0) return;
+      await run(['up', '-d', '--no-deps', '--remove-orphans', ...services], UP_TIMEOUT_MS);
+    },
+    async containers() {
+      const listed = await engineGet<{ Id: string }[]>(endpoint, `/containers/json?all=1&filters=${labelFilter([`${PROJECT_LABEL}=${target.project}`])}`);
+      const inspected = await Promise.all(listed.map((c) => engineGet<InspectedContainer>(endpoint, `/containers/${encodeURIComponent(c.Id)}/json`)));
+      return inspected.map(toState).sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+    },
+    async logs(service, tail) {
+      return run(['logs', '--no-color', `--tail=${tail}`, service]);
+    },
+    async down({ volumes }) {
+      await run(['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])]);
+    },
+    async resources() {
+      const filter = labelFilter([`${PROJECT_LABEL}=${target.project}`]);
+      const networks = await engineGet<ListedResource[]>(endpoint, `/networks?filters=${filter}`);
+      const volumes = await engineGet<{ Volumes?: ListedResource[] | null }>(endpoint, `/volumes?filters=${filter}`);
+      return {
+        networks: networks.map((n) => n.Name).sort(),
+        volumes: (volumes.Volumes ?? []).map((v) => v.Name).sort(),
+      };
+    },
+  };
+}
+
+async function v1ComposeText(composeFile: string): Promise<string> {
+  // Edit the document rather than re-serialize it, so the renderer's YAML 1.1
+  // quoting (PyYAML reads a bare `on` or `yes` as a boolean) survives.
+  const doc = parseDocument(await readFile(composeFile, 'utf8'));
+  if (doc.errors.length > 0) throw new Error(`${composeFile}: ${doc.errors[0]?.message ?? 'not YAML'} (this is a bug in moat)`);
+  doc.delete('name');
+  return doc.toString({ lineWidth: 0 });
+}
+
+function toState(c: InspectedContainer): ContainerState {
+  const health = c.State?.Health?.Status;
+  const published: PublishedPort[] = [];
+  for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+    const [port, protocol] = key.split('/');
+    for (const b of bindings ?? []) {
+      published.push({ hostIp: b.HostIp ?? '', hostPort: Number(b.HostPort), containerPort: Number(port), protocol: protocol ?? 'tcp' });
+    }
+  }
+  const addresses: Record<string, string> = {};
+  for (const [network, settings] of Object.entries(c.NetworkSettings?.Networks ?? {})) {
+    if (settings.IPAddress) addresses[network] = settings.IPAddress;
+  }
+  return {
+    service: c.Config?.Labels?.[SERVICE_LABEL] ?? c.Name.replace(/^\//, ''),
+    id: c.Id,
+    name: c.Name.replace(/^\//, ''),
+    state: c.State?.Status ?? 'unknown',
+    health: toHealth(health),
+    exitCode: c.State?.ExitCode ?? 0,
+    addresses,
+    published,
+  };
+}
+
+function toHealth(status: string | undefined): Health {
+  if (status === 'healthy' || status === 'unhealthy' || status === 'starting') return status;
+  return 'none';
+}

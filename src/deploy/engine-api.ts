@@ -1,0 +1,71 @@
+// A few read-only calls of the Docker Engine API, over the same socket the
+// Compose tool uses (DOCKER_HOST or /var/run/docker.sock). Both Compose flavours
+// read container state this way, so health polling does not depend on which
+// CLI is installed (Debian's docker-compose v1 comes without the docker CLI).
+import { request } from 'node:http';
+
+export interface EngineEndpoint {
+  readonly socketPath?: string;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** DOCKER_HOST as Docker reads it: unix://PATH or tcp://HOST:PORT; default the system socket. */
+export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): EngineEndpoint {
+  const dockerHost = env.DOCKER_HOST;
+  if (!dockerHost) return { socketPath: '/var/run/docker.sock' };
+  if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
+  const tcp = /^tcp:\/\/([^:/]+|\[[^\]]+\]):(\d+)\/?$/.exec(dockerHost);
+  if (tcp?.[1] && tcp[2]) return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
+  throw new Error(`DOCKER_HOST=${dockerHost}: moat reads container state over unix:// or tcp:// only`);
+}
+
+export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const req = request(
+      { ...endpoint, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 500) >= 300) reject(new Error(`engine API ${path}: HTTP ${res.statusCode}: ${body.trim()}`));
+          else {
+            try {
+              resolve(JSON.parse(body) as T);
+            } catch (error) {
+              reject(new Error(`engine API ${path}: not JSON: ${(error as Error).message}`));
+            }
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`engine API ${path}: no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export function labelFilter(labels: readonly string[]): string {
+  return encodeURIComponent(JSON.stringify({ label: labels }));
+}
+
+/** The subset of GET /containers/{id}/json that moat reads. */
+export interface InspectedContainer {
+  readonly Id: string;
+  readonly Name: string;
+  readonly Config?: { readonly Labels?: Record<string, string> | null };
+  readonly State?: {
+    readonly Status?: string;
+    readonly ExitCode?: number;
+    readonly Health?: { readonly Status?: string } | null;
+  };
+  readonly NetworkSettings?: {
+    readonly Networks?: Record<string, { readonly IPAddress?: string }> | null;
+    readonly Ports?: Record<string, readonly { readonly HostIp?: string; readonly HostPort?: string }[] | null> | null;
+  };
+}
+
+export interface ListedResource {
+  readonly Name: string;
+}

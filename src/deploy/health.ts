@@ -1,0 +1,61 @@
+// Waiting for services: poll the engine's own health status (what the
+// healthcheck in compose.yaml reports) until each service is ready, failed, or
+// out of its start budget. A service without a healthcheck is ready once running.
+import type { ContainerState, Engine } from './engine.js';
+
+export type Readiness =
+  | { readonly kind: 'ready'; readonly state: ContainerState }
+  | { readonly kind: 'failed'; readonly reason: string; readonly state: ContainerState | undefined };
+
+export interface WaitOptions {
+  /** Seconds each service may take, by name. */
+  readonly budgets: ReadonlyMap<string, number>;
+  readonly pollMs?: number;
+  /** Called whenever a service's observed state changes. */
+  readonly onChange?: (service: string, state: ContainerState | undefined, seconds: number) => void;
+}
+
+/** One verdict from one observation; undefined = keep waiting. */
+export function judge(state: ContainerState | undefined): Readiness | undefined {
+  if (!state) return undefined;
+  if (state.state === 'exited' || state.state === 'dead') {
+    return { kind: 'failed', reason: `the container ${state.state} with code ${state.exitCode}`, state };
+  }
+  if (state.health === 'unhealthy') return { kind: 'failed', reason: 'its health check failed', state };
+  if (state.state !== 'running') return undefined;
+  if (state.health === 'healthy' || state.health === 'none') return { kind: 'ready', state };
+  return undefined;
+}
+
+/** Waits for all services in parallel; resolves with one verdict per service (never throws on a failed service). */
+export async function waitReady(engine: Engine, services: readonly string[], options: WaitOptions): Promise<Map<string, Readiness>> {
+  const pollMs = options.pollMs ?? 1000;
+  const started = Date.now();
+  const verdicts = new Map<string, Readiness>();
+  const lastSeen = new Map<string, string>();
+  while (verdicts.size < services.length) {
+    const containers = await engine.containers();
+    const elapsed = (Date.now() - started) / 1000;
+    for (const service of services) {
+      if (verdicts.has(service)) continue;
+      const state = containers.find((c) => c.service === service);
+      const signature = state ? `${state.state}/${state.health}` : 'absent';
+      if (lastSeen.get(service) !== signature) {
+        lastSeen.set(service, signature);
+        options.onChange?.(service, state, elapsed);
+      }
+      const verdict = judge(state);
+      if (verdict) verdicts.set(service, verdict);
+      else if (elapsed > (options.budgets.get(service) ?? 120)) {
+        const budget = options.budgets.get(service) ?? 120;
+        verdicts.set(service, {
+          kind: 'failed',
+          reason: `not healthy within its start budget of ${budget} s (last seen: ${state ? `${state.state}, health ${state.health}` : 'no container'})`,
+          state,
+        });
+      }
+    }
+    if (verdicts.size < services.length) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return verdicts;
+}
