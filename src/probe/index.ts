@@ -1,0 +1,116 @@
+// `moat probe`: sweep the host from one vantage point, inspect the gateway when
+// it is reachable from there, and compare everything with the static proof.
+import type { Finding } from '../model/findings.js';
+import type { Platform } from '../model/types.js';
+import { compareObserved, type Observed, type RouteObservation } from './compare.js';
+import type { ExpectedPort, Vantage } from './expected.js';
+import { httpGet, readStream, SECURITY_HEADERS, tryWebSocket, type Endpoint } from './http.js';
+import { tcpSweep, type TcpSweepResult } from './tcp.js';
+import { inspectTls, type TlsReport } from './tls.js';
+import { udpProbe, type UdpResult } from './udp.js';
+
+export interface ProbeOptions {
+  readonly target: string;
+  readonly vantage: Vantage;
+  readonly expected: readonly ExpectedPort[];
+  readonly ports: readonly number[];
+  readonly concurrency?: number;
+  readonly timeoutMs?: number;
+  /** UDP ports to probe besides the expected ones. */
+  readonly udpPorts?: readonly number[];
+  /** SNI/Host name of the gateway; default `<hostname>.<tailnet>`. */
+  readonly servername?: string;
+  /** A path under each streamed route that streams events (e.g. `/stream`). */
+  readonly streamPath?: string;
+  readonly now?: Date;
+}
+
+export interface ProbeReport {
+  readonly target: string;
+  readonly vantage: Vantage;
+  readonly expected: readonly ExpectedPort[];
+  readonly tcp: TcpSweepResult;
+  readonly sweptPorts: number;
+  readonly udp: readonly UdpResult[];
+  readonly tls?: TlsReport;
+  readonly routes: readonly RouteObservation[];
+  readonly findings: readonly Finding[];
+}
+
+export function gatewayName(platform: Platform): string {
+  return `${platform.host.tailscale.hostname}.${platform.host.tailscale.tailnet}`;
+}
+
+export async function runProbe(platform: Platform, options: ProbeOptions): Promise<ProbeReport> {
+  const tcp = await tcpSweep({
+    host: options.target,
+    ports: options.ports,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  const udpPorts = [...new Set([...options.expected.filter((e) => e.protocol === 'udp').map((e) => e.port), ...(options.udpPorts ?? [])])].sort((a, b) => a - b);
+  const udp = await Promise.all(udpPorts.map((port) => udpProbe(options.target, port)));
+  const servername = options.servername ?? gatewayName(platform);
+  let tls: TlsReport | undefined;
+  let routes: RouteObservation[] = [];
+  // The gateway is inspected only where it answers: from other vantages its
+  // port being closed is the finding (or the expectation).
+  if (tcp.open.includes(platform.gateway.listenPort)) {
+    const endpoint: Endpoint = { host: options.target, port: platform.gateway.listenPort, servername, tls: true };
+    tls = await inspectTls(options.target, platform.gateway.listenPort, servername, 3000, options.now);
+    routes = await Promise.all(platform.gateway.routes.map((route, index) => checkRoute(endpoint, route, index, options.streamPath)));
+  }
+  const observed: Observed = {
+    vantage: options.vantage,
+    target: options.target,
+    tcp,
+    swept: new Set(options.ports),
+    udp,
+    ...(tls ? { tls } : {}),
+    servername,
+    routes,
+  };
+  return {
+    target: options.target,
+    vantage: options.vantage,
+    expected: options.expected,
+    tcp,
+    sweptPorts: options.ports.length,
+    udp,
+    ...(tls ? { tls } : {}),
+    routes,
+    findings: compareObserved(platform, options.expected, observed),
+  };
+}
+
+type GatewayRoute = Platform['gateway']['routes'][number];
+
+async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number, streamPath: string | undefined): Promise<RouteObservation> {
+  const base = { index, path: route.path, service: route.service };
+  try {
+    const response = await httpGet(endpoint, `${route.path}/`);
+    const missingHeaders = SECURITY_HEADERS.filter((h) => response.headers[h] === undefined);
+    let websocket: RouteObservation['websocket'];
+    if (route.websocket) {
+      const ws = await tryWebSocket(endpoint, `${route.path}/`);
+      websocket = { upgraded: ws.upgraded, status: ws.status };
+    }
+    let stream: RouteObservation['stream'];
+    if (route.streaming && streamPath) {
+      const observed = await readStream(endpoint, `${route.path}${streamPath}`);
+      const first = observed.events[0]?.atMs;
+      const last = observed.events.at(-1)?.atMs;
+      stream = {
+        status: observed.status,
+        events: observed.events.length,
+        ...(first !== undefined ? { firstEventMs: round(first) } : {}),
+        ...(first !== undefined && last !== undefined ? { spreadMs: round(last - first) } : {}),
+      };
+    }
+    return { ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders, ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}) };
+  } catch (error) {
+    return { ...base, status: 0, missingHeaders: [], error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -1,0 +1,121 @@
+// TCP connect sweep. On a default-drop host every closed port is a timeout, so
+// the sweep is a sliding window of connects with a short timeout: the run time
+// is about ports / concurrency × timeout. Ports that answered are connected to
+// again before they are reported, so one lucky race cannot make a port "open".
+import net from 'node:net';
+
+export type TcpState = 'open' | 'closed' | 'filtered';
+
+export interface TcpSweepOptions {
+  readonly host: string;
+  readonly ports: readonly number[];
+  /** How many connects may be in flight at once. */
+  readonly concurrency?: number;
+  /** Milliseconds before an unanswered connect counts as filtered. */
+  readonly timeoutMs?: number;
+  /** Extra connects to a port that answered, each of which must succeed too. */
+  readonly reprobes?: number;
+  /** Bind the source address (useful when the vantage has several). */
+  readonly localAddress?: string;
+}
+
+export interface TcpSweepResult {
+  readonly host: string;
+  readonly open: readonly number[];
+  /** Ports that answered with a reset (a host that rejects rather than drops). */
+  readonly closed: number;
+  readonly filtered: number;
+  /** Ports that answered once but not on the re-probe: reported, never counted open. */
+  readonly flaky: readonly number[];
+  readonly durationMs: number;
+}
+
+export const DEFAULT_CONCURRENCY = 4000;
+export const DEFAULT_TIMEOUT_MS = 1000;
+
+/** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
+export function connectOnce(host: string, port: number, timeoutMs: number, localAddress?: string): Promise<TcpState> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    let settled = false;
+    const done = (state: TcpState): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(state);
+    };
+    // Timers run before the poll phase of the event loop: under load a connect
+    // may have completed without its callback having run yet. Give pending I/O
+    // one poll pass (setImmediate runs after it) before calling a port filtered.
+    const timer = setTimeout(() => setImmediate(() => done('filtered')), timeoutMs);
+    socket.once('connect', () => {
+      // A connect to a free ephemeral port on the same host can succeed against
+      // itself (TCP simultaneous open); that is not a listening service.
+      const self = socket.localAddress === socket.remoteAddress && socket.localPort === socket.remotePort;
+      done(self ? 'closed' : 'open');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      // ECONNREFUSED is a reset: something answered "closed". Anything else
+      // (unreachable, no buffer space) means no answer from a listener.
+      done(error.code === 'ECONNREFUSED' ? 'closed' : 'filtered');
+    });
+  });
+}
+
+/** Runs `worker` over `items` with at most `limit` in flight, keeping order of results. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, worker: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await worker(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  return results;
+}
+
+export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const reprobes = options.reprobes ?? 1;
+  const states = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, (port) =>
+    connectOnce(options.host, port, timeoutMs, options.localAddress),
+  );
+  const candidates = options.ports.filter((_, i) => states[i] === 'open');
+  const open: number[] = [];
+  const flaky: number[] = [];
+  for (const port of candidates) {
+    let ok = true;
+    for (let i = 0; i < reprobes && ok; i++) {
+      // A re-probe gets a generous timeout: the sweep is over, nothing competes.
+      ok = (await connectOnce(options.host, port, Math.max(timeoutMs, 2000), options.localAddress)) === 'open';
+    }
+    (ok ? open : flaky).push(port);
+  }
+  return {
+    host: options.host,
+    open: open.sort((a, b) => a - b),
+    closed: states.filter((s) => s === 'closed').length,
+    filtered: states.filter((s) => s === 'filtered').length,
+    flaky,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Parses `22,80,8000-8100` or `all` / `-` (1-65535). */
+export function parsePortList(spec: string): number[] {
+  if (spec === 'all' || spec === '-') return Array.from({ length: 65535 }, (_, i) => i + 1);
+  const ports = new Set<number>();
+  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!match) throw new Error(`not a port or range: "${part}"`);
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (from < 1 || to > 65535 || from > to) throw new Error(`port range out of 1-65535: "${part}"`);
+    for (let p = from; p <= to; p++) ports.add(p);
+  }
+  return [...ports].sort((a, b) => a - b);
+}
