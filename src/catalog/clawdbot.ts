@@ -1,32 +1,54 @@
+import { CLAWDBOT_CONFIG_PATH } from './clawdbot-config.js';
 import { defineService, nodeHttpCheck } from './define.js';
 
-// Clawdbot (OpenClaw): a WebSocket gateway with a control UI. Behind a proxy it
-// must trust the proxy's address and never bind 0.0.0.0 on the host; here it
-// listens only on the platform network and is reached through the gateway.
-// Sources: https://docs.openclaw.ai/gateway/configuration (gateway.trustedProxies, auth token)
+// Clawdbot (OpenClaw): a WebSocket + HTTP gateway with a Control UI, default
+// port 18789; the reference puts it on 3000, which --port sets (precedence:
+// --port > OPENCLAW_GATEWAY_PORT > gateway.port). Bind, trusted proxies and the
+// Control UI base path are config-file keys only (no env names exist for them):
+// see clawdbot-config.ts, mounted at OPENCLAW_CONFIG_PATH. The control UI is
+// served under /clawdbot (gateway.controlUi.basePath), so the route keeps the
+// prefix. Image: node:22-bookworm based, runs as `node` (uid 1000); curl and
+// node are present. Upstream's image CMD is `node openclaw.mjs gateway
+// --allow-unconfigured` with loopback bind, unreachable in a bridge network.
+// Signal: OpenClaw's Signal channel speaks signal-cli's own HTTP JSON-RPC + SSE
+// daemon (channels.signal.httpUrl), not signal-cli-rest-api's REST API, so
+// signal-api cannot serve as its daemon as is: the channel is left for the
+// operator to configure (see the note ref.clawdbot-signal).
+// Sources: https://docs.openclaw.ai/gateway/configuration,
+// https://github.com/openclaw/openclaw/blob/main/docker-compose.yml,
+// https://github.com/openclaw/openclaw/blob/main/Dockerfile,
+// https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md
 export const clawdbot = defineService({
   name: 'clawdbot',
   title: 'Clawdbot',
-  description: 'Chat bot gateway and control UI (Signal channel)',
+  description: 'Chat bot gateway and control UI (OpenClaw)',
   origin: 'reference',
-  image: 'ghcr.io/openclaw/openclaw:2026.1.30',
+  image: 'ghcr.io/openclaw/openclaw:2026.4.14',
   address: '172.20.0.21',
   ports: [{ port: 3000, protocol: 'tcp', purpose: 'Gateway WebSocket and control UI (routed as /clawdbot)' }],
+  command: ['node', 'openclaw.mjs', 'gateway', '--allow-unconfigured', '--bind', 'lan', '--port', '3000'],
   env: {
+    HOME: '/home/node',
+    OPENCLAW_CONFIG_PATH: CLAWDBOT_CONFIG_PATH,
     OPENCLAW_GATEWAY_PORT: '3000',
-    OPENCLAW_GATEWAY_BIND: 'lan',
-    OPENCLAW_TRUSTED_PROXIES: '172.20.0.2',
-    OPENCLAW_CONTROL_UI_BASE_PATH: '/clawdbot',
-    SIGNAL_API_URL: 'http://signal-api:8080',
+    // Models go through LiteLLM, OpenAI-compatible (the key is LiteLLM's master key: set by the operator).
     OPENAI_BASE_URL: 'http://litellm:4000/v1',
   },
   secrets: [
-    { name: 'CLAWDBOT_GATEWAY_TOKEN', env: 'OPENCLAW_GATEWAY_TOKEN', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, why: 'authenticates control UI and clients to the bot gateway' },
+    { name: 'CLAWDBOT_GATEWAY_TOKEN', env: 'OPENCLAW_GATEWAY_TOKEN', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['your-token'], why: 'authenticates control UI and clients to the bot gateway; rotating it logs out paired clients' },
   ],
-  volumes: [{ name: 'clawdbot-state', target: '/home/node/.openclaw', purpose: 'bot state and sessions' }],
-  healthcheck: { test: nodeHttpCheck('http://127.0.0.1:3000/'), expects: 'the control UI answers 200 on /' },
-  dependsOn: ['signal-api', 'litellm'],
+  volumes: [
+    { name: 'clawdbot-state', target: '/home/node/.openclaw', purpose: 'bot state, credentials, sessions, workspace' },
+    { name: 'clawdbot-config', target: CLAWDBOT_CONFIG_PATH, purpose: 'rendered gateway config (bind, trusted proxy, base path)', readOnly: true, bundleFile: 'clawdbot/openclaw.json' },
+  ],
+  // Any HTTP answer proves the gateway listens (the UI may demand the token).
+  healthcheck: { test: nodeHttpCheck('http://127.0.0.1:3000/clawdbot/', { anyAnswer: true }), expects: 'the gateway answers HTTP on /clawdbot/' },
+  dependsOn: ['litellm'],
   hardening: { readOnlyRootFs: false, user: '1000:1000' },
   exposure: 'routed',
-  sources: ['https://docs.openclaw.ai/gateway/configuration'],
+  sources: [
+    'https://docs.openclaw.ai/gateway/configuration',
+    'https://github.com/openclaw/openclaw/blob/main/docker-compose.yml',
+    'https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md',
+  ],
 });

@@ -1,9 +1,13 @@
 import type { SecretRef } from '../model/types.js';
 
 // Secrets shared across Dify's services. The known defaults are the values in
-// Dify's docker/.env.example and docker-compose.yaml; a deployment using them is
-// open to anyone who has read the sample.
-// Source: https://github.com/langgenius/dify/blob/main/docker/.env.example
+// Dify's docker/.env.example and the `${VAR:-default}` fallbacks of
+// docker/docker-compose.yaml (1.9.x); a deployment using them is open to anyone
+// who has read the sample. `env` is the variable the app itself reads (not the
+// compose interpolation name: the API reads the plugin inner key as
+// INNER_API_KEY_FOR_PLUGIN, the compose file fills it from PLUGIN_DIFY_INNER_API_KEY).
+// Sources: https://github.com/langgenius/dify/blob/1.9.2/docker/.env.example,
+// https://github.com/langgenius/dify/blob/1.9.2/docker/docker-compose.yaml
 
 type Secret = Omit<SecretRef, 'knownDefaults' | 'generate'> & {
   knownDefaults?: string[];
@@ -13,13 +17,13 @@ type Secret = Omit<SecretRef, 'knownDefaults' | 'generate'> & {
 const secret = (s: Secret) => s;
 
 export const difySecrets = {
-  secretKey: secret({ name: 'DIFY_SECRET_KEY', env: 'SECRET_KEY', policy: 'never-rotate', generate: { bytes: 42, encoding: 'base64url' }, knownDefaults: ['sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U'], why: 'signs sessions and encrypts stored provider keys; a new key makes them unreadable' }),
+  secretKey: secret({ name: 'DIFY_SECRET_KEY', env: 'SECRET_KEY', policy: 'never-rotate', generate: { bytes: 42, encoding: 'base64url' }, knownDefaults: ['sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U'], why: 'signs sessions and encrypts stored provider keys and plugin credentials; a new key makes them unreadable' }),
   dbPassword: secret({ name: 'DIFY_DB_PASSWORD', env: 'DB_PASSWORD', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['difyai123456'], why: 'PostgreSQL password' }),
   redisPassword: secret({ name: 'DIFY_REDIS_PASSWORD', env: 'REDIS_PASSWORD', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['difyai123456'], why: 'Redis password' }),
   weaviateKey: secret({ name: 'DIFY_WEAVIATE_API_KEY', env: 'WEAVIATE_API_KEY', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['WVF5YThaHlkYwhGUSmCRgsX3tD5ngdN8pkih'], why: 'Weaviate API key' }),
   sandboxKey: secret({ name: 'DIFY_SANDBOX_API_KEY', env: 'CODE_EXECUTION_API_KEY', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['dify-sandbox'], why: 'authenticates the API to the code sandbox' }),
   pluginDaemonKey: secret({ name: 'DIFY_PLUGIN_DAEMON_KEY', env: 'PLUGIN_DAEMON_KEY', policy: 'rotatable', generate: { bytes: 32, encoding: 'base64url' }, knownDefaults: ['lYkiYYT6owG+71oLerGzA7GXCgOT++6ovaezWAjpCjf+Sjc3ZtU+qUEi'], why: 'authenticates the API to the plugin daemon' }),
-  pluginInnerKey: secret({ name: 'DIFY_PLUGIN_INNER_API_KEY', env: 'PLUGIN_DIFY_INNER_API_KEY', policy: 'rotatable', generate: { bytes: 32, encoding: 'base64url' }, knownDefaults: ['QaHbTe77CtuXmsfyhR7+vRjI/+XbV1AaFy691iy+kGDv2Jvy0/eAh8Y1'], why: 'authenticates the plugin daemon to the API' }),
+  pluginInnerKey: secret({ name: 'DIFY_PLUGIN_INNER_API_KEY', env: 'INNER_API_KEY_FOR_PLUGIN', policy: 'rotatable', generate: { bytes: 32, encoding: 'base64url' }, knownDefaults: ['QaHbTe77CtuXmsfyhR7+vRjI/+XbV1AaFy691iy+kGDv2Jvy0/eAh8Y1', 'inner-api-key'], why: 'authenticates the plugin daemon to the API' }),
 } as const;
 
 /** The same secret read under another variable name by another service. */

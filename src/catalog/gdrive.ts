@@ -3,7 +3,10 @@ import { defineService } from './define.js';
 // Google Drive sync with rclone. Port 5572 is rclone's remote-control API
 // (`rclone rcd`), not WebDAV; it has no auth unless --rc-user/--rc-pass (or
 // RCLONE_RC_USER/RCLONE_RC_PASS) are set, so moat always sets them and never
-// routes it. The health check calls rc/noop with the same credentials.
+// routes it. Every rclone flag has an env twin (RCLONE_ + upper-cased name), so
+// --rc-user/--rc-pass come from RCLONE_RC_USER/RCLONE_RC_PASS and the password
+// never shows on the command line. The health check calls rc/noop with the same
+// credentials (the image is Alpine based with the rclone binary; no curl).
 // Sources: https://rclone.org/rc/, https://rclone.org/commands/rclone_rcd/, https://rclone.org/drive/
 export const gdrive = defineService({
   name: 'gdrive',
@@ -28,5 +31,5 @@ export const gdrive = defineService({
   },
   hardening: { readOnlyRootFs: true, tmpfs: ['/tmp'] },
   exposure: 'never-route',
-  sources: ['https://rclone.org/rc/', 'https://rclone.org/commands/rclone_rcd/'],
+  sources: ['https://rclone.org/rc/', 'https://rclone.org/commands/rclone_rcd/', 'https://rclone.org/docs/#environment-variables'],
 });

@@ -16,3 +16,9 @@ export const CATALOG: readonly ServiceInput[] = [
   n8n, signalApi, gdrive,
   difyWeb, difySandbox, difyPluginDaemon, difySsrfProxy,
 ];
+
+// Pure helpers a renderer needs beside the entries (see each file).
+export { clawdbotConfig, clawdbotConfigJson, CLAWDBOT_CONFIG_PATH } from './clawdbot-config.js';
+export { DERIVED_SECRETS, derivedSecretEnv } from './derived-secrets.js';
+export { difySquidConf } from './dify-squid.js';
+export { hostDependentEnv, routeUrl } from './host-env.js';

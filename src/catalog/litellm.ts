@@ -1,15 +1,20 @@
 import { defineService, pythonHttpCheck } from './define.js';
 
-// LiteLLM proxy: started with --config (rendered config.yaml), master key as a
-// secret (must start with `sk-`; the docs' sample `sk-1234` is refused).
-// Liveness: /health/liveliness (sic) needs no key.
-// Sources: https://docs.litellm.ai/docs/proxy/deploy, https://docs.litellm.ai/docs/proxy/health
+// LiteLLM proxy: started with --config (rendered config.yaml, which reads the
+// master key as os.environ/LITELLM_MASTER_KEY), master key as a secret (must
+// start with `sk-`; the docs' sample `sk-1234` is refused). Liveness:
+// /health/liveliness (sic) needs no key; upstream's compose file probes it with
+// python3 urllib (the image is Python, curl is not guaranteed). Platform-only,
+// so no SERVER_ROOT_PATH: it is served from `/` and never routed.
+// Stable releases are tagged main-v<version>-stable (12-hour load tested).
+// Sources: https://docs.litellm.ai/docs/proxy/deploy, https://docs.litellm.ai/docs/proxy/health,
+// https://github.com/BerriAI/litellm/blob/main/docker-compose.yml
 export const litellm = defineService({
   name: 'litellm',
   title: 'LiteLLM',
   description: 'OpenAI-compatible proxy gateway and routing in front of Ollama',
   origin: 'reference',
-  image: 'ghcr.io/berriai/litellm:main-v1.67.4-stable',
+  image: 'ghcr.io/berriai/litellm:main-v1.71.1-stable',
   address: '172.20.0.11',
   ports: [{ port: 4000, protocol: 'tcp', purpose: 'Proxy gateway & routing (OpenAI-compatible API)' }],
   command: ['--config', '/app/config.yaml', '--port', '4000', '--num_workers', '1'],
@@ -28,5 +33,5 @@ export const litellm = defineService({
   dependsOn: ['ollama'],
   hardening: { readOnlyRootFs: false },
   exposure: 'internal',
-  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health'],
+  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health', 'https://github.com/BerriAI/litellm/blob/main/docker-compose.yml'],
 });

@@ -2,7 +2,8 @@ import { defineService } from './define.js';
 
 // Ollama has no authentication: it must stay on the platform network.
 // The image has neither curl nor wget; `ollama list` talks to the server's API,
-// so it fails until the server answers. OLLAMA_HOST sets the bind address.
+// so it fails until the server answers. OLLAMA_HOST sets the bind address (and
+// is also where the `ollama` client connects: 0.0.0.0 reaches the local server).
 // Sources: https://github.com/ollama/ollama/blob/main/docs/faq.md (OLLAMA_HOST),
 // https://github.com/ollama/ollama/issues/1378 (no curl in the image)
 export const ollama = defineService({

@@ -1,9 +1,12 @@
-import { defineService } from './define.js';
+import { curlCheck, defineService } from './define.js';
 
 // signal-cli-rest-api has no authentication of its own: it must never be routed
 // through the gateway. One HTTP port (PORT, default 8080); in json-rpc mode
 // receiving is a WebSocket on the same port. Nothing listens on 8081.
-// Health: GET /v1/health (the image ships curl and uses it in its own HEALTHCHECK).
+// Health: GET /v1/health (the image is Debian based, ships curl and uses it in
+// its own HEALTHCHECK). Data: SIGNAL_CLI_CONFIG_DIR=/home/.local/share/signal-cli.
+// Modes: normal, native, json-rpc (MODE); json-rpc keeps one signal-cli daemon
+// running, which receiving over WebSocket needs.
 // Sources: https://github.com/bbernhard/signal-cli-rest-api (README, doc/EXAMPLES.md, Dockerfile)
 export const signalApi = defineService({
   name: 'signal-api',
@@ -15,8 +18,8 @@ export const signalApi = defineService({
   ports: [{ port: 8080, protocol: 'tcp', purpose: 'Signal messaging (REST, json-rpc WebSocket; no auth)' }],
   env: { MODE: 'json-rpc', PORT: '8080' },
   volumes: [{ name: 'signal-data', target: '/home/.local/share/signal-cli', purpose: 'linked device keys and state' }],
-  healthcheck: { test: ['CMD', 'curl', '-fsS', 'http://127.0.0.1:8080/v1/health'], expects: 'GET /v1/health answers 2xx' },
+  healthcheck: { test: curlCheck('http://127.0.0.1:8080/v1/health'), expects: 'GET /v1/health answers 2xx' },
   hardening: { readOnlyRootFs: false, capAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE'] },
   exposure: 'never-route',
-  sources: ['https://github.com/bbernhard/signal-cli-rest-api'],
+  sources: ['https://github.com/bbernhard/signal-cli-rest-api', 'https://github.com/bbernhard/signal-cli-rest-api/blob/master/Dockerfile'],
 });
