@@ -1,4 +1,109 @@
-import type { Renderer } from './types.js';
+// aws/cloudformation.yaml: the host's security group (and, with withInstance,
+// the instance itself with the cloud-init as user data). Intrinsics use the
+// long form (`Ref:`, `Fn::GetAtt:`) so the file is plain YAML any parser reads.
+import { Document, Scalar } from 'yaml';
+import type { Platform } from '../model/types.js';
+import { gatewayUrl } from '../model/lookup.js';
+import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule } from './aws-rules.js';
+import { cloudInit } from './bootstrap.js';
+import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
+import { generatedHeader, type RenderOptions, type RenderResult, type Renderer } from './types.js';
 
-// Placeholder until this target is implemented: renders nothing.
-export const renderCloudFormation: Renderer = () => ({ files: [], warnings: [] });
+export const CLOUDFORMATION_PATH = 'aws/cloudformation.yaml';
+
+function cfnRule(rule: SgRule): Record<string, unknown> {
+  return {
+    IpProtocol: rule.protocol,
+    ...(rule.port === undefined ? {} : { FromPort: rule.port, ToPort: rule.port }),
+    ...(rule.family === 4 ? { CidrIp: rule.cidr } : { CidrIpv6: rule.cidr }),
+    Description: rule.description,
+  };
+}
+
+function tags(platform: Platform, name: string): { Key: string; Value: string }[] {
+  return [
+    { Key: 'Name', Value: name },
+    { Key: 'moat:project', Value: platform.project },
+  ];
+}
+
+export function cloudFormationTemplate(platform: Platform, options: RenderOptions): Record<string, unknown> {
+  const sg = securityGroup(platform);
+  const withInstance = options.withInstance === true;
+  const parameters: Record<string, unknown> = {
+    VpcId: { Type: 'AWS::EC2::VPC::Id', Description: 'The VPC the host lives in' },
+  };
+  const resources: Record<string, unknown> = {
+    SecurityGroup: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: {
+        GroupName: sg.name,
+        GroupDescription: sg.description,
+        VpcId: { Ref: 'VpcId' },
+        SecurityGroupIngress: sg.ingress.map(cfnRule),
+        SecurityGroupEgress: sg.egress.map(cfnRule),
+        Tags: tags(platform, sg.name),
+      },
+    },
+  };
+  const outputs: Record<string, unknown> = {
+    SecurityGroupId: { Description: 'The host security group', Value: { 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] } },
+    GatewayUrl: { Description: 'The gateway, reachable over the tailnet only', Value: gatewayUrl(platform) },
+  };
+  if (withInstance) {
+    Object.assign(parameters, {
+      SubnetId: { Type: 'AWS::EC2::Subnet::Id', Description: 'A public subnet of the VPC' },
+      KeyName: { Type: 'AWS::EC2::KeyPair::KeyName', Description: 'The SSH key pair for the admin' },
+      ImageId: {
+        Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+        Default: ubuntuAmiParameter(platform),
+        Description: 'Ubuntu 24.04 LTS, the distribution host/bootstrap.sh is written for',
+      },
+      RootVolumeGiB: { Type: 'Number', Default: ROOT_VOLUME_GIB, MinValue: 30, Description: 'Images and local models need room' },
+    });
+    resources['Instance'] = {
+      Type: 'AWS::EC2::Instance',
+      Properties: {
+        ImageId: { Ref: 'ImageId' },
+        InstanceType: platform.host.instanceType,
+        SubnetId: { Ref: 'SubnetId' },
+        KeyName: { Ref: 'KeyName' },
+        SecurityGroupIds: [{ 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] }],
+        BlockDeviceMappings: [
+          { DeviceName: '/dev/sda1', Ebs: { VolumeSize: { Ref: 'RootVolumeGiB' }, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } },
+        ],
+        UserData: { 'Fn::Base64': cloudInit(platform) },
+        Tags: tags(platform, platform.host.tailscale.hostname),
+      },
+    };
+    Object.assign(outputs, {
+      InstanceId: { Description: 'The host', Value: { Ref: 'Instance' } },
+      PublicIp: { Description: 'SSH from the admin CIDR only', Value: { 'Fn::GetAtt': ['Instance', 'PublicIp'] } },
+    });
+  }
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Description: `moat ${platform.project}: host security group${withInstance ? ' and instance' : ''} (${platform.host.region})`,
+    Parameters: parameters,
+    Resources: resources,
+    Outputs: outputs,
+  };
+}
+
+export const renderCloudFormation: Renderer = (platform, options): RenderResult => {
+  const header = [
+    generatedHeader('#'),
+    '# Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.',
+    '# No rule for the gateway port: tailnet traffic arrives inside WireGuard (moat note ref.sg-8443).',
+    ...adminCidrWarningLines(platform, '#'),
+  ];
+  const doc = new Document(cloudFormationTemplate(platform, options));
+  // Quoted: a YAML 1.1 reader would otherwise take the version for a date.
+  const version = doc.get('AWSTemplateFormatVersion', true);
+  if (version instanceof Scalar) version.type = Scalar.QUOTE_DOUBLE;
+  const body = doc.toString({ lineWidth: 0 });
+  return {
+    files: [{ path: CLOUDFORMATION_PATH, content: `${header.join('\n')}\n${body}` }],
+    warnings: adminCidrFindings(platform, CLOUDFORMATION_PATH),
+  };
+};
