@@ -1,4 +1,62 @@
+// litellm/config.yaml: one model_list entry per platform.llm.models, served by
+// Ollama through LiteLLM's `ollama_chat/` provider (its /api/chat endpoint, the
+// one LiteLLM's docs recommend), and the master key read from the environment
+// (`os.environ/<VAR>`), never written here.
+// Sources: https://docs.litellm.ai/docs/providers/ollama, https://docs.litellm.ai/docs/proxy/configs
+import type { Finding } from '../model/findings.js';
+import { serviceByName } from '../model/lookup.js';
+import type { Service } from '../model/types.js';
 import type { Renderer } from './types.js';
+import { yamlFile } from './yaml-out.js';
 
-// Placeholder until this target is implemented: renders nothing.
-export const renderLitellmConfig: Renderer = () => ({ files: [], warnings: [] });
+const LITELLM = 'litellm';
+const OLLAMA = 'ollama';
+const OLLAMA_PORT = 11434;
+
+export const renderLitellmConfig: Renderer = (platform) => {
+  const litellm = serviceByName(platform, LITELLM);
+  if (!litellm) return { files: [], warnings: [] };
+  const warnings: Finding[] = [];
+  const ollama = serviceByName(platform, OLLAMA);
+  if (!ollama) {
+    warnings.push({
+      code: 'render.litellm.no-ollama', severity: 'medium', path: 'services',
+      message: 'LiteLLM is in the platform but Ollama is not: its models point at an address that does not exist',
+      hint: 'add the ollama service, or remove litellm',
+    });
+  }
+  const port = ollama?.ports.find((p) => p.port === OLLAMA_PORT)?.port ?? ollama?.ports[0]?.port ?? OLLAMA_PORT;
+  const apiBase = `http://${OLLAMA}:${port}`;
+  const models = [...new Set(platform.llm.models)];
+  const doc: Record<string, unknown> = {
+    model_list: models.map((model) => ({
+      model_name: model,
+      litellm_params: { model: `ollama_chat/${model}`, api_base: apiBase },
+    })),
+  };
+  const key = masterKey(litellm);
+  if (key) {
+    doc['general_settings'] = { master_key: `os.environ/${key.env}` };
+  } else {
+    warnings.push({
+      code: 'render.litellm.no-master-key', severity: 'high', path: `services.${LITELLM}.secrets`,
+      message: 'LiteLLM has no master key secret: its API would accept any caller on the platform network',
+      hint: 'give litellm the LITELLM_MASTER_KEY secret',
+    });
+  }
+  const comments = ['The master key comes from the environment (secrets/litellm.env); its value is never in this file.'];
+  return { files: [{ path: configPath(litellm), content: yamlFile(doc, comments) }], warnings };
+};
+
+function masterKey(service: Service): Service['secrets'][number] | undefined {
+  return service.secrets.find((s) => s.env === 'LITELLM_MASTER_KEY') ?? service.secrets.find((s) => s.generate.prefix === 'sk-');
+}
+
+/** The bundle file mounted where `--config` points. */
+function configPath(service: Service): string {
+  const args = service.command ?? [];
+  const at = args.indexOf('--config');
+  const target = at >= 0 ? args[at + 1] : undefined;
+  const volume = service.volumes.find((v) => v.bundleFile !== undefined && (v.target === target || v.target.endsWith('config.yaml')));
+  return volume?.bundleFile ?? 'litellm/config.yaml';
+}
