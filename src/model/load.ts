@@ -1,8 +1,23 @@
 // Load the platform: the built-in reference, overridden by moat.yaml if present.
-// Placeholder until the config loader lands: the reference platform only.
+// Every problem of the file is collected and located, then thrown at once as a
+// UserInputError (exit 2); nothing is rendered from an invalid config.
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ZodError } from 'zod';
 import { referencePlatform } from '../catalog/reference.js';
+import { addressFindings } from './addressing.js';
+import { issueFindings } from './config-issues.js';
+import type { UnlocatedFinding } from './config-issues.js';
+import { mergeConfig } from './config-merge.js';
+import { validRemainder } from './config-prune.js';
+import { ConfigSchema } from './config-schema.js';
+import { formatPath, locateInDocument, parseConfigText, parsePath } from './config-yaml.js';
+import type { ConfigDocument, PathSegment, SourceLocation } from './config-yaml.js';
+import { UserInputError } from './findings.js';
+import type { Finding } from './findings.js';
+import { contains, isBroadcastAddress, isNetworkAddress } from './net.js';
 import { normalizePlatform } from './normalize.js';
-import type { Platform } from './types.js';
+import type { Platform, PlatformInput } from './types.js';
 
 export interface LoadOptions {
   /** An explicit config file; otherwise `moat.yaml` in cwd if it exists. */
@@ -10,11 +25,7 @@ export interface LoadOptions {
   readonly cwd: string;
 }
 
-export interface SourceLocation {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-}
+export type { SourceLocation } from './config-yaml.js';
 
 export interface LoadedPlatform {
   readonly platform: Platform;
@@ -24,7 +35,132 @@ export interface LoadedPlatform {
   readonly locate: (path: string) => SourceLocation | undefined;
 }
 
+export const DEFAULT_CONFIG_NAME = 'moat.yaml';
+
+interface ConfigSource {
+  readonly file: string;
+  /** How the file is named in messages: as the user wrote it, or relative to cwd. */
+  readonly display: string;
+  readonly text: string;
+}
+
+async function readConfig(options: LoadOptions): Promise<ConfigSource | undefined> {
+  const explicit = options.configPath !== undefined;
+  const file = resolve(options.cwd, options.configPath ?? DEFAULT_CONFIG_NAME);
+  const display = options.configPath ?? DEFAULT_CONFIG_NAME;
+  try {
+    return { file, display, text: await readFile(file, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !explicit) return undefined;
+    const missing = code === 'ENOENT';
+    throw new UserInputError([{
+      code: missing ? 'config.file-missing' : 'config.file-unreadable',
+      severity: 'high',
+      path: display,
+      message: missing ? `config file ${display} does not exist` : `config file ${display} cannot be read (${code ?? String(error)})`,
+      hint: missing
+        ? `check the path given to --config (relative to ${options.cwd}), or leave --config out to use ./moat.yaml or the built-in reference platform`
+        : 'check that it is a readable file',
+    }]);
+  }
+}
+
+/** Model key path → the config key path the user would have written, if any. */
+function toConfigSegments(model: readonly PathSegment[], input: PlatformInput, referenceRoutes: number, referenceAllow: number): PathSegment[] | undefined {
+  const [head, second, third, ...rest] = model;
+  if (head === 'llm' && second === 'models') return ['models', ...model.slice(2)];
+  if (head === 'networks') return ['network', ...model.slice(2)];
+  if (head === 'services' && typeof second === 'number') {
+    const name = input.services[second]?.name;
+    return name === undefined ? undefined : ['services', name, ...model.slice(2)];
+  }
+  if (head === 'gateway' && second === 'routes' && typeof third === 'number') {
+    return third >= referenceRoutes ? ['routes', third - referenceRoutes, ...rest] : undefined;
+  }
+  if (head === 'policy' && second === 'allow' && typeof third === 'number') {
+    return third >= referenceAllow ? ['policy', 'allow', third - referenceAllow, ...rest] : undefined;
+  }
+  return [...model];
+}
+
+function byLocation(a: Finding, b: Finding): number {
+  const la = a.location;
+  const lb = b.location;
+  if (la && lb && (la.line !== lb.line || la.column !== lb.column)) return la.line - lb.line || la.column - lb.column;
+  if (la && !lb) return -1;
+  if (!la && lb) return 1;
+  return a.path.localeCompare(b.path) || a.code.localeCompare(b.code);
+}
+
+function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedPlatform {
+  const inConfig = (segments: readonly PathSegment[], prefer: 'auto' | 'key' = 'auto') => locateInDocument(config, segments, prefer);
+  const written = (path: string): boolean => inConfig(parsePath(path))?.exact === true;
+  const located = (f: UnlocatedFinding, segments = parsePath(f.path)): Finding => {
+    const { preferKey, ...finding } = f;
+    const at = inConfig(segments, preferKey === true ? 'key' : 'auto');
+    return at ? { ...finding, location: at.location } : finding;
+  };
+
+  const findings: Finding[] = [];
+  const parsed = ConfigSchema.safeParse(config.data);
+  const valid = parsed.success ? parsed.data : validRemainder(config.data, parsed.error.issues);
+  if (!parsed.success) findings.push(...issueFindings(parsed.error.issues).map((f) => located(f)));
+  if (valid === undefined) throw new UserInputError(findings.sort(byLocation));
+
+  const reference = referencePlatform();
+  const merged = mergeConfig(valid, reference, written, config.data);
+  findings.push(...merged.findings.map((f) => located(f)));
+  const toConfig = (model: readonly PathSegment[]) => toConfigSegments(model, merged.input, merged.referenceRoutes, merged.referenceAllow);
+  const locate = (path: string): SourceLocation | undefined => {
+    const segments = toConfig(parsePath(path));
+    return segments && inConfig(segments)?.location;
+  };
+
+  let platform: Platform | undefined;
+  try {
+    platform = normalizePlatform(merged.input);
+  } catch (error) {
+    if (!(error instanceof ZodError)) throw error;
+    // The config schema mirrors the model, so this is rare: report in config terms.
+    for (const f of issueFindings(error.issues)) {
+      const segments = toConfig(parsePath(f.path)) ?? [];
+      findings.push(located({ ...f, path: formatPath(segments) || f.path }, segments));
+    }
+  }
+  if (platform) {
+    const addressing = addressFindings(platform, { written: (path) => written(path) });
+    findings.push(...addressing.map((f) => located(f)));
+    // A gateway outside its own subnet breaks the bridge before any service starts.
+    const network = platform.networks[0];
+    if (network) findings.push(...networkFindings(network.subnet, network.gateway, written).map((f) => located(f)));
+  }
+  if (findings.length > 0 || !platform) throw new UserInputError(findings.sort(byLocation));
+  return { platform, configFile: source.file, locate };
+}
+
+function networkFindings(subnet: string, gateway: string, written: (path: string) => boolean): Finding[] {
+  const path = written('network.gateway') ? 'network.gateway' : 'network.subnet';
+  if (!contains(subnet, gateway)) {
+    return [{ code: 'config.address-outside-subnet', severity: 'high', path, message: `network gateway ${gateway} is outside the subnet ${subnet}`, hint: `set network.gateway to an address inside ${subnet} (usually the first one)` }];
+  }
+  if (isNetworkAddress(subnet, gateway) || isBroadcastAddress(subnet, gateway)) {
+    return [{ code: 'config.address-reserved', severity: 'high', path, message: `network gateway ${gateway} is the ${isNetworkAddress(subnet, gateway) ? 'network' : 'broadcast'} address of ${subnet}`, hint: `set network.gateway to a host address inside ${subnet}` }];
+  }
+  return [];
+}
+
 /** Throws UserInputError (exit 2) with every problem of the config at once. */
-export async function loadPlatform(_options: LoadOptions): Promise<LoadedPlatform> {
-  return { platform: normalizePlatform(referencePlatform()), locate: () => undefined };
+export async function loadPlatform(options: LoadOptions): Promise<LoadedPlatform> {
+  const source = await readConfig(options);
+  if (!source) return { platform: normalizePlatform(referencePlatform()), locate: () => undefined };
+  const parsed = parseConfigText(source.text, displayName(source, options.cwd));
+  if (!parsed.ok) throw new UserInputError(parsed.findings);
+  return loadFromDocument(parsed.config, source);
+}
+
+function displayName(source: ConfigSource, cwd: string): string {
+  if (!isAbsolute(source.display)) return source.display;
+  const rel = relative(cwd, source.file);
+  return rel.startsWith('..') ? source.file : rel;
 }

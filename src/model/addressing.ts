@@ -1,0 +1,76 @@
+// Static addresses on the platform network: inside the subnet, not reserved,
+// never shared (static and dynamic addresses collide after reboots:
+// docker/compose#11899). Pure over a Platform, so the loader and the analyzer
+// report the same findings with the same key paths.
+import type { Finding } from './findings.js';
+import { contains, ipVersion, isBroadcastAddress, isNetworkAddress, sameAddress } from './net.js';
+import type { Platform } from './types.js';
+
+export interface AddressingOptions {
+  /**
+   * Whether the user wrote this key path. A duplicate is reported at the
+   * service the user wrote (the one that took a taken address); otherwise at
+   * the later of the two.
+   */
+  readonly written?: (path: string) => boolean;
+}
+
+const addressPath = (name: string): string => `services.${name}.address`;
+
+export function addressFindings(platform: Platform, options: AddressingOptions = {}): Finding[] {
+  const findings: Finding[] = [];
+  const written = options.written ?? (() => false);
+  // address → the first service that holds it, per network.
+  const holders = new Map<string, string>();
+  for (const service of platform.services) {
+    const path = addressPath(service.name);
+    const network = platform.networks.find((n) => n.name === service.network);
+    if (!network) continue; // an unknown network is the schema's problem, not an address problem
+    if (ipVersion(service.address) === undefined) {
+      findings.push({
+        code: 'config.invalid-value', severity: 'high', path,
+        message: `${service.name}: "${service.address}" is not an IP address`,
+        hint: `give ${service.name} a static address inside ${network.subnet}`,
+      });
+      continue;
+    }
+    if (!contains(network.subnet, service.address)) {
+      findings.push({
+        code: 'config.address-outside-subnet', severity: 'high', path,
+        message: `${service.name}: address ${service.address} is outside the subnet ${network.subnet} of network ${network.name}`,
+        hint: `pick a free address inside ${network.subnet}`,
+      });
+      continue;
+    }
+    const reserved = isNetworkAddress(network.subnet, service.address)
+      ? 'the network address'
+      : sameAddress(network.gateway, service.address)
+        ? 'the gateway address'
+        : isBroadcastAddress(network.subnet, service.address)
+          ? 'the broadcast address'
+          : undefined;
+    if (reserved) {
+      findings.push({
+        code: 'config.address-reserved', severity: 'high', path,
+        message: `${service.name}: ${service.address} is ${reserved} of ${network.subnet}`,
+        hint: `pick another address inside ${network.subnet}; the network, gateway (${network.gateway}) and broadcast addresses are taken`,
+      });
+      continue;
+    }
+    const key = `${network.name} ${service.address}`;
+    const holder = holders.get(key);
+    if (holder === undefined) {
+      holders.set(key, service.name);
+      continue;
+    }
+    // Report at the one the user wrote; if both or neither, at the later one.
+    const atHolder = written(addressPath(holder)) && !written(path);
+    const [first, second] = atHolder ? [service.name, holder] : [holder, service.name];
+    findings.push({
+      code: 'config.duplicate-address', severity: 'high', path: addressPath(second),
+      message: `${first} and ${second} both have the address ${service.address}`,
+      hint: `give ${second} a free address inside ${network.subnet}; every service needs its own static address`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,140 @@
+// The schema of moat.yaml: overrides of the built-in reference platform.
+// Every object is strict (an unknown key is an error, with did-you-mean), every
+// field is optional, and every field is described so the generated JSON Schema
+// gives editors hover text. Cross-field rules (unknown services, addresses,
+// dependencies, pinned images) live in config-merge.ts and addressing.ts.
+import { z } from 'zod';
+import { contains, ipVersion, isIpAddress, parseCidrText, toCidr } from './net.js';
+import { Exposure, Healthcheck, PolicyRule, PortSpec, Route, Volume } from './schema.js';
+
+const IpAddress = z
+  .string()
+  .refine(isIpAddress, { message: 'not an IP address' })
+  .meta({ anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] });
+
+const Port = z.number().int().min(1).max(65535);
+
+export const ServiceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'service names are lower-case letters, digits and dashes, starting with a letter');
+
+const PublishLong = z
+  .strictObject({
+    target: Port.describe('The container port.'),
+    published: z
+      .union([Port, z.string().regex(/^\d+(-\d+)?$/)])
+      .optional()
+      .describe('The host port, or a range `8000-8010`. Required by moat: no ephemeral ports.'),
+    host_ip: IpAddress.optional().describe('The host address to bind (default 0.0.0.0: every interface).'),
+    protocol: z.enum(['tcp', 'udp']).optional().describe('tcp (default) or udp.'),
+    mode: z.enum(['host', 'ingress']).optional().describe('Compose publishing mode; ignored on a single host.'),
+    name: z.string().optional().describe('A label for the port (Compose).'),
+    app_protocol: z.string().optional().describe('The application protocol (Compose), e.g. http.'),
+  })
+  .describe('Compose long syntax of a published port.');
+
+export const PublishEntry = z.union([
+  z
+    .string()
+    .describe('Compose short syntax: "[HOST_IP:]HOST_PORT[-END]:CONTAINER_PORT[/PROTOCOL]", IPv6 in brackets: "[::1]:5432:5432".'),
+  PublishLong,
+]);
+
+export const ServiceConfig = z
+  .strictObject({
+    enabled: z.boolean().optional().describe('false removes a catalog service (and its gateway route) from the platform.'),
+    image: z
+      .string()
+      .regex(/^\S+$/, 'an image reference has no spaces')
+      .optional()
+      .describe('Container image pinned to a version tag (never :latest). Required for a service moat does not know.'),
+    address: IpAddress.optional().describe('Static address on the platform network, inside its subnet. Required for a new service.'),
+    publish: z
+      .array(PublishEntry)
+      .optional()
+      .describe('Host publications (compose `ports:`). Only the gateway should have one; `moat check` flags the rest.'),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'not an environment variable name'), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .optional()
+      .describe('Environment variables, merged over the catalog entry; null removes one. Secrets do not belong here.'),
+    ports: z.array(PortSpec.strict()).optional().describe('Ports the service listens on inside the platform network (replaces the catalog list). Required for a new service.'),
+    healthcheck: Healthcheck.strict().optional().describe('Compose health check; use only what the image has (many images lack curl).'),
+    command: z.array(z.string()).optional().describe('Overrides the image command.'),
+    dependsOn: z.array(ServiceName).optional().describe('Services that must be healthy first (replaces the catalog list).'),
+    title: z.string().min(1).optional().describe('Human name, for reports.'),
+    description: z.string().optional().describe('What the service does, for reports.'),
+    exposure: Exposure.optional().describe('gateway | routed | internal | never-route (no auth of its own: never behind the gateway).'),
+    volumes: z.array(Volume.strict()).optional().describe('Named volumes (replaces the catalog list).'),
+    startBudgetSeconds: z.number().int().positive().optional().describe('Seconds `moat up` waits for the service to become healthy.'),
+  })
+  .describe('Overrides of a catalog service, or a new service (which needs image, address and ports).');
+
+const Tailscale = z
+  .strictObject({
+    address: IpAddress.refine((s) => ipVersion(s) === 4 && contains('100.64.0.0/10', s), {
+      message: 'a Tailscale IPv4 address lies in 100.64.0.0/10',
+    })
+      .optional()
+      .describe("The host's Tailscale IPv4 address (`tailscale ip -4`); the gateway is published on it only."),
+    address6: IpAddress.refine((s) => ipVersion(s) === 6 && contains('fd7a:115c:a1e0::/48', s), {
+      message: 'a Tailscale IPv6 address lies in fd7a:115c:a1e0::/48',
+    })
+      .optional()
+      .describe("The host's Tailscale IPv6 address (`tailscale ip -6`)."),
+    hostname: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a host name is a DNS label').optional().describe('The machine name on the tailnet.'),
+    tailnet: z.string().min(1).optional().describe('The tailnet DNS name, e.g. tail1234.ts.net.'),
+  })
+  .describe('Tailscale identity of the host.');
+
+const HostConfig = z
+  .strictObject({
+    adminCidr: z
+      .string()
+      .refine((s) => toCidr(s) !== undefined, { message: 'not an address or CIDR (198.51.100.7/32)' })
+      .optional()
+      .describe('Where SSH is allowed from: your admin IP as a /32 (a bare address means /32).'),
+    region: z.string().min(1).optional().describe('AWS region, e.g. eu-west-1.'),
+    instanceType: z.string().min(1).optional().describe('EC2 instance type, e.g. m7i.2xlarge.'),
+    sshPort: Port.optional().describe('The SSH port (default 22).'),
+    publicInterface: z.string().min(1).optional().describe('The interface that faces the internet (default eth0).'),
+    tailscale: Tailscale.optional(),
+  })
+  .describe('The host and how it is reached.');
+
+const NetworkConfig = z
+  .strictObject({
+    subnet: z
+      .string()
+      .refine((s) => parseCidrText(s) !== undefined, { message: 'not a CIDR (172.20.0.0/16)' })
+      .optional()
+      .describe('Subnet of the platform network (default 172.20.0.0/16); every service address lies inside it.'),
+    gateway: IpAddress.optional().describe('Bridge gateway address (default: the first address after the network address).'),
+  })
+  .describe('The private platform network.');
+
+export const ConfigSchema = z
+  .strictObject({
+    project: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a project name is lower-case letters, digits and dashes').optional().describe('Project name: prefixes containers, volumes and cloud resources.'),
+    host: HostConfig.optional(),
+    network: NetworkConfig.optional(),
+    models: z.array(z.string().min(1)).optional().describe('Models LiteLLM serves from Ollama (replaces the default list), e.g. llama3.2:3b.'),
+    services: z
+      .record(ServiceName, ServiceConfig)
+      .optional()
+      .describe('Per-service overrides by catalog name; a name moat does not know adds a service (it needs image, address, ports).'),
+    routes: z
+      .array(Route.strict())
+      .optional()
+      .describe('Extra gateway routes (path → service:port), appended to the catalog routes.'),
+    policy: z
+      .strictObject({
+        allow: z.array(PolicyRule.strict()).optional().describe('Extra exposure rules (zone may reach port), appended to the reference policy.'),
+      })
+      .optional()
+      .describe('The exposure policy `moat check` proves.'),
+  })
+  .describe('moat.yaml: overrides of the built-in reference platform.');
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ServiceConfig = z.output<typeof ServiceConfig>;
+export type PublishEntry = z.output<typeof PublishEntry>;
