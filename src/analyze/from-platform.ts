@@ -55,34 +55,35 @@ export function cloudLayer(platform: Platform): CloudLayer {
 }
 
 /**
- * The host firewall as the policy asks for it: INPUT drops by default and
- * accepts each allowed host port on the interface of its zone; DOCKER-USER
- * lets published ports in only over the tailnet, to the Tailscale address.
+ * The host firewall as firewall/nftables.conf and firewall/docker-user.sh
+ * render it: INPUT drops by default and accepts SSH from the admin CIDR,
+ * WireGuard on the public interface and the gateway port on tailscale0;
+ * DOCKER-USER accepts a publication only over tailscale0 to the Tailscale
+ * address (original destination), drops the rest from the public interface.
  */
 export function firewallLayer(platform: Platform): FirewallLayer {
-  const { host } = platform;
+  const { host, gateway } = platform;
   const tailscaleAddresses = [host.tailscale.address, ...(host.tailscale.address6 ? [host.tailscale.address6] : [])];
-  const input: FirewallRule[] = [];
-  const dockerUser: FirewallRule[] = [];
-  platform.policy.allow.forEach((rule, i) => {
-    const origin = `policy.allow[${i}]`;
-    const base = { action: 'accept' as const, protocol: rule.protocol, ports: portRange(rule.port), origin };
-    switch (rule.zone) {
-      case 'admin':
-        input.push({ ...base, inInterface: host.publicInterface, sources: [rule.from ?? host.adminCidr] });
-        break;
-      case 'internet':
-        input.push({ ...base, inInterface: host.publicInterface, ...(rule.from ? { sources: [rule.from] } : {}) });
-        break;
-      case 'tailnet':
-        input.push({ ...base, inInterface: host.tailscale.interface });
-        dockerUser.push({ ...base, inInterface: host.tailscale.interface, destinations: tailscaleAddresses });
-        break;
-      case 'host':
-      case 'platform':
-        break; // loopback and the bridge are not filtered by these chains
-    }
-  });
+  const input: FirewallRule[] = [
+    { action: 'accept', protocol: 'tcp', ports: portRange(host.sshPort), sources: [host.adminCidr], origin: 'host.adminCidr' },
+    { action: 'accept', protocol: 'udp', ports: portRange(host.tailscale.udpPort), inInterface: host.publicInterface, origin: 'host.tailscale.udpPort' },
+    { action: 'accept', protocol: 'tcp', ports: portRange(gateway.listenPort), inInterface: host.tailscale.interface, origin: 'gateway.listenPort' },
+  ];
+  const onTailnet = (address: string) => ['', '*', '0.0.0.0', '::', '[::]'].includes(address) || tailscaleAddresses.includes(address);
+  const dockerUser: FirewallRule[] = platform.services.flatMap((service) =>
+    service.publish.flatMap((p, i): FirewallRule[] =>
+      onTailnet(p.hostAddress)
+        ? [{
+            action: 'accept',
+            protocol: p.protocol,
+            ports: portRange(p.hostPort, p.hostPortEnd ?? p.hostPort),
+            inInterface: host.tailscale.interface,
+            destinations: tailscaleAddresses,
+            origin: `services.${service.name}.publish[${i}]`,
+          }]
+        : [],
+    ),
+  );
   dockerUser.push({ action: 'drop', inInterface: host.publicInterface, origin: 'host.publicInterface' });
   return { input: { policy: 'drop', rules: input }, dockerUser: { policy: 'accept', rules: dockerUser } };
 }

@@ -96,10 +96,10 @@ export function targetsOf(state: ExposureState): Target[] {
  * A binding becomes one target per container port that listens inside its
  * range (a range 8000-9000 in front of a backend on 8080 exposes 8080), or one
  * target for the whole range when nothing listens behind it.
- * An empty host address means every address of both families (compose's default).
+ * An empty host address (or `*`) means every address of both families (compose's default).
  */
 function bindingTargets(state: ExposureState, b: Binding): Target[] {
-  const addresses = b.hostAddress === '' ? ['0.0.0.0', '::'] : [b.hostAddress];
+  const addresses = b.hostAddress === '' || b.hostAddress === '*' ? ['0.0.0.0', '::'] : [b.hostAddress];
   const span = b.hostPorts.to - b.hostPorts.from;
   const listeners = state.sockets.filter(
     (s) =>

@@ -1,0 +1,68 @@
+// Two listeners on one address:port: two containers sharing an address and a
+// port, or two publications claiming the same host port (a wildcard claims
+// every address of its family). The engine refuses to start the second one.
+import type { Finding } from '../../model/findings.js';
+import { familyOf, stripBrackets } from '../cidr-set.js';
+import type { Binding, Listener } from '../state.js';
+import type { AnalysisRule } from './types.js';
+
+const WILD = new Set(['', '*', '0.0.0.0', '::']);
+
+function bindingAddresses(b: Binding): string[] {
+  const bare = stripBrackets(b.hostAddress);
+  return bare === '' || bare === '*' ? ['0.0.0.0', '::'] : [bare];
+}
+
+function clash(a: string, b: string): boolean {
+  if (familyOf(a) !== familyOf(b)) return false;
+  return a === b || WILD.has(a) || WILD.has(b);
+}
+
+function bindingsClash(a: Binding, b: Binding): boolean {
+  if (a.protocol !== b.protocol) return false;
+  if (a.hostPorts.to < b.hostPorts.from || b.hostPorts.to < a.hostPorts.from) return false;
+  return bindingAddresses(a).some((x) => bindingAddresses(b).some((y) => clash(x, y)));
+}
+
+function listenersClash(a: Listener, b: Listener): boolean {
+  return a.kind === b.kind && a.protocol === b.protocol && a.port === b.port && stripBrackets(a.address) === stripBrackets(b.address);
+}
+
+export const duplicateListeners: AnalysisRule = {
+  docs: [
+    {
+      code: 'listener.duplicate',
+      title: 'Two listeners on one address and port',
+      help: 'Two services (or two publications) claim the same address:port/protocol; only one can bind it.',
+      severity: 'high',
+    },
+  ],
+  check({ state }) {
+    const findings: Finding[] = [];
+    state.sockets.forEach((l, i) => {
+      const earlier = state.sockets.slice(0, i).find((o) => listenersClash(o, l) && o.owner !== l.owner);
+      if (earlier) {
+        findings.push({
+          code: 'listener.duplicate',
+          severity: 'high',
+          path: l.origin,
+          message: `${earlier.owner} and ${l.owner} both listen on ${l.address}:${l.port}/${l.protocol}`,
+          hint: `give ${l.owner} its own address or port`,
+        });
+      }
+    });
+    state.publishing.forEach((b, i) => {
+      const earlier = state.publishing.slice(0, i).find((o) => bindingsClash(o, b));
+      if (earlier) {
+        findings.push({
+          code: 'listener.duplicate',
+          severity: 'high',
+          path: b.origin,
+          message: `${earlier.service} (${earlier.origin}) and ${b.service} both publish ${b.hostAddress || '*'}:${b.hostPorts.from}/${b.protocol}`,
+          hint: 'publish on another host port or address (or not at all)',
+        });
+      }
+    });
+    return findings;
+  },
+};

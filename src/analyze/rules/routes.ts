@@ -1,0 +1,78 @@
+// Gateway routes: to a service that exists, on a port it listens on, and never
+// to a service without authentication of its own. Dify's internal proxy
+// routes get the first two checks (its own routes to never-route services,
+// like the plugin daemon, are Dify's design and stay on the platform network).
+import type { Finding } from '../../model/findings.js';
+import { didYouMean } from '../../model/did-you-mean.js';
+import type { Platform } from '../../model/types.js';
+import type { AnalysisRule } from './types.js';
+
+interface RouteLike {
+  readonly service: string;
+  readonly port: number;
+  readonly path: string;
+}
+
+function existence(platform: Platform, route: RouteLike, at: string): Finding[] {
+  const names = platform.services.map((s) => s.name);
+  const service = platform.services.find((s) => s.name === route.service);
+  if (!service) {
+    return [
+      {
+        code: 'route.unknown-service',
+        severity: 'high',
+        path: `${at}.service`,
+        message: `route ${route.path} points at "${route.service}", which is not a service of the platform`,
+        hint: didYouMean(route.service, names, 'name a service of the platform, or add the service'),
+      },
+    ];
+  }
+  if (!service.ports.some((p) => p.port === route.port && p.protocol === 'tcp')) {
+    const ports = service.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
+    return [
+      {
+        code: 'route.not-listening',
+        severity: 'high',
+        path: `${at}.port`,
+        message: `route ${route.path} sends traffic to ${route.service}:${route.port}, but ${route.service} listens on ${ports}`,
+        hint: `use one of ${route.service}'s ports (${ports})`,
+      },
+    ];
+  }
+  return [];
+}
+
+export const routeRules: AnalysisRule = {
+  docs: [
+    { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
+    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "The upstream port must be one of the service's ports.", severity: 'high' },
+    {
+      code: 'route.never-route',
+      title: 'A route exposes a service that must never be behind the gateway',
+      help: 'Services such as the Signal API, rclone rcd, Ollama and the databases have no authentication of their own; routing them gives every tailnet user full control.',
+      severity: 'critical',
+    },
+  ],
+  check({ platform }) {
+    if (!platform) return [];
+    const findings: Finding[] = [];
+    platform.gateway.routes.forEach((route, i) => {
+      const at = `gateway.routes[${i}]`;
+      findings.push(...existence(platform, route, at));
+      const service = platform.services.find((s) => s.name === route.service);
+      if (service?.exposure === 'never-route') {
+        findings.push({
+          code: 'route.never-route',
+          severity: 'critical',
+          path: `${at}.service`,
+          message: `route ${route.path} exposes ${service.name} (${service.title}) through the gateway; it has no authentication of its own and must never be routed`,
+          hint: `remove the route; reach ${service.name} only from the platform network (e.g. through the app that uses it)`,
+        });
+      }
+    });
+    platform.internalProxies.forEach((proxy, p) => {
+      proxy.routes.forEach((route, r) => findings.push(...existence(platform, route, `internalProxies[${p}].routes[${r}]`)));
+    });
+    return findings;
+  },
+};
