@@ -206,7 +206,9 @@ export const difyPluginDaemon = defineService({
   healthcheck: { test: pythonHttpCheck('http://127.0.0.1:5002/health/check'), expects: 'GET /health/check answers 200', startPeriodSeconds: 60 },
   dependsOn: ['dify-db', 'dify-redis'],
   hardening: { readOnlyRootFs: false },
-  exposure: 'never-route', sources: [...sources, 'https://github.com/langgenius/dify-plugin-daemon/blob/main/.env.example'],
+  // Internal, not never-route: Dify's own nginx routes /e/ (plugin endpoints,
+  // webhooks a plugin exposes) to it, as upstream does; they check their own keys.
+  exposure: 'internal', sources: [...sources, 'https://github.com/langgenius/dify-plugin-daemon/blob/main/.env.example'],
 });
 
 export const difySsrfProxy = defineService({
