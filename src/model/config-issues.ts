@@ -41,32 +41,44 @@ function likelyBranch(issue: Issue & { code: 'invalid_union' }): Issue[] | undef
   return shaped.length === 1 ? shaped[0] : undefined;
 }
 
-export function issueFindings(issues: readonly Issue[], prefix: readonly PathSegment[] = []): UnlocatedFinding[] {
+/** Whether the input has a value at this path (zod v4 issues do not carry the input). */
+function present(data: unknown, path: readonly PathSegment[]): boolean {
+  let node: unknown = data;
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return false;
+    node = (node as Record<string, unknown>)[String(segment)];
+  }
+  return node !== undefined;
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+
+/** `data` is the config as written, to tell a missing field from a wrong one. */
+export function issueFindings(issues: readonly Issue[], data: unknown, prefix: readonly PathSegment[] = []): UnlocatedFinding[] {
   const findings: UnlocatedFinding[] = [];
   for (const issue of issues) {
     const path = [...prefix, ...segmentsOf(issue.path)];
+    if (path.length > 0 && issue.code !== 'unrecognized_keys' && !present(data, path)) {
+      const field = String(path[path.length - 1]);
+      findings.push(invalidValue(path, `${formatPath(path.slice(0, -1)) || 'the file'} lacks ${field}, which is required`, `add ${field} (${issue.message.replace(/^Invalid (input|option): /, '')})`));
+      continue;
+    }
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) findings.push(unknownKey(path, key));
         break;
       case 'invalid_union': {
         const branch = likelyBranch(issue);
-        if (branch) findings.push(...issueFindings(branch, path));
+        if (branch) findings.push(...issueFindings(branch, data, path));
         else findings.push(invalidValue(path, 'does not match any accepted form', 'see the schema (schema/moat.schema.json) for the accepted forms'));
         break;
       }
       case 'invalid_key':
         findings.push(invalidValue(path, `the name "${String(path[path.length - 1])}" is not valid: ${issue.issues[0]?.message ?? issue.message}`, 'rename it'));
         break;
-      case 'invalid_type': {
-        const missing = (issue as { input?: unknown }).input === undefined && issue.message.includes('received undefined');
-        findings.push(
-          missing
-            ? invalidValue(path, `${describe(path)} is required here`, `add ${String(path[path.length - 1])} (${issue.expected})`)
-            : invalidValue(path, `${describe(path)}: expected ${issue.expected}`, `write a ${issue.expected} here`),
-        );
+      case 'invalid_type':
+        findings.push(invalidValue(path, `${describe(path)}: expected ${article(issue.expected)}`, `write ${article(issue.expected)} here`));
         break;
-      }
       default:
         findings.push(invalidValue(path, `${describe(path)}: ${issue.message}`, 'correct the value (the schema in schema/moat.schema.json lists what is accepted)'));
     }

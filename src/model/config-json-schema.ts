@@ -5,8 +5,6 @@ import { z } from 'zod';
 import { ConfigSchema } from './config-schema.js';
 import type { PathSegment } from './config-yaml.js';
 
-export const SCHEMA_ID = 'https://github.com/moat-dev/moat/schema/moat.schema.json';
-
 type JsonSchema = { readonly [key: string]: unknown };
 
 let cached: JsonSchema | undefined;
@@ -14,7 +12,7 @@ let cached: JsonSchema | undefined;
 /** The JSON Schema of moat.yaml; same input, same output (keys in schema order). */
 export function configJsonSchema(): JsonSchema {
   // `io: 'input'`: describe what the user writes, so fields with defaults stay optional.
-  cached ??= { ...z.toJSONSchema(ConfigSchema, { io: 'input', target: 'draft-2020-12' }), $id: SCHEMA_ID, title: 'moat.yaml' };
+  cached ??= { ...z.toJSONSchema(ConfigSchema, { io: 'input', target: 'draft-2020-12' }), title: 'moat.yaml' };
   return cached;
 }
 

@@ -24,6 +24,8 @@ export interface MergeResult {
 /** Whether the user wrote a config key path (even if its value was invalid). */
 export type Written = (path: string) => boolean;
 
+const listing = (names: readonly string[]): string => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+
 const high = (code: string, path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
 function imageFinding(name: string, image: string): Finding | undefined {
@@ -152,8 +154,8 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
     }
   }
   for (const [dep, names] of dependants) {
-    findings.push(high('config.dependency-disabled', `services.${dep}.enabled`, `${dep} is disabled, but ${names.join(', ')} ${names.length === 1 ? 'depends' : 'depend'} on it`,
-      `keep ${dep} enabled, or disable ${names.join(' and ')} too`));
+    findings.push(high('config.dependency-disabled', `services.${dep}.enabled`, `${dep} is disabled, but ${listing(names)} ${names.length === 1 ? 'depends' : 'depend'} on it`,
+      `keep ${dep} enabled, or disable ${listing(names)} too`));
   }
 
   // Network: a new subnet without a gateway gets Docker's default gateway.

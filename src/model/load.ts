@@ -105,7 +105,7 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
   const findings: Finding[] = [];
   const parsed = ConfigSchema.safeParse(config.data);
   const valid = parsed.success ? parsed.data : validRemainder(config.data, parsed.error.issues);
-  if (!parsed.success) findings.push(...issueFindings(parsed.error.issues).map((f) => located(f)));
+  if (!parsed.success) findings.push(...issueFindings(parsed.error.issues, config.data).map((f) => located(f)));
   if (valid === undefined) throw new UserInputError(findings.sort(byLocation));
 
   const reference = referencePlatform();
@@ -123,7 +123,7 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     // The config schema mirrors the model, so this is rare: report in config terms.
-    for (const f of issueFindings(error.issues)) {
+    for (const f of issueFindings(error.issues, merged.input)) {
       const segments = toConfig(parsePath(f.path)) ?? [];
       findings.push(located({ ...f, path: formatPath(segments) || f.path }, segments));
     }

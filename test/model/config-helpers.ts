@@ -1,0 +1,39 @@
+// Shared by the config tests: write a moat.yaml into a moat- temp dir, load it,
+// and get the findings (or the platform) back.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserInputError } from '../../src/model/findings.js';
+import type { Finding } from '../../src/model/findings.js';
+import { loadPlatform } from '../../src/model/load.js';
+import type { LoadedPlatform } from '../../src/model/load.js';
+
+export function makeTempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'moat-config-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Joins lines so tests can count line numbers from the array index (+1). */
+export function yamlText(lines: readonly string[]): string {
+  return `${lines.join('\n')}\n`;
+}
+
+export async function loadText(dir: string, text: string, name = 'moat.yaml'): Promise<LoadedPlatform> {
+  writeFileSync(join(dir, name), text);
+  return loadPlatform({ cwd: dir, configPath: name });
+}
+
+export async function findingsOf(dir: string, text: string): Promise<Finding[]> {
+  try {
+    await loadText(dir, text);
+  } catch (error) {
+    if (error instanceof UserInputError) return [...error.findings];
+    throw error;
+  }
+  throw new Error('expected the config to be rejected, but it loaded');
+}
+
+/** [code, path, line] per finding, the shape the table tests compare. */
+export function summary(findings: readonly Finding[]): [string, string, number | undefined][] {
+  return findings.map((f) => [f.code, f.path, f.location?.line]);
+}
