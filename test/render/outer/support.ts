@@ -14,7 +14,10 @@ export function reference(): Platform {
 }
 
 /** The reference with host fields replaced (admin CIDR, Tailscale v6 address...). */
-export function withHost(patch: Partial<PlatformInput['host']> & { tailscale?: Partial<PlatformInput['host']['tailscale']> }): Platform {
+type HostInput = PlatformInput['host'];
+export type HostPatch = Partial<Omit<HostInput, 'tailscale'>> & { tailscale?: Partial<HostInput['tailscale']> };
+
+export function withHost(patch: HostPatch): Platform {
   const base = referencePlatform();
   const { tailscale, ...rest } = patch;
   return normalizePlatform({ ...base, host: { ...base.host, ...rest, tailscale: { ...base.host.tailscale, ...tailscale } } });
