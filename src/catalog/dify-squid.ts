@@ -31,6 +31,8 @@ export function difySquidConf(platform: Platform): string {
   return [
     '# Dify SSRF proxy policy, rendered by moat from the platform model. Do not edit.',
     `http_port ${SSRF_PROXY_PORT}`,
+    // Fixed, so squid needs no DNS for its own name and error pages name no host.
+    'visible_hostname dify-ssrf-proxy',
     `acl platform_clients src ${subnets.join(' ')}`,
     'acl SSL_ports port 443',
     'acl Safe_ports port 80 443 1025-65535',
