@@ -3,7 +3,6 @@
 // long form (`Ref:`, `Fn::GetAtt:`) so the file is plain YAML any parser reads.
 import { Document, Scalar } from 'yaml';
 import type { Platform } from '../model/types.js';
-import { gatewayUrl } from '../model/lookup.js';
 import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
@@ -48,7 +47,6 @@ export function cloudFormationTemplate(platform: Platform, options: RenderOption
   };
   const outputs: Record<string, unknown> = {
     SecurityGroupId: { Description: 'The host security group', Value: { 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] } },
-    GatewayUrl: { Description: 'The gateway, reachable over the tailnet only', Value: gatewayUrl(platform) },
   };
   if (withInstance) {
     Object.assign(parameters, {
@@ -94,7 +92,7 @@ export const renderCloudFormation: Renderer = (platform, options): RenderResult 
   const header = [
     generatedHeader('#'),
     '# Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.',
-    '# No rule for the gateway port: tailnet traffic arrives inside WireGuard (moat note ref.sg-8443).',
+    '# No rule for the gateway port: tailnet traffic arrives inside WireGuard (see the reference notes in PORTS.md).',
     ...adminCidrWarningLines(platform, '#'),
   ];
   const doc = new Document(cloudFormationTemplate(platform, options));

@@ -3,7 +3,6 @@
 // aws_vpc_security_group_{ingress,egress}_rule resources (one CIDR each), the
 // form the provider recommends over inline rules.
 import type { Platform } from '../model/types.js';
-import { gatewayUrl } from '../model/lookup.js';
 import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
@@ -57,13 +56,12 @@ export function terraformBlocks(platform: Platform, options: RenderOptions): Hcl
     {
       type: 'resource',
       labels: ['aws_security_group', 'host'],
-      comments: ['Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.', 'No rule for the gateway port: tailnet traffic arrives inside WireGuard (moat note ref.sg-8443).'],
+      comments: ['Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.', 'No rule for the gateway port: tailnet traffic arrives inside WireGuard (see the reference notes in PORTS.md).'],
       body: [a('name', sg.name), a('description', sg.description), a('vpc_id', expr('var.vpc_id')), a('tags', tags)],
     },
     ...sg.ingress.map((r) => ruleResource('ingress', r)),
     ...sg.egress.map((r) => ruleResource('egress', r)),
     output('security_group_id', 'The host security group', 'aws_security_group.host.id'),
-    { type: 'output', labels: ['gateway_url'], body: [a('description', 'The gateway, reachable over the tailnet only'), a('value', gatewayUrl(platform))] },
   ];
   if (options.withInstance === true) blocks.push(...instanceBlocks(platform));
   return blocks;
