@@ -15,10 +15,12 @@ export interface Analysis {
   readonly findings: readonly Finding[];
 }
 
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Most severe first, then by path: a stable order for every rendering. */
 function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
-    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.path.localeCompare(b.path) || a.code.localeCompare(b.code),
+    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || byText(a.path, b.path) || byText(a.code, b.code),
   );
 }
 
@@ -48,7 +50,7 @@ export function expectedOpen(analysis: Analysis, zone: ZoneName): ExpectedPort[]
     if (row.zone !== zone || row.verdict !== 'open' || (row.via !== 'host' && row.via !== 'publish')) continue;
     for (let port = row.port; port <= (row.portEnd ?? row.port); port += 1) seen.set(`${row.protocol}/${port}`, { port, protocol: row.protocol });
   }
-  return [...seen.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+  return [...seen.values()].sort((a, b) => byText(a.protocol, b.protocol) || a.port - b.port);
 }
 
 export type { MatrixRow } from './reachability.js';

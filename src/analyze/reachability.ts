@@ -192,6 +192,9 @@ export function computeMatrix(state: ExposureState): MatrixRow[] {
   return sortRows([...direct, ...gatewayRows(state, direct)]);
 }
 
+/** Code-point order: the same on every machine, whatever its locale. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 const VIA_ORDER: readonly Via[] = ['host', 'publish', 'container', 'gateway'];
 
 export function sortRows(rows: readonly MatrixRow[]): MatrixRow[] {
@@ -199,6 +202,6 @@ export function sortRows(rows: readonly MatrixRow[]): MatrixRow[] {
   return [...rows].sort((a, b) => {
     const [za, va] = key(a);
     const [zb, vb] = key(b);
-    return za - zb || va - vb || a.address.localeCompare(b.address) || a.port - b.port || a.protocol.localeCompare(b.protocol);
+    return za - zb || va - vb || byText(a.address, b.address) || a.port - b.port || byText(a.protocol, b.protocol);
   });
 }

@@ -1,4 +1,46 @@
+// `moat check`: the static proof. Loads the platform, computes the exposure
+// matrix and the findings, prints them (text, JSON or SARIF) and exits 1 when
+// a finding reaches --fail-on (default high). Unusable input is exit 2, from
+// loadPlatform's UserInputError, handled in main.ts.
+import { Option } from 'commander';
 import type { Command } from 'commander';
+import { analyzePlatform } from '../../analyze/index.js';
+import type { Severity } from '../../model/findings.js';
+import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
+import { loadPlatform } from '../../model/load.js';
+import { formatCheckJson } from '../format/json.js';
+import { locateFindings } from '../format/located.js';
+import { formatCheckSarif } from '../format/sarif.js';
+import { formatCheckText } from '../format/text.js';
 
-// Placeholder until this command is implemented.
-export function registerCheck(_program: Command): void {}
+export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
+export type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+interface CheckOptions {
+  readonly format: CheckFormat;
+  readonly failOn: Severity;
+  readonly config?: string;
+}
+
+export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
+  const loaded = await loadPlatform({ configPath: options.config, cwd });
+  const analysis = analyzePlatform(loaded.platform);
+  const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
+  const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})`;
+  const output =
+    options.format === 'json' ? formatCheckJson(located) : options.format === 'sarif' ? formatCheckSarif(located) : formatCheckText(located, options.failOn, subject);
+  process.stdout.write(output);
+  return located.findings.some((f) => atLeast(f.severity, options.failOn)) ? ExitCode.findings : ExitCode.ok;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('prove statically what each zone can reach, and report what the policy does not allow')
+    .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(SEVERITIES).default('high'))
+    .action(async (_options: unknown, command: Command) => {
+      const options = command.optsWithGlobals<CheckOptions>();
+      process.exitCode = await runCheck(options, process.cwd());
+    });
+}

@@ -1,0 +1,70 @@
+// `moat check --format sarif`: SARIF 2.1.0 (OASIS), one run, one rule per
+// finding code, one result per finding. A finding located in the user's file
+// gets a physical location (file, line, column); every finding also gets a
+// logical location, its key path into the model, since findings about the
+// built-in platform have no file to point at.
+// Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+import type { Analysis } from '../../analyze/index.js';
+import { ruleDocs } from '../../analyze/index.js';
+import type { RuleDoc } from '../../analyze/rules/index.js';
+import type { Finding, Severity } from '../../model/findings.js';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+type Level = 'error' | 'warning' | 'note';
+
+const LEVEL: { readonly [S in Severity]: Level } = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** GitHub code scanning reads this (0.1-10) to rank security results. */
+const SECURITY_SEVERITY: { readonly [S in Severity]: string } = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+
+function ruleFor(code: string, docs: ReadonlyMap<string, RuleDoc>, example: Finding | undefined) {
+  const doc = docs.get(code);
+  const severity = doc?.severity ?? example?.severity ?? 'high';
+  const title = doc?.title ?? code;
+  return {
+    id: code,
+    name: code.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
+    shortDescription: { text: title },
+    fullDescription: { text: doc?.help ?? title },
+    defaultConfiguration: { level: LEVEL[severity] },
+    properties: { 'security-severity': SECURITY_SEVERITY[severity], tags: ['security'] },
+  };
+}
+
+function resultFor(f: Finding, ruleIndex: number) {
+  const logical = { fullyQualifiedName: f.path, kind: 'member' };
+  const location = f.location
+    ? {
+        physicalLocation: { artifactLocation: { uri: f.location.file }, region: { startLine: f.location.line, startColumn: f.location.column } },
+        logicalLocations: [logical],
+      }
+    : { logicalLocations: [logical] };
+  return {
+    ruleId: f.code,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: `${f.message}. Hint: ${f.hint}` },
+    locations: [location],
+    properties: { severity: f.severity, path: f.path, hint: f.hint },
+  };
+}
+
+export function formatCheckSarif(analysis: Analysis): string {
+  const docs = new Map(ruleDocs().map((d) => [d.code, d]));
+  // Every rule the analyzer knows, plus any code a finding brings that it does not (stable order).
+  const codes = [...new Set([...docs.keys(), ...analysis.findings.map((f) => f.code)])];
+  const rules = codes.map((code) => ruleFor(code, docs, analysis.findings.find((f) => f.code === code)));
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'moat', rules } },
+        results: analysis.findings.map((f) => resultFor(f, codes.indexOf(f.code))),
+        columnKind: 'unicodeCodePoints',
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
