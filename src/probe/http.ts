@@ -78,7 +78,7 @@ export function httpGet(endpoint: Endpoint, path: string, timeoutMs = 5000, maxB
 
 /** Reads a streamed response and timestamps each event: SSE events (blank-line
  * separated) when the body is text/event-stream, otherwise each received chunk. */
-export function readStream(endpoint: Endpoint, path: string, timeoutMs = 15_000): Promise<StreamObservation> {
+export function readStream(endpoint: Endpoint, path: string, timeoutMs = 15_000, onEvent?: (data: string) => void): Promise<StreamObservation> {
   return new Promise((resolve, reject) => {
     request(endpoint, path, timeoutMs, (res, started) => {
       const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
@@ -89,6 +89,7 @@ export function readStream(endpoint: Endpoint, path: string, timeoutMs = 15_000)
         const atMs = performance.now() - started;
         if (!sse) {
           events.push({ atMs, data: chunk });
+          onEvent?.(chunk);
           return;
         }
         buffer += chunk;
@@ -98,6 +99,7 @@ export function readStream(endpoint: Endpoint, path: string, timeoutMs = 15_000)
           buffer = buffer.slice(cut + 2);
           const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
           events.push({ atMs, data });
+          onEvent?.(data);
         }
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, events }));

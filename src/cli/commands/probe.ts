@@ -3,7 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
-import { expectedFromPolicy, VANTAGES, type Vantage } from '../../probe/expected.js';
+import { expectedFor, VANTAGES, type Vantage } from '../../probe/expected.js';
 import { runProbe } from '../../probe/index.js';
 import { formatProbeReport } from '../../probe/report.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parsePortList } from '../../probe/tcp.js';
@@ -52,7 +52,7 @@ export function registerProbe(program: Command): void {
       const report = await runProbe(platform, {
         target,
         vantage: flags.as,
-        expected: expectedFromPolicy(platform, flags.as),
+        expected: expectedFor(platform, flags.as),
         ports: ports(flags.ports, '--ports'),
         ...(flags.udp ? { udpPorts: ports(flags.udp, '--udp') } : {}),
         concurrency: flags.concurrency,

@@ -1,0 +1,254 @@
+// The lab: the reference topology on one machine, in network namespaces that
+// are not connected to the root namespace (see lab-net.ts for the picture).
+// The host runs the rendered nftables and DOCKER-USER rules, the services are
+// stubs at their static addresses, and the real nginx runs the rendered
+// gateway and Dify configs. Everything is prefixed `moat-lab-` and torn down
+// by close(), also after a failed start.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { referencePlatform } from '../../src/catalog/reference.js';
+import { normalizePlatform } from '../../src/model/normalize.js';
+import type { Platform } from '../../src/model/types.js';
+import { expectedFor, type ExpectedPort, type Vantage } from '../../src/probe/expected.js';
+import { renderBundle } from '../../src/render/registry.js';
+import { adaptNginxConfig, makeCertificate, writeConfig } from './lab-nginx.js';
+import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, NS, requireTools, run, type LabNs } from './lab-net.js';
+import { startInNs, stopProcess, type LabProcess } from './lab-procs.js';
+import type { StubConfig } from './lab-stubs.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const LAB_TOOLS = ['ip', 'nft', 'iptables', 'iptables-restore', 'wireguard-go', 'wg', 'nginx', 'openssl', 'bash'];
+
+export const VANTAGE_NS: Readonly<Record<Vantage, LabNs>> = { internet: NS.client, admin: NS.admin, tailnet: NS.peer };
+export const TARGET: Readonly<Record<Vantage, string>> = { internet: ADDR.hostPublic, admin: ADDR.hostPublic, tailnet: ADDR.hostTailnet };
+
+/** A host socket the firewall must hide: something listening on all addresses that nobody published. */
+export const DECOY_PORT = 11434;
+
+export interface Lab {
+  readonly dir: string;
+  readonly platform: Platform;
+  readonly bundle: ReadonlyMap<string, string>;
+  readonly servername: string;
+  expected(vantage: Vantage): ExpectedPort[];
+  /** Runs a lab-client script in a namespace and returns its parsed JSON output. */
+  client<T>(ns: LabNs, ops: unknown): Promise<T>;
+  stopService(name: string): Promise<void>;
+  startService(name: string): Promise<void>;
+  reloadGateway(): void;
+  applyFirewall(): void;
+  startNginx(name: string, configText: string): Promise<LabProcess>;
+  readonly processes: LabProcess[];
+  close(): Promise<void>;
+}
+
+export function labPlatform(): Platform {
+  const input = referencePlatform();
+  // The lab's admin and tailnet addresses are the placeholders' documentation
+  // ranges; set them explicitly so the lab does not depend on the defaults.
+  return normalizePlatform({
+    ...input,
+    host: { ...input.host, adminCidr: `${ADDR.admin}/32`, tailscale: { ...input.host.tailscale, address: ADDR.hostTailnet } },
+  });
+}
+
+function healthPath(service: Platform['services'][number]): string | undefined {
+  const url = service.healthcheck?.test.find((arg) => /https?:\/\/127\.0\.0\.1/.test(arg));
+  const match = url ? /https?:\/\/127\.0\.0\.1:\d+(\/[^'"\s)]*)/.exec(url) : null;
+  return match?.[1];
+}
+
+/** Deletes what a previous, crashed lab may have left (idempotent). */
+export function cleanLeftovers(): void {
+  run('bash', [join(ROOT, 'scripts/lab-clean.sh')]);
+}
+
+export async function startLab(): Promise<Lab> {
+  requireTools(LAB_TOOLS);
+  cleanLeftovers();
+  const dir = mkdtempSync(join(tmpdir(), 'moat-lab-'));
+  run('chmod', ['0755', dir]);
+  const processes: LabProcess[] = [];
+  const close = async (): Promise<void> => {
+    for (const p of [...processes].reverse()) await stopProcess(p);
+    processes.length = 0;
+    try {
+      deleteNamespaces();
+    } finally {
+      rmSync('/etc/netns/moat-lab-svc', { recursive: true, force: true });
+      for (const dev of ['tailscale0', 'moat-wg0']) rmSync(`/var/run/wireguard/${dev}.sock`, { force: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    return await build(dir, processes, close);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function build(dir: string, processes: LabProcess[], close: () => Promise<void>): Promise<Lab> {
+  const platform = labPlatform();
+  const bundle = new Map(renderBundle(platform).files.map((f) => [f.path, f.content] as const));
+  const need = (path: string): string => {
+    const content = bundle.get(path);
+    if (content === undefined) throw new Error(`the lab needs the rendered ${path}, but renderBundle() produced none`);
+    return content;
+  };
+  const gatewayService = platform.services.find((s) => s.name === platform.gateway.service);
+  const difyNginx = platform.services.find((s) => s.name === 'dify-nginx');
+  if (!gatewayService || !difyNginx) throw new Error('the lab needs the gateway and dify-nginx services in the platform');
+  const addresses = [...new Set(platform.services.map((s) => s.address))];
+
+  buildNetwork(addresses, platform.host.publicInterface);
+
+  // Name resolution inside the service namespace: /etc/hosts for plain
+  // proxy_pass names, a small DNS on 127.0.0.11 (Docker's) for `resolver`.
+  const names = Object.fromEntries(platform.services.map((s) => [s.name, s.address]));
+  mkdirSync('/etc/netns/moat-lab-svc', { recursive: true });
+  writeFileSync('/etc/netns/moat-lab-svc/hosts', `127.0.0.1 localhost\n${platform.services.map((s) => `${s.address} ${s.name}`).join('\n')}\n`);
+
+  const spawnEnv = { NODE_OPTIONS: '' };
+  const tsx = ['--import', 'tsx'];
+  const stubConfig: StubConfig = {
+    services: platform.services
+      .filter((s) => s.name !== gatewayService.name && s.name !== difyNginx.name && s.ports.some((p) => p.protocol === 'tcp'))
+      .map((s) => {
+        const health = healthPath(s);
+        return { name: s.name, address: s.address, ports: s.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port), ...(health ? { healthPath: health } : {}) };
+      }),
+    dns: { address: '127.0.0.11', names },
+  };
+  const stubs = startInNs(dir, NS.svc, 'stubs', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(stubConfig)], spawnEnv);
+  processes.push(stubs);
+  const hostConfig: StubConfig = {
+    services: [],
+    listeners: [
+      { name: 'sshd', address: '0.0.0.0', port: platform.host.sshPort, banner: 'SSH-2.0-moat-lab\r\n' },
+      { name: 'decoy', address: '0.0.0.0', port: DECOY_PORT, banner: 'not for you\n' },
+    ],
+  };
+  const hostSockets = startInNs(dir, NS.host, 'host-sockets', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(hostConfig)], spawnEnv);
+  processes.push(hostSockets);
+
+  // The tailnet: wireguard-go as tailscale0 on the host, its peer in moat-lab-peer.
+  const ts = platform.host.tailscale;
+  const wgEnv = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1', LOG_LEVEL: 'error' };
+  processes.push(startInNs(dir, NS.host, 'wireguard-host', 'wireguard-go', ['-f', ts.interface], wgEnv));
+  processes.push(startInNs(dir, NS.peer, 'wireguard-peer', 'wireguard-go', ['-f', 'moat-wg0'], wgEnv));
+  const hostKey = run('wg', ['genkey']).trim();
+  const peerKey = run('wg', ['genkey']).trim();
+  const pub = (key: string): string => run('wg', ['pubkey'], `${key}\n`).trim();
+  writeFileSync(join(dir, 'host.key'), `${hostKey}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'peer.key'), `${peerKey}\n`, { mode: 0o600 });
+  await waitForFile(`/var/run/wireguard/${ts.interface}.sock`);
+  await waitForFile('/var/run/wireguard/moat-wg0.sock');
+  inNs(NS.host, 'wg', ['set', ts.interface, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]);
+  inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
+  inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
+  inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
+  inNs(NS.peer, 'wg', ['set', 'moat-wg0', 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']);
+  inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', 'moat-wg0']);
+  inNs(NS.peer, 'ip', ['link', 'set', 'moat-wg0', 'up']);
+  inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', 'moat-wg0']);
+
+  // The host firewall, as rendered, over an emulation of Docker's own chains.
+  const publish = gatewayService.publish[0];
+  if (!publish) throw new Error('the gateway service has no publication (normalizePlatform adds one)');
+  emulateDocker(publish.hostAddress, publish.hostPort, gatewayService.address);
+  const nftPath = join(dir, 'nftables.conf');
+  const dockerUserPath = join(dir, 'docker-user.sh');
+  writeFileSync(nftPath, need('firewall/nftables.conf'));
+  writeFileSync(dockerUserPath, need('firewall/docker-user.sh'), { mode: 0o755 });
+  const applyFirewall = (): void => {
+    inNs(NS.host, 'nft', ['-f', nftPath]);
+    inNs(NS.host, 'bash', [dockerUserPath]);
+  };
+  applyFirewall();
+
+  // The real nginx, twice: the gateway and Dify's own proxy.
+  const servername = `${ts.hostname}.${ts.tailnet}`;
+  const tls = makeCertificate(dir, [servername], [ADDR.hostTailnet]);
+  const startNginx = async (name: string, configText: string): Promise<LabProcess> => {
+    const conf = writeConfig(dir, name, configText);
+    inNs(NS.svc, 'nginx', ['-t', '-q', '-p', dir, '-c', conf, '-g', 'daemon off;']);
+    const p = startInNs(dir, NS.svc, name, 'nginx', ['-p', dir, '-c', conf, '-g', 'daemon off;']);
+    processes.push(p);
+    return p;
+  };
+  const gatewayConf = adaptNginxConfig(need('nginx/nginx.conf'), {
+    name: 'gateway',
+    dir,
+    address: gatewayService.address,
+    certFile: { from: platform.gateway.tls.certFile, to: tls.cert },
+    keyFile: { from: platform.gateway.tls.keyFile, to: tls.key },
+  });
+  const difyConf = adaptNginxConfig(need('dify/nginx.conf'), { name: 'dify-nginx', dir, address: difyNginx.address });
+  await stubs.waitFor(/^ready$/);
+  await hostSockets.waitFor(/^ready$/);
+  const gateway = await startNginx('gateway', gatewayConf);
+  await startNginx('dify-nginx', difyConf);
+
+  const lab: Lab = {
+    dir,
+    platform,
+    bundle,
+    servername,
+    processes,
+    expected: (vantage) => expectedFor(platform, vantage),
+    client: (ns, ops) => runClient(dir, ns, ops),
+    async stopService(name) {
+      stubs.child.stdin?.write(`stop ${name}\n`);
+      await stubs.waitFor(new RegExp(`^stopped ${name}$`));
+    },
+    async startService(name) {
+      stubs.child.stdin?.write(`start ${name}\n`);
+      await stubs.waitFor(new RegExp(`^started ${name}$`));
+    },
+    reloadGateway() {
+      process.kill(gateway.pid, 'SIGHUP');
+    },
+    applyFirewall,
+    startNginx,
+    close,
+  };
+  // Ready when the tailnet carries a request to the gateway end to end.
+  await waitUntil(async () => {
+    const [r] = await lab.client<{ status: number }[]>(NS.peer, [{ op: 'get', host: ADDR.hostTailnet, port: platform.gateway.listenPort, path: '/n8n/healthz', servername, tls: true, timeoutMs: 2000 }]);
+    return r?.status === 200;
+  }, 30_000, () => `the gateway did not answer over the tailnet:\n${processes.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`);
+  return lab;
+}
+
+async function runClient<T>(dir: string, ns: LabNs, ops: unknown): Promise<T> {
+  const opsFile = join(dir, `ops-${process.hrtime.bigint()}.json`);
+  writeFileSync(opsFile, JSON.stringify(ops));
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolvePromise, reject) => {
+    execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-client.ts'), opsFile], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
+      rmSync(opsFile, { force: true });
+      if (error) reject(new Error(`lab-client in ${ns} failed: ${stderr || error.message}`));
+      else resolvePromise(JSON.parse(stdout) as T);
+    });
+  });
+}
+
+async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
+  await waitUntil(async () => existsSync(path), timeoutMs, () => `${path} did not appear`);
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
