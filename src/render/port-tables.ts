@@ -167,7 +167,7 @@ function serviceRows(
       if (!match || match[1] !== service.name) continue;
       const port = Number(match[2]);
       if (ports.some((p) => p.port === port)) continue;
-      ports.push({ port, protocol: match[3] as Protocol, purpose: `in the reference: ${note.reference}` });
+      ports.push({ port, protocol: match[3] as Protocol, purpose: `see ${note.code}` });
     }
     for (const p of ports) {
       const open = service.ports.some((q) => q.port === p.port);

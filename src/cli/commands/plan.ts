@@ -1,4 +1,77 @@
-import type { Command } from 'commander';
+// `moat plan`: load the platform, render the bundle, print the port map, the
+// differences from the reference and the render warnings, and write the bundle
+// (./deploy by default) without touching files moat did not render.
+import { resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import pc from 'picocolors';
+import type { Finding } from '../../model/findings.js';
+import { loadPlatform } from '../../model/load.js';
+import { portTables } from '../../render/port-tables.js';
+import { renderBundle } from '../../render/registry.js';
+import { formatNotes, formatTables } from '../terminal-tables.js';
+import { type BundleWrite, MANIFEST, writeBundle } from '../write-bundle.js';
 
-// Placeholder until this command is implemented.
-export function registerPlan(_program: Command): void {}
+interface PlanOptions {
+  readonly out: string;
+  readonly format: 'text' | 'json';
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('render the deployment bundle and print the port map (writes nothing outside --out)')
+    .option('-o, --out <dir>', 'the bundle directory', 'deploy')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (options: PlanOptions) => {
+      const { config } = program.opts<{ config?: string }>();
+      const loaded = await loadPlatform({ configPath: config, cwd: process.cwd() });
+      const { platform } = loaded;
+      const bundle = renderBundle(platform);
+      const outDir = resolve(process.cwd(), options.out);
+      const written = await writeBundle(outDir, bundle.files);
+      const tables = portTables(platform);
+      if (options.format === 'json') {
+        const report = {
+          project: platform.project,
+          config: loaded.configFile ?? null,
+          out: outDir,
+          manifest: MANIFEST,
+          files: written.files,
+          stale: written.stale,
+          warnings: bundle.warnings,
+          tables,
+          notes: platform.notes,
+        };
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const source = loaded.configFile ?? 'the built-in reference platform';
+      process.stdout.write(
+        [
+          `${pc.bold(`moat plan: ${platform.project}`)} from ${source}`,
+          '',
+          formatTables(tables),
+          formatNotes(platform.notes),
+          formatWarnings(bundle.warnings),
+          formatWritten(options.out, written),
+        ]
+          .filter((s) => s !== '')
+          .join('\n'),
+      );
+    });
+}
+
+function formatWarnings(warnings: readonly Finding[]): string {
+  if (warnings.length === 0) return '';
+  const lines = [pc.bold(`Render warnings (${warnings.length})`)];
+  for (const w of warnings) lines.push(`  ${w.severity.padEnd(8)} ${w.code}  ${w.path}`, `      ${w.message}`, `      → ${w.hint}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function formatWritten(out: string, written: BundleWrite): string {
+  const changed = written.files.filter((f) => f.status === 'written').length;
+  const lines = [pc.bold(`Bundle in ${out}/ (${changed} written, ${written.files.length - changed} unchanged)`)];
+  for (const f of written.files) lines.push(`  ${f.status.padEnd(9)} ${f.mode.toString(8)}  ${f.path}`);
+  for (const path of written.stale) lines.push(`  stale     ${path} (rendered before, no longer; left in place)`);
+  return `${lines.join('\n')}\n`;
+}
