@@ -148,10 +148,10 @@ export const difyWeaviate = defineService({
   },
   secrets: [as(k.weaviateKey, 'AUTHENTICATION_APIKEY_ALLOWED_KEYS')],
   volumes: [{ name: 'dify-weaviate-data', target: '/var/lib/weaviate', purpose: 'vector index' }],
-  // The image is Alpine based: busybox wget, no curl.
+  // The image's final stage is `FROM alpine` (weaviate/weaviate Dockerfile): busybox wget, no curl.
   healthcheck: { test: wgetCheck('http://127.0.0.1:8080/v1/.well-known/ready'), expects: 'GET /v1/.well-known/ready answers 200' },
   hardening: { readOnlyRootFs: false },
-  exposure: 'never-route', sources: [...sources, 'https://weaviate.io/developers/weaviate/config-refs/env-vars', 'https://github.com/langgenius/dify/issues/27818'],
+  exposure: 'never-route', sources: [...sources, 'https://weaviate.io/developers/weaviate/config-refs/env-vars', 'https://github.com/weaviate/weaviate/blob/main/Dockerfile', 'https://github.com/langgenius/dify/issues/27818'],
 });
 
 export const difyWeb = defineService({
@@ -202,13 +202,15 @@ export const difyPluginDaemon = defineService({
   },
   secrets: [k.dbPassword, k.redisPassword, as(k.pluginDaemonKey, 'SERVER_KEY'), as(k.pluginInnerKey, 'DIFY_INNER_API_KEY')],
   volumes: [{ name: 'dify-plugins', target: '/app/storage', purpose: 'installed plugins' }],
-  // The -local image is python:3.12-slim based and answers GET /health/check.
+  // The -local image is ubuntu:24.04 with python3.12 (no curl, no wget); the
+  // daemon serves GET /health/check without a key (internal/server/http_server.go).
   healthcheck: { test: pythonHttpCheck('http://127.0.0.1:5002/health/check'), expects: 'GET /health/check answers 200', startPeriodSeconds: 60 },
   dependsOn: ['dify-db', 'dify-redis'],
   hardening: { readOnlyRootFs: false },
   // Internal, not never-route: Dify's own nginx routes /e/ (plugin endpoints,
   // webhooks a plugin exposes) to it, as upstream does; they check their own keys.
-  exposure: 'internal', sources: [...sources, 'https://github.com/langgenius/dify-plugin-daemon/blob/main/.env.example'],
+  exposure: 'internal',
+  sources: [...sources, 'https://github.com/langgenius/dify-plugin-daemon/blob/main/docker/local.dockerfile', 'https://github.com/langgenius/dify-plugin-daemon/blob/main/internal/server/http_server.go'],
 });
 
 export const difySsrfProxy = defineService({

@@ -17,7 +17,8 @@ export const gdrive = defineService({
   address: '172.20.0.60',
   ports: [{ port: 5572, protocol: 'tcp', purpose: 'rclone remote-control API (rcd; authenticated)' }],
   command: ['rcd', '--rc-addr=0.0.0.0:5572', '--config=/config/rclone/rclone.conf'],
-  env: { RCLONE_RC_USER: 'moat' },
+  // The root file system is read-only: rclone's cache goes to the tmpfs.
+  env: { RCLONE_RC_USER: 'moat', RCLONE_CACHE_DIR: '/tmp/rclone' },
   secrets: [
     { name: 'RCLONE_RC_PASS', env: 'RCLONE_RC_PASS', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, why: 'authenticates calls to the remote-control API' },
   ],

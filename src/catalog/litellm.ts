@@ -6,7 +6,8 @@ import { defineService, pythonHttpCheck } from './define.js';
 // /health/liveliness (sic) needs no key; upstream's compose file probes it with
 // python3 urllib (the image is Python, curl is not guaranteed). Platform-only,
 // so no SERVER_ROOT_PATH: it is served from `/` and never routed.
-// Stable releases are tagged main-v<version>-stable (12-hour load tested).
+// Stable releases are tagged main-v<version>-stable (12-hour load tested);
+// v1.71.1-stable is the one its release notes publish.
 // Sources: https://docs.litellm.ai/docs/proxy/deploy, https://docs.litellm.ai/docs/proxy/health,
 // https://github.com/BerriAI/litellm/blob/main/docker-compose.yml
 export const litellm = defineService({
@@ -33,5 +34,5 @@ export const litellm = defineService({
   dependsOn: ['ollama'],
   hardening: { readOnlyRootFs: false },
   exposure: 'internal',
-  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health', 'https://github.com/BerriAI/litellm/blob/main/docker-compose.yml'],
+  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health', 'https://github.com/BerriAI/litellm/blob/main/docker-compose.yml', 'https://docs.litellm.ai/release_notes/v1.71.1-stable'],
 });
