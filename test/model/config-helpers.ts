@@ -37,3 +37,17 @@ export async function findingsOf(dir: string, text: string): Promise<Finding[]> 
 export function summary(findings: readonly Finding[]): [string, string, number | undefined][] {
   return findings.map((f) => [f.code, f.path, f.location?.line]);
 }
+
+/** The "done when": a misspelled service, an address outside the subnet, a duplicate address. */
+export const DONE_WHEN_YAML = yamlText([
+  'project: ai-platform', //                          1
+  'services:', //                                     2
+  '  olama:', //                                      3  misspelled ollama
+  '    env: { OLLAMA_KEEP_ALIVE: 10m }', //           4
+  '  n8n:', //                                        5
+  '    address: 172.21.0.40', //                      6  outside 172.20.0.0/16
+  '  my-tool:', //                                    7
+  '    image: ghcr.io/acme/tool:1.2.3', //            8
+  '    address: 172.20.0.33', //                      9  dify-db's address
+  '    ports: [{ port: 9000, purpose: API }]', //     10
+]);
