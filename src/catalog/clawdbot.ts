@@ -7,7 +7,10 @@ import { defineService, nodeHttpCheck } from './define.js';
 // Control UI base path are config-file keys only (no env names exist for them):
 // see clawdbot-config.ts, mounted at OPENCLAW_CONFIG_PATH. The control UI is
 // served under /clawdbot (gateway.controlUi.basePath), so the route keeps the
-// prefix. Image: node:22-bookworm based, runs as `node` (uid 1000); curl and
+// prefix. Unclear upstream: whether the Control UI's WebSocket also lives
+// under basePath (the docs say only that it "speaks to the Gateway WebSocket on
+// the same port"); if it connects at `/`, the route needs a second location.
+// Image: node:22-bookworm based, runs as `node` (uid 1000); curl and
 // node are present. Upstream's image CMD is `node openclaw.mjs gateway
 // --allow-unconfigured` with loopback bind, unreachable in a bridge network.
 // Signal: OpenClaw's Signal channel speaks signal-cli's own HTTP JSON-RPC + SSE
@@ -50,5 +53,6 @@ export const clawdbot = defineService({
     'https://docs.openclaw.ai/gateway/configuration',
     'https://github.com/openclaw/openclaw/blob/main/docker-compose.yml',
     'https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md',
+    'https://docs.openclaw.ai/web/control-ui',
   ],
 });

@@ -11,7 +11,7 @@ import { defineService, wgetCheck } from './define.js';
 // stored credentials and must never change. Image: node Alpine based, busybox
 // wget (upstream's compose examples probe /healthz with wget).
 // Sources: https://docs.n8n.io/hosting/configuration/environment-variables/deployment/,
-// https://docs.n8n.io/hosting/configuration/configuration-examples/base-url/,
+// https://github.com/n8n-io/n8n/issues/9191 (N8N_PATH needs the proxy's rewrite; untested upstream),
 // https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/,
 // https://docs.n8n.io/hosting/logging-monitoring/monitoring/ (/healthz)
 export const n8n = defineService({
@@ -45,7 +45,7 @@ export const n8n = defineService({
   exposure: 'routed',
   sources: [
     'https://docs.n8n.io/hosting/configuration/environment-variables/deployment/',
-    'https://docs.n8n.io/hosting/configuration/configuration-examples/base-url/',
+    'https://github.com/n8n-io/n8n/issues/9191',
     'https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/',
   ],
 });
