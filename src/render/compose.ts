@@ -20,7 +20,7 @@ export const renderCompose: Renderer = (platform) => {
   const warnings: Finding[] = [];
   const services: Mapping = {};
   const volumes: Mapping = {};
-  platform.services.forEach((service, index) => {
+  for (const service of platform.services) {
     services[service.name] = composeService(platform, service);
     for (const volume of service.volumes) if (volumeKind(volume) === 'named') volumes[volume.name] = {};
     service.publish.forEach((publish, i) => {
@@ -28,12 +28,12 @@ export const renderCompose: Renderer = (platform) => {
       warnings.push({
         code: 'render.compose.published-backend',
         severity: 'high',
-        path: `services[${index}].publish[${i}]`,
+        path: `services.${service.name}.publish[${i}]`,
         message: `${service.name} publishes ${publishSpec(publish)} on the host; only the gateway (${platform.gateway.service}) should`,
         hint: `remove the publish of ${service.name} and route it through the gateway, or reach it over \`docker exec\``,
       });
     });
-  });
+  }
   const networks: Mapping = {};
   for (const network of platform.networks) {
     networks[network.name] = {
