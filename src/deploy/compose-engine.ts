@@ -1,15 +1,14 @@
 // The two Compose flavours behind the Engine interface. They differ in how
 // they are called: Compose v2 is a docker plugin (`docker compose`) that reads
 // the bundle's compose.yaml as it is; Debian's docker-compose 1.29 rejects the
-// spec's top-level `name:` (it takes the project from -p), so it gets the file
-// without that key on stdin, run from the bundle so relative paths still hold.
+// spec's top-level `name:` and re-checks networks strictly (compose-v1.ts), so
+// it gets an adapted file on stdin, run from the bundle so relative paths hold.
 import { execa } from 'execa';
-import { parseDocument } from 'yaml';
-import { readFile } from 'node:fs/promises';
 import type { ContainerState, Engine, EngineTarget, Health, PublishedPort } from './engine.js';
 import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
 import { endpointFromEnv, engineGet, labelFilter } from './engine-api.js';
+import { v1ComposeText } from './compose-v1.js';
 
 export type ComposeFlavour = 'compose-v2' | 'compose-v1';
 
@@ -25,7 +24,7 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     const [file, prefix, input] =
       flavour === 'compose-v2'
         ? (['docker', ['compose', '-p', target.project, '--project-directory', target.bundleDir, '-f', target.composeFile], undefined] as const)
-        : (['docker-compose', ['-p', target.project, '--project-directory', target.bundleDir, '-f', '-'], await v1ComposeText(target.composeFile)] as const);
+        : (['docker-compose', ['-p', target.project, '--project-directory', target.bundleDir, '-f', '-'], await v1ComposeText(target.composeFile, target.project, endpoint)] as const);
     const result = await execa(file, [...prefix, ...args], {
       cwd: target.bundleDir,
       reject: false,
@@ -66,15 +65,6 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
       };
     },
   };
-}
-
-async function v1ComposeText(composeFile: string): Promise<string> {
-  // Edit the document rather than re-serialize it, so the renderer's YAML 1.1
-  // quoting (PyYAML reads a bare `on` or `yes` as a boolean) survives.
-  const doc = parseDocument(await readFile(composeFile, 'utf8'));
-  if (doc.errors.length > 0) throw new Error(`${composeFile}: ${doc.errors[0]?.message ?? 'not YAML'} (this is a bug in moat)`);
-  doc.delete('name');
-  return doc.toString({ lineWidth: 0 });
 }
 
 function toState(c: InspectedContainer): ContainerState {

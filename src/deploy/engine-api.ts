@@ -20,7 +20,12 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): EngineEnd
   throw new Error(`DOCKER_HOST=${dockerHost}: moat reads container state over unix:// or tcp:// only`);
 }
 
-export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000): Promise<T> {
+/** GET that answers undefined for 404 (a network or container that does not exist). */
+export async function engineFind<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000): Promise<T | undefined> {
+  return engineGet<T>(endpoint, path, timeoutMs, true);
+}
+
+export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000, allowMissing = false): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const req = request(
       { ...endpoint, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs },
@@ -29,7 +34,8 @@ export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeo
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 300) reject(new Error(`engine API ${path}: HTTP ${res.statusCode}: ${body.trim()}`));
+          if (allowMissing && res.statusCode === 404) resolve(undefined as T);
+          else if ((res.statusCode ?? 500) >= 300) reject(new Error(`engine API ${path}: HTTP ${res.statusCode}: ${body.trim()}`));
           else {
             try {
               resolve(JSON.parse(body) as T);
@@ -64,6 +70,11 @@ export interface InspectedContainer {
     readonly Networks?: Record<string, { readonly IPAddress?: string }> | null;
     readonly Ports?: Record<string, readonly { readonly HostIp?: string; readonly HostPort?: string }[] | null> | null;
   };
+}
+
+export interface InspectedNetwork {
+  readonly Name: string;
+  readonly IPAM?: { readonly Config?: readonly { readonly Subnet?: string; readonly Gateway?: string }[] | null } | null;
 }
 
 export interface ListedResource {
