@@ -64,9 +64,18 @@ export function cloudFormationTemplate(platform: Platform, options: RenderOption
       Properties: {
         ImageId: { Ref: 'ImageId' },
         InstanceType: platform.host.instanceType,
-        SubnetId: { Ref: 'SubnetId' },
         KeyName: { Ref: 'KeyName' },
-        SecurityGroupIds: [{ 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] }],
+        // A public address of its own (the admin's SSH and WireGuard direct paths need one),
+        // whatever the subnet's default.
+        NetworkInterfaces: [
+          {
+            DeviceIndex: '0',
+            AssociatePublicIpAddress: true,
+            DeleteOnTermination: true,
+            SubnetId: { Ref: 'SubnetId' },
+            GroupSet: [{ 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] }],
+          },
+        ],
         BlockDeviceMappings: [
           { DeviceName: '/dev/sda1', Ebs: { VolumeSize: { Ref: 'RootVolumeGiB' }, VolumeType: 'gp3', Encrypted: true, DeleteOnTermination: true } },
         ],

@@ -88,6 +88,7 @@ function instanceBlocks(platform: Platform): HclBlock[] {
         a('subnet_id', expr('var.subnet_id')),
         a('key_name', expr('var.key_name')),
         a('vpc_security_group_ids', [expr('aws_security_group.host.id')]),
+        a('associate_public_ip_address', true),
         a('user_data', heredoc(cloudInit(platform))),
         a('tags', { Name: platform.host.tailscale.hostname, 'moat:project': platform.project }),
         { type: 'root_block_device', body: [a('volume_size', expr('var.root_volume_gib')), a('volume_type', 'gp3'), a('encrypted', true)] },

@@ -69,6 +69,9 @@ describe('CloudFormation template', () => {
     const resources = template(true)['Resources'] as Record<string, { Properties: Record<string, unknown> }>;
     expect(resources['Instance']!.Properties['UserData']).toEqual({ 'Fn::Base64': cloudInit(reference()) });
     expect(resources['Instance']!.Properties['InstanceType']).toBe('m7i.2xlarge');
+    expect(resources['Instance']!.Properties['NetworkInterfaces']).toEqual([
+      expect.objectContaining({ AssociatePublicIpAddress: true, GroupSet: [{ 'Fn::GetAtt': ['SecurityGroup', 'GroupId'] }] }),
+    ]);
     expect(Object.keys(template(true)['Outputs'] as object).sort()).toEqual(['InstanceId', 'PublicIp', 'SecurityGroupId']);
   });
 
@@ -82,5 +85,7 @@ describe('CloudFormation template', () => {
     expect(result.warnings.map((w) => [w.code, w.path, w.severity])).toEqual([['render.admin-cidr-world', 'host.adminCidr', 'high']]);
     expect(fileOf(result, PATH)).toContain('# WARNING: host.adminCidr is 0.0.0.0/0');
     expect(renderCloudFormation(reference(), {}).warnings).toEqual([]);
+    expect(renderCloudFormation(withHost({ adminCidr: '::/0' }), {}).warnings.map((w) => w.code)).toEqual(['render.admin-cidr-world']);
+    expect(renderCloudFormation(withHost({ adminCidr: '0.0.0.0/1' }), {}).warnings).toEqual([]);
   });
 });
