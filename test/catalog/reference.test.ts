@@ -135,6 +135,18 @@ describe('dependencies, routes, health checks', () => {
     for (const s of services) for (const d of s.dependsOn) expect(byName.has(d), `${s.name} → ${d}`).toBe(true);
   });
 
+  it('dependsOn has no cycle (compose refuses one)', () => {
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (name: string, trail: string[]): void => {
+      if (state.get(name) === 'done') return;
+      expect(state.get(name), `cycle: ${[...trail, name].join(' → ')}`).not.toBe('visiting');
+      state.set(name, 'visiting');
+      for (const d of service(name).dependsOn) visit(d, [...trail, name]);
+      state.set(name, 'done');
+    };
+    for (const s of services) visit(s.name, []);
+  });
+
   it('every gateway route and Dify internal route targets an existing service port', () => {
     const routes = [...GATEWAY_ROUTES, ...DIFY_PROXY.routes];
     expect(routes.length).toBeGreaterThan(4);
