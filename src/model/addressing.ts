@@ -4,7 +4,7 @@
 // report the same findings with the same key paths.
 import type { Finding } from './findings.js';
 import { contains, ipVersion, isBroadcastAddress, isNetworkAddress, sameAddress } from './net.js';
-import type { Platform } from './types.js';
+import type { Network, Platform } from './types.js';
 
 export interface AddressingOptions {
   /**
@@ -17,8 +17,34 @@ export interface AddressingOptions {
 
 const addressPath = (name: string): string => `services.${name}.address`;
 
+/** The bridge gateway must be a host address of its own subnet, or the network cannot be created. */
+function gatewayFindings(network: Network): Finding[] {
+  const { name, subnet, gateway } = network;
+  const path = `networks.${name}.gateway`;
+  if (!contains(subnet, gateway)) {
+    return [{
+      code: 'config.address-outside-subnet', severity: 'high', path,
+      message: `network ${name}: gateway ${gateway} is outside the subnet ${subnet}`,
+      hint: `set the gateway to an address inside ${subnet} (usually the first one)`,
+    }];
+  }
+  const reserved = isNetworkAddress(subnet, gateway) ? 'network' : isBroadcastAddress(subnet, gateway) ? 'broadcast' : undefined;
+  if (reserved) {
+    return [{
+      code: 'config.address-reserved', severity: 'high', path,
+      message: `network ${name}: gateway ${gateway} is the ${reserved} address of ${subnet}`,
+      hint: `set the gateway to a host address inside ${subnet}`,
+    }];
+  }
+  return [];
+}
+
+/**
+ * Findings for the networks' gateways (`networks.<name>.gateway`) and every
+ * service address (`services.<name>.address`), in platform order.
+ */
 export function addressFindings(platform: Platform, options: AddressingOptions = {}): Finding[] {
-  const findings: Finding[] = [];
+  const findings: Finding[] = platform.networks.flatMap(gatewayFindings);
   const written = options.written ?? (() => false);
   // address → the first service that holds it, per network.
   const holders = new Map<string, string>();

@@ -51,7 +51,12 @@ function present(data: unknown, path: readonly PathSegment[]): boolean {
   return node !== undefined;
 }
 
-const article = (word: string): string => (/^[aeiou]/.test(word) ? `an ${word}` : `a ${word}`);
+/** zod's type names, in the words of a YAML file. */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  object: 'a mapping (key: value)', record: 'a mapping (key: value)', array: 'a list', string: 'a string',
+  number: 'a number', int: 'a whole number', boolean: 'true or false',
+};
+const article = (type: string): string => TYPE_WORDS[type] ?? `a ${type}`;
 
 /** `data` is the config as written, to tell a missing field from a wrong one. */
 export function issueFindings(issues: readonly Issue[], data: unknown, prefix: readonly PathSegment[] = []): UnlocatedFinding[] {

@@ -54,7 +54,7 @@ export const ServiceConfig = z
       .optional()
       .describe('Host publications (compose `ports:`). Only the gateway should have one; `moat check` flags the rest.'),
     env: z
-      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'not an environment variable name'), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .optional()
       .describe('Environment variables, merged over the catalog entry; null removes one. Secrets do not belong here.'),
     ports: z.array(PortSpec.strict()).optional().describe('Ports the service listens on inside the platform network (replaces the catalog list). Required for a new service.'),

@@ -15,7 +15,6 @@ import { formatPath, locateInDocument, parseConfigText, parsePath } from './conf
 import type { ConfigDocument, PathSegment, SourceLocation } from './config-yaml.js';
 import { UserInputError } from './findings.js';
 import type { Finding } from './findings.js';
-import { contains, isBroadcastAddress, isNetworkAddress } from './net.js';
 import { normalizePlatform } from './normalize.js';
 import type { Platform, PlatformInput } from './types.js';
 
@@ -129,25 +128,14 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
     }
   }
   if (platform) {
-    const addressing = addressFindings(platform, { written: (path) => written(path) });
-    findings.push(...addressing.map((f) => located(f)));
-    // A gateway outside its own subnet breaks the bridge before any service starts.
-    const network = platform.networks[0];
-    if (network) findings.push(...networkFindings(network.subnet, network.gateway, written).map((f) => located(f)));
+    // Model key paths → the config's (`networks.ai-platform.gateway` → `network.gateway`).
+    for (const f of addressFindings(platform, { written })) {
+      const segments = toConfig(parsePath(f.path)) ?? parsePath(f.path);
+      findings.push(located({ ...f, path: formatPath(segments) }, segments));
+    }
   }
   if (findings.length > 0 || !platform) throw new UserInputError(findings.sort(byLocation));
   return { platform, configFile: source.file, locate };
-}
-
-function networkFindings(subnet: string, gateway: string, written: (path: string) => boolean): Finding[] {
-  const path = written('network.gateway') ? 'network.gateway' : 'network.subnet';
-  if (!contains(subnet, gateway)) {
-    return [{ code: 'config.address-outside-subnet', severity: 'high', path, message: `network gateway ${gateway} is outside the subnet ${subnet}`, hint: `set network.gateway to an address inside ${subnet} (usually the first one)` }];
-  }
-  if (isNetworkAddress(subnet, gateway) || isBroadcastAddress(subnet, gateway)) {
-    return [{ code: 'config.address-reserved', severity: 'high', path, message: `network gateway ${gateway} is the ${isNetworkAddress(subnet, gateway) ? 'network' : 'broadcast'} address of ${subnet}`, hint: `set network.gateway to a host address inside ${subnet}` }];
-  }
-  return [];
 }
 
 /** Throws UserInputError (exit 2) with every problem of the config at once. */

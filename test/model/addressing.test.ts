@@ -42,6 +42,14 @@ describe('addressFindings', () => {
     expect(written).toMatchObject({ code: 'config.duplicate-address', path: 'services.ollama.address' });
   });
 
+  it('checks the network gateway too', () => {
+    const input = referencePlatform();
+    const outside = { ...input, networks: input.networks.map((n) => ({ ...n, gateway: '10.0.0.1' })) };
+    expect(codesAndPaths(outside)).toEqual([['config.address-outside-subnet', 'networks.ai-platform.gateway']]);
+    const broadcast = { ...input, networks: input.networks.map((n) => ({ ...n, gateway: '172.20.255.255' })) };
+    expect(codesAndPaths(broadcast)).toEqual([['config.address-reserved', 'networks.ai-platform.gateway']]);
+  });
+
   it('reports a non-IP address as an invalid value', () => {
     expect(codesAndPaths(withAddresses({ ollama: 'ollama.internal' }))).toEqual([['config.invalid-value', 'services.ollama.address']]);
   });

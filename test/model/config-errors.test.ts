@@ -30,6 +30,8 @@ const rows: readonly Row[] = [
     [['config.duplicate-address', 'services.n8n.address', 3]],
   ],
   ['network gateway outside its subnet', ['network: { subnet: 10.30.0.0/24, gateway: 10.31.0.1 }', 'services: {}'], expect.arrayContaining([['config.address-outside-subnet', 'network.gateway', 1]]) as never],
+  ['network gateway is the network address', ['network: { gateway: 172.20.0.0 }'], [['config.address-reserved', 'network.gateway', 1]]],
+  ['services is not a mapping', ['services: [n8n]'], [['config.invalid-value', 'services', 1]]],
   ['bad publish: no container port', ['services:', '  dify-db:', '    publish: ["0.0.0.0:5432"]'], [['config.bad-publish', 'services.dify-db.publish[0]', 3]]],
   ['bad publish: IPv6 without brackets', ['services:', '  dify-db:', '    publish:', '      - "5432:5432"', '      - "::1:5432:5432"'], [['config.bad-publish', 'services.dify-db.publish[1]', 5]]],
   ['bad publish: sctp', ['services:', '  dify-db:', '    publish: ["5432:5432/sctp"]'], [['config.bad-publish', 'services.dify-db.publish[0]', 3]]],
