@@ -34,9 +34,9 @@ export const DEFAULT_CONCURRENCY = 4000;
 export const DEFAULT_TIMEOUT_MS = 1000;
 
 /** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
-export function connectOnce(host: string, port: number, timeoutMs: number, localAddress?: string): Promise<TcpState> {
+export function connectOnce(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<TcpState> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}), ...(localPort ? { localPort } : {}) });
     let settled = false;
     const done = (state: TcpState): void => {
       if (settled) return;

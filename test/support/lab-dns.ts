@@ -42,7 +42,7 @@ export function answer(msg: Buffer, names: Readonly<Record<string, string>>): Bu
   return Buffer.concat(parts);
 }
 
-export function startDns(address: string, names: Readonly<Record<string, string>>): Promise<dgram.Socket> {
+export function startDns(address: string, names: Readonly<Record<string, string>>, port = 53): Promise<dgram.Socket> {
   return new Promise((resolve, reject) => {
     const socket = dgram.createSocket('udp4');
     socket.on('message', (msg, rinfo) => {
@@ -50,6 +50,6 @@ export function startDns(address: string, names: Readonly<Record<string, string>
       if (reply) socket.send(reply, rinfo.port, rinfo.address);
     });
     socket.once('error', reject);
-    socket.bind(53, address, () => resolve(socket));
+    socket.bind(port, address, () => resolve(socket));
   });
 }

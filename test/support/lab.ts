@@ -4,6 +4,7 @@
 // stubs at their static addresses, and the real nginx runs the rendered
 // gateway and Dify configs. Everything is prefixed `moat-lab-` and torn down
 // by close(), also after a failed start.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -33,6 +34,8 @@ export interface Lab {
   readonly bundle: ReadonlyMap<string, string>;
   readonly servername: string;
   expected(vantage: Vantage): ExpectedPort[];
+  /** Runs the moat CLI (from source) inside a namespace. */
+  moat(ns: LabNs, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Runs a lab-client script in a namespace and returns its parsed JSON output. */
   client<T>(ns: LabNs, ops: unknown): Promise<T>;
   stopService(name: string): Promise<void>;
@@ -200,6 +203,7 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
     processes,
     expected: (vantage) => expectedFor(platform, vantage),
     client: (ns, ops) => runClient(dir, ns, ops),
+    moat: (ns, args) => runMoat(ns, args),
     async stopService(name) {
       stubs.child.stdin?.write(`stop ${name}\n`);
       await stubs.waitFor(new RegExp(`^stopped ${name}$`));
@@ -223,10 +227,18 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
   return lab;
 }
 
+function runMoat(ns: LabNs, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-moat.ts'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
 async function runClient<T>(dir: string, ns: LabNs, ops: unknown): Promise<T> {
   const opsFile = join(dir, `ops-${process.hrtime.bigint()}.json`);
   writeFileSync(opsFile, JSON.stringify(ops));
-  const { execFile } = await import('node:child_process');
   return new Promise((resolvePromise, reject) => {
     execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-client.ts'), opsFile], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
       rmSync(opsFile, { force: true });
