@@ -96,6 +96,26 @@ describe('docker-user.sh on real iptables-nft (netns)', () => {
     expect(v6.match(/--ctorigdstport/g)).toHaveLength(1);
   });
 
+  it('applies a UDP port range and an IPv6 platform subnet', () => {
+    const base = reference();
+    const platform: Platform = {
+      ...base,
+      networks: [...base.networks, { name: 'moat-v6', subnet: 'fd00:20::/64', gateway: 'fd00:20::1', driver: 'bridge', internal: true }],
+      services: base.services.map((s) =>
+        s.name === 'signal-api' ? { ...s, publish: [{ hostAddress: TS, hostPort: 60000, hostPortEnd: 60010, containerPort: 60000, protocol: 'udp' as const }] } : s,
+      ),
+    };
+    const t = tempFiles({ 'range.sh': fileOf(renderDockerUser(platform, {}), 'firewall/docker-user.sh') });
+    try {
+      const ns = fresh('du-range');
+      ns.exec('bash', [t.path('range.sh')], env);
+      expect(ns.exec('iptables-nft', ['-S', 'DOCKER-USER'])).toContain(`-A DOCKER-USER -i tailscale0 -p udp -m conntrack --ctorigdst ${TS} --ctorigdstport 60000:60010 -j ACCEPT`);
+      expect(ns.exec('ip6tables-nft', ['-S', 'DOCKER-USER'])).toContain('-A DOCKER-USER -d fd00:20::/64 -i eth0 -j DROP');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('passes shellcheck', () => {
     requireTool('shellcheck', 'shellcheck');
     const ns = fresh('du-sc');
