@@ -12,11 +12,13 @@ interface NftRule {
   readonly expr: readonly Record<string, unknown>[];
 }
 
+/** moat's chains and rules out of `nft -j list ruleset`. */
 function rulesOf(json: string): { chains: Record<string, unknown>[]; rules: NftRule[] } {
   const items = (JSON.parse(json) as { nftables: Record<string, unknown>[] }).nftables;
+  const moat = (x: Record<string, unknown>) => x['family'] === 'inet' && x['table'] === 'moat';
   return {
-    chains: items.flatMap((i) => (i['chain'] ? [i['chain'] as Record<string, unknown>] : [])),
-    rules: items.flatMap((i) => (i['rule'] ? [i['rule'] as NftRule] : [])),
+    chains: items.flatMap((i) => (i['chain'] ? [i['chain'] as Record<string, unknown>] : [])).filter(moat),
+    rules: items.flatMap((i) => (i['rule'] ? [i['rule'] as NftRule] : [])).filter((r) => moat(r as unknown as Record<string, unknown>)),
   };
 }
 
@@ -52,7 +54,7 @@ describe('nftables.conf on a real nft (netns)', () => {
   });
 
   it('has an input chain with policy drop and the expected rules, and no forward chain', () => {
-    const { chains, rules } = rulesOf(ns.exec('nft', ['-j', 'list', 'table', 'inet', 'moat']));
+    const { chains, rules } = rulesOf(ns.exec('nft', ['-j', 'list', 'ruleset']));
     const input = chains.find((c) => c['name'] === 'input');
     expect(input).toMatchObject({ family: 'inet', table: 'moat', type: 'filter', hook: 'input', policy: 'drop' });
     expect(chains.some((c) => c['hook'] === 'forward')).toBe(false);
