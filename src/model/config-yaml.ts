@@ -54,7 +54,8 @@ export function parseConfigText(text: string, file: string): ParseResult {
         severity: 'high',
         path: file,
         location: { file, line: at.line, column: at.col },
-        message: `YAML syntax: ${error.message.split('\n')[0] ?? error.code}`,
+        // yaml appends "at line L, column C:" and a code frame; the location says that already.
+        message: `YAML syntax: ${(error.message.split('\n')[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, '')}`,
         hint: 'fix the YAML syntax (indentation with spaces, a space after each colon, quoted strings with special characters)',
       };
     });

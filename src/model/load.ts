@@ -96,7 +96,9 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
   const inConfig = (segments: readonly PathSegment[], prefer: 'auto' | 'key' = 'auto') => locateInDocument(config, segments, prefer);
   const written = (path: string): boolean => inConfig(parsePath(path))?.exact === true;
   const located = (f: UnlocatedFinding, segments = parsePath(f.path)): Finding => {
-    const { preferKey, ...finding } = f;
+    const { preferKey, ...rest } = f;
+    // A problem with the whole file (not a mapping) has no key path: name the file.
+    const finding = rest.path === '' ? { ...rest, path: config.file } : rest;
     const at = inConfig(segments, preferKey === true ? 'key' : 'auto');
     return at ? { ...finding, location: at.location } : finding;
   };

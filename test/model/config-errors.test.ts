@@ -8,11 +8,12 @@ type Row = readonly [name: string, lines: readonly string[], expected: readonly 
 const rows: readonly Row[] = [
   ['YAML syntax error (bad indentation)', ['services:', '  n8n:', '    image: n8nio/n8n:1.96.0', '   env: x'], [['config.yaml-syntax', 'moat.yaml', 4]]],
   ['YAML duplicate key', ['project: a', 'project: b'], [['config.yaml-syntax', 'moat.yaml', 2]]],
+  ['YAML: every syntax error at once', ['project: a', 'project: b', 'models: [a', 'host: {'], [['config.yaml-syntax', 'moat.yaml', 2], ['config.yaml-syntax', 'moat.yaml', 4], ['config.yaml-syntax', 'moat.yaml', 5]]],
   ['unknown top-level key', ['project: ai', 'sevices: {}'], [['config.unknown-key', 'sevices', 2]]],
   ['unknown key inside a service', ['services:', '  n8n:', '    imag: n8nio/n8n:1.96.0'], [['config.unknown-key', 'services.n8n.imag', 3]]],
   ['unknown key inside host.tailscale', ['host:', '  tailscale:', '    adress: 100.101.102.103'], [['config.unknown-key', 'host.tailscale.adress', 3]]],
   ['wrong type', ['models: llama3.2:3b'], [['config.invalid-value', 'models', 1]]],
-  ['file is a list', ['- a', '- b'], [['config.invalid-value', '', 1]]],
+  ['file is a list', ['- a', '- b'], [['config.invalid-value', 'moat.yaml', 1]]],
   ['admin CIDR not a CIDR', ['host:', '  adminCidr: my-ip'], [['config.invalid-value', 'host.adminCidr', 2]]],
   ['Tailscale address outside 100.64.0.0/10', ['host:', '  tailscale: { address: 10.0.0.1 }'], [['config.invalid-value', 'host.tailscale.address', 2]]],
   ['service name not a valid name', ['services:', '  My_Tool: { image: a/b:1 }'], [['config.invalid-value', 'services.My_Tool', 2]]],
