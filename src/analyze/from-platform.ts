@@ -69,20 +69,26 @@ export function firewallLayer(platform: Platform): FirewallLayer {
     { action: 'accept', protocol: 'udp', ports: portRange(host.tailscale.udpPort), inInterface: host.publicInterface, origin: 'host.tailscale.udpPort' },
     { action: 'accept', protocol: 'tcp', ports: portRange(gateway.listenPort), inInterface: host.tailscale.interface, origin: 'gateway.listenPort' },
   ];
-  const onTailnet = (address: string) => ['', '*', '0.0.0.0', '::', '[::]'].includes(address) || tailscaleAddresses.includes(address);
+  // As docker-user.sh writes it: a wildcard publication gets an accept per Tailscale address
+  // (of both families; one without a binding of that family matches nothing), a specific one its own.
+  const tailnetDestinations = (address: string): string[] => {
+    if (['', '*', '0.0.0.0', '::', '[::]'].includes(address)) return tailscaleAddresses;
+    return tailscaleAddresses.includes(address) ? [address] : [];
+  };
   const dockerUser: FirewallRule[] = platform.services.flatMap((service) =>
-    service.publish.flatMap((p, i): FirewallRule[] =>
-      onTailnet(p.hostAddress)
-        ? [{
+    service.publish.flatMap((p, i): FirewallRule[] => {
+      const destinations = tailnetDestinations(p.hostAddress);
+      return destinations.length === 0
+        ? []
+        : [{
             action: 'accept',
             protocol: p.protocol,
             ports: portRange(p.hostPort, p.hostPortEnd ?? p.hostPort),
             inInterface: host.tailscale.interface,
-            destinations: tailscaleAddresses,
+            destinations,
             origin: `services.${service.name}.publish[${i}]`,
-          }]
-        : [],
-    ),
+          }];
+    }),
   );
   dockerUser.push({ action: 'drop', inInterface: host.publicInterface, origin: 'host.publicInterface' });
   return { input: { policy: 'drop', rules: input }, dockerUser: { policy: 'accept', rules: dockerUser } };
