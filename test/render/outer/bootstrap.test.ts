@@ -61,6 +61,7 @@ describe('host/bootstrap.sh', () => {
     expect(script).toContain('ExecStart=/usr/sbin/nft -f /etc/moat/nftables.conf');
     expect(script).toContain('ExecStartPre=/etc/moat/docker-user.sh');
     expect(script).toContain('ExecStartPost=/etc/moat/docker-user.sh');
+    expect(script).toContain('net.ipv4.ip_nonlocal_bind = 1');
     expect(script).toContain('install -m 0644 "$BUNDLE/firewall/nftables.conf"');
     expect(script).toContain('install -m 0755 "$BUNDLE/firewall/docker-user.sh"');
   });
