@@ -18,7 +18,7 @@ function platformWith(change: (input: PlatformInput) => void = () => {}): Platfo
 }
 
 function artifact(platform: Platform, path: string): string {
-  const file = renderBundle(platform, {}, ['cloudformation', 'docker-user', 'tailscale-policy']).files.find((f) => f.path === path);
+  const file = renderBundle(platform, {}, ['cloudformation', 'docker-user', 'tailscale-policy', 'nftables']).files.find((f) => f.path === path);
   if (!file) throw new Error(`no ${path} rendered`);
   return file.content;
 }
@@ -76,6 +76,21 @@ describe.each(PLATFORMS)('the analyzer state matches the rendered artifacts: $na
       .flatMap((r) => (r.destinations ?? []).map((d) => `${r.inInterface} ${r.protocol} ${d} ${r.ports?.from === r.ports?.to ? r.ports?.from : `${r.ports?.from}:${r.ports?.to}`}`));
     expect(accepts.sort()).toEqual(modelled.sort());
     expect(script).toMatch(new RegExp(`^-A DOCKER-USER -i ${platform.host.publicInterface} .*-j DROP$`, 'm'));
+  });
+
+  it('firewall: INPUT accepts exactly the modelled host ports (interface, source, port) and drops the rest', () => {
+    const conf = artifact(platform, 'firewall/nftables.conf');
+    expect(conf).toMatch(/type filter hook input priority filter; policy drop;/);
+    const elements = /elements = \{ ([^}]+) \}/.exec(conf)?.[1]?.trim();
+    const accepts = [...conf.matchAll(/^\t\t(?:ip6? saddr @\w+ )?(?:iifname "([^"]+)" )?(tcp|udp) dport (\d+) accept/gm)].map((m) => {
+      const sourced = m[0].includes('saddr @') ? ` from ${elements}` : '';
+      return `${m[1] ?? '*'} ${m[2]}/${m[3]}${sourced}`;
+    });
+    const modelled = firewallLayer(platform).input.rules.map(
+      (r) => `${r.inInterface ?? '*'} ${r.protocol}/${r.ports?.from}${r.sources ? ` from ${r.sources.join(', ')}` : ''}`,
+    );
+    expect(firewallLayer(platform).input.policy).toBe('drop');
+    expect(accepts.sort()).toEqual(modelled.sort());
   });
 
   it('tailnet: the policy grants the modelled source → destination:port and nothing else', () => {
