@@ -136,8 +136,12 @@ export function registerOperate(program: Command): void {
     .action(async (opts: PathOptions & { show?: boolean }) => {
       process.exitCode = await runSecrets(await load(), deployPaths(opts), opts.show === true);
     });
-  withPaths(secrets.command('rotate').description('replace a rotatable secret with a new generated value').argument('<name>'))
-    .action(async (name: string, opts: PathOptions) => {
-      process.exitCode = await runRotate(await load(), deployPaths(opts), name);
+  // --out/--secrets after `rotate NAME` are parsed by `secrets` itself (commander's default), so read both levels.
+  secrets
+    .command('rotate')
+    .description('replace a rotatable secret with a new generated value')
+    .argument('<name>')
+    .action(async (name: string, _opts: unknown, command: Command) => {
+      process.exitCode = await runRotate(await load(), deployPaths(command.optsWithGlobals<PathOptions>()), name);
     });
 }

@@ -107,7 +107,7 @@ describe('moat up on podman + docker-compose (engine)', () => {
     const response = await fetch(`http://127.0.0.1:${gatewayPort}/`, { signal: AbortSignal.timeout(5000) });
     expect((await response.text()).trim()).toBe('nginx');
     // Backends are reached from inside the platform network, at their static addresses.
-    const fromGateway = await harness!.podman(['exec', container('nginx'), 'wget', '-qO-', '-T', '5', 'http://172.20.0.40:5678/']);
+    const fromGateway = await harness!.podman(['exec', container('nginx'), 'wget', '-qO-', 'http://172.20.0.40:5678/']);
     expect(fromGateway.stdout.trim()).toBe('n8n');
   }, 120_000);
 

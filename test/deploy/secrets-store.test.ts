@@ -1,0 +1,115 @@
+import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { referencePlatform } from '../../src/catalog/reference.js';
+import { ensureSecrets, parseSecrets, readSecrets, rotateSecret } from '../../src/deploy/secrets-store.js';
+import { serviceEnvContent, writeServiceEnvFiles } from '../../src/deploy/service-env.js';
+import { UserInputError } from '../../src/model/findings.js';
+import { allSecrets, requireService } from '../../src/model/lookup.js';
+import { normalizePlatform } from '../../src/model/normalize.js';
+
+const platform = normalizePlatform(referencePlatform());
+let dir = '';
+let file = '';
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'moat-secrets-'));
+  file = join(dir, '.moat', 'secrets.env');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function findingsOf(promise: Promise<unknown>) {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(UserInputError);
+  return (error as UserInputError).findings;
+}
+
+describe('secrets store', () => {
+  it('generates every secret once, with the required shape, into a 0600 file', async () => {
+    const { values, generated } = await ensureSecrets(platform, file);
+    expect(generated).toEqual(allSecrets(platform).map((s) => s.name));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(values.get('LITELLM_MASTER_KEY')).toMatch(/^sk-[0-9a-f]{48}$/);
+    expect(values.get('N8N_ENCRYPTION_KEY')).toMatch(/^[0-9a-f]{64}$/);
+    expect(values.get('DIFY_SECRET_KEY')).toMatch(/^[A-Za-z0-9_-]{56}$/);
+    expect(new Set(values.values()).size).toBe(values.size);
+  });
+
+  it('leaves an existing file byte-identical on every later run, and closes an opened mode', async () => {
+    await ensureSecrets(platform, file);
+    const first = await readFile(file);
+    await chmod(file, 0o644);
+    const again = await ensureSecrets(platform, file);
+    expect(again.generated).toEqual([]);
+    expect(Buffer.compare(await readFile(file), first)).toBe(0);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('adds only missing secrets and keeps the others as they were', async () => {
+    await ensureSecrets(platform, file);
+    const before = await readSecrets(file);
+    const text = (await readFile(file, 'utf8')).split('\n').filter((l) => !l.startsWith('RCLONE_RC_PASS=')).join('\n');
+    await writeFile(file, text, { mode: 0o600 });
+    const { generated } = await ensureSecrets(platform, file);
+    expect(generated).toEqual(['RCLONE_RC_PASS']);
+    const after = await readSecrets(file);
+    for (const [name, value] of before ?? []) if (name !== 'RCLONE_RC_PASS') expect(after?.get(name)).toBe(value);
+  });
+
+  it('refuses to rotate a never-rotate secret (n8n encryption key, Dify SECRET_KEY)', async () => {
+    await ensureSecrets(platform, file);
+    const before = await readFile(file);
+    for (const name of ['N8N_ENCRYPTION_KEY', 'DIFY_SECRET_KEY']) {
+      const findings = await findingsOf(rotateSecret(platform, file, name));
+      expect(findings.map((f) => [f.code, f.path])).toEqual([['secrets.never-rotate', `secrets.${name}`]]);
+    }
+    expect(Buffer.compare(await readFile(file), before)).toBe(0);
+  });
+
+  it('rotates a rotatable secret and nothing else', async () => {
+    const { values: before } = await ensureSecrets(platform, file);
+    await rotateSecret(platform, file, 'LITELLM_MASTER_KEY');
+    const after = await readSecrets(file);
+    expect(after?.get('LITELLM_MASTER_KEY')).not.toBe(before.get('LITELLM_MASTER_KEY'));
+    expect(after?.get('LITELLM_MASTER_KEY')).toMatch(/^sk-[0-9a-f]{48}$/);
+    for (const [name, value] of before) if (name !== 'LITELLM_MASTER_KEY') expect(after?.get(name)).toBe(value);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('names the closest secret for a misspelt rotation', async () => {
+    const findings = await findingsOf(rotateSecret(platform, file, 'LITELLM_MASTR_KEY'));
+    expect(findings[0]?.code).toBe('secrets.unknown');
+    expect(findings[0]?.hint).toContain('LITELLM_MASTER_KEY');
+  });
+
+  it('refuses known upstream defaults found in the store', async () => {
+    await ensureSecrets(platform, file);
+    const text = (await readFile(file, 'utf8')).replace(/^LITELLM_MASTER_KEY=.*$/m, 'LITELLM_MASTER_KEY=sk-1234').replace(/^DIFY_DB_PASSWORD=.*$/m, 'DIFY_DB_PASSWORD=difyai123456');
+    await writeFile(file, text);
+    const findings = await findingsOf(ensureSecrets(platform, file));
+    expect(findings.map((f) => [f.code, f.path])).toEqual([
+      ['secrets.known-default', 'secrets.DIFY_DB_PASSWORD'],
+      ['secrets.known-default', 'secrets.LITELLM_MASTER_KEY'],
+    ]);
+  });
+
+  it('parses dotenv lines, skipping comments, keeping = inside values', () => {
+    expect([...parseSecrets('# c\n\nA=1\nB=x=y\n')]).toEqual([['A', '1'], ['B', 'x=y']]);
+  });
+});
+
+describe('per-service env files', () => {
+  it("holds only that service's secrets under the variable it reads, mode 0600", async () => {
+    const { values } = await ensureSecrets(platform, file);
+    const bundle = join(dir, 'deploy');
+    await writeServiceEnvFiles(platform, bundle, values);
+    const api = await readFile(join(bundle, 'secrets', 'dify-api.env'), 'utf8');
+    expect(api).toContain(`SECRET_KEY=${values.get('DIFY_SECRET_KEY')}\n`);
+    expect(api).not.toContain('N8N_ENCRYPTION_KEY');
+    expect((await stat(join(bundle, 'secrets', 'n8n.env'))).mode & 0o777).toBe(0o600);
+    expect(serviceEnvContent(requireService(platform, 'n8n'), values)).toBe(`N8N_ENCRYPTION_KEY=${values.get('N8N_ENCRYPTION_KEY')}\n`);
+  });
+});
