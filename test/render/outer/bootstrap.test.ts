@@ -62,6 +62,9 @@ describe('host/bootstrap.sh', () => {
     expect(script).toContain('ExecStartPre=/etc/moat/docker-user.sh');
     expect(script).toContain('ExecStartPost=/etc/moat/docker-user.sh');
     expect(script).toContain('net.ipv4.ip_nonlocal_bind = 1');
+    // It refuses a host whose public interface is not the one the firewall names.
+    expect(script).toContain(`PUBLIC_IF='${p.host.publicInterface}'`);
+    expect(script.indexOf('if [[ $actual_if != "$PUBLIC_IF" ]]')).toBeLessThan(script.indexOf('nft -f'));
     expect(script).toContain('install -m 0644 "$BUNDLE/firewall/nftables.conf"');
     expect(script).toContain('install -m 0755 "$BUNDLE/firewall/docker-user.sh"');
   });
