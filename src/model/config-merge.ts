@@ -96,9 +96,9 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
   // Entries come from the file as written, so indices match even when a
   // sibling entry failed the schema (reported already, skipped here).
   const publishOf = (name: string, o: ServiceConfig): ServiceInput['publish'] => {
-    const written = rawPublish(raw, name) ?? o.publish;
-    if (written === undefined) return undefined;
-    return written.flatMap((item, i) => {
+    const entries = rawPublish(raw, name) ?? o.publish;
+    if (entries === undefined) return undefined;
+    return entries.flatMap((item, i) => {
       const entry = PublishEntry.safeParse(item);
       if (!entry.success) return [];
       const result = parsePublishEntry(entry.data);
