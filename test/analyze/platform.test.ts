@@ -189,6 +189,23 @@ const CHANGES: readonly Change[] = [
     path: 'services.n8n.env.DB_POSTGRESDB_PASSWORD',
   },
   {
+    name: 'two publications of one host port (a wildcard overlaps the Tailscale address)',
+    change: (i) => {
+      service(i, 'dify-nginx').publish = [{ hostAddress: '', hostPort: 8400, hostPortEnd: 8500, containerPort: 80, protocol: 'tcp' }];
+    },
+    code: 'listener.duplicate',
+    path: 'services.dify-nginx.publish[0]',
+  },
+  {
+    name: 'an admin rule narrowed with `from` that the admin CIDR exceeds',
+    change: (i) => {
+      i.host.adminCidr = '203.0.113.0/24';
+      i.policy.allow = i.policy.allow.map((r) => (r.zone === 'admin' ? { ...r, from: '203.0.113.10/32' } : r));
+    },
+    code: 'exposure.unexpected-open',
+    path: 'host.adminCidr',
+  },
+  {
     name: 'a policy without the tailnet rule: the gateway port is an unexpected opening',
     change: (i) => {
       i.policy.allow = i.policy.allow.filter((r) => r.zone !== 'tailnet');
