@@ -124,7 +124,9 @@ export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | un
   const sources = onlyFamily(zone.sources, t.family);
   // A zone with no address of this family (an IPv4 admin /32 and an IPv6 target) has no cell here.
   if (isEmpty(sources)) return undefined;
-  if (!reachableFrom(classify(t.address, state), zone.arrives)) {
+  // A container socket lives on the bridge whatever its address says (a misplaced one is an address finding).
+  const cls = t.via === 'container' ? 'platform' : classify(t.address, state);
+  if (!reachableFrom(cls, zone.arrives)) {
     const what = t.via === 'publish' ? `published on ${t.address} only` : t.via === 'container' ? 'not published' : `bound to ${t.address} only`;
     return blocked(t.via === 'host' ? 'sockets' : 'publishing', what, t.origin);
   }
