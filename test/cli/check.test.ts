@@ -50,6 +50,13 @@ describe('moat check on the built-in platform', () => {
     expect(out).toMatch(/internet\s+\d+\s+\d+\s+41641\/udp\n/);
   });
 
+  it('prints byte-identical output on every run', async () => {
+    const first = await run('--format', 'json');
+    const second = await run('--format', 'json');
+    expect(second.out).toBe(first.out);
+    expect(first.out.length).toBeGreaterThan(1000);
+  });
+
   it('reports exactly 22/tcp (admin), 41641/udp and 8443/tcp (tailnet) open from outside, plus the platform reaching backends', async () => {
     const { code, out } = await run('--format', 'json');
     expect(code).toBe(0);
