@@ -3,6 +3,7 @@
 // is about ports / concurrency × timeout. Ports that answered are connected to
 // again before they are reported, so one lucky race cannot make a port "open".
 import net from 'node:net';
+import { fastConnector, type Connector } from './connect-fast.js';
 
 export type TcpState = 'open' | 'closed' | 'filtered';
 
@@ -17,6 +18,8 @@ export interface TcpSweepOptions {
   readonly reprobes?: number;
   /** Bind the source address (useful when the vantage has several). */
   readonly localAddress?: string;
+  /** `socket` forces net.Socket; `auto` (default) uses the lighter handle when this Node has it. */
+  readonly engine?: 'auto' | 'socket';
 }
 
 export interface TcpSweepResult {
@@ -34,7 +37,9 @@ export const DEFAULT_CONCURRENCY = 4000;
 export const DEFAULT_TIMEOUT_MS = 1000;
 
 /** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
-export function connectOnce(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<TcpState> {
+export const connectOnce: Connector = connectSocket;
+
+function connectSocket(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<TcpState> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}), ...(localPort ? { localPort } : {}) });
     let settled = false;
@@ -81,8 +86,9 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const reprobes = options.reprobes ?? 1;
+  const connect = (options.engine !== 'socket' && fastConnector()) || connectSocket;
   const states = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, (port) =>
-    connectOnce(options.host, port, timeoutMs, options.localAddress),
+    connect(options.host, port, timeoutMs, options.localAddress),
   );
   const candidates = options.ports.filter((_, i) => states[i] === 'open');
   const open: number[] = [];
@@ -91,7 +97,8 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
     let ok = true;
     for (let i = 0; i < reprobes && ok; i++) {
       // A re-probe gets a generous timeout: the sweep is over, nothing competes.
-      ok = (await connectOnce(options.host, port, Math.max(timeoutMs, 2000), options.localAddress)) === 'open';
+      // The re-probe uses net.Socket on purpose: a second, independent implementation.
+      ok = (await connectSocket(options.host, port, Math.max(timeoutMs, 2000), options.localAddress)) === 'open';
     }
     (ok ? open : flaky).push(port);
   }

@@ -1,0 +1,90 @@
+// A lighter TCP connect for sweeps. A net.Socket carries a whole stream
+// machine that a sweep never uses; on a default-drop host the sweep is bound
+// by how many connects per second one core can start, and libuv's bare TCP
+// handle (the one net.Socket wraps) starts about three times as many. It is
+// Node's internal binding, so it is feature-detected: when it is missing or
+// behaves unexpectedly, the sweep falls back to net.Socket (tcp.ts).
+import type { TcpState } from './tcp.js';
+
+interface SockName {
+  address?: string;
+  port?: number;
+}
+interface TcpHandle {
+  connect(req: ConnectReq, address: string, port: number): number;
+  connect6(req: ConnectReq, address: string, port: number): number;
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  getsockname(out: SockName): number;
+  getpeername(out: SockName): number;
+  close(): void;
+}
+interface ConnectReq {
+  oncomplete: (status: number) => void;
+  address: string;
+  port: number;
+}
+interface TcpWrap {
+  TCP: new (type: number) => TcpHandle;
+  TCPConnectWrap: new () => ConnectReq;
+  constants: { SOCKET: number };
+}
+
+// libuv status codes (negated errno on Linux).
+const UV_ECONNREFUSED = -111;
+
+export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<TcpState>;
+
+function loadBinding(): TcpWrap | undefined {
+  try {
+    const binding = (process as unknown as { binding(name: string): unknown }).binding('tcp_wrap') as Partial<TcpWrap>;
+    if (typeof binding.TCP === 'function' && typeof binding.TCPConnectWrap === 'function' && binding.constants) return binding as TcpWrap;
+  } catch {
+    /* not available in this Node */
+  }
+  return undefined;
+}
+
+export function fastConnector(): Connector | undefined {
+  const wrap = loadBinding();
+  if (!wrap) return undefined;
+  return (host, port, timeoutMs, localAddress, localPort) =>
+    new Promise<TcpState>((resolve) => {
+      const v6 = host.includes(':');
+      const handle = new wrap.TCP(wrap.constants.SOCKET);
+      const req = new wrap.TCPConnectWrap();
+      let settled = false;
+      const done = (state: TcpState): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        handle.close();
+        resolve(state);
+      };
+      // See tcp.ts: give completed connects one poll pass before a timeout counts.
+      const timer = setTimeout(() => setImmediate(() => done('filtered')), timeoutMs);
+      req.oncomplete = (status) => {
+        if (status !== 0) {
+          done(status === UV_ECONNREFUSED ? 'closed' : 'filtered');
+          return;
+        }
+        const local: SockName = {};
+        const remote: SockName = {};
+        handle.getsockname(local);
+        handle.getpeername(remote);
+        // A self-connect (TCP simultaneous open with itself) is not a listener.
+        done(local.address === remote.address && local.port === remote.port ? 'closed' : 'open');
+      };
+      req.address = host;
+      req.port = port;
+      if (localAddress !== undefined || localPort !== undefined) {
+        const err = v6 ? handle.bind6(localAddress ?? '::', localPort ?? 0, 0) : handle.bind(localAddress ?? '0.0.0.0', localPort ?? 0);
+        if (err !== 0) {
+          done('filtered');
+          return;
+        }
+      }
+      const err = v6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+      if (err !== 0) done(err === UV_ECONNREFUSED ? 'closed' : 'filtered');
+    });
+}
