@@ -47,7 +47,7 @@ describe('moat check on the built-in platform', () => {
     expect(out).toContain('No findings.');
     expect(out).toMatch(/admin\s+0\.0\.0\.0:22\/tcp\s+sshd\s+host\s+cloud\s+203\.0\.113\.10\/32/);
     expect(out).toMatch(/tailnet\s+100\.64\.0\.10:8443\/tcp\s+nginx\s+publish\s+tailnet/);
-    expect(out).toMatch(/internet\s+\d+\s+\d+\s+41641\/udp\n/);
+    expect(out).toMatch(/internet\s+2\s+\d+\s+41641\/udp\s+cloud \d+, publishing \d+\n/);
   });
 
   it('prints byte-identical output on every run', async () => {

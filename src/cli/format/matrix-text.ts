@@ -37,11 +37,15 @@ export function formatMatrixText(matrix: readonly MatrixRow[]): string[] {
   out.push('', 'Summary by zone:');
   out.push(
     ...table(
-      ['ZONE', 'OPEN', 'BLOCKED', 'OPEN HOST PORTS'],
+      ['ZONE', 'OPEN', 'BLOCKED', 'OPEN HOST PORTS', 'BLOCKED BY'],
       ZONES.map((zone) => {
         const rows = matrix.filter((r) => r.zone === zone);
         const ports = [...new Set(rows.filter((r) => r.verdict === 'open' && (r.via === 'host' || r.via === 'publish')).map((r) => `${r.portEnd !== undefined ? `${r.port}-${r.portEnd}` : r.port}/${r.protocol}`))];
-        return [zone, String(rows.filter((r) => r.verdict === 'open').length), String(rows.filter((r) => r.verdict === 'blocked').length), ports.join(', ') || '-'];
+        const blocked = rows.filter((r) => r.verdict === 'blocked');
+        const byLayer = new Map<string, number>();
+        for (const r of blocked) byLayer.set(r.decidedBy, (byLayer.get(r.decidedBy) ?? 0) + 1);
+        const layers = [...byLayer.entries()].map(([layer, n]) => `${layer} ${n}`).join(', ');
+        return [zone, String(rows.length - blocked.length), String(blocked.length), ports.join(', ') || '-', layers || '-'];
       }),
     ),
   );
