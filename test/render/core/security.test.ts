@@ -1,0 +1,102 @@
+// Security verdicts of the core bundle, asserted explicitly (never by snapshot):
+// every reference address in place, only the gateway publishes, and only on
+// the Tailscale address, no secret in any rendered file.
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { referencePlatform } from '../../../src/catalog/reference.js';
+import { allSecrets } from '../../../src/model/lookup.js';
+import { normalizePlatform } from '../../../src/model/normalize.js';
+import { renderBundle } from '../../../src/render/registry.js';
+import { renderCompose } from '../../../src/render/compose.js';
+import { renderEnvExample } from '../../../src/render/env-example.js';
+import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
+import { goldenPlatform } from '../../support/golden.js';
+import { markdownTables, referenceDoc } from './reference-doc.js';
+
+const platform = normalizePlatform(referencePlatform());
+
+interface ComposeService {
+  hostname?: string;
+  networks?: Record<string, { ipv4_address?: string }>;
+  ports?: string[];
+  environment?: Record<string, string>;
+  env_file?: string[];
+}
+const compose = parse(renderCompose(platform, {}).files[0]?.content ?? '') as { services: Record<string, ComposeService> };
+
+describe('compose: addresses and publication', () => {
+  const table = markdownTables(referenceDoc()).find((t) => t.title === 'Static IP Assignments');
+
+  it('has all 14 static addresses of the reference, with their host names', () => {
+    expect(table?.rows.length).toBe(14);
+    for (const [service = '', ip = '', hostname = ''] of table?.rows ?? []) {
+      const s = compose.services[service];
+      expect(s, service).toBeDefined();
+      expect(s?.networks?.['ai-platform']?.ipv4_address, service).toBe(ip);
+      expect(s?.hostname, service).toBe(hostname);
+    }
+  });
+
+  it('gives every service a static address (docker/compose#11899)', () => {
+    for (const [name, s] of Object.entries(compose.services)) expect(s.networks?.['ai-platform']?.ipv4_address, name).toMatch(/^172\.20\.0\.\d+$/);
+  });
+
+  it('publishes only nginx, only on the Tailscale address and port 8443', () => {
+    const publishing = Object.entries(compose.services).filter(([, s]) => s.ports !== undefined);
+    expect(publishing.map(([name]) => name)).toEqual(['nginx']);
+    expect(compose.services['nginx']?.ports).toEqual([`${platform.host.tailscale.address}:8443:8443`]);
+  });
+
+  it('warns when any other service publishes', () => {
+    const result = renderCompose(goldenPlatform('services:\n  - name: ollama\n    publish: [{hostAddress: 0.0.0.0, hostPort: 11434, containerPort: 11434}]\n'), {});
+    expect(result.warnings.map((w) => [w.code, w.path])).toEqual([['render.compose.published-backend', 'services.ollama.publish[0]']]);
+  });
+});
+
+describe('no secret in the bundle', () => {
+  const bundle = renderBundle(platform, {}, ['compose', 'gateway-nginx', 'dify-nginx', 'litellm-config', 'env-example', 'ports-doc']);
+  const secrets = allSecrets(platform);
+
+  it('sets no secret variable inline in compose: secrets come only from secrets/<service>.env', () => {
+    for (const service of platform.services) {
+      const rendered = compose.services[service.name];
+      for (const secret of service.secrets) expect(Object.keys(rendered?.environment ?? {}), service.name).not.toContain(secret.env);
+      expect(rendered?.env_file ?? []).toEqual(service.secrets.length > 0 ? [`secrets/${service.name}.env`] : []);
+    }
+  });
+
+  it('contains none of the known upstream default secrets', () => {
+    // Short words ("salt") and service names ("dify-sandbox") occur in prose; the rest must not.
+    const names = new Set(platform.services.map((s) => s.name));
+    const defaults = secrets.flatMap((s) => s.knownDefaults).filter((d) => d.length >= 8 && !names.has(d));
+    expect(defaults.length).toBeGreaterThan(3);
+    for (const file of bundle.files) for (const value of defaults) expect(file.content, `${file.path} contains ${value}`).not.toContain(value);
+  });
+
+  it('lists every secret in .env.example with an empty value and its policy', () => {
+    const text = renderEnvExample(platform, {}).files[0]?.content ?? '';
+    const assignments = text.split('\n').filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l));
+    expect(assignments).toEqual(secrets.map((s) => `${s.name}=`));
+    for (const s of secrets.filter((x) => x.policy === 'never-rotate')) expect(text).toContain(`# ${s.name} — NEVER ROTATE`);
+  });
+
+  it('reads the LiteLLM master key from the environment', () => {
+    const config = bundle.files.find((f) => f.path === 'litellm/config.yaml')?.content ?? '';
+    expect(config).toContain('master_key: os.environ/LITELLM_MASTER_KEY');
+  });
+});
+
+describe('gateway', () => {
+  const conf = renderGatewayNginx(platform, {}).files[0]?.content ?? '';
+
+  it('serves TLS on 8443 only, with the protocols of the model, and hides its version', () => {
+    expect(conf.match(/listen [^;]+;/g)).toEqual(['listen 8443 ssl default_server;', 'listen 8443 ssl;', 'listen 127.0.0.1:8081;']);
+    expect(conf).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
+    expect(conf).toContain('server_tokens off;');
+  });
+
+  it('routes nothing to a service that must never be routed', () => {
+    const never = platform.services.filter((s) => s.exposure === 'never-route').map((s) => s.name);
+    for (const name of never) expect(conf, name).not.toMatch(new RegExp(`set \\$upstream http://${name}:`));
+  });
+});
