@@ -3,25 +3,20 @@
 // arguments and prints.
 import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeRenderedFiles } from './bundle-writer.js';
 import type { ContainerState, Engine, PublishedPort } from './engine.js';
 import { readSecrets } from './secrets-store.js';
 import { removeServiceEnvFiles, SERVICE_ENV_DIR, serviceEnvPath, writeServiceEnvFiles } from './service-env.js';
 import { serviceUrl, stateLabel } from './summary.js';
 import { allSecrets } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
-import { COMPOSE_FILE } from '../render/compose.js';
-import { renderBundle } from '../render/registry.js';
 
 const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
 
 /**
- * Compose reads compose.yaml and every env_file it names even for `logs` or
- * `down`: render the compose file if the bundle lacks it, and give services
- * whose env file is missing one from the store (or an empty one, 0600).
+ * Compose reads every env_file compose.yaml names even for `logs` or `down`:
+ * give services whose env file is missing one from the store (or an empty one, 0600).
  */
-export async function ensureComposeInputs(platform: Platform, bundleDir: string, secretsFile: string): Promise<void> {
-  if (!(await exists(join(bundleDir, COMPOSE_FILE)))) await writeRenderedFiles(bundleDir, renderBundle(platform, {}, ['compose']).files);
+export async function ensureServiceEnvFiles(platform: Platform, bundleDir: string, secretsFile: string): Promise<void> {
   const values = await readSecrets(secretsFile);
   if (values && allSecrets(platform).every((s) => values.has(s.name))) {
     await writeServiceEnvFiles(platform, bundleDir, values);

@@ -1,12 +1,13 @@
 // `moat status | logs | down | reset | secrets`: operating a deployment made by
 // `moat up`. Secret values are printed only with `moat secrets --show`.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import type { Engine } from '../../deploy/engine.js';
-import { deployDown, deployReset, ensureComposeInputs, listSecrets, statusReport } from '../../deploy/operate.js';
+import { deployDown, deployReset, ensureServiceEnvFiles, listSecrets, statusReport } from '../../deploy/operate.js';
 import { rotateSecret } from '../../deploy/secrets-store.js';
 import { writeServiceEnvFiles } from '../../deploy/service-env.js';
 import { readSecrets } from '../../deploy/secrets-store.js';
@@ -15,6 +16,8 @@ import { ExitCode, UserInputError } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
+import { renderBundle } from '../../render/registry.js';
+import { writeBundle } from '../write-bundle.js';
 import type { DeployPaths } from './up.js';
 import { deployPaths } from './up.js';
 
@@ -25,7 +28,9 @@ interface PathOptions {
 
 async function openEngine(platform: Platform, paths: DeployPaths): Promise<Engine> {
   const detected = await detectCompose();
-  await ensureComposeInputs(platform, paths.bundleDir, paths.secretsFile);
+  // Compose needs the file even to stop or read logs: render it if the bundle lacks it.
+  if (!existsSync(resolve(paths.bundleDir, COMPOSE_FILE))) await writeBundle(paths.bundleDir, renderBundle(platform, {}, ['compose']).files);
+  await ensureServiceEnvFiles(platform, paths.bundleDir, paths.secretsFile);
   return composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) });
 }
 

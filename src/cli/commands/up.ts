@@ -3,7 +3,6 @@
 // each service with its state and its URL through the gateway.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeRenderedFiles } from '../../deploy/bundle-writer.js';
 import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
@@ -16,6 +15,7 @@ import { loadPlatform } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { writeBundle } from '../write-bundle.js';
 
 export interface DeployPaths {
   readonly bundleDir: string;
@@ -43,7 +43,8 @@ export async function runUp(platform: Platform, options: UpCommandOptions): Prom
   // No engine → exit 3 before anything is written.
   const detected = await detectCompose();
   const bundle = renderBundle(platform);
-  await writeRenderedFiles(options.bundleDir, bundle.files);
+  // The same writer as `moat plan`: it never overwrites a file the user put in the bundle.
+  await writeBundle(options.bundleDir, bundle.files);
   const engine = composeEngine(detected.flavour, {
     project: platform.project,
     bundleDir: options.bundleDir,
