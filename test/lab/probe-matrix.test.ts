@@ -37,6 +37,8 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'internet')).toEqual([]);
     expect(report.tcp.open).toEqual([]);
+    // Default drop: every port times out, none is reset.
+    expect(report.tcp.filtered).toBe(65535);
     expect(report.udp).toEqual([expect.objectContaining({ port: 41641, state: 'open|filtered' })]);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
@@ -47,6 +49,7 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'admin')).toEqual([22]);
     expect(report.tcp.open).toEqual([22]);
+    expect(report.tcp.filtered).toBe(65534);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
   }, 180_000);
@@ -56,6 +59,7 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'tailnet')).toEqual([8443]);
     expect(report.tcp.open).toEqual([8443]);
+    expect(report.tcp.filtered).toBe(65534);
     expect(report.tls?.accepted).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(report.tls?.certificate?.names).toContain(lab.servername);
     expect(report.routes.map((r) => [r.path, r.status])).toEqual(lab.platform.gateway.routes.map((r) => [r.path, 200]));

@@ -71,7 +71,7 @@ export function handler(service: string, healthPath: string | undefined): http.R
   };
 }
 
-interface Running {
+export interface Running {
   readonly servers: net.Server[];
   readonly sockets: Set<net.Socket>;
 }
@@ -86,7 +86,7 @@ function listen(server: net.Server, port: number, address: string): Promise<void
   });
 }
 
-async function startService(service: StubService): Promise<Running> {
+export async function startService(service: StubService): Promise<Running> {
   const sockets = new Set<net.Socket>();
   const servers: net.Server[] = [];
   for (const port of service.ports) {
@@ -117,7 +117,7 @@ async function startListener(l: NonNullable<StubConfig['listeners']>[number]): P
   return { servers: [server], sockets };
 }
 
-function stop(running: Running): Promise<void> {
+export function stop(running: Running): Promise<void> {
   for (const socket of running.sockets) socket.destroy();
   return Promise.all(running.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
 }
