@@ -37,7 +37,7 @@ const proto = (p: Protocol): string => p.toUpperCase();
 function securityGroupTable(platform: Platform): PortTable {
   const rules = platform.policy.allow
     .filter((r) => r.target === 'host' && r.zone !== 'host' && r.zone !== 'platform')
-    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.zone.localeCompare(b.zone) || (a.from ?? '').localeCompare(b.from ?? ''));
   return {
     id: 'security-group',
     title: 'AWS Security Group Configuration',
@@ -134,7 +134,7 @@ function internalProxyTables(platform: Platform): PortTable[] {
       title: `${name} Port Mapping`,
       columns: ['Component', 'Internal Port', `${name} NGINX Route`, 'Purpose'],
       rows: serviceRows(platform, services, (service, port) => {
-        const paths = proxy.routes.filter((r) => r.service === service.name && r.port === port).map((r) => r.path);
+        const paths = proxy.routes.filter((r) => r.service === service.name && r.port === port).map((r) => r.path).sort();
         return [service.title, String(port), paths.length > 0 ? paths.join(', ') : 'N/A'];
       }, (cells, p) => [cells[0] ?? '', cells[1] ?? '', cells[2] ?? '', p.purpose], [`${proxy.service} routes`]),
     };

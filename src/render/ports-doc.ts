@@ -55,8 +55,13 @@ function markdownTable(table: PortTable): string {
   ].join('\n');
 }
 
+/** Policy rules by port, then protocol: the input's order must not show. */
+function rules(platform: Platform): Platform['policy']['allow'][number][] {
+  return [...platform.policy.allow].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.zone.localeCompare(b.zone));
+}
+
 function externalSummary(platform: Platform): string {
-  const open = platform.policy.allow.filter((r) => r.target === 'host' && (r.zone === 'admin' || r.zone === 'internet'));
+  const open = rules(platform).filter((r) => r.target === 'host' && (r.zone === 'admin' || r.zone === 'internet'));
   return open.map((r) => `${r.port}/${r.protocol}${r.zone === 'admin' ? ' (admin IP)' : ''}`).join(' and ') || 'no ports';
 }
 
@@ -75,14 +80,14 @@ function networkSection(platform: Platform): string {
 }
 
 function securitySection(platform: Platform): string {
-  const inbound = platform.policy.allow.filter((r) => r.target === 'host' && (r.zone === 'admin' || r.zone === 'internet'));
+  const inbound = rules(platform).filter((r) => r.target === 'host' && (r.zone === 'admin' || r.zone === 'internet'));
   const lines = ['Security Group Rules:', '  Inbound:'];
   for (const rule of inbound) {
     const source = rule.zone === 'admin' ? (rule.from ?? platform.host.adminCidr) : (rule.from ?? '0.0.0.0/0');
     lines.push(`    - Port: ${rule.port}/${rule.protocol}`, `      Source: ${source}`, `      Description: ${rule.why}`);
   }
   lines.push('  Outbound:', '    - All traffic allowed (for updates, API calls)');
-  const tailnet = platform.policy.allow.filter((r) => r.zone === 'tailnet');
+  const tailnet = rules(platform).filter((r) => r.zone === 'tailnet');
   const gateway = `${platform.host.tailscale.address}:${platform.gateway.listenPort}`;
   return [
     '### 1. Network Layer Security (AWS)',
