@@ -20,6 +20,7 @@ import {
 import type { RenderedFile, Renderer } from './types.js';
 
 const MAX_BODY = '100m';
+const PLUGIN_DAEMON = 'dify-plugin-daemon';
 
 export const renderDifyNginx: Renderer = (platform) => {
   const warnings: Finding[] = [];
@@ -84,6 +85,13 @@ function routeLocation(route: InternalRoute) {
     'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     'proxy_set_header X-Forwarded-Proto $forwarded_proto;',
     ...websocketLines(route.websocket),
+    ...(route.service === PLUGIN_DAEMON
+      ? [
+          // Plugin endpoints learn their public URL from this header (upstream's template sets it);
+          // behind the gateway that URL has the gateway's scheme and prefix.
+          'proxy_set_header Dify-Hook-Url $forwarded_proto://$host$http_x_forwarded_prefix$request_uri;',
+        ]
+      : []),
     'proxy_read_timeout 3600s;',
     'proxy_send_timeout 3600s;',
   ];
