@@ -3,6 +3,7 @@
 // read container state this way, so health polling does not depend on which
 // CLI is installed (Debian's docker-compose v1 comes without the docker CLI).
 import { request } from 'node:http';
+import { MissingEnvironmentError } from '../model/findings.js';
 
 export interface EngineEndpoint {
   readonly socketPath?: string;
@@ -47,7 +48,16 @@ export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeo
       },
     );
     req.on('timeout', () => req.destroy(new Error(`engine API ${path}: no answer in ${timeoutMs} ms`)));
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // No daemon (or no right to its socket) is the machine's state, not a bug: exit 3.
+      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'EACCES') {
+        const where = endpoint.socketPath ?? `${endpoint.host}:${endpoint.port}`;
+        reject(new MissingEnvironmentError(
+          `cannot reach the container engine at ${where} (${error.code})`,
+          'a running Docker Engine (`systemctl start docker`), or DOCKER_HOST pointing at one; as a non-root user, membership in the docker group',
+        ));
+      } else reject(error);
+    });
     req.end();
   });
 }

@@ -58,6 +58,12 @@ export class EngineCommandError extends Error {
     readonly command: string,
     readonly output: string,
   ) {
-    super(`\`${command}\` failed:\n${output.trim()}`);
+    super(`\`${command}\` failed:\n${lastLines(output, 30)}`);
   }
+}
+
+/** Compose repeats itself at length (one error per container and service); its last lines say what failed. */
+function lastLines(text: string, count: number): string {
+  const lines = text.trim().split('\n');
+  return (lines.length > count ? ['…', ...lines.slice(-count)] : lines).join('\n');
 }

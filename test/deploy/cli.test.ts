@@ -1,5 +1,5 @@
 // The CLI side of deploy: exit codes and what is (never) printed. No engine here.
-import { mkdtemp, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -47,6 +47,42 @@ describe('moat up without an engine', () => {
     expect(err).toMatch(/install: .*docker-compose-plugin/);
     await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(stat(join(dir, '.moat'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+/** A docker-compose stub on PATH that answers `version` and fails loudly on anything else. */
+async function withStubCompose<T>(fn: () => Promise<T>): Promise<T> {
+  const bin = join(dir, 'bin');
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, 'docker-compose'), '#!/bin/sh\ncase "$*" in *version*) echo 1.29.2; exit 0;; esac\necho "stub: unexpected $*" >&2; exit 1\n', { mode: 0o755 });
+  const savedPath = process.env.PATH;
+  process.env.PATH = `${bin}:/usr/bin:/bin`;
+  try {
+    return await fn();
+  } finally {
+    process.env.PATH = savedPath;
+  }
+}
+
+describe('moat up and status with a stub docker-compose', () => {
+  it('refuses an unknown service name with exit 2 and a suggestion, before writing anything', async () => {
+    expect(await withStubCompose(() => run('up', 'n8m', '--out', join(dir, 'deploy')))).toBe(2);
+    expect(err).toContain('[deploy.unknown-service]');
+    expect(err).toContain('did you mean n8n?');
+    await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('exits 3 when the engine socket does not answer, naming what to start', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${join(dir, 'moat-no-engine.sock')}`;
+    try {
+      expect(await withStubCompose(() => run('status', '--out', join(dir, 'deploy')))).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+    expect(err).toContain('cannot reach the container engine');
+    expect(err).toContain('install: a running Docker Engine');
   });
 });
 

@@ -4,13 +4,14 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { closest } from 'fastest-levenshtein';
 import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import type { Engine } from '../../deploy/engine.js';
+import { EngineCommandError } from '../../deploy/engine.js';
 import { deployDown, deployReset, ensureServiceEnvFiles, listSecrets, statusReport } from '../../deploy/operate.js';
-import { rotateSecret } from '../../deploy/secrets-store.js';
+import { readSecrets, rotateSecret } from '../../deploy/secrets-store.js';
 import { writeServiceEnvFiles } from '../../deploy/service-env.js';
-import { readSecrets } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
@@ -102,6 +103,33 @@ export async function runRotate(platform: Platform, paths: DeployPaths, name: st
   return ExitCode.ok;
 }
 
+/** Compose failing is the environment's problem, not moat's: print what it said and exit 1. */
+export async function engineErrorsToExit(action: () => Promise<number>): Promise<number> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof EngineCommandError)) throw error;
+    process.stderr.write(`moat: ${error.message}\n`);
+    return ExitCode.findings;
+  }
+}
+
+export async function runLogs(platform: Platform, paths: DeployPaths, service: string, tail: number, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (!platform.services.some((s) => s.name === service)) {
+    const names = platform.services.map((s) => s.name);
+    throw new UserInputError([{
+      code: 'deploy.unknown-service',
+      severity: 'high',
+      path: 'args[0]',
+      message: `no service named ${service}`,
+      hint: names.length > 0 ? `did you mean ${closest(service, names)}?` : 'the platform has no services',
+    }]);
+  }
+  const engine = await openEngine(platform, paths);
+  out.write(`${(await engine.logs(service, tail)).trimEnd()}\n`);
+  return ExitCode.ok;
+}
+
 export function registerOperate(program: Command): void {
   const load = async (): Promise<Platform> =>
     (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
@@ -111,29 +139,29 @@ export function registerOperate(program: Command): void {
   withPaths(program.command('status').description('each service: state, health, address, URL'))
     .option('--format <format>', 'text or json', 'text')
     .action(async (opts: PathOptions & { format: string }) => {
-      process.exitCode = await runStatus(await load(), deployPaths(opts), opts.format);
+      process.exitCode = await engineErrorsToExit(async () => runStatus(await load(), deployPaths(opts), opts.format));
     });
 
   withPaths(program.command('logs').description("a service's logs").argument('<service>'))
     .option('-n, --tail <lines>', 'lines from the end', '200')
     .action(async (service: string, opts: PathOptions & { tail: string }) => {
-      const platform = await load();
-      const engine = await openEngine(platform, deployPaths(opts));
-      process.stdout.write(await engine.logs(service, Number(opts.tail)));
-      process.stdout.write('\n');
+      process.exitCode = await engineErrorsToExit(async () => runLogs(await load(), deployPaths(opts), service, Number(opts.tail)));
     });
 
   withPaths(program.command('down').description('stop and remove the containers and the network; keeps every volume'))
     .action(async (opts: PathOptions) => {
-      const platform = await load();
-      await deployDown(await openEngine(platform, deployPaths(opts)));
-      process.stderr.write(`moat: ${platform.project} is down; its volumes are kept\n`);
+      process.exitCode = await engineErrorsToExit(async () => {
+        const platform = await load();
+        await deployDown(await openEngine(platform, deployPaths(opts)));
+        process.stderr.write(`moat: ${platform.project} is down; its volumes are kept\n`);
+        return ExitCode.ok;
+      });
     });
 
   withPaths(program.command('reset').description('remove everything moat created for this project, volumes and secrets included'))
     .option('--yes', 'do not ask for the project name (scripts)')
     .action(async (opts: PathOptions & { yes?: boolean }) => {
-      process.exitCode = await runReset(await load(), deployPaths(opts), opts.yes === true);
+      process.exitCode = await engineErrorsToExit(async () => runReset(await load(), deployPaths(opts), opts.yes === true));
     });
 
   const secrets = withPaths(program.command('secrets').description('list the secrets (names only unless --show)'))

@@ -6,11 +6,12 @@ import type { Command } from 'commander';
 import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
+import { dependencyLevels } from '../../deploy/levels.js';
 import { createProgress } from '../../deploy/progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { deployUp, formatFailures } from '../../deploy/up.js';
-import { ExitCode } from '../../model/findings.js';
+import { ExitCode, UserInputError } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
@@ -42,6 +43,9 @@ export async function runUp(platform: Platform, options: UpCommandOptions): Prom
   const stderr = options.stderr ?? process.stderr;
   // No engine → exit 3 before anything is written.
   const detected = await detectCompose();
+  // Bad service names or a dependency cycle (exit 2) before anything is written.
+  const { findings } = dependencyLevels(platform, options.services);
+  if (findings.length > 0) throw new UserInputError(findings);
   const bundle = renderBundle(platform);
   // The same writer as `moat plan`: it never overwrites a file the user put in the bundle.
   await writeBundle(options.bundleDir, bundle.files);
@@ -72,7 +76,7 @@ export async function runUp(platform: Platform, options: UpCommandOptions): Prom
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof EngineCommandError) {
-      stderr.write(`moat: ${error.message}\n`);
+      stderr.write(`moat: ${error.message}\n  next: fix what ${engine.name} reported and run \`moat up\` again; services already healthy are left running.\n`);
       return ExitCode.findings;
     }
     throw error;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReset, runSecrets, runStatus } from '../../../src/cli/commands/operate.js';
+import { runLogs, runReset, runSecrets, runStatus } from '../../../src/cli/commands/operate.js';
 import { runUp } from '../../../src/cli/commands/up.js';
 import { composeEngine } from '../../../src/deploy/compose-engine.js';
 import type { Engine } from '../../../src/deploy/engine.js';
@@ -127,12 +127,15 @@ describe('moat up on podman + docker-compose (engine)', () => {
     for (const value of values?.values() ?? []) expect(listing.text).not.toContain(value);
   }, 60_000);
 
-  it('reports status as JSON with health and addresses', async () => {
+  it('reports status as JSON with health and addresses, and shows logs', async () => {
     const out = new Sink();
     expect(await runStatus(platform, paths(), 'json', out as unknown as NodeJS.WritableStream)).toBe(0);
     const report = JSON.parse(out.text) as { services: { service: string; state: string; actualAddresses: Record<string, string> }[]; volumes: string[] };
     expect(report.services.find((s) => s.service === 'ollama')).toMatchObject({ state: 'healthy', actualAddresses: { 'moat-e2e-net': '172.20.0.10' } });
     expect(report.volumes).toEqual(['moat-e2e_n8n-data', 'moat-e2e_ollama-models']);
+    const logs = new Sink();
+    expect(await runLogs(platform, paths(), 'n8n', 50, logs as unknown as NodeJS.WritableStream)).toBe(0);
+    expect(logs.text).toContain('stub n8n: serving on port 5678');
   }, 60_000);
 
   it('down keeps every volume, and a second up keeps the secrets file byte-identical', async () => {
