@@ -4,10 +4,11 @@
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform, Publish, Service, Volume } from '../model/types.js';
-import type { Renderer } from './types.js';
+import { generatedHeader, type Renderer } from './types.js';
 import { yamlFile } from './yaml-out.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
+export const SECRETS_GITIGNORE = 'secrets/.gitignore';
 
 /** Where `moat up` writes a service's secrets, relative to the bundle. */
 export function secretsEnvFile(service: Service): string {
@@ -50,7 +51,10 @@ export const renderCompose: Renderer = (platform) => {
     'Secrets are not in this file: services with secrets read secrets/<service>.env (written by `moat up`, mode 0600).',
     'Only the gateway publishes a port, on the Tailscale address.',
   ];
-  return { files: [{ path: COMPOSE_FILE, content: yamlFile(doc, comments) }], warnings };
+  const files = [{ path: COMPOSE_FILE, content: yamlFile(doc, comments) }];
+  // The secret env files must never reach git (the scripts this replaces committed theirs).
+  if (platform.services.some((s) => s.secrets.length > 0)) files.push({ path: SECRETS_GITIGNORE, content: `${generatedHeader('#')}\n*\n!.gitignore\n` });
+  return { files, warnings };
 };
 
 function composeService(platform: Platform, service: Service): Mapping {

@@ -23,6 +23,7 @@ export const renderPortsDoc: Renderer = (platform) => {
     table('backend'),
     '## Internal Proxies',
     table('internal-proxy'),
+    proxyFlows(platform),
     '## Docker Network Configuration',
     networkSection(platform),
     table('static-ips'),
@@ -110,4 +111,25 @@ function differences(platform: Platform): string {
     markdownRow(['---', '---', '---', '---', '---']),
     ...notes.map((n) => markdownRow([n.code, n.subject, n.reference, n.moat, n.source])),
   ].join('\n');
+}
+
+/** How a request reaches a service behind an internal proxy (the reference's "How Dify NGINX Works"). */
+function proxyFlows(platform: Platform): string {
+  const { listenPort } = platform.gateway;
+  const flows: string[] = [];
+  for (const proxy of platform.internalProxies) {
+    const route = platform.gateway.routes.find((r) => r.service === proxy.service);
+    const api = [...proxy.routes].sort((a, b) => a.path.localeCompare(b.path)).find((r) => r.path !== '/');
+    if (!route || !api) continue;
+    const apiPath = api.path.replace(/\/+$/, '');
+    flows.push(
+      [
+        `External request → gateway :${listenPort} → ${route.path} → ${proxy.service}:${proxy.listenPort} → internal services`,
+        '',
+        `Example: \`https://${platform.host.tailscale.hostname}.${platform.host.tailscale.tailnet}:${listenPort}${route.path}${apiPath}/…\` →`,
+        `the gateway ${route.prefix === 'native' ? 'keeps' : 'strips'} ${route.path} → ${proxy.service} routes ${api.path} to ${api.service}:${api.port}.`,
+      ].join('\n'),
+    );
+  }
+  return flows.join('\n\n');
 }

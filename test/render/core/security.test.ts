@@ -80,6 +80,11 @@ describe('no secret in the bundle', () => {
     for (const s of secrets.filter((x) => x.policy === 'never-rotate')) expect(text).toContain(`# ${s.name} — NEVER ROTATE`);
   });
 
+  it('keeps the secret env files out of git (secrets/.gitignore ignores all but itself)', () => {
+    const ignore = bundle.files.find((f) => f.path === 'secrets/.gitignore')?.content ?? '';
+    expect(ignore.split('\n').filter((l) => l !== '' && !l.startsWith('#'))).toEqual(['*', '!.gitignore']);
+  });
+
   it('reads the LiteLLM master key from the environment', () => {
     const config = bundle.files.find((f) => f.path === 'litellm/config.yaml')?.content ?? '';
     expect(config).toContain('master_key: os.environ/LITELLM_MASTER_KEY');
