@@ -149,11 +149,11 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
   writeFileSync(join(dir, 'peer.key'), `${peerKey}\n`, { mode: 0o600 });
   await waitForFile(`/var/run/wireguard/${ts.interface}.sock`);
   await waitForFile('/var/run/wireguard/moat-wg0.sock');
-  inNs(NS.host, 'wg', ['set', ts.interface, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]);
+  await retry(() => inNs(NS.host, 'wg', ['set', ts.interface, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
   inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
   inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
   inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
-  inNs(NS.peer, 'wg', ['set', 'moat-wg0', 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']);
+  await retry(() => inNs(NS.peer, 'wg', ['set', 'moat-wg0', 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
   inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', 'moat-wg0']);
   inNs(NS.peer, 'ip', ['link', 'set', 'moat-wg0', 'up']);
   inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', 'moat-wg0']);
@@ -246,6 +246,22 @@ async function runClient<T>(dir: string, ns: LabNs, ops: unknown): Promise<T> {
       else resolvePromise(JSON.parse(stdout) as T);
     });
   });
+}
+
+/** wireguard-go may take a moment after creating its socket; retry, then fail with its output. */
+async function retry(action: () => unknown, processes: readonly LabProcess[], attempts = 10): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      action();
+      return;
+    } catch (error) {
+      if (i >= attempts) {
+        const wg = processes.filter((p) => p.name.startsWith('wireguard')).map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`);
+        throw new Error(`${(error as Error).message}\n${wg.join('\n')}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 }
 
 async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {

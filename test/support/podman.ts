@@ -145,6 +145,11 @@ export async function startPodman(): Promise<PodmanHarness> {
       await mkdir(join(rootfs, 'tmp'), { recursive: true });
       await chmod(join(rootfs, 'tmp'), 0o1777);
       const busybox = (await execa('sh', ['-c', 'command -v busybox'])).stdout.trim();
+      // The image has no libc: only a static busybox runs in it.
+      const ldd = await execa('ldd', [busybox], { reject: false });
+      if (!/not a dynamic executable/.test(`${ldd.stdout}${ldd.stderr}`)) {
+        throw new Error(`${busybox} is dynamically linked: install busybox-static (scripts/debian-packages.txt), not busybox`);
+      }
       await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
       await chmod(join(rootfs, 'bin', 'busybox'), 0o755);
       const applets = (await execa(busybox, ['--list'])).stdout.split('\n').map((a) => a.trim()).filter((a) => a && a !== 'busybox');
