@@ -97,6 +97,14 @@ describe('moat plan', () => {
     expect(report.warnings.map((w) => w.code)).toContain('render.gateway.rewrite-best-effort');
   });
 
+  it('writes each file with the mode its renderer asked for', async () => {
+    const dir = tempDir();
+    expect(await plan('--out', dir, '--format', 'json')).toBe(0);
+    const report = JSON.parse(out) as { files: { path: string; mode: number }[] };
+    expect(report.files.length).toBeGreaterThan(5);
+    for (const f of report.files) expect(statSync(join(dir, f.path)).mode & 0o777, f.path).toBe(f.mode);
+  });
+
   it('prints the same text on a second run into another directory (deterministic)', async () => {
     const a = tempDir();
     const b = tempDir();
