@@ -1,6 +1,6 @@
 // `moat plan` end to end (in process): exit 0, the port tables on stdout, the
 // bundle on disk, and user files in the out dir never touched.
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -86,6 +86,15 @@ describe('moat plan', () => {
     expect(readFileSync(join(dir, 'nginx', 'nginx.conf'), 'utf8')).toBe('user config\n');
     expect(existsSync(join(dir, 'compose.yaml'))).toBe(false);
     expect(err).toContain('nginx/nginx.conf');
+  });
+
+  it('refuses to write through a symlinked folder it did not create', async () => {
+    const dir = tempDir();
+    const elsewhere = tempDir();
+    symlinkSync(elsewhere, join(dir, 'nginx'));
+    expect(await plan('--out', dir)).toBe(2);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    expect(err).toContain('plan.user-file-in-the-way');
   });
 
   it('prints JSON with --format json', async () => {
