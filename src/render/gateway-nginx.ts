@@ -138,7 +138,8 @@ function routeLocation(route: Route, prefix: string, host: string): Block {
       break;
     case 'strip':
     case 'rewrite':
-      if (prefix !== '') body.push(`rewrite ^${prefix}/(.*)$ /$1 break;`);
+      // Dots of the path are literal in the regex.
+      if (prefix !== '') body.push(`rewrite ^${prefix.replaceAll('.', '\\.')}/(.*)$ /$1 break;`);
       break;
     default:
       assertNever(route.prefix, 'prefix mode');
