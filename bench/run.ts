@@ -10,7 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeReport } from '../src/probe/index.js';
 import { DECOY_PORT, ROOT, startLab, TARGET, type Lab } from '../test/support/lab.js';
-import { inNs, NS, requireTools, run } from '../test/support/lab-net.js';
+import { inNs, requireTools, run } from '../test/support/lab-net.js';
 import { startInNs } from '../test/support/lab-procs.js';
 import { caddyfile, nginxDefaultConfig, type ProxyTarget } from './proxies.js';
 import { median, p99, round3 } from './stats.js';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     // Interleave rounds so that a noisy moment hurts every target alike.
     for (let round = 0; round < STREAM_ROUNDS; round++) {
       for (const t of targets) {
-        const [r] = await lab.client<{ status: number; events: unknown[]; latenciesMs: number[]; error?: string }[]>(NS.svc, [
+        const [r] = await lab.client<{ status: number; events: unknown[]; latenciesMs: number[]; error?: string }[]>(lab.ns.svc, [
           { op: 'stream', path: `${t.prefix}/v1/stream?n=${STREAM_EVENTS}&interval=${STREAM_INTERVAL_MS}`, ...t.base },
         ]);
         if (!r || r.status !== 200 || r.latenciesMs.length !== STREAM_EVENTS) throw new Error(`${t.name}: stream failed: ${JSON.stringify(r).slice(0, 500)}`);
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     for (const t of targets) {
       const lat = samples.get(t.name) ?? [];
       process.stderr.write(`bench: ${t.name}: wrk ${WRK_SECONDS}s\n`);
-      proxies.push({ name: t.name, label: t.label, eventMedianMs: round3(median(lat)), eventP99Ms: round3(p99(lat)), events: lat.length, requestsPerSecond: wrk(t) });
+      proxies.push({ name: t.name, label: t.label, eventMedianMs: round3(median(lat)), eventP99Ms: round3(p99(lat)), events: lat.length, requestsPerSecond: wrk(lab, t) });
     }
     const sweep = await sweeps(lab);
     const direct = proxies.find((p) => p.name === 'direct');
@@ -85,7 +85,7 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   // Two more addresses on the platform network, for the two other proxies.
   const nginxAddress = '172.20.0.3';
   const caddyAddress = '172.20.0.4';
-  for (const a of [nginxAddress, caddyAddress]) inNs(NS.svc, 'ip', ['addr', 'add', `${a}/16`, 'dev', 'moat-svc0']);
+  for (const a of [nginxAddress, caddyAddress]) inNs(lab.ns.svc, 'ip', ['addr', 'add', `${a}/16`, 'dev', 'moat-svc0']);
   const port = lab.platform.gateway.listenPort;
   const common = { port, upstream, prefix: '/n8n', cert, key };
   for (const sub of ['cache', 'logs']) mkdirSync(join(lab.dir, 'nginx-default', sub), { recursive: true, mode: 0o777 });
@@ -95,7 +95,7 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   mkdirSync(caddyDir, { recursive: true });
   const caddyConf = join(caddyDir, 'Caddyfile');
   writeFileSync(caddyConf, caddyfile({ ...common, address: caddyAddress }));
-  const caddy = startInNs(lab.dir, NS.svc, 'caddy', 'caddy', ['run', '--config', caddyConf, '--adapter', 'caddyfile'], { HOME: caddyDir, XDG_DATA_HOME: caddyDir, XDG_CONFIG_HOME: caddyDir });
+  const caddy = startInNs(lab.dir, lab.ns.svc, 'caddy', 'caddy', ['run', '--config', caddyConf, '--adapter', 'caddyfile'], { HOME: caddyDir, XDG_DATA_HOME: caddyDir, XDG_CONFIG_HOME: caddyDir });
   lab.processes.push(caddy);
   const servername = lab.servername;
   const targets: Target[] = [
@@ -108,7 +108,7 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   for (const t of targets) {
     let ok = false;
     for (let i = 0; i < 40 && !ok; i++) {
-      const [r] = await lab.client<{ status: number }[]>(NS.svc, [{ op: 'get', path: `${t.prefix}/healthz`, ...t.base, timeoutMs: 2000 }]);
+      const [r] = await lab.client<{ status: number }[]>(lab.ns.svc, [{ op: 'get', path: `${t.prefix}/healthz`, ...t.base, timeoutMs: 2000 }]);
       ok = r?.status === 200;
       if (!ok) await new Promise((res) => setTimeout(res, 250));
     }
@@ -117,8 +117,8 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   return targets;
 }
 
-function wrk(t: Target): number {
-  const out = inNs(NS.svc, 'wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '-H', 'Host: ai-platform.example.ts.net', t.wrkUrl]);
+function wrk(lab: Lab, t: Target): number {
+  const out = inNs(lab.ns.svc, 'wrk', ['-t2', '-c32', `-d${WRK_SECONDS}s`, '-H', 'Host: ai-platform.example.ts.net', t.wrkUrl]);
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out)?.[1];
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1];
   if (!rps) throw new Error(`wrk printed no rate for ${t.name}:\n${out}`);
@@ -138,13 +138,13 @@ async function sweeps(lab: Lab): Promise<SweepResult> {
   for (let round = 0; round < SWEEP_ROUNDS; round++) {
     process.stderr.write(`bench: sweep round ${round + 1}\n`);
     let t0 = performance.now();
-    const { stdout } = await lab.moat(NS.admin, ['probe', target, '--as', 'admin', '--ports', 'all', '--timeout', '300', '--concurrency', '8000', '--format', 'json']);
+    const { stdout } = await lab.moat(lab.ns.admin, ['probe', target, '--as', 'admin', '--ports', 'all', '--timeout', '300', '--concurrency', '8000', '--format', 'json']);
     moatMs.push(performance.now() - t0);
     const report = JSON.parse(stdout) as ProbeReport;
     moatOpen = [...report.tcp.open];
     moatFiltered = report.tcp.filtered;
     t0 = performance.now();
-    const grep = inNs(NS.admin, 'nmap', ['-sT', '-p-', '-T4', '--min-rate', '10000', '--max-retries', '1', '-n', '-Pn', '-oG', '-', target]);
+    const grep = inNs(lab.ns.admin, 'nmap', ['-sT', '-p-', '-T4', '--min-rate', '10000', '--max-retries', '1', '-n', '-Pn', '-oG', '-', target]);
     nmapMs.push(performance.now() - t0);
     nmapOpen = [...grep.matchAll(/(\d+)\/open\/tcp/g)].map((m) => Number(m[1]));
     nmapFiltered = Number(/Ignored State: filtered \((\d+)\)/.exec(grep)?.[1] ?? 0);

@@ -2,8 +2,7 @@
 // the exposure that the analyzer (`moat check`) computed for that zone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/index.js';
-import { DECOY_PORT, startLab, TARGET, VANTAGE_NS, type Lab } from '../support/lab.js';
-import { NS } from '../support/lab-net.js';
+import { DECOY_PORT, startLab, TARGET, VANTAGE_ROLE, type Lab } from '../support/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -18,7 +17,7 @@ afterAll(async () => {
 const SWEEP = ['--ports', 'all', '--timeout', '400', '--concurrency', '4000', '--format', 'json'];
 
 async function probe(vantage: 'internet' | 'admin' | 'tailnet', extra: string[] = []): Promise<{ code: number; report: ProbeReport; stderr: string }> {
-  const { code, stdout, stderr } = await lab.moat(VANTAGE_NS[vantage], ['probe', TARGET[vantage], '--as', vantage, ...SWEEP, ...extra]);
+  const { code, stdout, stderr } = await lab.moat(lab.ns[VANTAGE_ROLE[vantage]], ['probe', TARGET[vantage], '--as', vantage, ...SWEEP, ...extra]);
   let report: ProbeReport;
   try {
     report = JSON.parse(stdout) as ProbeReport;
@@ -72,7 +71,7 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
   it('a host socket the firewall no longer hides is reported with its port, and the exit is 1', async () => {
     // Open the decoy (a listener on all addresses) in the host firewall, as a careless rule would.
     const { inNs } = await import('../support/lab-net.js');
-    inNs(NS.host, 'nft', ['insert', 'rule', 'inet', 'moat', 'input', 'tcp', 'dport', String(DECOY_PORT), 'accept']);
+    inNs(lab.ns.host, 'nft', ['insert', 'rule', 'inet', 'moat', 'input', 'tcp', 'dport', String(DECOY_PORT), 'accept']);
     try {
       const { code, report } = await probe('internet', ['--ports', `1-1024,${DECOY_PORT}`]);
       expect(report.tcp.open).toEqual([DECOY_PORT]);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../support/lab.js';
-import { ADDR, NS } from '../support/lab-net.js';
+import { ADDR } from '../support/lab-net.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -36,7 +36,7 @@ const serviceOf = (body = ''): string | undefined => /data-service="([^"]+)"/.ex
 describe('lab: every route works through the gateway over TLS', () => {
   it('each route reaches its own backend; rewritten apps get their assets under the prefix', async () => {
     const routes = lab.platform.gateway.routes;
-    const results = await lab.client<Get[]>(NS.peer, routes.map((r) => get(`${r.path}/`)));
+    const results = await lab.client<Get[]>(lab.ns.peer, routes.map((r) => get(`${r.path}/`)));
     const expectedBackend = (service: string): string => (service === 'dify-nginx' ? 'dify-web' : service);
     expect(results.map((r) => r.status)).toEqual(routes.map(() => 200));
     expect(results.map((r) => serviceOf(r.body))).toEqual(routes.map((r) => expectedBackend(r.service)));
@@ -44,7 +44,7 @@ describe('lab: every route works through the gateway over TLS', () => {
       if (route.prefix !== 'rewrite') continue;
       // The app emits /assets/app.js; behind the prefix that must become /<prefix>/assets/app.js, and load.
       expect(results[i]?.body, route.path).toContain(`src="${route.path}/assets/app.js"`);
-      const [asset] = await lab.client<Get[]>(NS.peer, [get(`${route.path}/assets/app.js`)]);
+      const [asset] = await lab.client<Get[]>(lab.ns.peer, [get(`${route.path}/assets/app.js`)]);
       expect(asset?.status, route.path).toBe(200);
       expect(asset?.headers?.['content-type'], route.path).toContain('javascript');
     }
@@ -53,7 +53,7 @@ describe('lab: every route works through the gateway over TLS', () => {
   it('WebSocket routes carry a round trip to their backend', async () => {
     const ws = lab.platform.gateway.routes.filter((r) => r.websocket);
     expect(ws.length).toBeGreaterThan(0);
-    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(NS.peer, ws.map((r) => ({ op: 'ws', path: `${r.path}/socket`, send: 'ping', ...gw() })));
+    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(lab.ns.peer, ws.map((r) => ({ op: 'ws', path: `${r.path}/socket`, send: 'ping', ...gw() })));
     expect(replies.map((r) => r.reply)).toEqual(ws.map((r) => `${r.service}:ping`));
   });
 
@@ -61,7 +61,7 @@ describe('lab: every route works through the gateway over TLS', () => {
     const streaming = lab.platform.gateway.routes.filter((r) => r.streaming);
     expect(streaming.length).toBeGreaterThan(0);
     const interval = 200;
-    const streams = await lab.client<Stream[]>(NS.peer, [{ op: 'parallel', ops: streaming.map((r) => ({ op: 'stream', path: `${r.path}/v1/stream?n=5&interval=${interval}`, ...gw() })) }]).then((r) => r[0] as unknown as Stream[]);
+    const streams = await lab.client<Stream[]>(lab.ns.peer, [{ op: 'parallel', ops: streaming.map((r) => ({ op: 'stream', path: `${r.path}/v1/stream?n=5&interval=${interval}`, ...gw() })) }]).then((r) => r[0] as unknown as Stream[]);
     for (const [i, route] of streaming.entries()) {
       const events = streams[i]?.events ?? [];
       expect(events.map((e) => (JSON.parse(e.data) as { i: number }).i), route.path).toEqual([0, 1, 2, 3, 4]);
@@ -79,7 +79,7 @@ describe('lab: failure and reload', () => {
     expect(victim).toBeDefined();
     await lab.stopService('n8n');
     try {
-      const results = await lab.client<Get[]>(NS.peer, routes.map((r) => get(`${r.path}/healthz`)));
+      const results = await lab.client<Get[]>(lab.ns.peer, routes.map((r) => get(`${r.path}/healthz`)));
       for (const [i, route] of routes.entries()) {
         const r = results[i];
         if (route === victim) {
@@ -92,7 +92,7 @@ describe('lab: failure and reload', () => {
     } finally {
       await lab.startService('n8n');
     }
-    const [back] = await lab.client<Get[]>(NS.peer, [get('/n8n/healthz')]);
+    const [back] = await lab.client<Get[]>(lab.ns.peer, [get('/n8n/healthz')]);
     expect(back?.status).toBe(200);
   });
 
@@ -101,7 +101,7 @@ describe('lab: failure and reload', () => {
     const lines = (): number => readFileSync(accessLog, 'utf8').split('\n').length - 1;
     const paths = lab.platform.gateway.routes.map((r) => `${r.path}/healthz`);
     const count = 800;
-    const load = lab.client<[[{ ok: number; failed: number; errors: string[] }, Stream]]>(NS.peer, [
+    const load = lab.client<[[{ ok: number; failed: number; errors: string[] }, Stream]]>(lab.ns.peer, [
       {
         op: 'parallel',
         ops: [

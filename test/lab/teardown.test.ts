@@ -2,16 +2,16 @@
 // crash either (scripts/lab-clean.sh, which startLab also runs first).
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanLeftovers, startLab, waitUntil, type Lab } from '../support/lab.js';
+import { cleanLeftovers, startLab, waitUntil, wgNames, type Lab } from '../support/lab.js';
 import { run } from '../support/lab-net.js';
 
-const labNamespaces = (): string[] => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith('moat-lab-'));
+const namespacesOf = (lab: Lab): string[] => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`moat-lab-${lab.id}-`));
 
 async function expectGone(lab: Lab, pids: number[]): Promise<void> {
-  expect(labNamespaces()).toEqual([]);
+  expect(namespacesOf(lab)).toEqual([]);
   expect(existsSync(lab.dir)).toBe(false);
-  expect(existsSync('/etc/netns/moat-lab-svc')).toBe(false);
-  expect(existsSync('/var/run/wireguard/tailscale0.sock')).toBe(false);
+  expect(existsSync(`/etc/netns/${lab.ns.svc}`)).toBe(false);
+  for (const dev of Object.values(wgNames(lab.id))) expect(existsSync(`/var/run/wireguard/${dev}.sock`)).toBe(false);
   await waitUntil(async () => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, () => `lab processes still run: ${pids.filter((pid) => existsSync(`/proc/${pid}`)).join(' ')}`);
 }
 
@@ -19,7 +19,7 @@ describe('lab teardown', () => {
   it('close() removes every namespace, process and file the lab made', async () => {
     const lab = await startLab();
     const pids = lab.processes.map((p) => p.pid);
-    expect(labNamespaces().length).toBe(6);
+    expect(namespacesOf(lab).length).toBe(6);
     await lab.close();
     await expectGone(lab, pids);
   }, 120_000);
@@ -28,7 +28,8 @@ describe('lab teardown', () => {
     const lab = await startLab();
     const pids = lab.processes.map((p) => p.pid);
     try {
-      cleanLeftovers();
+      // The owner (this process) still runs, so name the lab explicitly, as after a crash of a lab.
+      cleanLeftovers(lab.id);
       await expectGone(lab, pids);
     } finally {
       await lab.close();

@@ -1,25 +1,25 @@
 // The lab's network: namespaces, links and addresses, none connected to the
-// root namespace. Every name starts with `moat-lab-`; interfaces inside a lab
+// root namespace. Every namespace is `moat-lab-<id>-<role>`, so two labs (two
+// test runs on one machine) never touch each other; interfaces inside a lab
 // namespace are created with a `moat-` name and renamed only where the
 // rendered firewall expects the platform's name (eth0, tailscale0).
 //
-//   moat-lab-client 198.51.100.20 ─┐
-//   moat-lab-peer   198.51.100.30 ─┤ moat-lab-inet (router: 198.51.100.1, 203.0.113.1, 192.0.2.1)
-//   moat-lab-admin  203.0.113.10 ──┤
-//   moat-lab-host   192.0.2.10 ────┘  eth0; tailscale0 100.64.0.10 (wireguard-go, peer 100.64.0.20
-//        │                            in moat-lab-peer over udp/41641); moat-br-ai 172.20.0.1/16
-//   moat-lab-svc    172.20.0.x/16: every service's static address, the stubs, both nginx
+//   …-client 198.51.100.20 ─┐
+//   …-peer   198.51.100.30 ─┤ …-inet (router: 198.51.100.1, 203.0.113.1, 192.0.2.1)
+//   …-admin  203.0.113.10 ──┤
+//   …-host   192.0.2.10 ────┘  eth0; tailscale0 100.64.0.10 (wireguard-go, peer 100.64.0.20
+//        │                     in …-peer over udp/41641); moat-br-ai 172.20.0.1/16
+//   …-svc    172.20.0.x/16: every service's static address, the stubs, both nginx
 import { execFileSync } from 'node:child_process';
 
-export const NS = {
-  inet: 'moat-lab-inet',
-  client: 'moat-lab-client',
-  admin: 'moat-lab-admin',
-  peer: 'moat-lab-peer',
-  host: 'moat-lab-host',
-  svc: 'moat-lab-svc',
-} as const;
-export type LabNs = (typeof NS)[keyof typeof NS];
+const ROLES = ['inet', 'client', 'admin', 'peer', 'host', 'svc'] as const;
+export type Role = (typeof ROLES)[number];
+export type LabNamespaces = Readonly<Record<Role, string>>;
+export type LabNs = string;
+
+export function labNamespaces(id: string): LabNamespaces {
+  return Object.fromEntries(ROLES.map((role) => [role, `moat-lab-${id}-${role}`])) as Record<Role, string>;
+}
 
 export const ADDR = {
   client: '198.51.100.20',
@@ -68,11 +68,13 @@ function veth(a: LabNs, nameA: string, b: LabNs, nameB: string): void {
   ip(b, 'link', 'set', nameB, 'up');
 }
 
-export function deleteNamespaces(): void {
+/** Deletes this lab's namespaces (and only this lab's). */
+export function deleteNamespaces(NS: LabNamespaces): void {
   const list = run('ip', ['netns', 'list']);
+  const ours = new Set(Object.values(NS));
   for (const line of list.split('\n')) {
     const name = line.split(' ')[0] ?? '';
-    if (name.startsWith('moat-lab-')) run('ip', ['netns', 'delete', name]);
+    if (ours.has(name)) run('ip', ['netns', 'delete', name]);
   }
 }
 
@@ -80,8 +82,8 @@ export function deleteNamespaces(): void {
  * Builds the namespaces and links. The stub and nginx addresses live on one
  * interface of moat-lab-svc; `svcAddresses` are the platform's static ones.
  */
-export function buildNetwork(svcAddresses: readonly string[], publicInterface: string): void {
-  for (const ns of Object.values(NS)) {
+export function buildNetwork(NS: LabNamespaces, svcAddresses: readonly string[], publicInterface: string): void {
+  for (const ns of ROLES.map((role) => NS[role])) {
     run('ip', ['netns', 'add', ns]);
     ip(ns, 'link', 'set', 'lo', 'up');
   }
@@ -128,7 +130,7 @@ export function buildNetwork(svcAddresses: readonly string[], publicInterface: s
 /** Emulates what Docker sets up in the host: DOCKER-USER hooked into FORWARD,
  * FORWARD's policy drop with its accepts, and the DNAT of the gateway's
  * publication on the Tailscale address. */
-export function emulateDocker(publishAddress: string, port: number, containerAddress: string): void {
+export function emulateDocker(NS: LabNamespaces, publishAddress: string, port: number, containerAddress: string): void {
   const ipt = (...args: string[]): string => inNs(NS.host, 'iptables', ['-w', ...args]);
   ipt('-N', 'DOCKER-USER');
   ipt('-A', 'DOCKER-USER', '-j', 'RETURN');

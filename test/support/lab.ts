@@ -6,7 +6,6 @@
 // by close(), also after a failed start.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referencePlatform } from '../../src/catalog/reference.js';
@@ -15,21 +14,24 @@ import type { Platform } from '../../src/model/types.js';
 import { expectedFor, type ExpectedPort, type Vantage } from '../../src/probe/expected.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { adaptNginxConfig, makeCertificate, writeConfig } from './lab-nginx.js';
-import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, NS, requireTools, run, type LabNs } from './lab-net.js';
+import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, labNamespaces, requireTools, run, type LabNamespaces, type LabNs } from './lab-net.js';
 import { startInNs, stopProcess, type LabProcess } from './lab-procs.js';
 import type { StubConfig } from './lab-stubs.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAB_TOOLS = ['ip', 'nft', 'iptables', 'iptables-restore', 'wireguard-go', 'wg', 'nginx', 'openssl', 'bash'];
 
-export const VANTAGE_NS: Readonly<Record<Vantage, LabNs>> = { internet: NS.client, admin: NS.admin, tailnet: NS.peer };
+/** The namespace role each vantage point runs in. */
+export const VANTAGE_ROLE = { internet: 'client', admin: 'admin', tailnet: 'peer' } as const satisfies Record<Vantage, string>;
 export const TARGET: Readonly<Record<Vantage, string>> = { internet: ADDR.hostPublic, admin: ADDR.hostPublic, tailnet: ADDR.hostTailnet };
 
 /** A host socket the firewall must hide: something listening on all addresses that nobody published. */
 export const DECOY_PORT = 11434;
 
 export interface Lab {
+  readonly id: string;
   readonly dir: string;
+  readonly ns: LabNamespaces;
   readonly platform: Platform;
   readonly bundle: ReadonlyMap<string, string>;
   readonly servername: string;
@@ -63,37 +65,45 @@ function healthPath(service: Platform['services'][number]): string | undefined {
   return match?.[1];
 }
 
-/** Deletes what a previous, crashed lab may have left (idempotent). */
-export function cleanLeftovers(): void {
-  run('bash', [join(ROOT, 'scripts/lab-clean.sh')]);
+/** Deletes what crashed labs left (those whose owner process is gone), or one lab by id. */
+export function cleanLeftovers(id?: string): void {
+  run('bash', [join(ROOT, 'scripts/lab-clean.sh'), ...(id ? [id] : [])]);
 }
+
+/** The UAPI socket names of wireguard-go are global (/var/run/wireguard): one per lab. */
+export const wgNames = (id: string): { host: string; peer: string } => ({ host: `moat-${id}h`, peer: `moat-${id}p` });
 
 export async function startLab(): Promise<Lab> {
   requireTools(LAB_TOOLS);
   cleanLeftovers();
-  const dir = mkdtempSync(join(tmpdir(), 'moat-lab-'));
+  // Always under /tmp: scripts/lab-clean.sh looks for labs there.
+  const dir = mkdtempSync('/tmp/moat-lab-');
+  const id = dir.slice(dir.lastIndexOf('moat-lab-') + 'moat-lab-'.length);
+  const ns = labNamespaces(id);
   run('chmod', ['0755', dir]);
+  // lab-clean.sh leaves a lab alone while the process that owns it runs.
+  writeFileSync(join(dir, 'owner'), `${process.pid}\n`);
   const processes: LabProcess[] = [];
   const close = async (): Promise<void> => {
     for (const p of [...processes].reverse()) await stopProcess(p);
     processes.length = 0;
     try {
-      deleteNamespaces();
+      deleteNamespaces(ns);
     } finally {
-      rmSync('/etc/netns/moat-lab-svc', { recursive: true, force: true });
-      for (const dev of ['tailscale0', 'moat-wg0']) rmSync(`/var/run/wireguard/${dev}.sock`, { force: true });
+      rmSync(`/etc/netns/${ns.svc}`, { recursive: true, force: true });
+      for (const dev of Object.values(wgNames(id))) rmSync(`/var/run/wireguard/${dev}.sock`, { force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   };
   try {
-    return await build(dir, processes, close);
+    return await build(id, ns, dir, processes, close);
   } catch (error) {
     await close();
     throw error;
   }
 }
 
-async function build(dir: string, processes: LabProcess[], close: () => Promise<void>): Promise<Lab> {
+async function build(id: string, NS: LabNamespaces, dir: string, processes: LabProcess[], close: () => Promise<void>): Promise<Lab> {
   const platform = labPlatform();
   const bundle = new Map(renderBundle(platform).files.map((f) => [f.path, f.content] as const));
   const need = (path: string): string => {
@@ -106,13 +116,13 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
   if (!gatewayService || !difyNginx) throw new Error('the lab needs the gateway and dify-nginx services in the platform');
   const addresses = [...new Set(platform.services.map((s) => s.address))];
 
-  buildNetwork(addresses, platform.host.publicInterface);
+  buildNetwork(NS, addresses, platform.host.publicInterface);
 
   // Name resolution inside the service namespace: /etc/hosts for plain
   // proxy_pass names, a small DNS on 127.0.0.11 (Docker's) for `resolver`.
   const names = Object.fromEntries(platform.services.map((s) => [s.name, s.address]));
-  mkdirSync('/etc/netns/moat-lab-svc', { recursive: true });
-  writeFileSync('/etc/netns/moat-lab-svc/hosts', `127.0.0.1 localhost\n${platform.services.map((s) => `${s.address} ${s.name}`).join('\n')}\n`);
+  mkdirSync(`/etc/netns/${NS.svc}`, { recursive: true });
+  writeFileSync(`/etc/netns/${NS.svc}/hosts`, `127.0.0.1 localhost\n${platform.services.map((s) => `${s.address} ${s.name}`).join('\n')}\n`);
 
   const spawnEnv = { NODE_OPTIONS: '' };
   const tsx = ['--import', 'tsx'];
@@ -137,31 +147,34 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
   const hostSockets = startInNs(dir, NS.host, 'host-sockets', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(hostConfig)], spawnEnv);
   processes.push(hostSockets);
 
-  // The tailnet: wireguard-go as tailscale0 on the host, its peer in moat-lab-peer.
+  // The tailnet: wireguard-go on the host (renamed to the platform's tailscale0
+  // once configured; its control socket keeps the lab's own name), its peer in the peer namespace.
   const ts = platform.host.tailscale;
+  const wg = wgNames(id);
   const wgEnv = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1', LOG_LEVEL: 'error' };
-  processes.push(startInNs(dir, NS.host, 'wireguard-host', 'wireguard-go', ['-f', ts.interface], wgEnv));
-  processes.push(startInNs(dir, NS.peer, 'wireguard-peer', 'wireguard-go', ['-f', 'moat-wg0'], wgEnv));
+  processes.push(startInNs(dir, NS.host, 'wireguard-host', 'wireguard-go', ['-f', wg.host], wgEnv));
+  processes.push(startInNs(dir, NS.peer, 'wireguard-peer', 'wireguard-go', ['-f', wg.peer], wgEnv));
   const hostKey = run('wg', ['genkey']).trim();
   const peerKey = run('wg', ['genkey']).trim();
   const pub = (key: string): string => run('wg', ['pubkey'], `${key}\n`).trim();
   writeFileSync(join(dir, 'host.key'), `${hostKey}\n`, { mode: 0o600 });
   writeFileSync(join(dir, 'peer.key'), `${peerKey}\n`, { mode: 0o600 });
-  await waitForFile(`/var/run/wireguard/${ts.interface}.sock`);
-  await waitForFile('/var/run/wireguard/moat-wg0.sock');
-  await retry(() => inNs(NS.host, 'wg', ['set', ts.interface, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
+  await waitForFile(`/var/run/wireguard/${wg.host}.sock`);
+  await waitForFile(`/var/run/wireguard/${wg.peer}.sock`);
+  await retry(() => inNs(NS.host, 'wg', ['set', wg.host, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
+  inNs(NS.host, 'ip', ['link', 'set', wg.host, 'name', ts.interface]);
   inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
   inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
   inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
-  await retry(() => inNs(NS.peer, 'wg', ['set', 'moat-wg0', 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
-  inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', 'moat-wg0']);
-  inNs(NS.peer, 'ip', ['link', 'set', 'moat-wg0', 'up']);
-  inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', 'moat-wg0']);
+  await retry(() => inNs(NS.peer, 'wg', ['set', wg.peer, 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
+  inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', wg.peer]);
+  inNs(NS.peer, 'ip', ['link', 'set', wg.peer, 'up']);
+  inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', wg.peer]);
 
   // The host firewall, as rendered, over an emulation of Docker's own chains.
   const publish = gatewayService.publish[0];
   if (!publish) throw new Error('the gateway service has no publication (normalizePlatform adds one)');
-  emulateDocker(publish.hostAddress, publish.hostPort, gatewayService.address);
+  emulateDocker(NS, publish.hostAddress, publish.hostPort, gatewayService.address);
   const nftPath = join(dir, 'nftables.conf');
   const dockerUserPath = join(dir, 'docker-user.sh');
   writeFileSync(nftPath, need('firewall/nftables.conf'));
@@ -196,6 +209,8 @@ async function build(dir: string, processes: LabProcess[], close: () => Promise<
   await startNginx('dify-nginx', difyConf);
 
   const lab: Lab = {
+    id,
+    ns: NS,
     dir,
     platform,
     bundle,
