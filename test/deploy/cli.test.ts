@@ -100,6 +100,16 @@ describe('moat secrets', () => {
     expect(out).toContain(values?.get('N8N_ENCRYPTION_KEY'));
   });
 
+  it('moat plan leaves an existing secrets store byte-identical', async () => {
+    const out = join(dir, 'deploy');
+    const secrets = join(dir, '.moat', 'secrets.env');
+    await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--out', out);
+    const before = await readFile(secrets);
+    expect(await run('plan', '--out', out)).toBe(0);
+    expect(Buffer.compare(await readFile(secrets), before)).toBe(0);
+    expect((await stat(secrets)).mode & 0o777).toBe(0o600);
+  });
+
   it('refuses to rotate a never-rotate secret with exit 2 and leaves the file alone', async () => {
     const secrets = join(dir, 'secrets.env');
     await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--secrets', secrets, '--out', join(dir, 'deploy'));

@@ -127,6 +127,15 @@ describe('moat up on podman + docker-compose (engine)', () => {
     for (const value of values?.values() ?? []) expect(listing.text).not.toContain(value);
   }, 60_000);
 
+  it('a second up on the running platform changes nothing: exit 0, same containers, secrets byte-identical', async () => {
+    const before = await readFile(paths().secretsFile);
+    const ids = (await engineFor(platform).containers()).map((c) => c.id).sort();
+    const again = await up(platform);
+    expect(again.code, again.stderr).toBe(0);
+    expect(Buffer.compare(await readFile(paths().secretsFile), before)).toBe(0);
+    expect((await engineFor(platform).containers()).map((c) => c.id).sort()).toEqual(ids);
+  }, 120_000);
+
   it('reports status as JSON with health and addresses, and shows logs', async () => {
     const out = new Sink();
     expect(await runStatus(platform, paths(), 'json', out as unknown as NodeJS.WritableStream)).toBe(0);
@@ -182,5 +191,8 @@ describe('moat up on podman + docker-compose (engine)', () => {
     expect(states.get('nginx')).toBe('running/healthy');
     expect(states.get('ollama')).toBe('running/healthy');
     expect(states.has('litellm')).toBe(false);
+    // --yes (scripts) skips the typed confirmation.
+    expect(await runReset(failing, paths(), true, { out: new Sink() as unknown as NodeJS.WritableStream })).toBe(0);
+    expect(await engineFor(failing).resources()).toEqual({ networks: [], volumes: [] });
   }, 240_000);
 });
