@@ -4,7 +4,7 @@
 // handle (the one net.Socket wraps) starts about three times as many. It is
 // Node's internal binding, so it is feature-detected: when it is missing or
 // behaves unexpectedly, the sweep falls back to net.Socket (tcp.ts).
-import type { TcpState } from './tcp.js';
+import type { Attempt } from './tcp.js';
 
 interface SockName {
   address?: string;
@@ -32,8 +32,11 @@ interface TcpWrap {
 
 // libuv status codes (negated errno on Linux).
 const UV_ECONNREFUSED = -111;
+/** EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, EAGAIN, ENOMEM: this machine's limits, not an answer. */
+const UV_LOCAL = new Set([-24, -23, -99, -105, -11, -12]);
+const classify = (status: number): Attempt => (status === UV_ECONNREFUSED ? 'closed' : UV_LOCAL.has(status) ? 'local' : 'filtered');
 
-export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<TcpState>;
+export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<Attempt>;
 
 function loadBinding(): TcpWrap | undefined {
   try {
@@ -49,12 +52,12 @@ export function fastConnector(): Connector | undefined {
   const wrap = loadBinding();
   if (!wrap) return undefined;
   return (host, port, timeoutMs, localAddress, localPort) =>
-    new Promise<TcpState>((resolve) => {
+    new Promise<Attempt>((resolve) => {
       const v6 = host.includes(':');
       const handle = new wrap.TCP(wrap.constants.SOCKET);
       const req = new wrap.TCPConnectWrap();
       let settled = false;
-      const done = (state: TcpState): void => {
+      const done = (state: Attempt): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -65,7 +68,7 @@ export function fastConnector(): Connector | undefined {
       const timer = setTimeout(() => setImmediate(() => done('filtered')), timeoutMs);
       req.oncomplete = (status) => {
         if (status !== 0) {
-          done(status === UV_ECONNREFUSED ? 'closed' : 'filtered');
+          done(classify(status));
           return;
         }
         const local: SockName = {};
@@ -80,11 +83,11 @@ export function fastConnector(): Connector | undefined {
       if (localAddress !== undefined || localPort !== undefined) {
         const err = v6 ? handle.bind6(localAddress ?? '::', localPort ?? 0, 0) : handle.bind(localAddress ?? '0.0.0.0', localPort ?? 0);
         if (err !== 0) {
-          done('filtered');
+          done(classify(err));
           return;
         }
       }
       const err = v6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
-      if (err !== 0) done(err === UV_ECONNREFUSED ? 'closed' : 'filtered');
+      if (err !== 0) done(classify(err));
     });
 }

@@ -6,6 +6,12 @@ import net from 'node:net';
 import { fastConnector, type Connector } from './connect-fast.js';
 
 export type TcpState = 'open' | 'closed' | 'filtered';
+/** What a connect attempt returns: `local` is a failure on this machine (no
+ * file descriptor, no source port), which says nothing about the target. */
+export type Attempt = TcpState | 'local';
+
+/** Errors that come from the prober's own machine, not from the network. */
+export const LOCAL_ERRORS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'EAGAIN', 'ENOMEM']);
 
 export interface TcpSweepOptions {
   readonly host: string;
@@ -35,15 +41,16 @@ export interface TcpSweepResult {
 
 export const DEFAULT_CONCURRENCY = 4000;
 export const DEFAULT_TIMEOUT_MS = 1000;
+const LOCAL_RETRIES = 100;
 
 /** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
 export const connectOnce: Connector = connectSocket;
 
-function connectSocket(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<TcpState> {
+function connectSocket(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<Attempt> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}), ...(localPort ? { localPort } : {}) });
     let settled = false;
-    const done = (state: TcpState): void => {
+    const done = (state: Attempt): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -63,7 +70,7 @@ function connectSocket(host: string, port: number, timeoutMs: number, localAddre
     socket.once('error', (error: NodeJS.ErrnoException) => {
       // ECONNREFUSED is a reset: something answered "closed". Anything else
       // (unreachable, no buffer space) means no answer from a listener.
-      done(error.code === 'ECONNREFUSED' ? 'closed' : 'filtered');
+      done(error.code === 'ECONNREFUSED' ? 'closed' : LOCAL_ERRORS.has(error.code ?? '') ? 'local' : 'filtered');
     });
   });
 }
@@ -87,9 +94,16 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const reprobes = options.reprobes ?? 1;
   const connect = (options.engine !== 'socket' && fastConnector()) || connectSocket;
-  const states = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, (port) =>
-    connect(options.host, port, timeoutMs, options.localAddress),
-  );
+  const states = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, async (port) => {
+    // A local failure is retried (other connects finish and free what it
+    // lacked); a port is never called filtered because this machine ran short.
+    for (let attempt = 0; ; attempt++) {
+      const state = await connect(options.host, port, timeoutMs, options.localAddress);
+      if (state !== 'local') return state;
+      if (attempt >= LOCAL_RETRIES) throw new Error(`cannot open connections on this machine (out of file descriptors or source ports) while probing ${options.host}:${port}; lower --concurrency or raise \`ulimit -n\``);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
   const candidates = options.ports.filter((_, i) => states[i] === 'open');
   const open: number[] = [];
   const flaky: number[] = [];
