@@ -9,7 +9,8 @@ import type { Readiness } from './health.js';
 import { waitReady } from './health.js';
 import { dependencyLevels } from './levels.js';
 import type { Progress } from './progress.js';
-import { ensureSecrets } from './secrets-store.js';
+import { lostSecretFindings } from './lost-secrets.js';
+import { ensureSecrets, readSecrets } from './secrets-store.js';
 import { writeServiceEnvFiles } from './service-env.js';
 import type { ServiceRow } from './summary.js';
 import { serviceRows } from './summary.js';
@@ -42,18 +43,29 @@ export interface UpOptions {
   readonly pollMs?: number;
 }
 
-/** Validation and secrets only: what `up` does before it touches the engine. Throws UserInputError. */
-export async function prepareUp(platform: Platform, options: Pick<UpOptions, 'bundleDir' | 'secretsFile' | 'services'>) {
+/**
+ * Validation and secrets: what `up` does before it starts anything. Throws
+ * UserInputError. `existingVolumes` (the engine's, for this project) guards
+ * never-rotate secrets whose data outlived the store.
+ */
+export async function prepareUp(
+  platform: Platform,
+  options: Pick<UpOptions, 'bundleDir' | 'secretsFile' | 'services'>,
+  existingVolumes: readonly string[] = [],
+) {
   const { levels, findings } = dependencyLevels(platform, options.services ?? []);
   if (findings.length > 0) throw new UserInputError(findings);
+  const stored = (await readSecrets(options.secretsFile)) ?? new Map<string, string>();
+  const lost = lostSecretFindings(platform, stored, existingVolumes, options.secretsFile);
+  if (lost.length > 0) throw new UserInputError(lost);
   const { values, generated } = await ensureSecrets(platform, options.secretsFile);
   await writeServiceEnvFiles(platform, options.bundleDir, values);
   return { levels, generated };
 }
 
 export async function deployUp(platform: Platform, options: UpOptions): Promise<UpResult> {
-  const { levels, generated } = await prepareUp(platform, options);
   const { engine, progress } = options;
+  const { levels, generated } = await prepareUp(platform, options, (await engine.resources()).volumes);
   const selected = new Set(levels.flat());
   const budgets = new Map(platform.services.map((s) => [s.name, s.startBudgetSeconds]));
   const overrides = new Map<string, string>();

@@ -17,7 +17,8 @@ function stubCommand(name: string, port: number, healthPort?: number): string[] 
   const health = healthPort === undefined ? '' : ` && httpd -p 127.0.0.1:${healthPort} -h /tmp/www`;
   return [
     'sh', '-c',
-    `echo "stub ${name}: serving on port ${port}" && mkdir -p /tmp/www && echo ${name} > /tmp/www/index.html && echo ok > /tmp/www/healthz${health} && exec httpd -f -vv -p ${port} -h /tmp/www`,
+    // sh stays PID 1 with a TERM trap: httpd as PID 1 ignores SIGTERM, and every stop would wait out the engine's 10 s.
+    `trap 'exit 0' TERM; echo "stub ${name}: serving on port ${port}" && mkdir -p /tmp/www && echo ${name} > /tmp/www/index.html && echo ok > /tmp/www/healthz${health} && httpd -f -vv -p ${port} -h /tmp/www & wait`,
   ];
 }
 

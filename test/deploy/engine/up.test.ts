@@ -2,7 +2,7 @@
 // docker-compose, images built locally from busybox-static. Containers talk to
 // each other on their bridge; from the root namespace the test reaches only
 // the gateway's publication on 127.0.0.1 (network rule).
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,6 +155,11 @@ describe('moat up on podman + docker-compose (engine)', () => {
     await deployDown(engine);
     expect(await engine.containers()).toEqual([]);
     expect((await engine.resources()).volumes).toEqual(['moat-e2e_n8n-data', 'moat-e2e_ollama-models']);
+    // A store that lost n8n's key while n8n's volume lives on: up refuses rather than generate a new key.
+    await writeFile(secretsFile, before.toString('utf8').replace(/^N8N_ENCRYPTION_KEY=.*\n/m, ''));
+    await expect(up(platform)).rejects.toMatchObject({ findings: [{ code: 'secrets.never-rotate-lost', path: 'secrets.N8N_ENCRYPTION_KEY' }] });
+    expect(await engine.containers()).toEqual([]);
+    await writeFile(secretsFile, before);
     const again = await up(platform);
     expect(again.code, again.stderr).toBe(0);
     expect(Buffer.compare(await readFile(secretsFile), before)).toBe(0);
