@@ -30,8 +30,8 @@ async function probe(vantage: 'internet' | 'admin' | 'tailnet', extra: string[] 
 const tcpOpen = (lab: Lab, vantage: 'internet' | 'admin' | 'tailnet'): number[] =>
   lab.expected(vantage).filter((e) => e.protocol === 'tcp').map((e) => e.port);
 
-describe('lab: moat probe over all 65535 TCP ports matches the static proof', () => {
-  it('internet vantage: no TCP port open; 41641/udp open|filtered', async () => {
+describe('lab: exposure from each vantage point matches the static proof', () => {
+  it('internet vantage, all 65535 TCP ports: none open; 41641/udp open|filtered', async () => {
     const { code, report } = await probe('internet');
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'internet')).toEqual([]);
@@ -43,7 +43,7 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     expect(code).toBe(0);
   }, 180_000);
 
-  it('admin vantage: 22/tcp only', async () => {
+  it('admin vantage, all 65535 TCP ports: 22/tcp only', async () => {
     const { code, report } = await probe('admin');
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'admin')).toEqual([22]);
@@ -53,7 +53,7 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     expect(code).toBe(0);
   }, 180_000);
 
-  it('tailnet vantage: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers', async () => {
+  it('tailnet vantage, all 65535 TCP ports: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers', async () => {
     const { code, report } = await probe('tailnet', ['--stream-path', '/v1/stream']);
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'tailnet')).toEqual([8443]);
@@ -83,4 +83,26 @@ describe('lab: moat probe over all 65535 TCP ports matches the static proof', ()
     const again = await probe('internet', ['--ports', String(DECOY_PORT)]);
     expect(again.report.tcp.open).toEqual([]);
   }, 180_000);
+
+  it('the internet cannot reach the platform network directly; without DOCKER-USER the published gateway could be', async () => {
+    const { inNs } = await import('../support/lab-net.js');
+    const gateway = lab.platform.services.find((x) => x.name === lab.platform.gateway.service);
+    const ollama = lab.platform.services.find((x) => x.name === 'ollama');
+    const direct = [
+      { op: 'tcp', host: gateway?.address ?? '', port: lab.platform.gateway.listenPort, timeoutMs: 1000 },
+      { op: 'tcp', host: ollama?.address ?? '', port: ollama?.ports[0]?.port ?? 0, timeoutMs: 1000 },
+    ];
+    // A neighbour on the internet side routes 172.20.0.0/16 to the host (lab-net.ts).
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+    // Docker's own FORWARD accept for a published port does not look at the
+    // interface (moby#22054): only the DOCKER-USER rules keep the internet out.
+    inNs(lab.ns.host, 'iptables', ['-w', '-F', 'DOCKER-USER']);
+    inNs(lab.ns.host, 'iptables', ['-w', '-A', 'DOCKER-USER', '-j', 'RETURN']);
+    try {
+      expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['open', 'filtered']);
+    } finally {
+      lab.applyFirewall();
+    }
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+  }, 60_000);
 });
