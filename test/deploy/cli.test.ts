@@ -86,6 +86,17 @@ describe('moat up and status with a stub docker-compose', () => {
   });
 });
 
+describe('option checks', () => {
+  it('refuses an unknown status format and a bad --tail with exit 2, before asking the engine', async () => {
+    expect(await withStubCompose(() => run('status', '--format', 'yaml', '--out', join(dir, 'deploy')))).toBe(2);
+    expect(err).toContain('[cli.invalid-option]');
+    expect(await withStubCompose(() => run('logs', 'n8n', '--tail', 'many', '--out', join(dir, 'deploy')))).toBe(2);
+    expect(err).toContain('--tail must be a positive whole number');
+    expect(await withStubCompose(() => run('logs', 'n8m', '--out', join(dir, 'deploy')))).toBe(2);
+    expect(err).toContain('did you mean n8n?');
+  });
+});
+
 describe('moat secrets', () => {
   it('lists names and policies but never a value without --show', async () => {
     const secrets = join(dir, 'secrets.env');

@@ -35,7 +35,12 @@ async function openEngine(platform: Platform, paths: DeployPaths): Promise<Engin
   return composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) });
 }
 
+function badOption(path: string, message: string, hint: string): UserInputError {
+  return new UserInputError([{ code: 'cli.invalid-option', severity: 'high', path, message, hint }]);
+}
+
 export async function runStatus(platform: Platform, paths: DeployPaths, format: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (format !== 'text' && format !== 'json') throw badOption('--format', `unknown format ${JSON.stringify(format)}`, 'use --format text or --format json');
   const report = await statusReport(platform, await openEngine(platform, paths));
   if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
@@ -115,6 +120,7 @@ export async function engineErrorsToExit(action: () => Promise<number>): Promise
 }
 
 export async function runLogs(platform: Platform, paths: DeployPaths, service: string, tail: number, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (!Number.isInteger(tail) || tail <= 0) throw badOption('--tail', '--tail must be a positive whole number of lines', 'e.g. --tail 200');
   if (!platform.services.some((s) => s.name === service)) {
     const names = platform.services.map((s) => s.name);
     throw new UserInputError([{
