@@ -47,6 +47,7 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
     ports: options.ports,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    recheck: options.expected.filter((e) => e.protocol === 'tcp').map((e) => e.port),
   });
   const udpPorts = [...new Set([...options.expected.filter((e) => e.protocol === 'udp').map((e) => e.port), ...(options.udpPorts ?? [])])].sort((a, b) => a - b);
   const udp = await Promise.all(udpPorts.map((port) => udpProbe(options.target, port)));

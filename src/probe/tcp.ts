@@ -24,6 +24,10 @@ export interface TcpSweepOptions {
   readonly reprobes?: number;
   /** Bind the source address (useful when the vantage has several). */
   readonly localAddress?: string;
+  /** Ports expected open: when the sweep saw no answer, they are tried again
+   * with a generous timeout before being reported closed (a difference is
+   * confirmed before it is reported, in both directions). */
+  readonly recheck?: readonly number[];
   /** `socket` forces net.Socket; `auto` (default) uses the lighter handle when this Node has it. */
   readonly engine?: 'auto' | 'socket';
 }
@@ -105,6 +109,15 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
     }
   });
   const candidates = options.ports.filter((_, i) => states[i] === 'open');
+  const swept = new Map(options.ports.map((port, i) => [port, states[i]] as const));
+  for (const port of options.recheck ?? []) {
+    const state = swept.get(port);
+    if (state === undefined || state === 'open') continue;
+    if ((await connectSocket(options.host, port, Math.max(timeoutMs, 3000), options.localAddress)) === 'open') {
+      candidates.push(port);
+      states[options.ports.indexOf(port)] = 'open';
+    }
+  }
   const open: number[] = [];
   const flaky: number[] = [];
   for (const port of candidates) {

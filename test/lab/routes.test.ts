@@ -65,9 +65,11 @@ describe('lab: every route works through the gateway over TLS', () => {
     for (const [i, route] of streaming.entries()) {
       const events = streams[i]?.events ?? [];
       expect(events.map((e) => (JSON.parse(e.data) as { i: number }).i), route.path).toEqual([0, 1, 2, 3, 4]);
-      // Buffered, they would arrive together at the end; unbuffered, each arrives on its own tick.
-      const gaps = events.slice(1).map((e, k) => e.atMs - (events[k]?.atMs ?? 0));
-      for (const gap of gaps) expect(gap, `${route.path} gap`).toBeGreaterThan(interval / 2);
+      // Buffered, they would arrive together at the end; unbuffered, they arrive
+      // spread over the ~4 intervals the stub took to send them (half of that
+      // leaves room for a busy machine, and is still far from "together").
+      const spread = (events.at(-1)?.atMs ?? 0) - (events[0]?.atMs ?? 0);
+      expect(spread, `${route.path} spread`).toBeGreaterThan(2 * interval);
     }
   });
 });
