@@ -18,7 +18,10 @@ export function endpointFromEnv(env: NodeJS.ProcessEnv = process.env): EngineEnd
   if (dockerHost.startsWith('unix://')) return { socketPath: dockerHost.slice('unix://'.length) };
   const tcp = /^tcp:\/\/([^:/]+|\[[^\]]+\]):(\d+)\/?$/.exec(dockerHost);
   if (tcp?.[1] && tcp[2]) return { host: tcp[1].replace(/^\[|\]$/g, ''), port: Number(tcp[2]) };
-  throw new Error(`DOCKER_HOST=${dockerHost}: moat reads container state over unix:// or tcp:// only`);
+  throw new MissingEnvironmentError(
+    `the engine is at ${dockerHost}; moat reads container state over unix:// or tcp:// only`,
+    'run moat on the Docker host itself, or set DOCKER_HOST to a unix:// socket or tcp:// address of the engine',
+  );
 }
 
 /** GET that answers undefined for 404 (a network or container that does not exist). */

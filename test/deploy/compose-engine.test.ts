@@ -87,10 +87,24 @@ describe('Compose detection and adapters (stub CLIs, stub Engine API)', () => {
     const engine = composeEngine('compose-v2', target(), endpoint());
     await engine.up(['app', 'db']);
     await engine.down({ volumes: false });
-    const calls = (await log('docker')).split('\n').filter((l) => l.startsWith('ARGS') && !l.includes('version'));
+    const calls = (await log('docker')).split('\n').filter((l) => l.startsWith('ARGS compose') && !l.includes('version'));
     const prefix = `ARGS compose -p moat-x --project-directory ${join(dir, 'deploy')} -f ${join(dir, 'deploy', 'compose.yaml')}`;
     expect(calls).toEqual([`${prefix} up -d --no-deps --remove-orphans app db`, `${prefix} down --remove-orphans`]);
     expect(await log('docker-compose')).not.toContain('up');
+  });
+
+  it("v2 reads state where the docker CLI's current context points when DOCKER_HOST is unset (rootless Docker)", async () => {
+    await writeFile(join(bin, 'docker'), '#!/bin/sh\ncase "$*" in "compose version") echo v2;; "context inspect"*) echo unix:///run/user/1000/docker.sock;; *) exit 1;; esac\n', { mode: 0o755 });
+    const saved = process.env.DOCKER_HOST;
+    delete process.env.DOCKER_HOST;
+    try {
+      expect((await detectCompose()).endpoint).toEqual({ socketPath: '/run/user/1000/docker.sock' });
+      process.env.DOCKER_HOST = 'tcp://127.0.0.1:2375';
+      expect((await detectCompose()).endpoint).toEqual({ host: '127.0.0.1', port: 2375 });
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
   });
 
   it('falls back to docker-compose v1: no top-level name, quoting kept, file on stdin', async () => {

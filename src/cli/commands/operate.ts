@@ -32,7 +32,7 @@ async function openEngine(platform: Platform, paths: DeployPaths): Promise<Engin
   // Compose needs the file even to stop or read logs: render it if the bundle lacks it.
   if (!existsSync(resolve(paths.bundleDir, COMPOSE_FILE))) await writeBundle(paths.bundleDir, renderBundle(platform, {}, ['compose']).files);
   await ensureServiceEnvFiles(platform, paths.bundleDir, paths.secretsFile);
-  return composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) });
+  return composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) }, detected.endpoint);
 }
 
 function badOption(path: string, message: string, hint: string): UserInputError {

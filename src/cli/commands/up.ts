@@ -53,7 +53,7 @@ export async function runUp(platform: Platform, options: UpCommandOptions): Prom
     project: platform.project,
     bundleDir: options.bundleDir,
     composeFile: resolve(options.bundleDir, COMPOSE_FILE),
-  });
+  }, detected.endpoint);
   stderr.write(`moat: bundle written to ${options.bundleDir}; starting ${platform.project} with ${engine.name} ${detected.version}\n`);
   const names = options.services.length > 0 ? options.services : platform.services.map((s) => s.name);
   try {
