@@ -99,3 +99,16 @@ export async function stopProcess(p: LabProcess, graceMs = 3000): Promise<void> 
   await exited;
   clearTimeout(timer);
 }
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error(describe());
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

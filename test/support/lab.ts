@@ -5,17 +5,22 @@
 // gateway and Dify configs. Everything is prefixed `moat-lab-` and torn down
 // by close(), also after a failed start.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform } from '../../src/model/types.js';
 import { expectedFor, type ExpectedPort, type Vantage } from '../../src/probe/expected.js';
+import { gatewayName } from '../../src/probe/index.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { adaptNginxConfig, makeCertificate, writeConfig } from './lab-nginx.js';
 import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, labNamespaces, requireTools, run, type LabNamespaces, type LabNs } from './lab-net.js';
-import { startInNs, stopProcess, type LabProcess } from './lab-procs.js';
+
+export { waitUntil } from './lab-procs.js';
+export { wgNames } from './lab-wg.js';
+import { startInNs, stopProcess, waitUntil, type LabProcess } from './lab-procs.js';
+import { startTailnet, wgNames } from './lab-wg.js';
 import type { StubConfig } from './lab-stubs.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,8 +75,6 @@ export function cleanLeftovers(id?: string): void {
   run('bash', [join(ROOT, 'scripts/lab-clean.sh'), ...(id ? [id] : [])]);
 }
 
-/** The UAPI socket names of wireguard-go are global (/var/run/wireguard): one per lab. */
-export const wgNames = (id: string): { host: string; peer: string } => ({ host: `moat-${id}h`, peer: `moat-${id}p` });
 
 export async function startLab(): Promise<Lab> {
   requireTools(LAB_TOOLS);
@@ -147,29 +150,8 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   const hostSockets = startInNs(dir, NS.host, 'host-sockets', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(hostConfig)], spawnEnv);
   processes.push(hostSockets);
 
-  // The tailnet: wireguard-go on the host (renamed to the platform's tailscale0
-  // once configured; its control socket keeps the lab's own name), its peer in the peer namespace.
-  const ts = platform.host.tailscale;
-  const wg = wgNames(id);
-  const wgEnv = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1', LOG_LEVEL: 'error' };
-  processes.push(startInNs(dir, NS.host, 'wireguard-host', 'wireguard-go', ['-f', wg.host], wgEnv));
-  processes.push(startInNs(dir, NS.peer, 'wireguard-peer', 'wireguard-go', ['-f', wg.peer], wgEnv));
-  const hostKey = run('wg', ['genkey']).trim();
-  const peerKey = run('wg', ['genkey']).trim();
-  const pub = (key: string): string => run('wg', ['pubkey'], `${key}\n`).trim();
-  writeFileSync(join(dir, 'host.key'), `${hostKey}\n`, { mode: 0o600 });
-  writeFileSync(join(dir, 'peer.key'), `${peerKey}\n`, { mode: 0o600 });
-  await waitForFile(`/var/run/wireguard/${wg.host}.sock`);
-  await waitForFile(`/var/run/wireguard/${wg.peer}.sock`);
-  await retry(() => inNs(NS.host, 'wg', ['set', wg.host, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
-  inNs(NS.host, 'ip', ['link', 'set', wg.host, 'name', ts.interface]);
-  inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
-  inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
-  inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
-  await retry(() => inNs(NS.peer, 'wg', ['set', wg.peer, 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
-  inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', wg.peer]);
-  inNs(NS.peer, 'ip', ['link', 'set', wg.peer, 'up']);
-  inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', wg.peer]);
+  // The tailnet: wireguard-go as the host's tailscale0, its peer in the peer namespace.
+  await startTailnet(id, NS, dir, platform, processes);
 
   // The host firewall, as rendered, over an emulation of Docker's own chains.
   const publish = gatewayService.publish[0];
@@ -186,7 +168,7 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   applyFirewall();
 
   // The real nginx, twice: the gateway and Dify's own proxy.
-  const servername = `${ts.hostname}.${ts.tailnet}`;
+  const servername = gatewayName(platform);
   const tls = makeCertificate(dir, [servername], [ADDR.hostTailnet]);
   const startNginx = async (name: string, configText: string): Promise<LabProcess> => {
     const conf = writeConfig(dir, name, configText);
@@ -261,37 +243,4 @@ async function runClient<T>(dir: string, ns: LabNs, ops: unknown): Promise<T> {
       else resolvePromise(JSON.parse(stdout) as T);
     });
   });
-}
-
-/** wireguard-go may take a moment after creating its socket; retry, then fail with its output. */
-async function retry(action: () => unknown, processes: readonly LabProcess[], attempts = 10): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      action();
-      return;
-    } catch (error) {
-      if (i >= attempts) {
-        const wg = processes.filter((p) => p.name.startsWith('wireguard')).map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`);
-        throw new Error(`${(error as Error).message}\n${wg.join('\n')}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
-
-async function waitForFile(path: string, timeoutMs = 10_000): Promise<void> {
-  await waitUntil(async () => existsSync(path), timeoutMs, () => `${path} did not appear`);
-}
-
-export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
