@@ -4,6 +4,7 @@
 // container learns nothing about its neighbours' keys.
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { derivedSecretEnv } from '../catalog/derived-secrets.js';
 import type { Platform, Service } from '../model/types.js';
 import { SECRETS_FILE_MODE } from './secrets-store.js';
 
@@ -14,13 +15,19 @@ export function serviceEnvPath(bundleDir: string, service: string): string {
 }
 
 export function serviceEnvContent(service: Service, values: ReadonlyMap<string, string>): string {
-  const lines = [...service.secrets]
-    .sort((a, b) => a.env.localeCompare(b.env))
-    .map((secret) => {
-      const value = values.get(secret.name);
-      if (value === undefined) throw new Error(`secret ${secret.name} has no value (this is a bug in moat)`);
-      return `${secret.env}=${value}`;
-    });
+  const env: Record<string, string> = {};
+  const own: Record<string, string> = {};
+  for (const secret of service.secrets) {
+    const value = values.get(secret.name);
+    if (value === undefined) throw new Error(`secret ${secret.name} has no value (this is a bug in moat)`);
+    env[secret.env] = value;
+    own[secret.name] = value;
+  }
+  // Values built from a secret (Dify's CELERY_BROKER_URL carries the Redis password).
+  Object.assign(env, derivedSecretEnv(service.name, own));
+  const lines = Object.keys(env)
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -112,4 +112,13 @@ describe('per-service env files', () => {
     expect((await stat(join(bundle, 'secrets', 'n8n.env'))).mode & 0o777).toBe(0o600);
     expect(serviceEnvContent(requireService(platform, 'n8n'), values)).toBe(`N8N_ENCRYPTION_KEY=${values.get('N8N_ENCRYPTION_KEY')}\n`);
   });
+
+  it("gives Dify's API and worker a Celery broker URL carrying the Redis password, and Redis none", async () => {
+    const { values } = await ensureSecrets(platform, file);
+    const redisPassword = encodeURIComponent(values.get('DIFY_REDIS_PASSWORD') ?? 'missing');
+    for (const name of ['dify-api', 'dify-worker']) {
+      expect(serviceEnvContent(requireService(platform, name), values)).toContain(`CELERY_BROKER_URL=redis://:${redisPassword}@dify-redis:6379/1\n`);
+    }
+    expect(serviceEnvContent(requireService(platform, 'dify-redis'), values)).not.toContain('CELERY_BROKER_URL');
+  });
 });
