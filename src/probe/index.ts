@@ -1,5 +1,7 @@
 // `moat probe`: sweep the host from one vantage point, inspect the gateway when
 // it is reachable from there, and compare everything with the static proof.
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import { compareObserved, type Observed, type RouteObservation } from './compare.js';
@@ -42,23 +44,25 @@ export function gatewayName(platform: Platform): string {
 }
 
 export async function runProbe(platform: Platform, options: ProbeOptions): Promise<ProbeReport> {
+  // A name is resolved once: 65535 connects must not mean 65535 lookups.
+  const address = isIP(options.target) ? options.target : (await lookup(options.target)).address;
   const tcp = await tcpSweep({
-    host: options.target,
+    host: address,
     ports: options.ports,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     recheck: options.expected.filter((e) => e.protocol === 'tcp').map((e) => e.port),
   });
   const udpPorts = [...new Set([...options.expected.filter((e) => e.protocol === 'udp').map((e) => e.port), ...(options.udpPorts ?? [])])].sort((a, b) => a - b);
-  const udp = await Promise.all(udpPorts.map((port) => udpProbe(options.target, port)));
+  const udp = await Promise.all(udpPorts.map((port) => udpProbe(address, port)));
   const servername = options.servername ?? gatewayName(platform);
   let tls: TlsReport | undefined;
   let routes: RouteObservation[] = [];
   // The gateway is inspected only where it answers: from other vantages its
   // port being closed is the finding (or the expectation).
   if (tcp.open.includes(platform.gateway.listenPort)) {
-    const endpoint: Endpoint = { host: options.target, port: platform.gateway.listenPort, servername, tls: true };
-    tls = await inspectTls(options.target, platform.gateway.listenPort, servername, 3000, options.now);
+    const endpoint: Endpoint = { host: address, port: platform.gateway.listenPort, servername, tls: true };
+    tls = await inspectTls(address, platform.gateway.listenPort, servername, 3000, options.now);
     routes = await Promise.all(platform.gateway.routes.map((route, index) => checkRoute(endpoint, route, index, options.streamPath)));
   }
   const observed: Observed = {

@@ -20,13 +20,13 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-async function probe(args: string[]): Promise<{ code: number; out: string }> {
+async function probe(args: string[], target = HOST): Promise<{ code: number; out: string }> {
   let out = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     out += String(chunk);
     return true;
   });
-  const code = await main(['node', 'moat', 'probe', HOST, ...args]);
+  const code = await main(['node', 'moat', 'probe', target, ...args]);
   vi.restoreAllMocks();
   return { code, out };
 }
@@ -49,6 +49,15 @@ describe('moat probe', () => {
   it('exits 0 when the observation matches', async () => {
     const { code, out } = await probe(['--as', 'internet', '--ports', `${port + 1 === 65536 ? port - 1 : port + 1}`]);
     expect(out).toContain('Observed exactly what the static proof expects');
+    expect(code).toBe(0);
+  });
+  it('resolves a host name once and probes its address', async () => {
+    // "localhost" is 127.0.0.1 (or ::1), where the test's listener (on HOST only) is not.
+    const { code, out } = await probe(['--as', 'internet', '--ports', `${port}`, '--format', 'json'], 'localhost');
+    const report = JSON.parse(out) as ProbeReport;
+    expect(report.target).toBe('localhost');
+    expect(report.tcp.host).toMatch(/^(127\.0\.0\.1|::1)$/);
+    expect(report.tcp.open).toEqual([]);
     expect(code).toBe(0);
   });
   it('exits 2 on a bad port list', async () => {
