@@ -1,6 +1,7 @@
 // The TCP sweep against real listeners on loopback.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fastConnector } from '../../src/probe/connect-fast.js';
 import { connectOnce, mapBounded, parsePortList, tcpSweep } from '../../src/probe/tcp.js';
 
 // The test's own loopback address: other processes on this machine listen on
@@ -56,6 +57,9 @@ describe('tcpSweep', () => {
     });
     expect(raw).toEqual({ connected: true, self: true });
     expect(await connectOnce(HOST, port, 2000, HOST, port)).toBe('closed');
+    const fast = fastConnector();
+    expect(fast, 'this Node has the bare TCP handle').toBeDefined();
+    expect(await fast?.(HOST, port, 2000, HOST, port)).toBe('closed');
   });
 });
 
