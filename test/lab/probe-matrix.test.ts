@@ -53,7 +53,7 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     expect(code).toBe(0);
   }, 180_000);
 
-  it('tailnet vantage, all 65535 TCP ports: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers', async () => {
+  it('tailnet vantage, all 65535 TCP ports: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
     const { code, report } = await probe('tailnet', ['--stream-path', '/v1/stream']);
     expect(report.sweptPorts).toBe(65535);
     expect(tcpOpen(lab, 'tailnet')).toEqual([8443]);

@@ -33,7 +33,7 @@ const get = (path: string) => ({ op: 'get', path, ...gw() });
 /** The service a stub answer came from (pages carry data-service, JSON carries service). */
 const serviceOf = (body = ''): string | undefined => /data-service="([^"]+)"/.exec(body)?.[1] ?? (/"service":"([^"]+)"/.exec(body)?.[1]);
 
-describe('lab: every route works through the gateway over TLS', () => {
+describe('lab: every route works through the real nginx gateway over TLS to the app stubs', () => {
   it('each route reaches its own backend; rewritten apps get their assets under the prefix', async () => {
     const routes = lab.platform.gateway.routes;
     const results = await lab.client<Get[]>(lab.ns.peer, routes.map((r) => get(`${r.path}/`)));
@@ -74,7 +74,7 @@ describe('lab: every route works through the gateway over TLS', () => {
   });
 });
 
-describe('lab: failure and reload', () => {
+describe('lab: failure and reload (real nginx and nftables, app stubs)', () => {
   it('a stopped backend fails only its own route, with a 502 within a second', async () => {
     const routes = lab.platform.gateway.routes;
     const victim = routes.find((r) => r.service === 'n8n');
