@@ -1,6 +1,7 @@
 // Every render target, in one map the compiler checks against the list of
 // targets: adding a target without a renderer (or the reverse) fails to build.
 import type { Platform } from '../model/types.js';
+import { renderAppConfigs } from './app-configs.js';
 import { renderCloudFormation } from './cloudformation.js';
 import { renderBootstrap } from './bootstrap.js';
 import { renderCompose } from './compose.js';
@@ -28,6 +29,7 @@ export const TARGETS = [
   'docker-user',
   'tailscale-policy',
   'bootstrap',
+  'app-configs',
 ] as const;
 
 export type Target = (typeof TARGETS)[number];
@@ -45,6 +47,7 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   'docker-user': renderDockerUser,
   'tailscale-policy': renderTailscalePolicy,
   bootstrap: renderBootstrap,
+  'app-configs': renderAppConfigs,
 };
 
 /** Render every target into one bundle, sorted by path; duplicate paths are a bug. */
