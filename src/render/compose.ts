@@ -1,6 +1,7 @@
 // compose.yaml: every service on the platform network at its static address.
 // Secret values never appear here: services with secrets read them from
 // secrets/<service>.env, which `moat up` writes (mode 0600) from its store.
+import { type HostEnv, hostDependentEnv } from '../catalog/host-env.js';
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform, Publish, Service, Volume } from '../model/types.js';
@@ -21,8 +22,9 @@ export const renderCompose: Renderer = (platform) => {
   const warnings: Finding[] = [];
   const services: Mapping = {};
   const volumes: Mapping = {};
+  const hostEnv = hostDependentEnv(platform);
   for (const service of platform.services) {
-    services[service.name] = composeService(platform, service);
+    services[service.name] = composeService(platform, service, hostEnv);
     for (const volume of service.volumes) if (volumeKind(volume) === 'named') volumes[volume.name] = {};
     service.publish.forEach((publish, i) => {
       if (service.name === platform.gateway.service) return;
@@ -57,7 +59,7 @@ export const renderCompose: Renderer = (platform) => {
   return { files, warnings };
 };
 
-function composeService(platform: Platform, service: Service): Mapping {
+function composeService(platform: Platform, service: Service, hostEnv: HostEnv): Mapping {
   const h = service.hardening;
   const out: Mapping = {
     image: service.image,
@@ -67,7 +69,9 @@ function composeService(platform: Platform, service: Service): Mapping {
     logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } },
   };
   if (service.command) out['command'] = [...service.command];
-  const env = Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, escapeDollar(v)]));
+  // Values that depend on the host (public URLs, the chosen model) win over the catalog's.
+  const merged = { ...service.env, ...hostEnv[service.name] };
+  const env = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, escapeDollar(v)]));
   if (Object.keys(env).length > 0) out['environment'] = env;
   if (service.secrets.length > 0) out['env_file'] = [secretsEnvFile(service)];
   if (service.volumes.length > 0) out['volumes'] = service.volumes.map(volumeSpec).sort();

@@ -175,7 +175,8 @@ function rewriteLines(prefix: string): string[] {
   return [
     '# The app emits absolute URLs: rewrite them in responses (best effort).',
     'proxy_set_header Accept-Encoding "";',
-    'sub_filter_types text/css text/javascript application/javascript application/json;',
+    // Not JSON: API payloads carry paths that are data (a rewritten "/v1/stream" breaks clients).
+    'sub_filter_types text/css text/javascript application/javascript;',
     'sub_filter_once off;',
     `sub_filter '"/' '"${prefix}/';`,
     `sub_filter "'/" "'${prefix}/";`,
