@@ -55,6 +55,15 @@ describe('moat plan', () => {
     expect(err).toBe('');
   });
 
+  it('renders the cloud instance only with --with-instance', async () => {
+    const without = tempDir();
+    expect(await plan('--out', without)).toBe(0);
+    expect(readFileSync(join(without, 'aws/main.tf'), 'utf8')).not.toContain('resource "aws_instance"');
+    const withInstance = tempDir();
+    expect(await plan('--out', withInstance, '--with-instance')).toBe(0);
+    expect(readFileSync(join(withInstance, 'aws/main.tf'), 'utf8')).toContain('resource "aws_instance"');
+  });
+
   it('never touches an unrelated user file, and leaves unchanged files alone', async () => {
     const dir = tempDir();
     expect(await plan('--out', dir)).toBe(0);

@@ -14,6 +14,7 @@ import { type BundleWrite, MANIFEST, writeBundle } from '../write-bundle.js';
 interface PlanOptions {
   readonly out: string;
   readonly format: 'text' | 'json';
+  readonly withInstance?: boolean;
 }
 
 export function registerPlan(program: Command): void {
@@ -22,11 +23,12 @@ export function registerPlan(program: Command): void {
     .description('render the deployment bundle and print the port map (writes nothing outside --out)')
     .option('-o, --out <dir>', 'the bundle directory', 'deploy')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--with-instance', 'also render the cloud instance (with the bootstrap as its user data)')
     .action(async (options: PlanOptions) => {
       const { config } = program.opts<{ config?: string }>();
       const loaded = await loadPlatform({ configPath: config, cwd: process.cwd() });
       const { platform } = loaded;
-      const bundle = renderBundle(platform);
+      const bundle = renderBundle(platform, { withInstance: options.withInstance === true });
       const outDir = resolve(process.cwd(), options.out);
       const written = await writeBundle(outDir, bundle.files);
       const tables = portTables(platform);
