@@ -81,8 +81,8 @@ export const renderGatewayNginx: Renderer = (platform) => {
     'ssl_session_timeout 1d;',
     'ssl_session_tickets off;',
     '',
-    '# Unknown Host names get no answer at all.',
-    block('server', [`listen ${listenPort} ssl default_server;`, 'http2 on;', 'server_name _;', 'return 444;']),
+    '# Unknown names get no TLS handshake (so not even the certificate), and no answer.',
+    block('server', [`listen ${listenPort} ssl default_server;`, 'http2 on;', 'server_name _;', 'ssl_reject_handshake on;', 'return 444;']),
     '',
     block('server', [
       `listen ${listenPort} ssl;`,
@@ -149,7 +149,9 @@ function routeLocation(route: Route, prefix: string, host: string): Block {
     'proxy_http_version 1.1;',
     'proxy_set_header Host $host;',
     'proxy_set_header X-Real-IP $remote_addr;',
-    'proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+    // The edge overwrites X-Forwarded-For: apps trust it from the gateway's
+    // address (Clawdbot's trustedProxies), so a client must not choose it.
+    'proxy_set_header X-Forwarded-For $remote_addr;',
     'proxy_set_header X-Forwarded-Proto $scheme;',
     'proxy_set_header X-Forwarded-Host $host;',
     'proxy_set_header X-Forwarded-Port $server_port;',

@@ -29,10 +29,10 @@ interface Reply {
   body: string;
 }
 
-function get(path: string, host = HOST, port = gatewayPort): Promise<Reply> {
+function get(path: string, host = HOST, port = gatewayPort, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, servername: host, headers: { host }, rejectUnauthorized: false },
+      { host: '127.0.0.1', port, path, servername: host, headers: { ...headers, host }, rejectUnauthorized: false },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -110,8 +110,26 @@ describe('gateway nginx, live on loopback (stub upstreams, stub DNS)', () => {
     expect(await health()).toBe('200 ok\n');
   });
 
-  it('refuses unknown Host names without an answer (444)', async () => {
-    await expect(get('/n8n/', 'evil.example')).rejects.toThrow(/socket hang up|ECONNRESET/);
+  it('refuses unknown names before the TLS handshake completes (no certificate handed out)', async () => {
+    await expect(get('/n8n/', 'evil.example')).rejects.toThrow(/alert/);
+  });
+
+  it('refuses a known TLS name with an unknown Host header without an answer (444)', async () => {
+    const unknownHost = new Promise<Reply>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: gatewayPort, path: '/n8n/', servername: HOST, headers: { host: 'evil.example' }, rejectUnauthorized: false },
+        (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' }),
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    await expect(unknownHost).rejects.toThrow(/socket hang up|ECONNRESET|421/);
+  });
+
+  it('overwrites a client-supplied X-Forwarded-For with the real peer address', async () => {
+    const res = await get('/n8n/rest/login', HOST, gatewayPort, { 'x-forwarded-for': '10.9.9.9' });
+    const seen = JSON.parse(res.body) as { headers: Record<string, string> };
+    expect(seen.headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
   it('answers 404 for unknown paths, with the security headers and no version', async () => {
