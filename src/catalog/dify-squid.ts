@@ -3,10 +3,11 @@
 // dify-ssrf-proxy volume in dify.ts).
 //
 // Why not upstream's docker/ssrf_proxy/squid.conf.template: it limits ports and
-// which clients may use the proxy, not where they may go, so an HTTP node or
-// sandboxed code could reach every service on the platform network (Ollama and
-// signal-api have no auth) and the cloud metadata address. Here those are denied
-// by destination address, checked by squid after DNS resolution.
+// which clients may use the proxy, not where they may go, so an HTTP node could
+// reach every service on the platform network (Ollama and signal-api have no
+// auth) and the cloud metadata address. Here those are denied by destination
+// address, checked by squid after DNS resolution. This governs only clients
+// that use the proxy; sandboxed code gets no network at all (see dify.ts).
 // Sources: https://github.com/langgenius/dify/blob/1.9.2/docker/ssrf_proxy/squid.conf.template,
 // https://docs.dify.ai/learn-more/faq/install-faq (why the SSRF proxy exists),
 // https://www.squid-cache.org/Doc/config/acl/

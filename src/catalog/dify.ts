@@ -174,7 +174,10 @@ export const difySandbox = defineService({
   // The image carries conf/config.yaml; these variables override it. Mounting an
   // empty /conf (as upstream's volumes/sandbox does with its own file) would hide
   // it and make the sandbox panic (langgenius/dify#23365), so nothing is mounted.
-  env: { GIN_MODE: 'release', WORKER_TIMEOUT: '15', ENABLE_NETWORK: 'true', HTTP_PROXY: 'http://dify-ssrf-proxy:3128', HTTPS_PROXY: 'http://dify-ssrf-proxy:3128', SANDBOX_PORT: '8194' },
+  // No network for sandboxed code: upstream isolates the sandbox on an internal
+  // network with only the SSRF proxy; here it shares ai-platform, where raw
+  // sockets (which ignore HTTP_PROXY) would reach Ollama, Redis and signal-api.
+  env: { GIN_MODE: 'release', WORKER_TIMEOUT: '15', ENABLE_NETWORK: 'false', HTTP_PROXY: 'http://dify-ssrf-proxy:3128', HTTPS_PROXY: 'http://dify-ssrf-proxy:3128', SANDBOX_PORT: '8194' },
   secrets: [as(k.sandboxKey, 'API_KEY')],
   // Upstream's own health check uses curl, which the image ships.
   healthcheck: { test: curlCheck('http://127.0.0.1:8194/health'), expects: 'GET /health answers 200' },

@@ -85,7 +85,7 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.dify-ssrf-egress', subject: 'dify-ssrf-proxy 3128/tcp',
     reference: 'not in the reference',
-    moat: "squid denies every private, loopback, CGNAT (tailnet) and link-local destination (the AWS metadata address), so a workflow or sandboxed code cannot reach Ollama, signal-api or rclone's rc API; upstream's template restricts ports and clients only",
+    moat: "squid denies every private, loopback, CGNAT (tailnet) and link-local destination (the AWS metadata address), so a workflow's HTTP requests cannot reach Ollama, signal-api or rclone's rc API; upstream's template restricts ports and clients only. Sandboxed code runs with ENABLE_NETWORK=false: on the shared platform network its raw sockets would bypass the proxy",
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/ssrf_proxy/squid.conf.template',
   },
   {

@@ -183,3 +183,10 @@ describe('dependencies, routes, health checks', () => {
     expect(new Set(platform.notes.map((n) => n.code)).size).toBe(platform.notes.length);
   });
 });
+
+describe('code execution isolation', () => {
+  it('gives sandboxed code no network: on the shared platform network raw sockets would bypass the SSRF proxy', () => {
+    const sandbox = normalizePlatform(referencePlatform()).services.find((s) => s.name === 'dify-sandbox');
+    expect(sandbox?.env['ENABLE_NETWORK']).toBe('false');
+  });
+});
