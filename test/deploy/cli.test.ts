@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { readSecrets } from '../../src/deploy/secrets-store.js';
+import { referencePlatform } from '../../src/catalog/reference.js';
+import { ensureSecrets, readSecrets } from '../../src/deploy/secrets-store.js';
+import { normalizePlatform } from '../../src/model/normalize.js';
+
+/** A complete store, as `moat up` leaves it (rotation never creates one). */
+const seedStore = (file: string) => ensureSecrets(normalizePlatform(referencePlatform()), file);
 
 let dir = '';
 let out = '';
@@ -100,6 +105,7 @@ describe('option checks', () => {
 describe('moat secrets', () => {
   it('lists names and policies but never a value without --show', async () => {
     const secrets = join(dir, 'secrets.env');
+    await seedStore(secrets);
     expect(await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--secrets', secrets, '--out', join(dir, 'deploy'))).toBe(0);
     const values = await readSecrets(secrets);
     expect(values?.size).toBeGreaterThan(10);
@@ -114,7 +120,8 @@ describe('moat secrets', () => {
   it('moat plan leaves an existing secrets store byte-identical', async () => {
     const out = join(dir, 'deploy');
     const secrets = join(dir, '.moat', 'secrets.env');
-    await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--out', out);
+    await seedStore(secrets);
+    expect(await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--out', out)).toBe(0);
     const before = await readFile(secrets);
     expect(await run('plan', '--out', out)).toBe(0);
     expect(Buffer.compare(await readFile(secrets), before)).toBe(0);
@@ -123,11 +130,18 @@ describe('moat secrets', () => {
 
   it('refuses to rotate a never-rotate secret with exit 2 and leaves the file alone', async () => {
     const secrets = join(dir, 'secrets.env');
-    await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--secrets', secrets, '--out', join(dir, 'deploy'));
+    await seedStore(secrets);
     const before = await readFile(secrets);
     expect(await run('secrets', 'rotate', 'N8N_ENCRYPTION_KEY', '--secrets', secrets, '--out', join(dir, 'deploy'))).toBe(2);
     expect(err).toContain('[secrets.never-rotate]');
     expect(err).toContain('N8N_ENCRYPTION_KEY is marked never-rotate');
     expect(Buffer.compare(await readFile(secrets), before)).toBe(0);
+  });
+
+  it('refuses to rotate without a store (exit 2), creating neither the store nor its folder', async () => {
+    expect(await run('secrets', 'rotate', 'LITELLM_MASTER_KEY', '--out', join(dir, 'deploy'))).toBe(2);
+    expect(err).toContain('[secrets.store-incomplete]');
+    expect(err).toContain('moat up');
+    await expect(stat(join(dir, '.moat'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,47 @@ describe('secrets store', () => {
     expect(after?.get('LITELLM_MASTER_KEY')).toMatch(/^sk-[0-9a-f]{48}$/);
     for (const [name, value] of before) if (name !== 'LITELLM_MASTER_KEY') expect(after?.get(name)).toBe(value);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to rotate without a store, creating nothing (the lost-key guard of up stays in charge)', async () => {
+    const findings = await findingsOf(rotateSecret(platform, file, 'LITELLM_MASTER_KEY'));
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['secrets.store-incomplete', 'secrets']]);
+    expect(findings[0]?.hint).toContain('moat up');
+    await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('refuses to rotate when the store lacks a secret (a lost never-rotate key is not regenerated)', async () => {
+    await ensureSecrets(platform, file);
+    const text = (await readFile(file, 'utf8')).replace(/^N8N_ENCRYPTION_KEY=.*\n/m, '');
+    await writeFile(file, text, { mode: 0o600 });
+    const findings = await findingsOf(rotateSecret(platform, file, 'LITELLM_MASTER_KEY'));
+    expect(findings.map((f) => [f.code, f.path])).toEqual([['secrets.store-incomplete', 'secrets.N8N_ENCRYPTION_KEY']]);
+    expect(await readFile(file, 'utf8')).toBe(text);
+  });
+
+  it('rotation replaces a published default (what the known-default hint says to do)', async () => {
+    await ensureSecrets(platform, file);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/^LITELLM_MASTER_KEY=.*$/m, 'LITELLM_MASTER_KEY=sk-1234'));
+    await rotateSecret(platform, file, 'LITELLM_MASTER_KEY');
+    expect((await readSecrets(file))?.get('LITELLM_MASTER_KEY')).toMatch(/^sk-[0-9a-f]{48}$/);
+  });
+
+  it('git-ignores the store folder it creates, and never writes a .gitignore into a folder the user chose', async () => {
+    await ensureSecrets(platform, file);
+    expect(await readFile(join(dir, '.moat', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    const own = join(dir, 'mine');
+    await mkdir(own);
+    await ensureSecrets(platform, join(own, 'secrets.env'));
+    await expect(stat(join(own, '.gitignore'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('adds the .gitignore to an existing .moat store without touching the store', async () => {
+    await ensureSecrets(platform, file);
+    await rm(join(dir, '.moat', '.gitignore'));
+    const before = await readFile(file);
+    await ensureSecrets(platform, file);
+    expect(await readFile(join(dir, '.moat', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    expect(Buffer.compare(await readFile(file), before)).toBe(0);
   });
 
   it('names the closest secret for a misspelt rotation', async () => {
