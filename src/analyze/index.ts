@@ -9,13 +9,13 @@ import type { MatrixRow } from './reachability.js';
 import { computeMatrix } from './reachability.js';
 import { runRules } from './rules/index.js';
 import type { ExposureState } from './state.js';
+import { byText } from '../model/order.js';
 
 export interface Analysis {
   readonly matrix: readonly MatrixRow[];
   readonly findings: readonly Finding[];
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Most severe first, then by path: a stable order for every rendering. */
 function sortFindings(findings: readonly Finding[]): Finding[] {

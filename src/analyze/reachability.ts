@@ -11,6 +11,7 @@ import type { ExposureState, Layer } from './state.js';
 import { inRange } from './state.js';
 import type { Target, Via, Zone } from './targets.js';
 import { ZONE_ORDER, classify, reachableFrom, targetsOf, zonesOf } from './targets.js';
+import { byText } from '../model/order.js';
 
 export interface MatrixRow {
   readonly zone: ZoneName;
@@ -195,7 +196,6 @@ export function computeMatrix(state: ExposureState): MatrixRow[] {
 }
 
 /** Code-point order: the same on every machine, whatever its locale. */
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const VIA_ORDER: readonly Via[] = ['host', 'publish', 'container', 'gateway'];
 

@@ -3,6 +3,7 @@
 import pc from 'picocolors';
 import type { ReferenceNote } from '../model/types.js';
 import type { PortTable, TableRow } from '../render/port-tables.js';
+import { byText } from '../model/order.js';
 
 export function formatTables(tables: readonly PortTable[]): string {
   return tables.map(formatTable).join('\n');
@@ -26,7 +27,7 @@ export function formatTable(table: PortTable): string {
 
 export function formatNotes(notes: readonly ReferenceNote[]): string {
   if (notes.length === 0) return '';
-  const sorted = [...notes].sort((a, b) => a.code.localeCompare(b.code));
+  const sorted = [...notes].sort((a, b) => byText(a.code, b.code));
   const lines = [pc.bold('Differences from the reference')];
   for (const n of sorted) {
     lines.push(`  ${n.code}  ${n.subject}`, `      reference: ${n.reference}`, `      moat:      ${n.moat}`);

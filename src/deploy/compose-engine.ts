@@ -9,6 +9,7 @@ import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
 import { endpointFromEnv, engineGet, labelFilter } from './engine-api.js';
 import { v1ComposeText } from './compose-v1.js';
+import { byText } from '../model/order.js';
 
 export type ComposeFlavour = 'compose-v2' | 'compose-v1';
 
@@ -47,7 +48,7 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     async containers() {
       const listed = await engineGet<{ Id: string }[]>(endpoint, `/containers/json?all=1&filters=${labelFilter([`${PROJECT_LABEL}=${target.project}`])}`);
       const inspected = await Promise.all(listed.map((c) => engineGet<InspectedContainer>(endpoint, `/containers/${encodeURIComponent(c.Id)}/json`)));
-      return inspected.map(toState).sort((a, b) => a.service.localeCompare(b.service) || a.name.localeCompare(b.name));
+      return inspected.map(toState).sort((a, b) => byText(a.service, b.service) || byText(a.name, b.name));
     },
     async logs(service, tail) {
       return run(['logs', '--no-color', `--tail=${tail}`, service]);

@@ -17,6 +17,7 @@ import { UserInputError } from './findings.js';
 import type { Finding } from './findings.js';
 import { normalizePlatform } from './normalize.js';
 import type { Platform, PlatformInput } from './types.js';
+import { byText } from './order.js';
 
 export interface LoadOptions {
   /** An explicit config file; otherwise `moat.yaml` in cwd if it exists. */
@@ -89,7 +90,7 @@ function byLocation(a: Finding, b: Finding): number {
   if (la && lb && (la.line !== lb.line || la.column !== lb.column)) return la.line - lb.line || la.column - lb.column;
   if (la && !lb) return -1;
   if (!la && lb) return 1;
-  return a.path.localeCompare(b.path) || a.code.localeCompare(b.code);
+  return byText(a.path, b.path) || byText(a.code, b.code);
 }
 
 function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedPlatform {

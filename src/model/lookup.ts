@@ -1,5 +1,6 @@
 // Small, total look-ups into a Platform.
 import type { Network, Platform, Service } from './types.js';
+import { byText } from './order.js';
 
 export function serviceByName(platform: Platform, name: string): Service | undefined {
   return platform.services.find((s) => s.name === name);
@@ -27,5 +28,5 @@ export function gatewayUrl(platform: Platform): string {
 export function allSecrets(platform: Platform): Service['secrets'][number][] {
   const byName = new Map<string, Service['secrets'][number]>();
   for (const service of platform.services) for (const s of service.secrets) if (!byName.has(s.name)) byName.set(s.name, s);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => byText(a.name, b.name));
 }

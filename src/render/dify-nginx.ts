@@ -18,6 +18,7 @@ import {
   websocketLines,
 } from './nginx-conf.js';
 import type { RenderedFile, Renderer } from './types.js';
+import { byText } from '../model/order.js';
 
 const MAX_BODY = '100m';
 const PLUGIN_DAEMON = 'dify-plugin-daemon';
@@ -34,7 +35,7 @@ export const renderDifyNginx: Renderer = (platform) => {
 function renderProxy(platform: Platform, proxy: InternalProxy, index: number, warnings: Finding[]): RenderedFile {
   const service = serviceByName(platform, proxy.service);
   const health = healthEndpoint(service);
-  const routes = [...proxy.routes].sort((a, b) => a.path.localeCompare(b.path));
+  const routes = [...proxy.routes].sort((a, b) => byText(a.path, b.path));
   const locations: Line[] = [];
   for (const route of routes) {
     const i = proxy.routes.indexOf(route);

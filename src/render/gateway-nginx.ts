@@ -20,6 +20,7 @@ import {
   websocketLines,
 } from './nginx-conf.js';
 import type { Renderer } from './types.js';
+import { byText } from '../model/order.js';
 
 // Mozilla "intermediate" cipher list (TLS 1.2); TLS 1.3 suites are not configurable here.
 const CIPHERS = [
@@ -43,7 +44,7 @@ export const renderGatewayNginx: Renderer = (platform) => {
   const { tailscale } = platform.host;
   const serverNames = [`${tailscale.hostname}.${tailscale.tailnet}`, tailscale.hostname, tailscale.address];
 
-  const routes = [...platform.gateway.routes].sort((a, b) => a.path.localeCompare(b.path));
+  const routes = [...platform.gateway.routes].sort((a, b) => byText(a.path, b.path));
   const locations: Line[] = [];
   routes.forEach((route) => {
     const index = platform.gateway.routes.indexOf(route);

@@ -5,6 +5,7 @@
 import { gatewayUrl, serviceByName } from '../model/lookup.js';
 import type { Platform, PolicyRule, Protocol, Service } from '../model/types.js';
 import { publishSpec } from './compose.js';
+import { byText } from '../model/order.js';
 
 export interface TableRow {
   readonly cells: readonly string[];
@@ -37,7 +38,7 @@ const proto = (p: Protocol): string => p.toUpperCase();
 function securityGroupTable(platform: Platform): PortTable {
   const rules = platform.policy.allow
     .filter((r) => r.target === 'host' && r.zone !== 'host' && r.zone !== 'platform')
-    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.zone.localeCompare(b.zone) || (a.from ?? '').localeCompare(b.from ?? ''));
+    .sort((a, b) => a.port - b.port || byText(a.protocol, b.protocol) || byText(a.zone, b.zone) || byText(a.from ?? '', b.from ?? ''));
   return {
     id: 'security-group',
     title: 'AWS Security Group Configuration',
@@ -67,7 +68,7 @@ function statusOf(rule: PolicyRule): string {
 }
 
 function gatewayTable(platform: Platform): PortTable {
-  const routes = [...platform.gateway.routes].sort((a, b) => a.path.localeCompare(b.path));
+  const routes = [...platform.gateway.routes].sort((a, b) => byText(a.path, b.path));
   return {
     id: 'gateway-routes',
     title: `Services Exposed via NGINX (Port ${platform.gateway.listenPort})`,
@@ -188,7 +189,7 @@ function serviceRows(
 }
 
 function staticIpTable(platform: Platform): PortTable {
-  const services = [...platform.services].sort((a, b) => compareIp(a.address, b.address) || a.name.localeCompare(b.name));
+  const services = [...platform.services].sort((a, b) => compareIp(a.address, b.address) || byText(a.name, b.name));
   return {
     id: 'static-ips',
     title: 'Static IP Assignments',
@@ -209,7 +210,7 @@ export function compareIp(a: string, b: string): number {
   if (ka !== undefined && kb !== undefined) return ka - kb;
   if (ka !== undefined) return -1;
   if (kb !== undefined) return 1;
-  return a.localeCompare(b);
+  return byText(a, b);
 }
 
 function ipv4Key(address: string): number | undefined {

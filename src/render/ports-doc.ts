@@ -5,6 +5,7 @@
 import type { Platform } from '../model/types.js';
 import { type PortTable, type TableRow, portTables } from './port-tables.js';
 import { generatedHeader, type Renderer } from './types.js';
+import { byText } from '../model/order.js';
 
 export const PORTS_FILE = 'PORTS.md';
 
@@ -58,7 +59,7 @@ function markdownTable(table: PortTable): string {
 
 /** Policy rules by port, then protocol: the input's order must not show. */
 function rules(platform: Platform): Platform['policy']['allow'][number][] {
-  return [...platform.policy.allow].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.zone.localeCompare(b.zone));
+  return [...platform.policy.allow].sort((a, b) => a.port - b.port || byText(a.protocol, b.protocol) || byText(a.zone, b.zone));
 }
 
 function externalSummary(platform: Platform): string {
@@ -105,7 +106,7 @@ function securitySection(platform: Platform): string {
 
 function differences(platform: Platform): string {
   if (platform.notes.length === 0) return 'None.';
-  const notes = [...platform.notes].sort((a, b) => a.code.localeCompare(b.code));
+  const notes = [...platform.notes].sort((a, b) => byText(a.code, b.code));
   return [
     markdownRow(['Code', 'Subject', 'Reference', 'moat', 'Source']),
     markdownRow(['---', '---', '---', '---', '---']),
@@ -119,7 +120,7 @@ function proxyFlows(platform: Platform): string {
   const flows: string[] = [];
   for (const proxy of platform.internalProxies) {
     const route = platform.gateway.routes.find((r) => r.service === proxy.service);
-    const api = [...proxy.routes].sort((a, b) => a.path.localeCompare(b.path)).find((r) => r.path !== '/');
+    const api = [...proxy.routes].sort((a, b) => byText(a.path, b.path)).find((r) => r.path !== '/');
     if (!route || !api) continue;
     const apiPath = api.path.replace(/\/+$/, '');
     flows.push(

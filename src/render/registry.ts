@@ -15,6 +15,7 @@ import { renderPortsDoc } from './ports-doc.js';
 import { renderTailscalePolicy } from './tailscale-policy.js';
 import { renderTerraform } from './terraform.js';
 import type { RenderedFile, RenderOptions, RenderResult, Renderer } from './types.js';
+import { byText } from '../model/order.js';
 
 export const TARGETS = [
   'compose',
@@ -64,6 +65,6 @@ export function renderBundle(platform: Platform, options: RenderOptions = {}, ta
     if (seen.has(file.path)) throw new Error(`two renderers wrote ${file.path} (this is a bug in moat)`);
     seen.add(file.path);
   }
-  files.sort((a, b) => a.path.localeCompare(b.path));
+  files.sort((a, b) => byText(a.path, b.path));
   return { files, warnings };
 }

@@ -9,6 +9,7 @@
 // https://tailscale.com/kb/1337/policy-syntax for `tests`, `ssh` and `sshTests`).
 import type { Platform, Protocol } from '../model/types.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
+import { byText } from '../model/order.js';
 
 export const TAILSCALE_POLICY_PATH = 'tailscale/policy.hujson';
 /** A placeholder login: tests need a concrete user, and groups cannot be a test source. */
@@ -37,7 +38,7 @@ export function deniedBackendPorts(platform: Platform): DeniedPort[] {
       byKey.set(key, entry);
     }
   }
-  return [...byKey.values()].sort((a, b) => a.protocol.localeCompare(b.protocol) || a.port - b.port);
+  return [...byKey.values()].sort((a, b) => byText(a.protocol, b.protocol) || a.port - b.port);
 }
 
 const q = (s: string): string => JSON.stringify(s);
