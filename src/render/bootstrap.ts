@@ -123,6 +123,7 @@ export function bootstrapScript(platform: Platform): string {
     'if [[ $DOCKER_CHANGED -eq 1 ]]; then systemctl restart docker.service; fi',
     'systemctl enable --now docker.service',
     '/etc/moat/docker-user.sh',
+    ...sshdPortLines(host.sshPort),
     '',
     '# 3. Tailscale from its own apt repository, with its signing key in a dedicated keyring.',
     'curl -fsSL "https://pkgs.tailscale.com/stable/${ID}/${VERSION_CODENAME}.noarmor.gpg" -o /usr/share/keyrings/tailscale-archive-keyring.gpg',
@@ -200,6 +201,26 @@ export function bootstrapScript(platform: Platform): string {
 }
 
 /** #cloud-config that writes the host part of the bundle and runs the bootstrap. */
+/**
+ * sshd must listen where the firewall and the security group let SSH in. On the
+ * default port nothing changes; otherwise a drop-in moves it (Ubuntu's
+ * ssh.socket takes the port from sshd_config through its generator). The session
+ * running this script survives: the firewall keeps established connections.
+ */
+function sshdPortLines(port: number): string[] {
+  if (port === 22) return [];
+  return [
+    '',
+    `# sshd moves to ${port}/tcp, the only SSH port the firewall and the security group open.`,
+    "cat > /etc/ssh/sshd_config.d/10-moat-port.conf <<'SSHD'",
+    `Port ${port}`,
+    'SSHD',
+    'sshd -t',
+    'systemctl daemon-reload',
+    'if systemctl is-enabled --quiet ssh.socket 2>/dev/null; then systemctl restart ssh.socket; else systemctl restart ssh.service; fi',
+  ];
+}
+
 export function cloudInit(platform: Platform): string {
   const file = (path: string, content: string, permissions: string) => ({
     path: `${INSTANCE_BUNDLE_DIR}/${path}`,

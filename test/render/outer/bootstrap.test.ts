@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { renderBootstrap } from '../../../src/render/bootstrap.js';
 import { renderDockerUser } from '../../../src/render/docker-user.js';
 import { renderNftables } from '../../../src/render/nftables.js';
-import { fileOf, reference, requireTool, tempFiles } from './support.js';
+import { fileOf, reference, requireTool, tempFiles, withHost } from './support.js';
 
 const p = reference();
 const result = renderBootstrap(p, {});
@@ -95,5 +95,30 @@ describe('host/cloud-init.yaml', () => {
   it('carries no auth key', () => {
     expect(text).not.toMatch(/tskey-/);
     expect(text).not.toMatch(/TS_AUTHKEY=/);
+  });
+});
+
+describe('host/bootstrap.sh with a non-default SSH port', () => {
+  const moved = fileOf(renderBootstrap(withHost({ sshPort: 2222 }), {}), 'host/bootstrap.sh');
+
+  it('moves sshd to the port the firewall opens, and checks the config first', () => {
+    expect(heredoc(moved, 'SSHD')).toBe('Port 2222');
+    expect(moved.indexOf('sshd -t')).toBeGreaterThan(moved.indexOf('Port 2222'));
+    expect(moved.indexOf('10-moat-port.conf')).toBeGreaterThan(moved.indexOf('systemctl restart moat-nftables.service'));
+  });
+
+  it('leaves sshd alone on the default port', () => {
+    expect(script).not.toContain('10-moat-port.conf');
+  });
+
+  it('passes shellcheck', () => {
+    requireTool('shellcheck', 'shellcheck');
+    const t = tempFiles({ 'bootstrap.sh': moved });
+    try {
+      const r = spawnSync('shellcheck', ['--shell=bash', '--severity=style', t.path('bootstrap.sh')], { encoding: 'utf8' });
+      expect(r.stdout + r.stderr).toBe('');
+    } finally {
+      t.cleanup();
+    }
   });
 });
