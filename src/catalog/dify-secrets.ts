@@ -18,7 +18,13 @@ const secret = (s: Secret) => s;
 
 export const difySecrets = {
   secretKey: secret({ name: 'DIFY_SECRET_KEY', env: 'SECRET_KEY', policy: 'never-rotate', generate: { bytes: 42, encoding: 'base64url' }, knownDefaults: ['sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U'], why: 'signs sessions and encrypts stored provider keys and plugin credentials; a new key makes them unreadable' }),
-  dbPassword: secret({ name: 'DIFY_DB_PASSWORD', env: 'DB_PASSWORD', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['difyai123456'], why: 'PostgreSQL password' }),
+  // The postgres image applies POSTGRES_PASSWORD only when it initialises an
+  // empty data directory; later starts keep the password stored in the
+  // database, so a new value would lock out dify-api, dify-worker and the
+  // plugin daemon. Redis (`--requirepass` from env on every start, no volume
+  // state) and Weaviate (AUTHENTICATION_APIKEY_ALLOWED_KEYS read from env on
+  // every start) take a new value at the next `moat up`: they stay rotatable.
+  dbPassword: secret({ name: 'DIFY_DB_PASSWORD', env: 'DB_PASSWORD', policy: 'never-rotate', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['difyai123456'], why: 'PostgreSQL password; Postgres applies it only when it creates the database, so a new value locks the API, worker and plugin daemon out' }),
   redisPassword: secret({ name: 'DIFY_REDIS_PASSWORD', env: 'REDIS_PASSWORD', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['difyai123456'], why: 'Redis password' }),
   weaviateKey: secret({ name: 'DIFY_WEAVIATE_API_KEY', env: 'WEAVIATE_API_KEY', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['WVF5YThaHlkYwhGUSmCRgsX3tD5ngdN8pkih'], why: 'Weaviate API key' }),
   sandboxKey: secret({ name: 'DIFY_SANDBOX_API_KEY', env: 'CODE_EXECUTION_API_KEY', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, knownDefaults: ['dify-sandbox'], why: 'authenticates the API to the code sandbox' }),

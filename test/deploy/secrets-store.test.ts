@@ -59,10 +59,10 @@ describe('secrets store', () => {
     for (const [name, value] of before ?? []) if (name !== 'RCLONE_RC_PASS') expect(after?.get(name)).toBe(value);
   });
 
-  it('refuses to rotate a never-rotate secret (n8n encryption key, Dify SECRET_KEY)', async () => {
+  it('refuses to rotate a never-rotate secret (n8n encryption key, Dify SECRET_KEY, Dify Postgres password)', async () => {
     await ensureSecrets(platform, file);
     const before = await readFile(file);
-    for (const name of ['N8N_ENCRYPTION_KEY', 'DIFY_SECRET_KEY']) {
+    for (const name of ['N8N_ENCRYPTION_KEY', 'DIFY_SECRET_KEY', 'DIFY_DB_PASSWORD']) {
       const findings = await findingsOf(rotateSecret(platform, file, name));
       expect(findings.map((f) => [f.code, f.path])).toEqual([['secrets.never-rotate', `secrets.${name}`]]);
     }
@@ -118,6 +118,14 @@ describe('secrets store', () => {
     await ensureSecrets(platform, file);
     expect(await readFile(join(dir, '.moat', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     expect(Buffer.compare(await readFile(file), before)).toBe(0);
+  });
+
+  it("keeps Dify's Redis password and Weaviate key rotatable (both read from env at every start)", async () => {
+    const { values: before } = await ensureSecrets(platform, file);
+    for (const name of ['DIFY_REDIS_PASSWORD', 'DIFY_WEAVIATE_API_KEY']) await rotateSecret(platform, file, name);
+    const after = await readSecrets(file);
+    expect(after?.get('DIFY_REDIS_PASSWORD')).not.toBe(before.get('DIFY_REDIS_PASSWORD'));
+    expect(after?.get('DIFY_DB_PASSWORD')).toBe(before.get('DIFY_DB_PASSWORD'));
   });
 
   it('names the closest secret for a misspelt rotation', async () => {
