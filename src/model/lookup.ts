@@ -1,5 +1,5 @@
 // Small, total look-ups into a Platform.
-import type { Network, Platform, Service } from './types.js';
+import type { Platform, Service } from './types.js';
 import { byText } from './order.js';
 
 export function serviceByName(platform: Platform, name: string): Service | undefined {
@@ -10,12 +10,6 @@ export function requireService(platform: Platform, name: string): Service {
   const service = serviceByName(platform, name);
   if (!service) throw new Error(`service ${name} is not in the platform (this is a bug in moat)`);
   return service;
-}
-
-export function networkOf(platform: Platform, service: Service): Network {
-  const network = platform.networks.find((n) => n.name === service.network);
-  if (!network) throw new Error(`network ${service.network} is not in the platform (this is a bug in moat)`);
-  return network;
 }
 
 /** The gateway's base URL as users reach it over the tailnet. */
