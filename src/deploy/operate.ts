@@ -1,11 +1,10 @@
 // Operations on a deployment after `up`: status, down, reset, secrets listing.
 // Each is a function of the platform and an engine, so the CLI only parses
 // arguments and prints.
-import { access, chmod, mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { access, rm } from 'node:fs/promises';
 import type { ContainerState, Engine, PublishedPort } from './engine.js';
 import { readSecrets } from './secrets-store.js';
-import { removeServiceEnvFiles, SERVICE_ENV_DIR, serviceEnvPath, writeServiceEnvFiles } from './service-env.js';
+import { ensureServiceEnvDir, removeServiceEnvFiles, serviceEnvPath, writeServiceEnvFile, writeServiceEnvFiles } from './service-env.js';
 import { serviceUrl, stateLabel } from './summary.js';
 import { allSecrets } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
@@ -25,9 +24,8 @@ export async function ensureServiceEnvFiles(platform: Platform, bundleDir: strin
   for (const service of platform.services.filter((s) => s.secrets.length > 0)) {
     const file = serviceEnvPath(bundleDir, service.name);
     if (await exists(file)) continue;
-    await mkdir(join(bundleDir, SERVICE_ENV_DIR), { recursive: true, mode: 0o700 });
-    await writeFile(file, '', { mode: 0o600 });
-    await chmod(file, 0o600);
+    await ensureServiceEnvDir(bundleDir);
+    await writeServiceEnvFile(file, '');
   }
 }
 

@@ -2,7 +2,7 @@
 // rendered compose.yaml names in `env_file`. Each holds only the secrets that
 // service reads, under the variable name it reads them from, so a compromised
 // container learns nothing about its neighbours' keys.
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { derivedSecretEnv } from '../catalog/derived-secrets.js';
 import type { Platform, Service } from '../model/types.js';
@@ -31,18 +31,42 @@ export function serviceEnvContent(service: Service, values: ReadonlyMap<string, 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The folder for the env files, closed to other users. `moat plan` may have
+ * created it (with the bundle's usual 0755) before `up` ran, and mkdir's mode
+ * applies only to a folder it creates: chmod every time.
+ */
+export async function ensureServiceEnvDir(bundleDir: string): Promise<string> {
+  const folder = join(bundleDir, SERVICE_ENV_DIR);
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await chmod(folder, 0o700);
+  return folder;
+}
+
+/**
+ * Temp file created 0600, then renamed over: writing into an existing file
+ * someone made 0644 would expose the new value until a later chmod.
+ */
+export async function writeServiceEnvFile(file: string, content: string): Promise<void> {
+  const temp = `${file}.tmp-${process.pid}`;
+  await rm(temp, { force: true });
+  await writeFile(temp, content, { mode: SECRETS_FILE_MODE, flag: 'wx' });
+  await chmod(temp, SECRETS_FILE_MODE);
+  await rename(temp, file);
+}
+
 /** Writes the env files of the services that have secrets; rewrites only what changed. Returns the paths. */
 export async function writeServiceEnvFiles(platform: Platform, bundleDir: string, values: ReadonlyMap<string, string>): Promise<string[]> {
   const written: string[] = [];
   const withSecrets = platform.services.filter((s) => s.secrets.length > 0);
   if (withSecrets.length === 0) return written;
-  await mkdir(join(bundleDir, SERVICE_ENV_DIR), { recursive: true, mode: 0o700 });
+  await ensureServiceEnvDir(bundleDir);
   for (const service of withSecrets) {
     const file = serviceEnvPath(bundleDir, service.name);
     const content = serviceEnvContent(service, values);
     const current = await readFile(file, 'utf8').catch(() => undefined);
-    if (current !== content) await writeFile(file, content, { mode: SECRETS_FILE_MODE });
-    await chmod(file, SECRETS_FILE_MODE);
+    if (current !== content) await writeServiceEnvFile(file, content);
+    else await chmod(file, SECRETS_FILE_MODE);
     written.push(file);
   }
   return written;

@@ -1,9 +1,10 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { ensureSecrets, parseSecrets, readSecrets, rotateSecret } from '../../src/deploy/secrets-store.js';
+import { ensureServiceEnvFiles } from '../../src/deploy/operate.js';
 import { serviceEnvContent, writeServiceEnvFiles } from '../../src/deploy/service-env.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { allSecrets, requireService } from '../../src/model/lookup.js';
@@ -160,6 +161,34 @@ describe('per-service env files', () => {
     expect(api).not.toContain('N8N_ENCRYPTION_KEY');
     expect((await stat(join(bundle, 'secrets', 'n8n.env'))).mode & 0o777).toBe(0o600);
     expect(serviceEnvContent(requireService(platform, 'n8n'), values)).toBe(`N8N_ENCRYPTION_KEY=${values.get('N8N_ENCRYPTION_KEY')}\n`);
+  });
+
+  it('closes a secrets folder moat plan made 0755, and never writes a new value into an open 0644 file', async () => {
+    const { values } = await ensureSecrets(platform, file);
+    const bundle = join(dir, 'deploy');
+    const folder = join(bundle, 'secrets');
+    await mkdir(folder, { recursive: true, mode: 0o755 });
+    await chmod(folder, 0o755);
+    const n8nEnv = join(folder, 'n8n.env');
+    await writeFile(n8nEnv, 'N8N_ENCRYPTION_KEY=old\n', { mode: 0o644 });
+    await chmod(n8nEnv, 0o644);
+    // A second name for the same inode: an in-place write would show the new value through it.
+    const exposed = join(dir, 'exposed.env');
+    await link(n8nEnv, exposed);
+    await writeServiceEnvFiles(platform, bundle, values);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    expect((await stat(n8nEnv)).mode & 0o777).toBe(0o600);
+    expect(await readFile(n8nEnv, 'utf8')).toBe(`N8N_ENCRYPTION_KEY=${values.get('N8N_ENCRYPTION_KEY')}\n`);
+    expect(await readFile(exposed, 'utf8')).toBe('N8N_ENCRYPTION_KEY=old\n');
+  });
+
+  it('closes the folder also when only placeholder env files are written (store missing)', async () => {
+    const bundle = join(dir, 'deploy');
+    await mkdir(join(bundle, 'secrets'), { recursive: true });
+    await chmod(join(bundle, 'secrets'), 0o755);
+    await ensureServiceEnvFiles(platform, bundle, file);
+    expect((await stat(join(bundle, 'secrets'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(bundle, 'secrets', 'n8n.env'))).mode & 0o777).toBe(0o600);
   });
 
   it("gives Dify's API and worker a Celery broker URL carrying the Redis password, and Redis none", async () => {
