@@ -5,7 +5,7 @@ import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import type { ExpectedPort, Vantage } from './expected.js';
 import { SECURITY_HEADERS } from './http.js';
-import type { TcpSweepResult } from './tcp.js';
+import { describeCodes, type TcpSweepResult } from './tcp.js';
 import { certificateCovers, type TlsReport } from './tls.js';
 import type { UdpResult } from './udp.js';
 
@@ -51,6 +51,12 @@ export function compareObserved(platform: Platform, expected: readonly ExpectedP
     if (observed.swept.has(port) && !open.has(port)) {
       findings.push({ code: 'probe.expected-closed', severity: 'medium', path: `tcp/${port}`, message: `${observed.target} ${port}/tcp should be open ${from} but did not answer`, hint: 'check that the service runs and that the firewall rule for it is loaded (`nft list ruleset`)' });
     }
+  }
+  if (observed.tcp.unreachable > 0) {
+    // Some ports got a network error instead of an answer or a silent drop: a
+    // router or the host answered "unreachable", or the route came and went.
+    // Those ports were not observed, so they cannot pass as sealed.
+    findings.push({ code: 'probe.unreachable', severity: 'medium', path: 'tcp', message: `${observed.tcp.unreachable} of ${observed.swept.size} TCP ports of ${observed.target} failed with a network error ${from} (${describeCodes(observed.tcp.errors)}): they were neither seen open nor seen sealed`, hint: 'something on the path rejects with ICMP unreachable, or the route changed during the sweep: check `ip route get` and probe again' });
   }
   for (const port of observed.tcp.flaky) {
     findings.push({ code: 'probe.flaky-port', severity: 'low', path: `tcp/${port}`, message: `${observed.target} ${port}/tcp answered once but not on the re-probe`, hint: 'probe again; a port that comes and goes is a service restarting or a race in the firewall' });

@@ -4,7 +4,8 @@
 // handle (the one net.Socket wraps) starts about three times as many. It is
 // Node's internal binding, so it is feature-detected: when it is missing or
 // behaves unexpectedly, the sweep falls back to net.Socket (tcp.ts).
-import type { Attempt } from './tcp.js';
+import { getSystemErrorName } from 'node:util';
+import { classifyError, type Outcome } from './errors.js';
 
 interface SockName {
   address?: string;
@@ -30,13 +31,18 @@ interface TcpWrap {
   constants: { SOCKET: number };
 }
 
-// libuv status codes (negated errno on Linux).
-const UV_ECONNREFUSED = -111;
-/** EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, EAGAIN, ENOMEM: this machine's limits, not an answer. */
-const UV_LOCAL = new Set([-24, -23, -99, -105, -11, -12]);
-const classify = (status: number): Attempt => (status === UV_ECONNREFUSED ? 'closed' : UV_LOCAL.has(status) ? 'local' : 'filtered');
+// libuv status codes are negated errno values; name them as net.Socket does.
+const classify = (status: number): Outcome => {
+  let code: string;
+  try {
+    code = getSystemErrorName(status);
+  } catch {
+    code = `errno ${status}`;
+  }
+  return classifyError(code);
+};
 
-export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<Attempt>;
+export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<Outcome>;
 
 function loadBinding(): TcpWrap | undefined {
   try {
@@ -52,20 +58,20 @@ export function fastConnector(): Connector | undefined {
   const wrap = loadBinding();
   if (!wrap) return undefined;
   return (host, port, timeoutMs, localAddress, localPort) =>
-    new Promise<Attempt>((resolve) => {
+    new Promise<Outcome>((resolve) => {
       const v6 = host.includes(':');
       const handle = new wrap.TCP(wrap.constants.SOCKET);
       const req = new wrap.TCPConnectWrap();
       let settled = false;
-      const done = (state: Attempt): void => {
+      const done = (outcome: Outcome): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         handle.close();
-        resolve(state);
+        resolve(outcome);
       };
       // See tcp.ts: give completed connects one poll pass before a timeout counts.
-      const timer = setTimeout(() => setImmediate(() => done('filtered')), timeoutMs);
+      const timer = setTimeout(() => setImmediate(() => done({ state: 'filtered' })), timeoutMs);
       req.oncomplete = (status) => {
         if (status !== 0) {
           done(classify(status));
@@ -76,7 +82,7 @@ export function fastConnector(): Connector | undefined {
         handle.getsockname(local);
         handle.getpeername(remote);
         // A self-connect (TCP simultaneous open with itself) is not a listener.
-        done(local.address === remote.address && local.port === remote.port ? 'closed' : 'open');
+        done({ state: local.address === remote.address && local.port === remote.port ? 'closed' : 'open' });
       };
       req.address = host;
       req.port = port;

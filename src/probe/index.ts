@@ -48,6 +48,7 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
   const address = isIP(options.target) ? options.target : (await lookup(options.target)).address;
   const tcp = await tcpSweep({
     host: address,
+    label: options.target,
     ports: options.ports,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),

@@ -4,14 +4,12 @@
 // again before they are reported, so one lucky race cannot make a port "open".
 import net from 'node:net';
 import { fastConnector, type Connector } from './connect-fast.js';
+import { classifyError, ProbeRuntimeError, type Attempt, type Outcome } from './errors.js';
 
-export type TcpState = 'open' | 'closed' | 'filtered';
-/** What a connect attempt returns: `local` is a failure on this machine (no
- * file descriptor, no source port), which says nothing about the target. */
-export type Attempt = TcpState | 'local';
-
-/** Errors that come from the prober's own machine, not from the network. */
-export const LOCAL_ERRORS: ReadonlySet<string> = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'EAGAIN', 'ENOMEM']);
+export { LOCAL_ERRORS, type Attempt } from './errors.js';
+/** `unreachable`: the connect failed with a network error (no route, network
+ * down, ...): the target's firewall was never asked. */
+export type TcpState = Exclude<Attempt, 'local'>;
 
 export interface TcpSweepOptions {
   readonly host: string;
@@ -30,6 +28,8 @@ export interface TcpSweepOptions {
   readonly recheck?: readonly number[];
   /** `socket` forces net.Socket; `auto` (default) uses the lighter handle when this Node has it. */
   readonly engine?: 'auto' | 'socket';
+  /** How the target is named in errors (the name the user gave); default `host`. */
+  readonly label?: string;
 }
 
 export interface TcpSweepResult {
@@ -38,6 +38,10 @@ export interface TcpSweepResult {
   /** Ports that answered with a reset (a host that rejects rather than drops). */
   readonly closed: number;
   readonly filtered: number;
+  /** Ports whose connect failed with a network error: not judged either way. */
+  readonly unreachable: number;
+  /** How many ports failed with each error code (ENETUNREACH, ...). */
+  readonly errors: Readonly<Record<string, number>>;
   /** Ports that answered once but not on the re-probe: reported, never counted open. */
   readonly flaky: readonly number[];
   readonly durationMs: number;
@@ -48,34 +52,31 @@ export const DEFAULT_TIMEOUT_MS = 1000;
 const LOCAL_RETRIES = 100;
 
 /** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
-export const connectOnce: Connector = connectSocket;
+export const connectOnce = async (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<Attempt> =>
+  (await connectSocket(host, port, timeoutMs, localAddress, localPort)).state;
 
-function connectSocket(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<Attempt> {
+function connectSocket(host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port, ...(localAddress ? { localAddress } : {}), ...(localPort ? { localPort } : {}) });
     let settled = false;
-    const done = (state: Attempt): void => {
+    const done = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       socket.destroy();
-      resolve(state);
+      resolve(outcome);
     };
     // Timers run before the poll phase of the event loop: under load a connect
     // may have completed without its callback having run yet. Give pending I/O
     // one poll pass (setImmediate runs after it) before calling a port filtered.
-    const timer = setTimeout(() => setImmediate(() => done('filtered')), timeoutMs);
+    const timer = setTimeout(() => setImmediate(() => done({ state: 'filtered' })), timeoutMs);
     socket.once('connect', () => {
       // A connect to a free ephemeral port on the same host can succeed against
       // itself (TCP simultaneous open); that is not a listening service.
       const self = socket.localAddress === socket.remoteAddress && socket.localPort === socket.remotePort;
-      done(self ? 'closed' : 'open');
+      done({ state: self ? 'closed' : 'open' });
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      // ECONNREFUSED is a reset: something answered "closed". Anything else
-      // (unreachable, no buffer space) means no answer from a listener.
-      done(error.code === 'ECONNREFUSED' ? 'closed' : LOCAL_ERRORS.has(error.code ?? '') ? 'local' : 'filtered');
-    });
+    socket.once('error', (error: NodeJS.ErrnoException) => done(classifyError(error.code ?? error.message)));
   });
 }
 
@@ -97,27 +98,42 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const reprobes = options.reprobes ?? 1;
+  const label = options.label ?? options.host;
   const connect = (options.engine !== 'socket' && fastConnector()) || connectSocket;
-  const states = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, async (port) => {
+  const outcomes = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, async (port) => {
     // A local failure is retried (other connects finish and free what it
     // lacked); a port is never called filtered because this machine ran short.
     for (let attempt = 0; ; attempt++) {
-      const state = await connect(options.host, port, timeoutMs, options.localAddress);
-      if (state !== 'local') return state;
-      if (attempt >= LOCAL_RETRIES) throw new Error(`cannot open connections on this machine (out of file descriptors or source ports) while probing ${options.host}:${port}; lower --concurrency or raise \`ulimit -n\``);
+      const outcome = await connect(options.host, port, timeoutMs, options.localAddress);
+      if (outcome.state !== 'local') return outcome;
+      if (attempt >= LOCAL_RETRIES) {
+        throw new ProbeRuntimeError(
+          `this machine cannot open connections (${outcome.code ?? 'local error'} on every try) while probing ${label}:${port}`,
+          'lower --concurrency (default ' + DEFAULT_CONCURRENCY + '), or raise `ulimit -n` and the source port range (net.ipv4.ip_local_port_range)',
+        );
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
   });
+  const states: TcpState[] = outcomes.map((o) => o.state as TcpState);
+  const errors = countCodes(outcomes);
+  if (options.ports.length > 0 && states.every((s) => s === 'unreachable')) throw noRoute(label, options.host, errors, options.ports.length, 'port');
   const candidates = options.ports.filter((_, i) => states[i] === 'open');
   const swept = new Map(options.ports.map((port, i) => [port, states[i]] as const));
+  const rechecked: Outcome[] = [];
   for (const port of options.recheck ?? []) {
     const state = swept.get(port);
     if (state === undefined || state === 'open') continue;
-    if ((await connectSocket(options.host, port, Math.max(timeoutMs, 3000), options.localAddress)) === 'open') {
+    const outcome = await connectSocket(options.host, port, Math.max(timeoutMs, 3000), options.localAddress);
+    rechecked.push(outcome);
+    if (outcome.state === 'open') {
       candidates.push(port);
       states[options.ports.indexOf(port)] = 'open';
     }
   }
+  // The expected ports are what this vantage is judged on: when none of them
+  // could be reached on the second look, the route went away during the sweep.
+  if (rechecked.length > 0 && rechecked.every((o) => o.state === 'unreachable')) throw noRoute(label, options.host, countCodes(rechecked), rechecked.length, 'expected port');
   const open: number[] = [];
   const flaky: number[] = [];
   for (const port of candidates) {
@@ -125,7 +141,7 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
     for (let i = 0; i < reprobes && ok; i++) {
       // A re-probe gets a generous timeout: the sweep is over, nothing competes.
       // The re-probe uses net.Socket on purpose: a second, independent implementation.
-      ok = (await connectSocket(options.host, port, Math.max(timeoutMs, 2000), options.localAddress)) === 'open';
+      ok = (await connectSocket(options.host, port, Math.max(timeoutMs, 2000), options.localAddress)).state === 'open';
     }
     (ok ? open : flaky).push(port);
   }
@@ -134,9 +150,29 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
     open: open.sort((a, b) => a - b),
     closed: states.filter((s) => s === 'closed').length,
     filtered: states.filter((s) => s === 'filtered').length,
+    unreachable: states.filter((s) => s === 'unreachable').length,
+    errors,
     flaky,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+function countCodes(outcomes: readonly Outcome[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const o of outcomes) if (o.state === 'unreachable' && o.code) counts[o.code] = (counts[o.code] ?? 0) + 1;
+  return counts;
+}
+
+/** "2 ENETUNREACH, 1 EHOSTUNREACH" */
+export function describeCodes(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${code}`).join(', ');
+}
+
+function noRoute(label: string, address: string, codes: Readonly<Record<string, number>>, tried: number, what: string): ProbeRuntimeError {
+  return new ProbeRuntimeError(
+    `no route to ${label} (${describeCodes(codes)}: every one of ${tried} ${what}${tried === 1 ? '' : 's'} failed with a network error, so nothing was observed)`,
+    `check that this machine can reach ${label} from this vantage point (\`ip route get ${address}\`, the interface is up, no local firewall rejects it) and that ${label} is the address seen from here`,
+  );
 }
 
 /** Parses `22,80,8000-8100` or `all` / `-` (1-65535). */

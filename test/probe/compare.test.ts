@@ -7,7 +7,7 @@ import type { ExpectedPort } from '../../src/probe/expected.js';
 import type { TcpSweepResult } from '../../src/probe/tcp.js';
 
 const platform = normalizePlatform(referencePlatform());
-const tcp = (open: number[], flaky: number[] = []): TcpSweepResult => ({ host: '192.0.2.10', open, closed: 0, filtered: 65535 - open.length, flaky, durationMs: 1 });
+const tcp = (open: number[], flaky: number[] = []): TcpSweepResult => ({ host: '192.0.2.10', open, closed: 0, filtered: 65535 - open.length, unreachable: 0, errors: {}, flaky, durationMs: 1 });
 const observed = (over: Partial<Observed>): Observed => ({
   vantage: 'admin',
   target: '192.0.2.10',

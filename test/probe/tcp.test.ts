@@ -2,6 +2,7 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fastConnector } from '../../src/probe/connect-fast.js';
+import { ProbeRuntimeError } from '../../src/probe/errors.js';
 import { connectOnce, mapBounded, parsePortList, tcpSweep } from '../../src/probe/tcp.js';
 
 // The test's own loopback address: other processes on this machine listen on
@@ -44,6 +45,17 @@ describe('tcpSweep', () => {
     });
   }
 
+  for (const engine of ['auto', 'socket'] as const) {
+    it(`a local failure that never clears stops the sweep with a hint to lower --concurrency, not an internal error (${engine} engine)`, async () => {
+      // Binding a source address this machine does not have fails with
+      // EADDRNOTAVAIL before any packet is sent: the same error as running out
+      // of source ports, but it never clears.
+      const sweep = tcpSweep({ host: HOST, ports: [a], timeoutMs: 2000, localAddress: '192.0.2.77', engine });
+      await expect(sweep).rejects.toBeInstanceOf(ProbeRuntimeError);
+      await expect(sweep).rejects.toMatchObject({ message: expect.stringContaining('EADDRNOTAVAIL'), hint: expect.stringContaining('lower --concurrency') });
+    }, 20_000);
+  }
+
   it('does not report a self-connect as an open port', async () => {
     const port = await freePort();
     // Connecting from port P to the same address and port P makes TCP connect to itself.
@@ -59,7 +71,7 @@ describe('tcpSweep', () => {
     expect(await connectOnce(HOST, port, 2000, HOST, port)).toBe('closed');
     const fast = fastConnector();
     expect(fast, 'this Node has the bare TCP handle').toBeDefined();
-    expect(await fast?.(HOST, port, 2000, HOST, port)).toBe('closed');
+    expect((await fast?.(HOST, port, 2000, HOST, port))?.state).toBe('closed');
   });
 });
 

@@ -3,6 +3,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
+import { ProbeRuntimeError } from '../../probe/errors.js';
 import { expectedFor, VANTAGES, type Vantage } from '../../probe/expected.js';
 import { runProbe } from '../../probe/index.js';
 import { formatProbeReport } from '../../probe/report.js';
@@ -49,7 +50,7 @@ export function registerProbe(program: Command): void {
     .action(async (target: string, flags: ProbeFlags, command: Command) => {
       const global = command.optsWithGlobals<{ config?: string }>();
       const { platform } = await loadPlatform({ configPath: global.config, cwd: process.cwd() });
-      const report = await runProbe(platform, {
+      const options = {
         target,
         vantage: flags.as,
         expected: expectedFor(platform, flags.as),
@@ -59,7 +60,18 @@ export function registerProbe(program: Command): void {
         timeoutMs: flags.timeout,
         ...(flags.servername ? { servername: flags.servername } : {}),
         ...(flags.streamPath ? { streamPath: flags.streamPath } : {}),
-      });
+      };
+      let report;
+      try {
+        report = await runProbe(platform, options);
+      } catch (error) {
+        // Not a difference from the proof and not a bug: the probe could not
+        // observe anything (no route, DNS down, out of sockets). Exit 3.
+        if (!(error instanceof ProbeRuntimeError)) throw error;
+        process.stderr.write(`moat: ${error.message}\n  hint: ${error.hint}\n`);
+        process.exitCode = ExitCode.missingEnvironment;
+        return;
+      }
       process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report));
       process.exitCode = report.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
     });
