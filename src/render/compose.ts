@@ -36,6 +36,7 @@ export const renderCompose: Renderer = (platform) => {
         hint: `remove the publish of ${service.name} and route it through the gateway, or reach it over \`docker exec\``,
       });
     });
+    warnings.push(...broadCapabilityWarnings(service));
   }
   const networks: Mapping = {};
   for (const network of platform.networks) {
@@ -58,6 +59,23 @@ export const renderCompose: Renderer = (platform) => {
   if (platform.services.some((s) => s.secrets.length > 0)) files.push({ path: SECRETS_GITIGNORE, content: `${generatedHeader('#')}\n*\n!.gitignore\n` });
   return { files, warnings };
 };
+
+// Capabilities that give a container most of root's power over the host kernel.
+const BROAD_CAPABILITIES = ['SYS_ADMIN', 'NET_ADMIN', 'SYS_PTRACE', 'SYS_MODULE'];
+
+/** Say so when a service gets back a broad capability after `cap_drop: ALL`. */
+function broadCapabilityWarnings(service: Service): Finding[] {
+  return service.hardening.capAdd
+    .map((cap, i) => ({ cap, i }))
+    .filter(({ cap }) => BROAD_CAPABILITIES.includes(cap))
+    .map(({ cap, i }) => ({
+      code: 'render.compose.broad-capability',
+      severity: 'medium' as const,
+      path: `services.${service.name}.hardening.capAdd[${i}]`,
+      message: `${service.name} runs with ${cap}, which undoes much of cap_drop: ALL`,
+      hint: `keep it only if ${service.name} needs it (see the catalog entry's comment), and keep the service off the gateway if it is not needed`,
+    }));
+}
 
 function composeService(platform: Platform, service: Service, hostEnv: HostEnv): Mapping {
   const h = service.hardening;

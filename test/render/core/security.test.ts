@@ -49,7 +49,12 @@ describe('compose: addresses and publication', () => {
 
   it('warns when any other service publishes', () => {
     const result = renderCompose(goldenPlatform('services:\n  - name: ollama\n    publish: [{hostAddress: 0.0.0.0, hostPort: 11434, containerPort: 11434}]\n'), {});
-    expect(result.warnings.map((w) => [w.code, w.path])).toEqual([['render.compose.published-backend', 'services.ollama.publish[0]']]);
+    expect(result.warnings.filter((w) => w.code === 'render.compose.published-backend').map((w) => w.path)).toEqual(['services.ollama.publish[0]']);
+  });
+
+  it('warns about a broad capability added back after cap_drop: ALL (AnythingLLM needs SYS_ADMIN for its scraper)', () => {
+    const broad = renderCompose(platform, {}).warnings.filter((w) => w.code === 'render.compose.broad-capability');
+    expect(broad.map((w) => w.path)).toEqual(['services.anythingllm.hardening.capAdd[0]']);
   });
 });
 
