@@ -2,7 +2,8 @@
 // it is reachable from there, and compare everything with the static proof.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Finding } from '../model/findings.js';
+import { UserInputError, type Finding } from '../model/findings.js';
+import { ProbeRuntimeError } from './errors.js';
 import type { Platform } from '../model/types.js';
 import { compareObserved, type Observed, type RouteObservation } from './compare.js';
 import type { ExpectedPort, Vantage } from './expected.js';
@@ -45,7 +46,7 @@ export function gatewayName(platform: Platform): string {
 
 export async function runProbe(platform: Platform, options: ProbeOptions): Promise<ProbeReport> {
   // A name is resolved once: 65535 connects must not mean 65535 lookups.
-  const address = isIP(options.target) ? options.target : (await lookup(options.target)).address;
+  const address = isIP(options.target) ? options.target : await resolveTarget(options.target);
   const tcp = await tcpSweep({
     host: address,
     label: options.target,
@@ -87,6 +88,30 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
     routes,
     findings: compareObserved(platform, options.expected, observed),
   };
+}
+
+/** Resolution errors that mean "this name does not exist" (the user's input),
+ * as opposed to "the resolver did not answer" (this machine's network). */
+const NO_SUCH_NAME: ReadonlySet<string> = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_NODATA']);
+
+async function resolveTarget(name: string): Promise<string> {
+  try {
+    return (await lookup(name)).address;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (NO_SUCH_NAME.has(code)) {
+      throw new UserInputError([
+        {
+          code: 'probe.target-unresolved',
+          severity: 'high',
+          path: 'target',
+          message: `the target "${name}" does not resolve to an address on this machine (${code})`,
+          hint: 'pass the host\'s address as seen from this vantage point instead: its public IP from the internet, its tailnet address (100.x.y.z) from the tailnet, or a name that resolves here',
+        },
+      ]);
+    }
+    throw new ProbeRuntimeError(`cannot resolve the target "${name}": the resolver did not answer (${code})`, 'check this machine\'s DNS (/etc/resolv.conf), or pass the host\'s address instead of its name');
+  }
 }
 
 type GatewayRoute = Platform['gateway']['routes'][number];
