@@ -42,10 +42,37 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`moat: ${error.message}\n  install: ${error.install}\n`);
       return ExitCode.missingEnvironment;
     }
+    const fsProblem = fileSystemProblem(error);
+    if (fsProblem) {
+      process.stderr.write(`moat: ${fsProblem}\n`);
+      return ExitCode.badInput;
+    }
     const debug = program.opts<{ debug?: boolean }>().debug === true;
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`moat: internal error: ${message}\nThis is a bug in moat.${debug ? '' : ' Run with --debug for the stack trace.'}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 70;
   }
+}
+
+// A path the user named that cannot be read or written is unusable input, not a
+// bug in moat: say which path, what the system said, and what to do.
+const FS_HINTS: Readonly<Record<string, string>> = {
+  EACCES: 'check its permissions, or choose another path',
+  EPERM: 'check its permissions, or choose another path',
+  EROFS: 'the file system is read-only: choose another path (e.g. --out)',
+  ENOTDIR: 'a part of the path is a file, not a directory: choose another path',
+  EISDIR: 'the path is a directory where moat expected a file',
+  ENOSPC: 'the disk is full: free space or choose another path',
+  ENOENT: 'the path does not exist',
+  ELOOP: 'the path has a symbolic-link loop',
+};
+
+function fileSystemProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, path } = error as NodeJS.ErrnoException;
+  if (code === undefined || path === undefined) return undefined;
+  const hint = FS_HINTS[code];
+  if (hint === undefined) return undefined;
+  return `cannot use ${path}: ${error.message}\n  hint: ${hint}`;
 }
