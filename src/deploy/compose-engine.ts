@@ -88,6 +88,7 @@ function toState(c: InspectedContainer): ContainerState {
     state: c.State?.Status ?? 'unknown',
     health: toHealth(health),
     exitCode: c.State?.ExitCode ?? 0,
+    restartCount: c.RestartCount ?? 0,
     addresses,
     published,
   };

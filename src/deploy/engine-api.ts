@@ -73,6 +73,8 @@ export function labelFilter(labels: readonly string[]): string {
 export interface InspectedContainer {
   readonly Id: string;
   readonly Name: string;
+  /** Docker and podman's compat API both report it at the top level. */
+  readonly RestartCount?: number;
   readonly Config?: { readonly Labels?: Record<string, string> | null };
   readonly State?: {
     readonly Status?: string;

@@ -20,6 +20,8 @@ export interface ContainerState {
   readonly state: string;
   readonly health: Health;
   readonly exitCode: number;
+  /** How often the engine restarted this container (its restart policy after a crash). */
+  readonly restartCount: number;
   /** Network name → the container's IPv4 address on it. */
   readonly addresses: Readonly<Record<string, string>>;
   readonly published: readonly PublishedPort[];

@@ -22,6 +22,15 @@ export function judge(state: ContainerState | undefined): Readiness | undefined 
     return { kind: 'failed', reason: `the container ${state.state} with code ${state.exitCode}`, state };
   }
   if (state.health === 'unhealthy') return { kind: 'failed', reason: 'its health check failed', state };
+  // With `restart: unless-stopped` a crashing container never stays exited: it
+  // cycles through `restarting`, and waiting would only burn its whole start
+  // budget. A crash since it was created is a failure unless it is healthy now.
+  if (state.state === 'restarting') {
+    return { kind: 'failed', reason: `the container keeps crashing (restarting after exit code ${state.exitCode}, ${state.restartCount} restart(s))`, state };
+  }
+  if (state.restartCount > 0 && state.health !== 'healthy') {
+    return { kind: 'failed', reason: `the container crashed and was restarted ${state.restartCount} time(s) (last exit code ${state.exitCode})`, state };
+  }
   if (state.state !== 'running') return undefined;
   if (state.health === 'healthy' || state.health === 'none') return { kind: 'ready', state };
   return undefined;

@@ -1,13 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
-import type { ContainerState } from '../../src/deploy/engine.js';
+import type { ContainerState, Engine } from '../../src/deploy/engine.js';
 import { judge } from '../../src/deploy/health.js';
 import { formatRows, serviceRows, serviceUrl } from '../../src/deploy/summary.js';
+import { deployUp, formatFailures } from '../../src/deploy/up.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 
 const platform = normalizePlatform(referencePlatform());
 const state = (over: Partial<ContainerState>): ContainerState => ({
-  service: 'n8n', id: 'x', name: 'x', state: 'running', health: 'starting', exitCode: 0, addresses: {}, published: [], ...over,
+  service: 'n8n', id: 'x', name: 'x', state: 'running', health: 'starting', exitCode: 0, restartCount: 0, addresses: {}, published: [], ...over,
 });
 
 describe('summary', () => {
@@ -34,5 +38,51 @@ describe('health verdicts', () => {
     expect(judge(state({ health: 'none' }))?.kind).toBe('ready');
     expect(judge(state({ health: 'unhealthy' }))).toMatchObject({ kind: 'failed', reason: 'its health check failed' });
     expect(judge(state({ state: 'exited', exitCode: 2, health: 'none' }))).toMatchObject({ kind: 'failed', reason: 'the container exited with code 2' });
+  });
+
+  it('fails a crash-looping container (restart: unless-stopped keeps it restarting) instead of waiting', () => {
+    expect(judge(state({ state: 'restarting', exitCode: 1, restartCount: 3 }))).toMatchObject({ kind: 'failed', reason: expect.stringContaining('keeps crashing') });
+    // Caught between two crashes while running: restarted and not healthy.
+    expect(judge(state({ state: 'running', health: 'starting', restartCount: 2, exitCode: 1 }))?.kind).toBe('failed');
+    expect(judge(state({ state: 'running', health: 'none', restartCount: 1, exitCode: 1 }))?.kind).toBe('failed');
+    // Restarted once long ago but healthy now: ready.
+    expect(judge(state({ state: 'running', health: 'healthy', restartCount: 1 }))?.kind).toBe('ready');
+  });
+});
+
+/** An engine stub whose one container crash-loops for ever. */
+function crashLoopEngine(): Engine {
+  return {
+    name: 'stub',
+    async up() {},
+    async containers() {
+      return [state({ service: 'n8n', state: 'restarting', health: 'starting', exitCode: 1, restartCount: 5 })];
+    },
+    async logs() {
+      return 'n8n: fatal: cannot open database\n';
+    },
+    async down() {},
+    async resources() {
+      return { networks: [], volumes: [] };
+    },
+  };
+}
+
+describe('deployUp with a crash-looping service (stub engine)', () => {
+  let dir = '';
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'moat-crashloop-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reports it failed with its last log lines on the first poll, not after the 300 s budget', async () => {
+    const n8nOnly = { ...platform, services: platform.services.map((s) => (s.name === 'n8n' ? { ...s, startBudgetSeconds: 300 } : s)) };
+    const result = await deployUp(n8nOnly, { engine: crashLoopEngine(), bundleDir: join(dir, 'deploy'), secretsFile: join(dir, '.moat', 'secrets.env'), services: ['n8n'], pollMs: 10 });
+    expect(result.ok).toBe(false);
+    expect(result.failures.map((f) => f.service)).toEqual(['n8n']);
+    expect(result.failures[0]?.reason).toContain('keeps crashing');
+    expect(formatFailures(result.failures)).toContain('n8n: fatal: cannot open database');
   });
 });
