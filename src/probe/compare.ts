@@ -4,7 +4,8 @@
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import type { ExpectedPort, Vantage } from './expected.js';
-import { SECURITY_HEADERS } from './http.js';
+import { SECURITY_HEADERS } from '../catalog/security-headers.js';
+import type { HeaderMismatch } from './http.js';
 import { describeCodes, type TcpSweepResult } from './tcp.js';
 import { certificateCovers, type TlsReport } from './tls.js';
 import type { UdpResult } from './udp.js';
@@ -16,6 +17,8 @@ export interface RouteObservation {
   readonly status: number;
   readonly firstByteMs?: number;
   readonly missingHeaders: readonly string[];
+  /** Security headers present with another value than the gateway sets. */
+  readonly wrongHeaders?: readonly HeaderMismatch[];
   readonly websocket?: { readonly upgraded: boolean; readonly status: number };
   readonly stream?: { readonly status: number; readonly events: number; readonly firstEventMs?: number; readonly spreadMs?: number };
   readonly error?: string;
@@ -99,7 +102,8 @@ function compareRoute(route: RouteObservation): Finding[] {
     findings.push({ code: 'probe.route-failed', severity: 'high', path, message: `${route.path} (${route.service}) ${route.error ?? `answered ${route.status}`}`, hint: `check that ${route.service} runs and is healthy (\`moat status\`); the gateway answers 502 when its backend is down` });
     return findings;
   }
-  if (route.missingHeaders.length > 0) findings.push({ code: 'probe.route-header-missing', severity: 'medium', path, message: `${route.path} lacks ${route.missingHeaders.join(', ')}`, hint: `the gateway adds ${SECURITY_HEADERS.join(', ')} with \`always\`; check that the running config is the rendered one` });
+  if (route.missingHeaders.length > 0) findings.push({ code: 'probe.route-header-missing', severity: 'medium', path, message: `${route.path} lacks ${route.missingHeaders.join(', ')}`, hint: `the gateway adds ${SECURITY_HEADERS.map((h) => h.name).join(', ')} with \`always\`; check that the running config is the rendered one` });
+  for (const h of route.wrongHeaders ?? []) findings.push({ code: 'probe.route-header-wrong', severity: 'medium', path, message: `${route.path} sends ${h.name}: ${h.actual}, not ${h.expected}`, hint: 'the gateway sets this value; a different or doubled value means the running config is not the rendered one or the app sets its own (hide it with proxy_hide_header)' });
   if (route.websocket && !route.websocket.upgraded) findings.push({ code: 'probe.route-websocket-failed', severity: 'high', path, message: `${route.path} refused a WebSocket upgrade (${route.websocket.status || 'no answer'})`, hint: 'the location needs proxy_http_version 1.1 and the Upgrade/Connection headers' });
   const stream = route.stream;
   if (stream && stream.events >= 3 && stream.spreadMs !== undefined && stream.spreadMs < BUFFERED_SPREAD_MS) {

@@ -5,6 +5,7 @@
 import https from 'node:https';
 import http from 'node:http';
 import WebSocket from 'ws';
+import { SECURITY_HEADERS } from '../catalog/security-headers.js';
 
 export interface Endpoint {
   readonly host: string;
@@ -28,8 +29,28 @@ export interface StreamObservation {
   readonly events: readonly { readonly atMs: number; readonly data: string }[];
 }
 
-/** Headers the gateway is expected to add to every response (see render/gateway-nginx). */
-export const SECURITY_HEADERS: readonly string[] = ['strict-transport-security', 'x-content-type-options', 'referrer-policy'];
+export interface HeaderMismatch {
+  /** Lower case, as Node reports response headers. */
+  readonly name: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** Compares a response's headers with every header the gateway adds
+ * (catalog/security-headers.ts): absent ones by name, present ones by value.
+ * A header sent twice (the gateway's and the app's) arrives joined with ", "
+ * and does not match: browsers then pick one, maybe the app's. */
+export function checkSecurityHeaders(headers: Readonly<Record<string, string>>): { missing: string[]; wrong: HeaderMismatch[] } {
+  const missing: string[] = [];
+  const wrong: HeaderMismatch[] = [];
+  for (const { name, value } of SECURITY_HEADERS) {
+    const key = name.toLowerCase();
+    const actual = headers[key];
+    if (actual === undefined) missing.push(key);
+    else if (actual.trim() !== value) wrong.push({ name: key, expected: value, actual });
+  }
+  return { missing, wrong };
+}
 
 function request(endpoint: Endpoint, path: string, timeoutMs: number, onResponse: (res: http.IncomingMessage, started: number) => void, onError: (error: Error) => void): void {
   const started = performance.now();

@@ -7,7 +7,7 @@ import { ProbeRuntimeError } from './errors.js';
 import type { Platform } from '../model/types.js';
 import { compareObserved, type Observed, type RouteObservation } from './compare.js';
 import type { ExpectedPort, Vantage } from './expected.js';
-import { httpGet, readStream, SECURITY_HEADERS, tryWebSocket, type Endpoint } from './http.js';
+import { checkSecurityHeaders, httpGet, readStream, tryWebSocket, type Endpoint } from './http.js';
 import { tcpSweep, type TcpSweepResult } from './tcp.js';
 import { inspectTls, type TlsReport } from './tls.js';
 import { udpProbe, type UdpResult } from './udp.js';
@@ -120,7 +120,7 @@ async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number
   const base = { index, path: route.path, service: route.service };
   try {
     const response = await httpGet(endpoint, `${route.path}/`);
-    const missingHeaders = SECURITY_HEADERS.filter((h) => response.headers[h] === undefined);
+    const { missing: missingHeaders, wrong: wrongHeaders } = checkSecurityHeaders(response.headers);
     let websocket: RouteObservation['websocket'];
     if (route.websocket) {
       const ws = await tryWebSocket(endpoint, `${route.path}/`);
@@ -138,7 +138,7 @@ async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number
         ...(first !== undefined && last !== undefined ? { spreadMs: round(last - first) } : {}),
       };
     }
-    return { ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders, ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}) };
+    return { ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders, ...(wrongHeaders.length > 0 ? { wrongHeaders } : {}), ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}) };
   } catch (error) {
     return { ...base, status: 0, missingHeaders: [], error: error instanceof Error ? error.message : String(error) };
   }

@@ -54,6 +54,10 @@ describe('compareObserved', () => {
       ['probe.tls-name-mismatch', 'gateway.tls.certFile'],
     ]);
   });
+  it('routes: a security header with another value than the gateway sets', () => {
+    const routes = [route({ index: 2, path: '/dify', wrongHeaders: [{ name: 'x-frame-options', expected: 'SAMEORIGIN', actual: 'SAMEORIGIN, DENY' }] })];
+    expect(codes(observed({ routes }))).toEqual([['probe.route-header-wrong', 'gateway.routes[2]']]);
+  });
   it('routes: a 502, missing headers, a refused upgrade, a buffered stream', () => {
     const routes = [
       route({ index: 0, path: '/anythingllm', status: 502 }),
