@@ -69,6 +69,9 @@ export function compareObserved(platform: Platform, expected: readonly ExpectedP
     if (result.state === 'open' && !expectedUdp.has(result.port)) {
       findings.push({ code: 'probe.unexpected-open', severity: 'high', path: `udp/${result.port}`, message: `${observed.target} ${result.port}/udp replied ${from}, but the static proof says it is closed`, hint: 'find what listens (`ss -lunp`) and close it or add it to the policy' });
     }
+    if (result.state === 'unreachable') {
+      findings.push({ code: 'probe.unreachable', severity: 'medium', path: `udp/${result.port}`, message: `${observed.target} ${result.port}/udp could not be probed ${from}: ${result.reason}`, hint: 'something on the path rejects with ICMP unreachable, or there is no route: check `ip route get` and probe again' });
+    }
     if (result.state === 'closed' && expectedUdp.has(result.port)) {
       findings.push({ code: 'probe.expected-closed', severity: 'medium', path: `udp/${result.port}`, message: `${observed.target} ${result.port}/udp is closed ${from} (port unreachable)`, hint: 'check that the service that owns this port runs' });
     }

@@ -5,8 +5,10 @@
 // otherwise. Datagrams are sent only where a reply can be expected: to ports
 // with a protocol payload that makes a listener answer.
 import dgram from 'node:dgram';
+import { classifyError } from './errors.js';
 
-export type UdpState = 'open' | 'closed' | 'open|filtered';
+/** `unreachable`: a network error (no route, ICMP host unreachable): not observed. */
+export type UdpState = 'open' | 'closed' | 'open|filtered' | 'unreachable';
 
 export interface UdpResult {
   readonly port: number;
@@ -45,9 +47,11 @@ export function udpProbe(host: string, port: number, timeoutMs = 1500): Promise<
     };
     const timer = setTimeout(() => done('open|filtered', `${known.name} got no reply`), timeoutMs);
     socket.on('message', () => done('open', `${known.name} got a reply`));
-    socket.on('error', (error: NodeJS.ErrnoException) =>
-      done(error.code === 'ECONNREFUSED' ? 'closed' : 'open|filtered', `${known.name}: ${error.code ?? error.message}`),
-    );
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // Only a port unreachable is "closed"; a network error is not silence.
+      const state = classifyError(error.code ?? error.message).state;
+      done(state === 'closed' ? 'closed' : state === 'unreachable' ? 'unreachable' : 'open|filtered', `${known.name}: ${error.code ?? error.message}`);
+    });
     socket.connect(port, host, () => socket.send(known.payload));
   });
 }

@@ -4,7 +4,7 @@
 // Setup words, applied in order inside the namespaces:
 //   lo              bring loopback up (a fresh namespace has it down: no route to anything)
 //   route:TYPE:NET  add a route of TYPE (unreachable, prohibit) to NET: no device, no packet
-//   reject:PORTS    nft: answer TCP to PORTS (e.g. 1-10) with ICMP host-unreachable
+//   reject:PROTO:PORTS  nft: answer PROTO (tcp, udp) to PORTS (e.g. 1-10) with ICMP admin-prohibited (EHOSTUNREACH)
 //   dns-nxdomain    point /etc/resolv.conf (bind mount, this mount namespace only) at a
 //                   stub on 127.0.0.1 that answers NXDOMAIN to every name; needs `lo`
 import { execFileSync } from 'node:child_process';
@@ -27,8 +27,8 @@ try {
       const [, type, net] = word.split(':');
       execFileSync('ip', ['route', 'add', type ?? '', net ?? '']);
     } else if (word.startsWith('reject:')) {
-      const ports = word.slice('reject:'.length);
-      execFileSync('nft', ['-f', '-'], { input: `table inet moat-reject {\n chain output {\n  type filter hook output priority 0;\n  tcp dport ${ports} reject with icmpx type host-unreachable\n }\n}\n` });
+      const [, proto, ports] = word.split(':');
+      execFileSync('nft', ['-f', '-'], { input: `table inet moat-reject {\n chain output {\n  type filter hook output priority 0;\n  ${proto} dport ${ports} reject with icmpx type admin-prohibited\n }\n}\n` });
     } else if (word === 'dns-nxdomain') {
       const conf = join(dir, 'resolv.conf');
       writeFileSync(conf, 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n');

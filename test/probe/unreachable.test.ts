@@ -23,11 +23,19 @@ describe('moat probe without a route to the target', () => {
 
   it('reports ports that got an ICMP unreachable apart from filtered ones, as a finding (exit 1), when others answered', async () => {
     // Loopback up: every port of 127.77.9.1 resets (closed), except 1-10, which
-    // an nft rule in the namespace answers with ICMP host-unreachable.
-    const { code, stdout } = await isolated(['lo', 'reject:1-10'], ['probe', '127.77.9.1', '--as', 'internet', '--ports', '1-50', '--format', 'json']);
+    // an nft rule in the namespace answers with ICMP admin-prohibited.
+    const { code, stdout } = await isolated(['lo', 'reject:tcp:1-10'], ['probe', '127.77.9.1', '--as', 'internet', '--ports', '1-50', '--format', 'json']);
     const report = JSON.parse(stdout) as ProbeReport;
     expect(report.tcp).toMatchObject({ closed: 40, filtered: 0, unreachable: 10, errors: { EHOSTUNREACH: 10 } });
     expect(report.findings.map((f) => [f.code, f.path])).toEqual([['probe.unreachable', 'tcp']]);
+    expect(code).toBe(1);
+  }, 60_000);
+
+  it('a UDP probe that gets a network error is unreachable, not open|filtered (53/udp, ICMP admin-prohibited)', async () => {
+    const { code, stdout } = await isolated(['lo', 'reject:udp:53'], ['probe', '127.77.9.1', '--as', 'internet', '--ports', '1', '--udp', '53', '--format', 'json']);
+    const report = JSON.parse(stdout) as ProbeReport;
+    expect(report.udp).toEqual(expect.arrayContaining([expect.objectContaining({ port: 53, state: 'unreachable' })]));
+    expect(report.findings.map((f) => [f.code, f.path])).toEqual([['probe.unreachable', 'udp/53']]);
     expect(code).toBe(1);
   }, 60_000);
 });
