@@ -4,6 +4,36 @@
 // CLI is installed (Debian's docker-compose v1 comes without the docker CLI).
 import { request } from 'node:http';
 import { MissingEnvironmentError } from '../model/findings.js';
+import { EngineCommandError } from './engine.js';
+
+/**
+ * The engine answered, but with an error (HTTP status or a body that is not
+ * JSON): the engine's state, not a bug in moat. An EngineCommandError, so the
+ * commands print it and exit 1 the way they do for a failing Compose command.
+ */
+export class EngineApiError extends EngineCommandError {}
+
+const ENGINE_HINT = 'a running Docker Engine (`systemctl start docker`), or DOCKER_HOST pointing at one; as a non-root user, membership in the docker group';
+
+function where(endpoint: EngineEndpoint): string {
+  return endpoint.socketPath ?? `${endpoint.host}:${endpoint.port}`;
+}
+
+/** Docker answers errors as {"message": "..."}; anything else is shown as it came. */
+function errorText(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { message?: unknown };
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: the raw body says more than nothing
+  }
+  return body.trim() || '(empty answer)';
+}
+
+/** Asks the engine for its version: `up` calls it before writing anything, so a missing engine is exit 3 with nothing written. */
+export async function enginePing(endpoint: EngineEndpoint, timeoutMs = 15_000): Promise<void> {
+  await engineGet<unknown>(endpoint, '/version', timeoutMs);
+}
 
 export interface EngineEndpoint {
   readonly socketPath?: string;
@@ -39,27 +69,28 @@ export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeo
         res.on('end', () => {
           const body = Buffer.concat(chunks).toString('utf8');
           if (allowMissing && res.statusCode === 404) resolve(undefined as T);
-          else if ((res.statusCode ?? 500) >= 300) reject(new Error(`engine API ${path}: HTTP ${res.statusCode}: ${body.trim()}`));
-          else {
+          else if ((res.statusCode ?? 500) >= 300) {
+            reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${errorText(body)}`));
+          } else {
             try {
               resolve(JSON.parse(body) as T);
             } catch (error) {
-              reject(new Error(`engine API ${path}: not JSON: ${(error as Error).message}`));
+              reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`));
             }
           }
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`engine API ${path}: no answer in ${timeoutMs} ms`)));
+    let timedOut = false;
+    req.on('timeout', () => {
+      timedOut = true;
+      req.destroy();
+    });
     req.on('error', (error: NodeJS.ErrnoException) => {
-      // No daemon (or no right to its socket) is the machine's state, not a bug: exit 3.
-      if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'EACCES') {
-        const where = endpoint.socketPath ?? `${endpoint.host}:${endpoint.port}`;
-        reject(new MissingEnvironmentError(
-          `cannot reach the container engine at ${where} (${error.code})`,
-          'a running Docker Engine (`systemctl start docker`), or DOCKER_HOST pointing at one; as a non-root user, membership in the docker group',
-        ));
-      } else reject(error);
+      // No daemon, no right to its socket, a hung or vanished one: the
+      // machine's state, not a bug in moat (exit 3).
+      const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error.code ?? error.message);
+      reject(new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, ENGINE_HINT));
     });
     req.end();
   });

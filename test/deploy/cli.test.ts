@@ -1,11 +1,14 @@
 // The CLI side of deploy: exit codes and what is (never) printed. No engine here.
+import { createServer } from 'node:http';
 import { mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { engineGet } from '../../src/deploy/engine-api.js';
 import { ensureSecrets, readSecrets } from '../../src/deploy/secrets-store.js';
+import { MissingEnvironmentError } from '../../src/model/findings.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 
 /** A complete store, as `moat up` leaves it (rotation never creates one). */
@@ -88,6 +91,75 @@ describe('moat up and status with a stub docker-compose', () => {
     }
     expect(err).toContain('cannot reach the container engine');
     expect(err).toContain('install: a running Docker Engine');
+  });
+});
+
+/**
+ * A stub of the Docker Engine API on a unix socket in the test's folder:
+ * answers each path as `routes` says, others 404 (the docker CLI on PATH asks
+ * /_ping); `hang` answers nothing at all.
+ */
+async function withStubEngine<T>(routes: Record<string, { status: number; body: string }> | 'hang', fn: () => Promise<T>): Promise<T> {
+  const socket = join(dir, 'moat-stub-engine.sock');
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (routes === 'hang') return;
+    const route = routes[path] ?? { status: 404, body: '{"message":"page not found"}' };
+    res.writeHead(route.status, { 'content-type': 'application/json' });
+    res.end(route.body);
+  });
+  await new Promise<void>((resolve) => server.listen(socket, resolve));
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = `unix://${socket}`;
+  try {
+    return await fn();
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const VERSION = { status: 200, body: '{"Version":"stub"}' };
+
+describe('engine API errors (stub engine)', () => {
+  it('up exits 3 when the engine socket is missing, before writing the bundle or the secrets', async () => {
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${join(dir, 'moat-no-engine.sock')}`;
+    try {
+      expect(await withStubCompose(() => run('up', '--out', join(dir, 'deploy')))).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+    expect(err).toContain('cannot reach the container engine');
+    await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(join(dir, '.moat'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('an HTTP error from the engine is exit 1 with its message, not an internal error', async () => {
+    const code = await withStubEngine(
+      { '/version': VERSION, '/containers/json': { status: 500, body: '{"message":"stub: storage is full"}' } },
+      () => withStubCompose(() => run('status', '--out', join(dir, 'deploy'))),
+    );
+    expect(code).toBe(1);
+    expect(err).toContain('HTTP 500: stub: storage is full');
+    expect(err).not.toContain('internal error');
+  });
+
+  it('an answer that is not JSON is exit 1 for up, and nothing is written', async () => {
+    const code = await withStubEngine({ '/version': { status: 200, body: '<html>proxy</html>' } }, () => withStubCompose(() => run('up', '--out', join(dir, 'deploy'))));
+    expect(code).toBe(1);
+    expect(err).toContain('not JSON');
+    expect(err).not.toContain('internal error');
+    await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('an engine that never answers is unreachable (exit 3 class), not a bug', async () => {
+    const error = await withStubEngine('hang', () => engineGet({ socketPath: join(dir, 'moat-stub-engine.sock') }, '/version', 200).then(() => undefined, (e: unknown) => e));
+    expect(error).toBeInstanceOf(MissingEnvironmentError);
+    expect((error as Error).message).toContain('no answer in 0.2 s');
   });
 });
 

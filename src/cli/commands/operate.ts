@@ -9,6 +9,7 @@ import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import type { Engine } from '../../deploy/engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
+import { enginePing } from '../../deploy/engine-api.js';
 import { deployDown, deployReset, ensureServiceEnvFiles, listSecrets, statusReport } from '../../deploy/operate.js';
 import { readSecrets, rotateSecret } from '../../deploy/secrets-store.js';
 import { writeServiceEnvFiles } from '../../deploy/service-env.js';
@@ -29,6 +30,8 @@ interface PathOptions {
 
 async function openEngine(platform: Platform, paths: DeployPaths): Promise<Engine> {
   const detected = await detectCompose();
+  // No engine → exit 3 before the bundle or the env files are touched.
+  await enginePing(detected.endpoint);
   // Compose needs the file even to stop or read logs: render it if the bundle lacks it.
   if (!existsSync(resolve(paths.bundleDir, COMPOSE_FILE))) await writeBundle(paths.bundleDir, renderBundle(platform, {}, ['compose']).files);
   await ensureServiceEnvFiles(platform, paths.bundleDir, paths.secretsFile);

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
+import { enginePing } from '../../deploy/engine-api.js';
 import { dependencyLevels } from '../../deploy/levels.js';
 import { createProgress } from '../../deploy/progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
@@ -39,13 +40,28 @@ export interface UpCommandOptions extends DeployPaths {
 
 /** Everything after loading the platform; returns the exit code. */
 export async function runUp(platform: Platform, options: UpCommandOptions): Promise<number> {
+  const stderr = options.stderr ?? process.stderr;
+  try {
+    return await upAfterLoad(platform, options);
+  } catch (error) {
+    // A Compose command or the Engine API said no: the engine's state, not a bug in moat.
+    if (error instanceof EngineCommandError) {
+      stderr.write(`moat: ${error.message}\n  next: fix what the engine reported and run \`moat up\` again; services already healthy are left running.\n`);
+      return ExitCode.findings;
+    }
+    throw error;
+  }
+}
+
+async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promise<number> {
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  // No engine → exit 3 before anything is written.
+  // No Compose, or no engine behind the socket → exit 3 before anything is written.
   const detected = await detectCompose();
   // Bad service names or a dependency cycle (exit 2) before anything is written.
   const { findings } = dependencyLevels(platform, options.services);
   if (findings.length > 0) throw new UserInputError(findings);
+  await enginePing(detected.endpoint);
   const bundle = renderBundle(platform);
   // The same writer as `moat plan`: it never overwrites a file the user put in the bundle.
   await writeBundle(options.bundleDir, bundle.files);
@@ -56,31 +72,23 @@ export async function runUp(platform: Platform, options: UpCommandOptions): Prom
   }, detected.endpoint);
   stderr.write(`moat: bundle written to ${options.bundleDir}; starting ${platform.project} with ${engine.name} ${detected.version}\n`);
   const names = options.services.length > 0 ? options.services : platform.services.map((s) => s.name);
-  try {
-    const result = await deployUp(platform, {
-      engine,
-      bundleDir: options.bundleDir,
-      secretsFile: options.secretsFile,
-      services: options.services,
-      progress: createProgress(names, stderr),
-      ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
-    });
-    if (result.generatedSecrets.length > 0) {
-      stderr.write(`moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`);
-    }
-    stdout.write(formatRows(result.rows));
-    if (!result.ok) {
-      stderr.write(formatFailures(result.failures));
-      return ExitCode.findings;
-    }
-    return ExitCode.ok;
-  } catch (error) {
-    if (error instanceof EngineCommandError) {
-      stderr.write(`moat: ${error.message}\n  next: fix what ${engine.name} reported and run \`moat up\` again; services already healthy are left running.\n`);
-      return ExitCode.findings;
-    }
-    throw error;
+  const result = await deployUp(platform, {
+    engine,
+    bundleDir: options.bundleDir,
+    secretsFile: options.secretsFile,
+    services: options.services,
+    progress: createProgress(names, stderr),
+    ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+  });
+  if (result.generatedSecrets.length > 0) {
+    stderr.write(`moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`);
   }
+  stdout.write(formatRows(result.rows));
+  if (!result.ok) {
+    stderr.write(formatFailures(result.failures));
+    return ExitCode.findings;
+  }
+  return ExitCode.ok;
 }
 
 export function registerUp(program: Command): void {
