@@ -2,6 +2,7 @@
 // with the recipe its app needs (prefix strip/keep/rewrite, WebSocket,
 // streaming, body size, timeouts), unknown hosts and paths refused, and a
 // loopback-only health server for the container's health check.
+import { SECURITY_HEADERS } from '../catalog/security-headers.js';
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform, Route } from '../model/types.js';
@@ -28,14 +29,8 @@ const CIPHERS = [
   'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
-// No Content-Security-Policy: the apps behind the gateway use inline scripts
-// and their own policies; a gateway-wide CSP would break them.
-const SECURITY_HEADERS = [
-  'add_header Strict-Transport-Security "max-age=63072000" always;',
-  'add_header X-Content-Type-Options "nosniff" always;',
-  'add_header X-Frame-Options "SAMEORIGIN" always;',
-  'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
-];
+// One list with the probe, which checks each of these on every route.
+const SECURITY_HEADER_LINES = SECURITY_HEADERS.map((h) => `add_header ${h.name} "${h.value}" always;`);
 
 export const renderGatewayNginx: Renderer = (platform) => {
   const warnings: Finding[] = [];
@@ -89,7 +84,7 @@ export const renderGatewayNginx: Renderer = (platform) => {
       `listen ${listenPort} ssl;`,
       'http2 on;',
       `server_name ${serverNames.join(' ')};`,
-      ...SECURITY_HEADERS,
+      ...SECURITY_HEADER_LINES,
       '',
       ...locations,
     ]),
@@ -169,7 +164,7 @@ function routeLocation(route: Route, prefix: string, host: string): Block {
   }
   if (route.prefix === 'rewrite' && prefix !== '') body.push(...rewriteLines(prefix));
   // A location with its own add_header loses the server's: repeat them.
-  if (route.streaming) body.push(...SECURITY_HEADERS, 'add_header X-Accel-Buffering no always;');
+  if (route.streaming) body.push(...SECURITY_HEADER_LINES, 'add_header X-Accel-Buffering no always;');
   return block(`location ${prefix}/`, body);
 }
 
