@@ -163,6 +163,41 @@ describe('engine API errors (stub engine)', () => {
   });
 });
 
+describe('moat up runs the proof first', () => {
+  const published = () => {
+    const file = join(dir, 'moat-published.yaml');
+    return writeFile(file, 'services:\n  dify-db:\n    publish: ["0.0.0.0:5432:5432"]\n').then(() => file);
+  };
+
+  it('refuses a platform with a high finding (exit 1), located in the config, before touching the engine or writing', async () => {
+    const config = await published();
+    expect(await withStubCompose(() => run('--config', config, 'up', '--out', join(dir, 'deploy')))).toBe(1);
+    expect(err).toMatch(/moat-published\.yaml:3:\d+: high: .* \[exposure\.unexpected-open\]/);
+    expect(err).toContain('at services.dify-db.publish[0]');
+    expect(err).toContain('moat up --force');
+    // The render warnings are printed as well, with their code.
+    expect(err).toContain('[render.compose.published-backend]');
+    expect(err).not.toContain('cannot reach the container engine');
+    await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(join(dir, '.moat'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('--force goes on to the engine (here: none, exit 3) and says it deploys despite the findings', async () => {
+    const config = await published();
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${join(dir, 'moat-no-engine.sock')}`;
+    try {
+      expect(await withStubCompose(() => run('--config', config, 'up', '--force', '--out', join(dir, 'deploy')))).toBe(3);
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = saved;
+    }
+    expect(err).toContain('[exposure.unexpected-open]');
+    expect(err).toContain('deploying despite 1 high or critical finding(s) (--force)');
+    expect(err).toContain('cannot reach the container engine');
+  });
+});
+
 describe('option checks', () => {
   it('refuses an unknown status format and a bad --tail with exit 2, before asking the engine', async () => {
     expect(await withStubCompose(() => run('status', '--format', 'yaml', '--out', join(dir, 'deploy')))).toBe(2);

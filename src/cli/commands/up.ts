@@ -1,6 +1,7 @@
-// `moat up [SERVICE...]`: render and write the bundle, make sure every secret
-// exists, start the services in dependency order and wait for them, then print
-// each service with its state and its URL through the gateway.
+// `moat up [SERVICE...]`: render the bundle and prove it (refusing high or
+// critical findings unless --force), write it, make sure every secret exists,
+// start the services in dependency order and wait for them, then print each
+// service with its state and its URL through the gateway.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { composeEngine } from '../../deploy/compose-engine.js';
@@ -12,11 +13,16 @@ import { createProgress } from '../../deploy/progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { deployUp, formatFailures } from '../../deploy/up.js';
-import { ExitCode, UserInputError } from '../../model/findings.js';
+import { analyzePlatform } from '../../analyze/index.js';
+import type { Finding } from '../../model/findings.js';
+import { ExitCode, UserInputError, atLeast } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import type { Locate } from '../format/located.js';
+import { locateFindings } from '../format/located.js';
+import { formatFindingText } from '../format/text.js';
 import { writeBundle } from '../write-bundle.js';
 
 export interface DeployPaths {
@@ -32,6 +38,10 @@ export function deployPaths(options: { out?: string; secrets?: string }): Deploy
 
 export interface UpCommandOptions extends DeployPaths {
   readonly services: readonly string[];
+  /** Maps a finding's key path to its place in the user's config (loadPlatform's locate). */
+  readonly locate?: Locate;
+  /** Deploy even when the proof has high or critical findings. */
+  readonly force?: boolean;
   readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean };
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Seconds between health polls (tests poll faster). */
@@ -61,8 +71,19 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   // Bad service names or a dependency cycle (exit 2) before anything is written.
   const { findings } = dependencyLevels(platform, options.services);
   if (findings.length > 0) throw new UserInputError(findings);
-  await enginePing(detected.endpoint);
+  // The proof and the render warnings, as `moat check` and `moat plan` print them, before anything is written.
+  const locate = options.locate ?? (() => undefined);
   const bundle = renderBundle(platform);
+  stderr.write(formatLocated('render warnings', locateFindings(bundle.warnings, locate)));
+  const proof = locateFindings(analyzePlatform(platform).findings, locate);
+  stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
+  const blocking = proof.filter((f) => atLeast(f.severity, 'high'));
+  if (blocking.length > 0 && options.force !== true) {
+    stderr.write(`moat: refusing to deploy: ${blocking.length} high or critical finding(s) above.\n  next: fix the config (\`moat check\` explains each), or \`moat up --force\` to deploy anyway.\n`);
+    return ExitCode.findings;
+  }
+  if (blocking.length > 0) stderr.write(`moat: deploying despite ${blocking.length} high or critical finding(s) (--force)\n`);
+  await enginePing(detected.endpoint);
   // The same writer as `moat plan`: it never overwrites a file the user put in the bundle.
   await writeBundle(options.bundleDir, bundle.files);
   const engine = composeEngine(detected.flavour, {
@@ -91,6 +112,12 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   return ExitCode.ok;
 }
 
+/** One block per finding (the `moat check` text form) under a counted heading; nothing when there are none. */
+function formatLocated(title: string, findings: readonly Finding[]): string {
+  if (findings.length === 0) return '';
+  return `moat: ${findings.length} ${title}:\n${findings.map((f) => `${formatFindingText(f)}\n`).join('')}\n`;
+}
+
 export function registerUp(program: Command): void {
   program
     .command('up')
@@ -98,8 +125,9 @@ export function registerUp(program: Command): void {
     .argument('[service...]', 'start only these services (and what they depend on)')
     .option('-o, --out <dir>', 'bundle directory', 'deploy')
     .option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)')
-    .action(async (services: string[], opts: { out?: string; secrets?: string }) => {
-      const { platform } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
-      process.exitCode = await runUp(platform, { ...deployPaths(opts), services });
+    .option('--force', 'deploy even when the proof (`moat check`) has high or critical findings')
+    .action(async (services: string[], opts: { out?: string; secrets?: string; force?: boolean }) => {
+      const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
+      process.exitCode = await runUp(platform, { ...deployPaths(opts), services, locate, force: opts.force === true });
     });
 }
