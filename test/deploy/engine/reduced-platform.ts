@@ -27,6 +27,8 @@ export interface ReducedOptions {
   readonly gatewayPort: number;
   /** A service whose health check asks for a page the stub does not have. */
   readonly failing?: string;
+  /** A service that exits 1 at once: `restart: unless-stopped` makes it crash-loop. */
+  readonly crashing?: string;
 }
 
 export function reducedPlatform(options: ReducedOptions): Platform {
@@ -37,13 +39,14 @@ export function reducedPlatform(options: ReducedOptions): Platform {
       const port = s.ports[0]?.port ?? 80;
       const isGateway = s.name === 'nginx';
       const failing = options.failing === s.name;
+      const crashing = options.crashing === s.name;
       const probe = failing ? `http://127.0.0.1:${port}/missing` : isGateway ? 'http://127.0.0.1:8081/healthz' : `http://127.0.0.1:${port}/healthz`;
       const { volumes: _volumes, ...rest } = s;
       return {
         ...rest,
         network: E2E_NETWORK,
         image: STUB_IMAGE,
-        command: stubCommand(s.name, port, isGateway ? 8081 : undefined),
+        command: crashing ? ['sh', '-c', `echo "stub ${s.name}: fatal: cannot start"; exit 1`] : stubCommand(s.name, port, isGateway ? 8081 : undefined),
         // Named volumes stay (down must keep them); bundle and host files are not needed by the stub.
         volumes: (s.volumes ?? []).filter((v) => v.bundleFile === undefined),
         healthcheck: {
@@ -54,7 +57,8 @@ export function reducedPlatform(options: ReducedOptions): Platform {
           retries: 2,
           startPeriodSeconds: 1,
         },
-        startBudgetSeconds: failing ? 15 : 60,
+        // A crash loop must be reported at once: its budget is the full 300 s so that waiting it out fails the test's timeout.
+        startBudgetSeconds: crashing ? 300 : failing ? 15 : 60,
         ...(isGateway ? { publish: [{ hostAddress: '127.0.0.1', hostPort: options.gatewayPort, containerPort: 8443 }] } : {}),
       };
     });

@@ -200,4 +200,16 @@ describe('moat up on podman + docker-compose (engine)', () => {
     expect(await runReset(failing, paths(), true, { out: new Sink() as unknown as NodeJS.WritableStream })).toBe(0);
     expect(await engineFor(failing).resources()).toEqual({ networks: [], volumes: [] });
   }, 240_000);
+
+  it('a crash-looping service (restart: unless-stopped) fails at once with its last log lines, not after its 300 s budget', async () => {
+    const crashing = reducedPlatform({ gatewayPort, crashing: 'n8n' });
+    try {
+      const result = await up(crashing);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/moat: n8n did not become ready: the container (keeps crashing|crashed and was restarted|exited)/);
+      expect(result.stderr).toContain('stub n8n: fatal: cannot start');
+    } finally {
+      await runReset(crashing, paths(), true, { out: new Sink() as unknown as NodeJS.WritableStream });
+    }
+  }, 120_000);
 });
