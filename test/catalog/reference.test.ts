@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKEND_ONLY, referencePlatform } from '../../src/catalog/reference.js';
 import { DIFY_PROXY, GATEWAY_ROUTES } from '../../src/catalog/routes.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
-import { readReferenceDoc, staticAddressTable, tableAfter } from './reference-doc.js';
+import { referenceDoc, staticAddressTable, tableAfter } from '../support/reference-doc.js';
 
 const platform = normalizePlatform(referencePlatform());
 const services = platform.services;
@@ -48,11 +48,11 @@ describe('static addresses', () => {
 });
 
 describe('reference ports', () => {
-  const doc = readReferenceDoc();
+  const doc = referenceDoc();
 
   it('each routed service keeps its internal port from "Services Exposed via NGINX"', () => {
     const names: Record<string, string> = { AnythingLLM: 'anythingllm', Clawdbot: 'clawdbot', Dify: 'dify-nginx', n8n: 'n8n' };
-    const rows = tableAfter(doc, '### Services Exposed via NGINX (Port 8443)');
+    const rows = tableAfter(doc, 'Services Exposed via NGINX (Port 8443)');
     expect(rows).toHaveLength(4);
     for (const [title = '', port = '', path = ''] of rows) {
       const name = names[title];
@@ -66,7 +66,7 @@ describe('reference ports', () => {
 
   it('each backend keeps its port from "Backend Services" (8081 is a documented note)', () => {
     const names: Record<string, string> = { Ollama: 'ollama', LiteLLM: 'litellm', PostgreSQL: 'dify-db', Redis: 'dify-redis', Weaviate: 'dify-weaviate', 'Signal API': 'signal-api', Google: 'gdrive' };
-    const rows = tableAfter(doc, '### Backend Services (Internal Docker Network Only)');
+    const rows = tableAfter(doc, 'Backend Services (Internal Docker Network Only)');
     expect(rows).toHaveLength(8);
     for (const [title = '', port = ''] of rows) {
       const s = service(names[title] ?? title);

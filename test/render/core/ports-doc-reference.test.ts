@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { renderPortsDoc } from '../../../src/render/ports-doc.js';
-import { type MdTable, markdownTables, referenceDoc } from './reference-doc.js';
+import { type MdTable, markdownTables, referenceDoc } from '../../support/reference-doc.js';
 
 const platform = normalizePlatform(referencePlatform());
 const doc = renderPortsDoc(platform, {}).files[0]?.content ?? '';

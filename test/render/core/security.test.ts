@@ -11,7 +11,7 @@ import { renderCompose } from '../../../src/render/compose.js';
 import { renderEnvExample } from '../../../src/render/env-example.js';
 import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
 import { goldenPlatform } from '../../support/golden.js';
-import { markdownTables, referenceDoc } from './reference-doc.js';
+import { markdownTables, referenceDoc } from '../../support/reference-doc.js';
 
 const platform = normalizePlatform(referencePlatform());
 

@@ -1,9 +1,10 @@
 // The port & security reference (shared/reference/ports_security.md, beside
-// the repository) and a small parser for its markdown tables.
+// the repository) and a small parser for its markdown tables, so tests compare
+// against the document itself, not a copy of it.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const REFERENCE_URL = new URL('../../../../shared/reference/ports_security.md', import.meta.url);
+export const REFERENCE_URL = new URL('../../../shared/reference/ports_security.md', import.meta.url);
 
 export function referenceDoc(): string {
   const path = fileURLToPath(REFERENCE_URL);
@@ -45,4 +46,16 @@ export function markdownTables(text: string): MdTable[] {
     i = j - 1;
   }
   return tables;
+}
+
+/** The body rows of the table under `title` (a heading, without its #s). */
+export function tableAfter(text: string, title: string): (readonly string[])[] {
+  const table = markdownTables(text).find((t) => t.title === title);
+  if (!table) throw new Error(`no table under the heading ${JSON.stringify(title)} in ${fileURLToPath(REFERENCE_URL)}`);
+  return [...table.rows];
+}
+
+/** The 14 (name, address, host name) rows of "Static IP Assignments". */
+export function staticAddressTable(): { name: string; address: string; hostname: string }[] {
+  return tableAfter(referenceDoc(), 'Static IP Assignments').map(([name = '', address = '', hostname = '']) => ({ name, address, hostname }));
 }
