@@ -75,5 +75,6 @@ function formatWritten(out: string, written: BundleWrite): string {
   const lines = [pc.bold(`Bundle in ${out}/ (${changed} written, ${written.files.length - changed} unchanged)`)];
   for (const f of written.files) lines.push(`  ${f.status.padEnd(9)} ${f.mode.toString(8)}  ${f.path}`);
   for (const path of written.stale) lines.push(`  stale     ${path} (rendered before, no longer; left in place)`);
+  lines.push('', 'Next: `moat check` proves what this bundle exposes; `moat up` deploys it.');
   return `${lines.join('\n')}\n`;
 }
