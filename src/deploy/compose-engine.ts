@@ -3,6 +3,7 @@
 // the bundle's compose.yaml as it is; Debian's docker-compose 1.29 rejects the
 // spec's top-level `name:` and re-checks networks strictly (compose-v1.ts), so
 // it gets an adapted file on stdin, run from the bundle so relative paths hold.
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import type { ContainerState, Engine, EngineTarget, Health, PublishedPort } from './engine.js';
 import { EngineCommandError } from './engine.js';
@@ -18,6 +19,8 @@ const SERVICE_LABEL = 'com.docker.compose.service';
 
 /** Image pulls can take long; the per-service start budget applies after `up` returns. */
 const UP_TIMEOUT_MS = 15 * 60_000;
+const DOWN_ATTEMPTS = 3;
+const DOWN_RETRY_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 120_000;
 
 export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, endpoint: EngineEndpoint = endpointFromEnv()): Engine {
@@ -54,7 +57,20 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
       return run(['logs', '--no-color', `--tail=${tail}`, service]);
     },
     async down({ volumes }) {
-      await run(['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])]);
+      const args = ['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])];
+      // A crash-looping container can be between restarts when Compose lists
+      // the project's containers; it is then missed and the network removal
+      // fails. `down` is idempotent: run it again, a bounded number of times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await run(args);
+          return;
+        } catch (error) {
+          const busyNetwork = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints/i.test(error.message);
+          if (!busyNetwork || attempt >= DOWN_ATTEMPTS) throw error;
+          await delay(DOWN_RETRY_MS);
+        }
+      }
     },
     async resources() {
       const filter = labelFilter([`${PROJECT_LABEL}=${target.project}`]);

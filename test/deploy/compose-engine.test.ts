@@ -134,6 +134,22 @@ describe('Compose detection and adapters (stub CLIs, stub Engine API)', () => {
     expect((error as Error).message).toContain('exists with subnet 10.9.0.0/16');
   });
 
+  it('runs down again when a crash-looping container kept the network busy (stub CLI)', async () => {
+    // Fails the first `down` as podman does when a restarting container was missed, then succeeds.
+    const marker = join(dir, 'down-failed-once');
+    const script = [
+      '#!/bin/sh',
+      `echo "ARGS $*" >> "${join(dir, 'docker-compose.log')}"`,
+      'case "$*" in *" -f - "*) cat > /dev/null;; esac',
+      `case "$*" in *down*) if [ ! -e "${marker}" ]; then touch "${marker}"; echo '"moat-x-net" has associated containers with it: network is being used' >&2; exit 1; fi;; esac`,
+      'exit 0',
+    ].join('\n');
+    await writeFile(join(bin, 'docker-compose'), `${script}\n`);
+    await chmod(join(bin, 'docker-compose'), 0o755);
+    await composeEngine('compose-v1', target(), endpoint()).down({ volumes: false });
+    expect((await log('docker-compose')).match(/ARGS .* down --remove-orphans/g)).toHaveLength(2);
+  });
+
   it('turns a failing Compose call into an error that carries its output', async () => {
     await stubCli('docker-compose', { fail: 'down' });
     const error = await composeEngine('compose-v1', target(), endpoint()).down({ volumes: true }).catch((e: unknown) => e);
