@@ -14,6 +14,7 @@ import type {
   TailnetLayer,
 } from './state.js';
 import { portRange } from './state.js';
+import { isWildcardAddress } from '../model/net.js';
 
 export function stateFromPlatform(platform: Platform): ExposureState {
   return {
@@ -72,7 +73,7 @@ export function firewallLayer(platform: Platform): FirewallLayer {
   // As docker-user.sh writes it: a wildcard publication gets an accept per Tailscale address
   // (of both families; one without a binding of that family matches nothing), a specific one its own.
   const tailnetDestinations = (address: string): string[] => {
-    if (['', '*', '0.0.0.0', '::', '[::]'].includes(address)) return tailscaleAddresses;
+    if (isWildcardAddress(address)) return tailscaleAddresses;
     return tailscaleAddresses.includes(address) ? [address] : [];
   };
   const dockerUser: FirewallRule[] = platform.services.flatMap((service) =>

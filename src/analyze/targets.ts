@@ -6,6 +6,7 @@ import type { Protocol, ZoneName } from '../model/types.js';
 import type { CidrSet, Family } from './cidr-set.js';
 import { WORLD, cidrSet, covers, familyOf, minus, stripBrackets } from './cidr-set.js';
 import type { Binding, ExposureState, Listener } from './state.js';
+import { isWildcardAddress, publishedAddresses } from '../model/net.js';
 
 /** Where a zone's packets arrive on the host. */
 export type Arrival = 'public' | 'tailnet' | 'local' | 'platform';
@@ -55,7 +56,7 @@ export type AddressClass = 'wildcard' | 'loopback' | 'tailscale' | 'platform' | 
 
 export function classify(address: string, state: ExposureState): AddressClass {
   const bare = stripBrackets(address);
-  if (bare === '0.0.0.0' || bare === '::') return 'wildcard';
+  if (isWildcardAddress(bare)) return 'wildcard';
   const one = cidrSet([bare]);
   if (covers(LOOPBACK, one)) return 'loopback';
   if (state.host.tailscaleAddresses.some((a) => stripBrackets(a) === bare)) return 'tailscale';
@@ -99,7 +100,7 @@ export function targetsOf(state: ExposureState): Target[] {
  * An empty host address (or `*`) means every address of both families (compose's default).
  */
 function bindingTargets(state: ExposureState, b: Binding): Target[] {
-  const addresses = b.hostAddress === '' || b.hostAddress === '*' ? ['0.0.0.0', '::'] : [b.hostAddress];
+  const addresses = publishedAddresses(b.hostAddress);
   const span = b.hostPorts.to - b.hostPorts.from;
   const listeners = state.sockets.filter(
     (s) =>

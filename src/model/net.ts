@@ -93,3 +93,17 @@ export function firstHostAddress(cidr: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A publication's host address that means "every address": compose's empty
+ * or `*` (both families) and `0.0.0.0` / `::` / `[::]`. The firewall renderers
+ * and the analyzer must agree on this, so it is defined once, here.
+ */
+export function isWildcardAddress(hostAddress: string): boolean {
+  return ['', '*', '0.0.0.0', '::', '[::]'].includes(hostAddress);
+}
+
+/** The addresses a publication listens on: empty or `*` is both families' wildcard, anything else itself. */
+export function publishedAddresses(hostAddress: string): string[] {
+  return hostAddress === '' || hostAddress === '*' ? ['0.0.0.0', '::'] : [hostAddress];
+}

@@ -4,8 +4,9 @@
 // ORIGINAL destination (conntrack), because after DNAT the packet is addressed
 // to the container. Written for IPv4 (iptables) and IPv6 (ip6tables) alike.
 import type { Platform } from '../model/types.js';
-import { isWildcard, platformSubnets, portText, tailnetPublications, type Family } from './firewall-model.js';
+import { platformSubnets, portText, tailnetPublications, type Family } from './firewall-model.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
+import { isWildcardAddress } from '../model/net.js';
 
 export const DOCKER_USER_PATH = 'firewall/docker-user.sh';
 
@@ -19,11 +20,11 @@ export function dockerUserRules(platform: Platform, family: Family): string[] {
     '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
   ];
   for (const p of tailnetPublications(platform)) {
-    const familyMatches = isWildcard(p.hostAddress) || p.hostAddress === tsAddress;
+    const familyMatches = isWildcardAddress(p.hostAddress) || p.hostAddress === tsAddress;
     if (!familyMatches) continue;
     if (tsAddress === undefined) continue;
     const port = portText(p, ':');
-    const bound = isWildcard(p.hostAddress) ? ` (bound to ${p.hostAddress || 'all addresses'}: only its Tailscale address is allowed)` : '';
+    const bound = isWildcardAddress(p.hostAddress) ? ` (bound to ${p.hostAddress || 'all addresses'}: only its Tailscale address is allowed)` : '';
     out.push(
       `# ${p.service}: ${p.path}, ${port}/${p.protocol}${bound}`,
       `-A DOCKER-USER -i ${host.tailscale.interface} -p ${p.protocol} -m conntrack --ctorigdst ${tsAddress} --ctorigdstport ${port} -j ACCEPT`,

@@ -5,6 +5,7 @@
 import { parseCidr } from 'cidr-tools';
 import type { Finding } from '../model/findings.js';
 import type { Platform, Protocol } from '../model/types.js';
+import { isWildcardAddress } from '../model/net.js';
 
 export type Family = 4 | 6;
 
@@ -77,8 +78,6 @@ export function platformSubnets(platform: Platform): Subnets {
   return { v4, v6 };
 }
 
-const WILDCARDS = new Set(['', '0.0.0.0', '::', '[::]', '*']);
-
 /**
  * Every publication that listens on the Tailscale address (or on a wildcard,
  * which includes it). Loopback or other specific addresses are unreachable
@@ -89,7 +88,7 @@ export function tailnetPublications(platform: Platform): TailnetPublication[] {
   const result: TailnetPublication[] = [];
   for (const service of platform.services) {
     service.publish.forEach((p, i) => {
-      const onTailnet = WILDCARDS.has(p.hostAddress) || p.hostAddress === address || p.hostAddress === address6;
+      const onTailnet = isWildcardAddress(p.hostAddress) || p.hostAddress === address || p.hostAddress === address6;
       if (!onTailnet) return;
       result.push({
         service: service.name,
@@ -104,9 +103,6 @@ export function tailnetPublications(platform: Platform): TailnetPublication[] {
   return result;
 }
 
-export function isWildcard(address: string): boolean {
-  return WILDCARDS.has(address);
-}
 
 /** `8443` or `8000:8010` (iptables) / `8000-8010` (nft). */
 export function portText(p: { readonly hostPort: number; readonly hostPortEnd?: number }, rangeSeparator: ':' | '-'): string {

@@ -5,17 +5,15 @@ import type { Finding } from '../../model/findings.js';
 import { familyOf, stripBrackets } from '../cidr-set.js';
 import type { Binding, Listener } from '../state.js';
 import type { AnalysisRule } from './types.js';
-
-const WILD = new Set(['', '*', '0.0.0.0', '::']);
+import { isWildcardAddress, publishedAddresses } from '../../model/net.js';
 
 function bindingAddresses(b: Binding): string[] {
-  const bare = stripBrackets(b.hostAddress);
-  return bare === '' || bare === '*' ? ['0.0.0.0', '::'] : [bare];
+  return publishedAddresses(b.hostAddress).map(stripBrackets);
 }
 
 function clash(a: string, b: string): boolean {
   if (familyOf(a) !== familyOf(b)) return false;
-  return a === b || WILD.has(a) || WILD.has(b);
+  return a === b || isWildcardAddress(a) || isWildcardAddress(b);
 }
 
 function bindingsClash(a: Binding, b: Binding): boolean {
