@@ -3,11 +3,10 @@
 // plugin endpoints learn their public URL, and a missing upstream fails alone.
 import { rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDifyNginx } from '../../../src/render/dify-nginx.js';
 import { goldenPlatform } from '../../support/golden.js';
-import { type NginxDir, nginxDir, nginxVersion, testCopy, writeConf } from './nginx-support.js';
+import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
 import { type DnsStub, type Upstream, freePort, startDnsStub, startUpstream } from './stubs.js';
 
 let d: NginxDir | undefined;
@@ -58,24 +57,7 @@ beforeAll(async () => {
     t.replace('resolver 127.0.0.11 ', `resolver 127.0.0.1:${dns?.port ?? 0} `).replace('listen 80;', `listen 127.0.0.1:${port};`),
   );
   expect(copy).toContain(`listen 127.0.0.1:${port};`);
-  const started = execa('nginx', ['-p', `${d.dir}/`, '-c', writeConf(d, 'dify-live.conf', copy), '-g', 'daemon off;'], { reject: false });
-  // Only the nginx master this file started, by its PID (its workers follow it).
-  stopNginx = async () => {
-    started.kill('SIGQUIT');
-    await started;
-  };
-  let exited = false;
-  void started.finally(() => {
-    exited = true;
-  });
-  // Wait (not a timing assertion) until nginx answers, or report why it did not start.
-  for (let i = 0; i < 100 && !exited; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  started.kill('SIGKILL');
-  throw new Error(`nginx did not start: ${String((await started).stderr)}`);
+  stopNginx = await startNginx(d, writeConf(d, 'dify-live.conf', copy), async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200);
 });
 
 afterAll(async () => {

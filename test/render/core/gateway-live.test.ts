@@ -6,12 +6,11 @@
 import { rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { basename } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
 import { goldenPlatform } from '../../support/golden.js';
-import { type NginxDir, nginxDir, nginxVersion, testCopy, writeConf } from './nginx-support.js';
+import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
 import { type DnsStub, type Upstream, freePort, startDnsStub, startUpstream } from './stubs.js';
 
 const HOST = 'ai-platform.example.ts.net';
@@ -78,24 +77,7 @@ beforeAll(async () => {
   );
   expect(copy).toContain(`listen 127.0.0.1:${healthPort};`);
   const confPath = writeConf(d, 'live.conf', copy);
-  const started = execa('nginx', ['-p', `${d.dir}/`, '-c', confPath, '-g', 'daemon off;'], { reject: false });
-  // Only the nginx master this file started, by its PID (its workers follow it).
-  stopNginx = async () => {
-    started.kill('SIGQUIT');
-    await started;
-  };
-  let exited = false;
-  void started.finally(() => {
-    exited = true;
-  });
-  // Wait (not a timing assertion) until nginx answers, or report why it did not start.
-  for (let i = 0; i < 100 && !exited; i++) {
-    if ((await health().catch(() => '')) === '200 ok\n') return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  started.kill('SIGKILL');
-  const result = await started;
-  throw new Error(`nginx did not start: ${String(result.stderr)}`);
+  stopNginx = await startNginx(d, confPath, async () => (await health()) === '200 ok\n');
 });
 
 afterAll(async () => {

@@ -63,3 +63,26 @@ export function writeConf(d: NginxDir, name: string, text: string): string {
 export async function nginxTest(d: NginxDir, confPath: string) {
   return execa('nginx', ['-t', '-p', `${d.dir}/`, '-c', confPath], { reject: false, all: true });
 }
+
+/**
+ * Starts nginx in the foreground on a test config and waits (not a timing
+ * assertion) until `ready` says yes, or throws with nginx's own stderr.
+ * Returns how to stop exactly the master this started (its workers follow it).
+ */
+export async function startNginx(d: NginxDir, confPath: string, ready: () => Promise<boolean>): Promise<() => Promise<unknown>> {
+  const started = execa('nginx', ['-p', `${d.dir}/`, '-c', confPath, '-g', 'daemon off;'], { reject: false });
+  const stop = async () => {
+    started.kill('SIGQUIT');
+    await started;
+  };
+  let exited = false;
+  void started.finally(() => {
+    exited = true;
+  });
+  for (let i = 0; i < 100 && !exited; i++) {
+    if (await ready().catch(() => false)) return stop;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  started.kill('SIGKILL');
+  throw new Error(`nginx did not start: ${String((await started).stderr)}`);
+}
