@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runMoat } from '../support/run-moat.js';
 import { DONE_WHEN_YAML, makeTempDir } from './config-helpers.js';
 
 const temp = makeTempDir();
@@ -12,14 +12,8 @@ afterAll(() => temp.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
 async function run(args: readonly string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  const code = await main(['node', 'moat', ...args]);
-  return { code, stderr };
+  const { code, err } = await runMoat(...args);
+  return { code, stderr: err };
 }
 
 describe('moat.yaml errors through the CLI', () => {
