@@ -1,7 +1,6 @@
 // One small interface over the container engine. Every implementation drives a
 // Compose CLI for changes (so the rendered compose.yaml stays the single
 // description of the deployment) and reads state through the Engine API.
-import type { Platform } from '../model/types.js';
 
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
@@ -48,10 +47,6 @@ export interface EngineTarget {
   readonly bundleDir: string;
   /** The rendered compose file inside the bundle. */
   readonly composeFile: string;
-}
-
-export function engineTarget(platform: Platform, bundleDir: string, composeFile: string): EngineTarget {
-  return { project: platform.project, bundleDir, composeFile };
 }
 
 /** A Compose command failed: what ran and what it said (not a bug in moat). */
