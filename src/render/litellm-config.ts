@@ -11,7 +11,6 @@ import { yamlFile } from './yaml-out.js';
 
 const LITELLM = 'litellm';
 const OLLAMA = 'ollama';
-const OLLAMA_PORT = 11434;
 
 export const renderLitellmConfig: Renderer = (platform) => {
   const litellm = serviceByName(platform, LITELLM);
@@ -25,8 +24,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
       hint: 'add the ollama service, or remove litellm',
     });
   }
-  const port = ollama?.ports.find((p) => p.port === OLLAMA_PORT)?.port ?? ollama?.ports[0]?.port ?? OLLAMA_PORT;
-  const apiBase = `http://${OLLAMA}:${port}`;
+  // The port comes from the catalog's Ollama entry, like every port moat renders.
+  const port = ollama?.ports[0]?.port;
+  const apiBase = port === undefined ? `http://${OLLAMA}` : `http://${OLLAMA}:${port}`;
   const models = [...new Set(platform.llm.models)];
   const doc: Record<string, unknown> = {
     model_list: models.map((model) => ({
