@@ -57,7 +57,7 @@ export function referencePlatform(): PlatformInput {
       ],
       platformOnly: BACKEND_ONLY,
     },
-    llm: { models: ['llama3.2:3b'] },
+    llm: { models: ['llama3.2:3b'], embedder: 'nomic-embed-text:latest' },
     notes: REFERENCE_NOTES,
   };
 }

@@ -187,7 +187,7 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       allow: [...refAllow, ...(config.policy?.allow ?? [])],
       platformOnly: reference.policy.platformOnly.filter((n) => !disabled.has(n)),
     },
-    llm: { models: config.models ?? reference.llm.models },
+    llm: { ...reference.llm, models: config.models ?? reference.llm.models },
   };
   return { input, findings, referenceRoutes: refRoutes.length, referenceAllow: refAllow.length };
 }

@@ -224,6 +224,11 @@ export const Platform = z.object({
   gateway: Gateway,
   internalProxies: z.array(InternalProxy),
   policy: Policy,
-  llm: z.object({ models: z.array(z.string()) }),
+  llm: z.object({
+    /** Chat models served from Ollama (and through LiteLLM), pulled by `moat up`. */
+    models: z.array(z.string()),
+    /** The embedding model AnythingLLM (and the knowledge step) uses, pulled by `moat up` too. */
+    embedder: z.string().default('nomic-embed-text:latest'),
+  }),
   notes: z.array(ReferenceNote),
 });
