@@ -26,7 +26,7 @@ export const clawdbot = defineService({
   title: 'Clawdbot',
   description: 'Chat bot gateway and control UI (OpenClaw)',
   origin: 'reference',
-  image: 'ghcr.io/openclaw/openclaw:2026.4.14',
+  image: 'ghcr.io/openclaw/openclaw:2026.9.6',
   address: '172.20.0.21',
   ports: [{ port: 3000, protocol: 'tcp', purpose: 'Gateway WebSocket and control UI (routed as /clawdbot)' }],
   command: ['node', 'openclaw.mjs', 'gateway', '--allow-unconfigured', '--bind', 'lan', '--port', '3000'],

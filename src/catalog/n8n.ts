@@ -19,7 +19,7 @@ export const n8n = defineService({
   title: 'n8n',
   description: 'Workflow automation',
   origin: 'reference',
-  image: 'n8nio/n8n:1.95.3',
+  image: 'n8nio/n8n:2.41.3',
   address: '172.20.0.40',
   ports: [{ port: 5678, protocol: 'tcp', purpose: 'Editor, API and webhooks (routed as /n8n)' }],
   env: {
