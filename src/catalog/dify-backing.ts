@@ -89,7 +89,7 @@ export const difyWeaviate = defineService({
 export const difySandbox = defineService({
   name: 'dify-sandbox', title: 'Dify sandbox', description: 'Code execution sandbox (reached by the API only)', origin: 'addition',
   image: pinnedImage(DIFY_SANDBOX_FACTS), address: '172.20.0.37',
-  ports: [{ port: 8194, protocol: 'tcp', purpose: 'Code execution (API only, on the sandbox network)' }],
+  ports: [{ port: 8194, protocol: 'tcp', purpose: 'Code execution (API only, not routed)' }],
   // ENABLE_NETWORK must be true: the API asks for network on every run and the
   // sandbox answers -400 "network is disabled" otherwise (langgenius/dify#8900),
   // so Code, Template Transform and Jinja2 nodes would all fail. The isolation

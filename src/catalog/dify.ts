@@ -86,7 +86,7 @@ const apiNetworks = [DIFY_SANDBOX_NETWORK];
 export const difyNginx = defineService({
   name: 'dify-nginx', title: 'Dify NGINX', description: "Dify's internal reverse proxy", origin: 'reference',
   image: pinnedImage(NGINX_FACTS), address: '172.20.0.30',
-  ports: [{ port: 80, protocol: 'tcp', purpose: "Dify's internal NGINX (Dify's own origin on the gateway)" }],
+  ports: [{ port: 80, protocol: 'tcp', purpose: "Dify's internal NGINX (routed as /dify)" }],
   volumes: [{ name: 'dify-nginx-config', target: '/etc/nginx/nginx.conf', purpose: 'rendered Dify internal routes', readOnly: true, bundleFile: 'dify/nginx.conf' }],
   healthcheck: { test: wgetCheck('http://127.0.0.1:80/healthz'), expects: "Dify's nginx answers 200 on /healthz", startPeriodSeconds: 5 },
   dependsOn: ['dify-api', 'dify-web', 'dify-plugin-daemon'],
