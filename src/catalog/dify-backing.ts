@@ -118,7 +118,15 @@ export const difyPluginDaemon = defineService({
   // MAX_PLUGIN_PACKAGE_SIZE), not the API's. It creates its database
   // (dify_plugin) on first start, so it logs in as the database owner; plugins
   // inherit its environment (upstream does the same): see the catalog note.
-  // Remote plugin debugging (upstream publishes 5003) is off.
+  // Remote plugin debugging (upstream publishes 5003) is off, so
+  // PLUGIN_REMOTE_INSTALL_HOST/PORT stay unset on the API (the console's
+  // debugging hint shows localhost:5003; cosmetic).
+  // Not given a role of its own (review finding 11, hardening): the daemon runs
+  // `CREATE DATABASE dify_plugin` and its migrations at start (internal/db/pg),
+  // so its role would need CREATEDB or a database made by an init script that
+  // PostgreSQL runs only on an empty PGDATA (existing installs would not get
+  // it), and plugins would still inherit its Redis password and API keys.
+  // Upstream does the same; the catalog note on plugins says so.
   env: {
     DB_USERNAME: 'postgres', DB_HOST: 'dify-db', DB_PORT: '5432', DB_DATABASE: 'dify_plugin',
     REDIS_HOST: 'dify-redis', REDIS_PORT: '6379', SERVER_PORT: '5002',

@@ -8,6 +8,9 @@ import type { UpstreamFacts } from './dify-types.js';
 // setEffectiveUser() l.1110, accessLogInit() l.1171), so every log path must
 // be writable by `proxy`: /dev/stdout (the runtime's root-owned pipe) is not.
 // The image is Ubuntu: bash (with /dev/tcp), no curl, no wget.
+// `released` is Ubuntu 24.04's release (squid 6.6's track); _edge is Canonical's
+// moving channel (the review's finding 17): _beta or a digest is a firmer pin,
+// but no _beta tag could be confirmed from here, so pin the digest at deploy.
 export const SQUID_FACTS: UpstreamFacts = {
   image: 'ubuntu/squid',
   version: '6.6-24.04_edge',
