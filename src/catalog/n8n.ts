@@ -9,7 +9,8 @@ import { defineService, nodeHttpCheck } from './define.js';
 // webhook URLs with reverse proxy"). 2.x reads N8N_WEBHOOK_URL; WEBHOOK_URL is
 // a deprecated fallback ("Use N8N_WEBHOOK_URL instead",
 // deprecation.service.js). N8N_WEBHOOK_URL, N8N_HOST and N8N_EDITOR_BASE_URL
-// depend on the Tailscale host name: host-env.ts.
+// depend on the Tailscale host name, and N8N_PATH on where the route is served
+// (the path, or `/` on its own origin): host-env.ts.
 // Push: N8N_PUSH_BACKEND=websocket (push/push.config.js). In production the
 // push handshake compares the Origin host with X-Forwarded-Host (or Host),
 // normalised with the default port of X-Forwarded-Proto dropped
@@ -38,7 +39,6 @@ export const n8n = defineService({
   env: {
     N8N_PORT: '5678',
     N8N_LISTEN_ADDRESS: '0.0.0.0',
-    N8N_PATH: '/n8n/',
     N8N_PROTOCOL: 'https',
     N8N_PROXY_HOPS: '1',
     N8N_PUSH_BACKEND: 'websocket',
