@@ -79,7 +79,8 @@ export const clawdbot = defineService({
  * the CLI inside the container connects from 127.0.0.1 (auto-approved) with
  * the OPENCLAW_GATEWAY_TOKEN and OPENCLAW_GATEWAY_PORT of its environment.
  * `devices approve` without an id only previews (exit 1), so the id is required.
- * Source: docs/cli/devices.md and docs/web/control-ui.md of openclaw 2026.9.6.
+ * Source: docs/cli/devices.md and docs/web/control-ui/connect-and-pair.md of openclaw 2026.9.6
+ * ("Direct Tailnet binds and LAN browser connects still require explicit approval").
  */
 export const CLAWDBOT_PAIRING: {
   readonly list: string[];
