@@ -50,7 +50,7 @@ function healthBinaries(test: readonly string[]): string[] {
 }
 
 /** Problems of one rendered service against its image's facts; empty when it conforms. */
-export function checkService(
+function checkService(
   name: string,
   svc: ComposeService,
   facts: UpstreamFacts,
