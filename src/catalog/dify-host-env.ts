@@ -19,7 +19,7 @@
 //   console POST would fail "CSRF token is missing or invalid". With '' both
 //   sides use the plain names, and redirects to the console are relative,
 //   which on Dify's own origin at `/` land where they should.
-import { routeUrl } from './host-env.js';
+import { routeUrl } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 
 const API_FAMILY = ['dify-api', 'dify-worker', 'dify-worker-beat'] as const;

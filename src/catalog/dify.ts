@@ -3,7 +3,7 @@ import { DIFY_SANDBOX_NETWORK } from './dify-network.js';
 import { difySecrets as k } from './dify-secrets.js';
 import { DIFY_API_FACTS, DIFY_WEB_FACTS } from './upstream/dify-api.js';
 import { pinnedImage } from './upstream/dify-index.js';
-import { NGINX_FACTS } from './upstream/dify-nginx.js';
+import { NGINX_FACTS } from './upstream/nginx.js';
 
 // Dify 1.17.1 (2026-09-10, langgenius/dify#42129): dify-api and dify-web 1.17.1,
 // dify-sandbox 0.2.15, dify-plugin-daemon 0.6.10-local as that release pins
@@ -86,7 +86,7 @@ const apiNetworks = [DIFY_SANDBOX_NETWORK];
 export const difyNginx = defineService({
   name: 'dify-nginx', title: 'Dify NGINX', description: "Dify's internal reverse proxy", origin: 'reference',
   image: pinnedImage(NGINX_FACTS), address: '172.20.0.30',
-  ports: [{ port: 80, protocol: 'tcp', purpose: "Dify's internal NGINX (routed as /dify)" }],
+  ports: [{ port: 80, protocol: 'tcp', purpose: "Dify's internal NGINX (served at / of Dify's own origin)" }],
   volumes: [{ name: 'dify-nginx-config', target: '/etc/nginx/nginx.conf', purpose: 'rendered Dify internal routes', readOnly: true, bundleFile: 'dify/nginx.conf' }],
   healthcheck: { test: wgetCheck('http://127.0.0.1:80/healthz'), expects: "Dify's nginx answers 200 on /healthz", startPeriodSeconds: 5 },
   dependsOn: ['dify-api', 'dify-web', 'dify-plugin-daemon'],

@@ -1,6 +1,6 @@
 // Which upstream facts each Dify-family service of the catalog is checked against.
 import { DIFY_API_FACTS, DIFY_WEB_FACTS } from './dify-api.js';
-import { NGINX_FACTS } from './dify-nginx.js';
+import { NGINX_FACTS } from './nginx.js';
 import { DIFY_PLUGIN_DAEMON_FACTS } from './dify-plugin-daemon.js';
 import { POSTGRES_FACTS } from './dify-postgres.js';
 import { REDIS_FACTS } from './dify-redis.js';

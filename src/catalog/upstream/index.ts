@@ -10,13 +10,15 @@ import { OPENCLAW_FACTS } from './openclaw.js';
 import { RCLONE_FACTS } from './rclone.js';
 import { SIGNAL_CLI_REST_API_FACTS } from './signal-cli-rest-api.js';
 import type { UpstreamFacts } from './types.js';
+import { DIFY_UPSTREAM } from './dify-index.js';
 
 export type { UpstreamFacts } from './types.js';
 
 const ALL: readonly UpstreamFacts[] = [
   NGINX_FACTS, OLLAMA_FACTS, LITELLM_FACTS, ANYTHINGLLM_FACTS, OPENCLAW_FACTS, N8N_FACTS,
   SIGNAL_CLI_REST_API_FACTS, RCLONE_FACTS,
-  // Dify's images (dify-*.ts, written by the `dify` helper, same shape) go here.
+  // Dify's images (dify-*.ts), one entry per image.
+  ...new Set(Object.values(DIFY_UPSTREAM)),
 ];
 
 export const UPSTREAM_FACTS: Readonly<Record<string, UpstreamFacts>> = Object.fromEntries(ALL.map((f) => [f.image, f]));

@@ -18,7 +18,7 @@ export const NGINX_FACTS: UpstreamFacts = {
   entrypoint: ['/docker-entrypoint.sh'],
   cmd: ['nginx', '-g', 'daemon off;'],
   user: 'root (workers as nginx)',
-  writablePaths: ['/var/cache/nginx', '/var/run'],
+  writablePaths: ['/var/cache/nginx', '/var/run', '/tmp'],
   binaries: ['sh', 'wget', 'nginx'],
   envRead: ['NGINX_ENTRYPOINT_QUIET_LOGS', 'NGINX_ENTRYPOINT_WORKER_PROCESSES_AUTOTUNE', 'NGINX_ENVSUBST_TEMPLATE_DIR'],
   sources: [
