@@ -218,8 +218,12 @@ export function convertRule(expr: Json | undefined, sets: SetLookup, chainPrefix
     if (PASSIVE.has(key)) continue;
     if (key === 'xt' && isObj(value)) {
       // An xtables match or target iptables-nft could not translate: a match is a "maybe".
-      if (value['type'] !== 'target') b.addUnknown(text(e));
-      else if (!PASSIVE_XT.has(String(value['name']))) return [{ match: b.build(), verdict: { kind: 'unknown', text: text(e) } }];
+      // (nft prints only its name: `xt match "conntrack"`). A comment filters nothing; REJECT drops.
+      const name = String(value['name']);
+      if (value['type'] !== 'target') {
+        if (name !== 'comment') b.addUnknown(text(e));
+      } else if (name === 'REJECT') return [{ match: b.build(), verdict: { kind: 'drop' } }];
+      else if (!PASSIVE_XT.has(name)) return [{ match: b.build(), verdict: { kind: 'unknown', text: text(e) } }];
       continue;
     }
     // Anything else may end the rule with a verdict of its own (queue, nat, fwd, an xt target).
