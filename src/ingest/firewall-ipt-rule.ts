@@ -129,17 +129,21 @@ export function parseRule(args: readonly string[], chainPrefix: string): ParsedR
         else b.protocol([p], negate);
         break;
       }
+      // iptables makes one rule per address of a list, so `! -s a,b` is "not a, or not b" (every
+      // address but one rule's): not a set the evaluator can negate, so it is a "maybe".
       case '-s':
       case '--source':
       case '--src':
         addresses.push(...value.split(','));
-        b.saddr(value.split(',').map(address), negate);
+        if (negate && value.includes(',')) b.addUnknown(text);
+        else b.saddr(value.split(',').map(address), negate);
         break;
       case '-d':
       case '--destination':
       case '--dst':
         addresses.push(...value.split(','));
-        set('daddr', value.split(',').map(address), text);
+        if (negate && value.includes(',')) b.addUnknown(text);
+        else set('daddr', value.split(',').map(address), text);
         break;
       case '-i':
       case '--in-interface':

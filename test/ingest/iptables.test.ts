@@ -138,3 +138,12 @@ describe('iptables ingester: what iptables-restore would refuse', () => {
     for (const d of IPTABLES_FINDING_DOCS) expect(d.code).toMatch(/^ingest\.iptables\.[a-z-]+$/);
   });
 });
+
+describe('iptables ingester: address lists', () => {
+  it('reads `-s a,b` as alternatives, and `! -s a,b` (one rule per address) as a "maybe"', () => {
+    const cs = chains('# iptables-save\n*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.1,10.0.0.2 -j ACCEPT\n-A INPUT ! -s 10.0.0.1,10.0.0.2 -j ACCEPT\nCOMMIT\n');
+    const [alt, neg] = chain(cs, 'ip filter INPUT').rules;
+    expect(alt!.match.saddr).toEqual({ values: ['10.0.0.1/32', '10.0.0.2/32'] });
+    expect(neg!.match.unknown).toEqual(['! -s 10.0.0.1,10.0.0.2']);
+  });
+});
