@@ -2,8 +2,9 @@
 // runs it, with every doubt resolved towards exposure. The result is the part
 // of the sources that gets through one hook, and the rules that decided.
 //
-// Semantics (nft(8) "CHAINS", "VERDICT STATEMENT"; iptables(8) "TARGETS";
-// wiki.nftables.org "Configuring chains" and "Netfilter hooks"):
+// Semantics (nft(8) 1.0.6 "CHAINS", "VERDICT STATEMENT"; iptables(8) 1.8.9
+// "TARGETS"; wiki.nftables.org "Configuring chains", section "Base chain
+// priority": drops are instant, an accept only ends its own base chain):
 // - Every base chain on a hook sees the packet, in priority order (lowest
 //   first). `drop` in any of them is final; `accept` ends only that base chain
 //   and the packet goes on to the next one. A packet passes the hook when every
