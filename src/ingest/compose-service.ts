@@ -15,9 +15,6 @@ export interface ServiceRead {
   readonly problems: Finding[];
 }
 
-/** Container ports a service listens on, at most this many per service (a `1-65535` expose). */
-const MAX_LISTENED_PORTS = 65535;
-
 const at = (node: LNode, key?: string): Origin => (key === undefined ? { file: node.file, line: node.line } : { file: node.file, line: node.line, key });
 
 /** Static addresses of a service on its networks (`networks.<n>.ipv4_address` / `ipv6_address`). */
@@ -69,7 +66,7 @@ interface ContainerPort {
 function containerPorts(name: string, service: LNode, ports: readonly { entry: PortEntry; origin: Origin }[], problems: Finding[]): ContainerPort[] {
   const out = new Map<string, ContainerPort>();
   const add = (from: number, to: number, protocol: Protocol, origin: Origin) => {
-    for (let p = from; p <= to && out.size < MAX_LISTENED_PORTS; p++) {
+    for (let p = from; p <= to; p++) {
       const key = `${p}/${protocol}`;
       if (!out.has(key)) out.set(key, { port: p, protocol, origin });
     }

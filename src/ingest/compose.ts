@@ -36,6 +36,12 @@ export const COMPOSE_FINDING_DOCS = [
     severity: 'high',
   },
   {
+    code: 'ingest.compose.too-large',
+    title: 'The project declares too many sockets',
+    help: 'The services expose so many ports at so many addresses that moat stops reading (a bound against hostile files). The services after the one named are unknown, so the proof cannot be trusted; narrow the `expose` ranges.',
+    severity: 'high',
+  },
+  {
     code: 'ingest.compose.unfollowed-reference',
     title: 'A file the compose file refers to was not read',
     help: 'An `extends` with a `file`, or a top-level `include`, names another compose file that was not given or could not be read. What that file defines is unknown; pass it too (or ingest `docker compose config --format json`, which has it merged in).',
@@ -65,6 +71,8 @@ export const composeIngester: Ingester = {
 };
 
 const MAX_EXTENDS_DEPTH = 10;
+/** Listening sockets one project may declare (a `1-65535` expose on a few networks is far below). */
+const MAX_LISTENERS = 2_000_000;
 
 /** Resolves `extends` (same file, or a `file` the context can read), base first, the service's own keys last. */
 function resolveExtends(name: string, service: LNode, services: LNode | undefined, from: Artifact, ctx: IngestContext, problems: Finding[], depth = 0): LNode {
@@ -154,11 +162,18 @@ export function ingestComposeProject(artifacts: readonly Artifact[], context: In
     return s === undefined ? undefined : staticAddresses(s);
   };
   for (const [name, service] of resolved) {
+    if (listeners.length > MAX_LISTENERS) {
+      problems.push(
+        artifactProblem('ingest.compose.too-large', 'high', { file: service.file, line: service.line, key: `services.${name}` }, `the project declares more than ${MAX_LISTENERS} listening sockets; moat stops reading at ${name}, and what follows is unknown`, 'expose port ranges only as wide as the services need'),
+      );
+      break;
+    }
     const read = readService(name, service, addressesOf);
-    bindings.push(...read.bindings);
-    listeners.push(...read.listeners);
+    // Loops, not push(...xs): a service may have 131070 sockets, beyond spread's argument limit.
+    for (const b of read.bindings) bindings.push(b);
+    for (const l of read.listeners) listeners.push(l);
     facts.push(read.facts);
-    problems.push(...read.problems);
+    for (const p of read.problems) problems.push(p);
   }
   const host = root === undefined ? undefined : hostFacts(root);
   const fragment: StateFragment = roots.length === 0 ? {} : { publishing: bindings, sockets: listeners, services: facts, ...(host ? { host } : {}) };
