@@ -96,7 +96,7 @@ async function readText(w: Walk, abs: string, explicit: boolean): Promise<void> 
 }
 
 async function walk(w: Walk, abs: string, depth: number, explicit: boolean): Promise<void> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = explicit ? await stat(abs) : await lstat(abs);
   } catch (error) {

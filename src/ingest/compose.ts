@@ -53,7 +53,9 @@ export const COMPOSE_FINDING_DOCS = [
 function detect(artifact: Artifact): boolean {
   if (!artifact.text.includes('services')) return false;
   try {
-    const { root } = parseLocated(artifact);
+    const { root, problems } = parseLocated(artifact);
+    // A compose file with a syntax error is still claimed, so its error is reported, not skipped.
+    if (root === undefined && problems.some((p) => p.code === 'ingest.yaml.syntax')) return /^services:\s*(#.*)?$/m.test(artifact.text);
     const services = get(root, 'services');
     if (services?.kind !== 'map') return false;
     // CloudFormation and Kubernetes manifests do not have `services` at the top; a
@@ -117,6 +119,9 @@ function hostFacts(root: LNode): StateFragment['host'] {
     if (bridge) bridges.push(bridge);
     else if (driver === 'bridge' && text(get(net, 'external')) !== 'true') bridges.push('br-*');
   }
+  // A service with neither networks nor a network_mode is on the project's `default` bridge network.
+  const onDefault = mapEntries(get(root, 'services')).some(([, svc]) => get(svc, 'networks') === undefined && get(svc, 'network_mode') === undefined);
+  if (onDefault && get(get(root, 'networks'), 'default') === undefined) bridges.push('br-*');
   if (subnets.length === 0 && bridges.length === 0) return undefined;
   return { platformSubnets: subnets, platformInterfaces: [...new Set(bridges)] };
 }

@@ -66,7 +66,9 @@ function detect(artifact: Artifact): boolean {
     const errors: ParseError[] = [];
     const root = parseTree(t, errors, { disallowComments: true });
     const first = root?.type === 'array' ? root.children?.[0] : undefined;
-    return errors.length === 0 && first?.type === 'object' && findNodeAtLocation(first, ['Id']) !== undefined && (findNodeAtLocation(first, ['NetworkSettings']) !== undefined || findNodeAtLocation(first, ['HostConfig']) !== undefined);
+    // Broken JSON that still looks like docker inspect is claimed, so its error is reported, not skipped.
+    if (errors.length > 0) return t.includes('"NetworkSettings"') || t.includes('"HostConfig"');
+    return first?.type === 'object' && findNodeAtLocation(first, ['Id']) !== undefined && (findNodeAtLocation(first, ['NetworkSettings']) !== undefined || findNodeAtLocation(first, ['HostConfig']) !== undefined);
   } catch {
     return false;
   }
@@ -133,7 +135,10 @@ function readContainer(c: Ctx, node: Node, index: number, out: { bindings: Bindi
       (list.children ?? []).forEach((b, i) => {
         const key2 = `${section}["${key}"][${i}]`;
         const hp = hostPorts(str(findNodeAtLocation(b, ['HostPort'])) ?? '');
-        if (!hp) return unreadable(b, key2, `host port ${str(findNodeAtLocation(b, ['HostPort']))}`);
+        if (!hp) {
+          unreadable(b, key2, `host port ${str(findNodeAtLocation(b, ['HostPort']))}`);
+          return;
+        }
         published.add(key);
         const hostAddress = str(findNodeAtLocation(b, ['HostIp'])) ?? '';
         const containerAddress = addresses.find((a) => !a.includes(':'));

@@ -195,3 +195,21 @@ describe('compose ingester: bad input gives located problems', () => {
     expect(composeIngester.detect({ file: 'bomb', text })).toBe(false);
   });
 });
+
+describe('compose ingester: detection of broken files', () => {
+  it('claims a compose file with a syntax error so the error is reported', () => {
+    const a = { file: 'c.yaml', text: 'services:\n  db:\n    ports: [\n' };
+    expect(composeIngester.detect(a)).toBe(true);
+    expect(composeIngester.ingest(a, {}).problems.map((p) => p.code)).toEqual(['ingest.yaml.syntax']);
+  });
+
+  it('unbracketed IPv6 host addresses split the way Docker splits them', () => {
+    const r = composeIngester.ingest({ file: 'c.yaml', text: 'services:\n  a:\n    ports: ["::1:8080:80", "[fe80::1]:81:81/udp"]\n' }, {});
+    expect(r.problems).toEqual([]);
+    expect(bindingsOf(r).map((b) => `${b.hostAddress} ${b.hostPorts.from} ${b.containerPort}/${b.protocol}`)).toEqual(['::1 8080 80/tcp', 'fe80::1 81 81/udp']);
+  });
+
+  it('a service on the default network puts the project bridge into the host facts', () => {
+    expect(ingest('postgres-public.yaml').fragment.host).toEqual({ platformSubnets: [], platformInterfaces: ['br-*'] });
+  });
+});

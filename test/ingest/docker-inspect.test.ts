@@ -62,3 +62,11 @@ describe('docker inspect ingester', () => {
     ]);
   });
 });
+
+describe('docker inspect ingester: broken output', () => {
+  it('claims truncated docker inspect output so the error is reported', () => {
+    const a = { file: 'd.json', text: '[\n  {\n    "Id": "abc",\n    "NetworkSettings": {\n' };
+    expect(dockerInspectIngester.detect(a)).toBe(true);
+    expect(dockerInspectIngester.ingest(a, {}).problems.map((p) => p.code)).toEqual(['ingest.docker-inspect.syntax']);
+  });
+});
