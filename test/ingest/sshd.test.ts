@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,8 @@ describe('sshd_config ingester', () => {
     try {
       const conf = join(dir, 'sshd_config');
       const key = join(dir, 'host_key');
+      // sshd -T insists on its privilege separation directory (systemd's RuntimeDirectory=sshd makes it).
+      if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
       writeFileSync(conf, `HostKey ${key}\nPort 2222\nPort=2223\nListenAddress 203.0.113.10\nListenAddress 100.64.0.10:22\nListenAddress [fd7a:115c:a1e0::1]:2200\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n`);
       const out = execFileSync('/usr/sbin/sshd', ['-T', '-f', conf], { encoding: 'utf8' });
