@@ -18,14 +18,16 @@ function pattern(path: readonly string[]): string {
 function listAsMapping(node: LNode): LNode {
   if (node.kind !== 'seq') return node;
   const entries = new Map<string, LNode>();
+  const keys = new Map<string, { file: string; line: number }>();
   for (const item of node.items) {
     if (item.kind !== 'scalar' || item.value === null) continue;
     const raw = String(item.value);
     const eq = raw.indexOf('=');
     const value: LScalar = { kind: 'scalar', file: item.file, line: item.line, value: eq < 0 ? null : raw.slice(eq + 1) };
     entries.set(eq < 0 ? raw : raw.slice(0, eq), value);
+    keys.set(eq < 0 ? raw : raw.slice(0, eq), { file: item.file, line: item.line });
   }
-  return { kind: 'map', file: node.file, line: node.line, entries };
+  return { kind: 'map', file: node.file, line: node.line, entries, keys };
 }
 
 /** The tree with compose's list-or-mapping attributes as mappings. */
@@ -46,12 +48,20 @@ export function mergeNode(base: LNode | undefined, over: LNode, path: readonly s
   if (base === undefined || over.tag === '!override') return over;
   if (base.kind === 'map' && over.kind === 'map') {
     const entries = new Map<string, LNode>(base.entries);
+    // A key keeps where it was first written; a key only the later file has is where that file writes it.
+    const keys = new Map(base.keys ?? []);
     for (const [k, v] of over.entries) {
       const merged = mergeNode(entries.get(k), v, [...path, k]);
-      if (merged === undefined) entries.delete(k);
-      else entries.set(k, merged);
+      if (merged === undefined) {
+        entries.delete(k);
+        keys.delete(k);
+      } else {
+        entries.set(k, merged);
+        const at = over.keys?.get(k);
+        if (!keys.has(k) && at) keys.set(k, at);
+      }
     }
-    const out: LMap = { kind: 'map', file: base.file, line: base.line, entries };
+    const out: LMap = { kind: 'map', file: base.file, line: base.line, entries, keys };
     return out;
   }
   if (base.kind === 'seq' && over.kind === 'seq' && !REPLACED.has(pattern(path))) {

@@ -111,9 +111,9 @@ function aliases(name: string, service: LNode): string[] {
  * Reads one service. `addressesOf` gives another service's static addresses
  * (for `network_mode: service:NAME`, which shares that service's network stack).
  */
-export function readService(name: string, service: LNode, addressesOf: (other: string) => string[] | undefined): ServiceRead {
+export function readService(name: string, service: LNode, addressesOf: (other: string) => string[] | undefined, written?: { file: string; line: number }): ServiceRead {
   const problems: Finding[] = [];
-  const origin = at(service, `services.${name}`);
+  const origin: Origin = { ...(written ?? { file: service.file, line: service.line }), key: `services.${name}` };
   const addresses = staticAddresses(service);
   const image = text(get(service, 'image'));
   const facts: ServiceFacts = { name, ...(image === undefined ? {} : { image }), addresses, aliases: aliases(name, service), env: environment(service), origin };

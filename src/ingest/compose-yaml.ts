@@ -16,6 +16,8 @@ export interface LMap {
   readonly line: number;
   readonly tag?: string;
   readonly entries: ReadonlyMap<string, LNode>;
+  /** Where each key is written (a value's own line is where its value starts). */
+  readonly keys?: ReadonlyMap<string, { readonly file: string; readonly line: number }>;
 }
 export interface LSeq {
   readonly kind: 'seq';
@@ -119,6 +121,7 @@ class Walker {
     }
     if (isMap(node)) {
       const entries = new Map<string, LNode>();
+      const keys = new Map<string, { file: string; line: number }>();
       const merged: LNode[] = [];
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
@@ -130,13 +133,19 @@ class Walker {
         const name = isScalar(key) ? String(key.value) : String(key);
         const value = pair.value === null || pair.value === undefined ? this.scalar(null, key as Node) : this.node(pair.value, depth + 1);
         entries.set(name, value);
+        keys.set(name, { file: this.file, line: this.lineOf((key as Node | null)?.range?.[0]) });
       }
       // YAML 1.1 merge: explicit keys win; of several merged maps, the earlier wins.
       for (const source of merged.flatMap((m) => (m.kind === 'seq' ? m.items : [m]))) {
         if (source.kind !== 'map') continue;
-        for (const [k, v] of source.entries) if (!entries.has(k)) entries.set(k, v);
+        for (const [k, v] of source.entries) {
+          if (entries.has(k)) continue;
+          entries.set(k, v);
+          const at = source.keys?.get(k);
+          if (at) keys.set(k, at);
+        }
       }
-      return { kind: 'map', file: this.file, line: this.lineOf(node.range?.[0]), ...tagOf(node), entries };
+      return { kind: 'map', file: this.file, line: this.lineOf(node.range?.[0]), ...tagOf(node), entries, keys };
     }
     if (isSeq(node)) {
       const items = node.items.map((item) => this.node(item, depth + 1));
@@ -173,6 +182,13 @@ export function text(node: LNode | undefined): string | undefined {
 
 export function seqItems(node: LNode | undefined): readonly LNode[] {
   return node?.kind === 'seq' ? node.items : [];
+}
+
+/** Where the key of a map entry is written; the value's own position when not known. */
+export function keyOrigin(map: LNode | undefined, key: string): { file: string; line: number } | undefined {
+  if (map?.kind !== 'map') return undefined;
+  const value = map.entries.get(key);
+  return map.keys?.get(key) ?? (value ? { file: value.file, line: value.line } : undefined);
 }
 
 export function mapEntries(node: LNode | undefined): readonly [string, LNode][] {

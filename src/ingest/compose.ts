@@ -6,7 +6,7 @@ import type { Binding, Listener, ServiceFacts } from '../analyze/state.js';
 import type { Finding } from '../model/findings.js';
 import { mergeNode, mergeProject, normalize } from './compose-merge.js';
 import { readService, staticAddresses } from './compose-service.js';
-import { COMPOSE_YAML_FINDING_DOCS, get, type LNode, mapEntries, parseLocated, seqItems, text } from './compose-yaml.js';
+import { COMPOSE_YAML_FINDING_DOCS, get, keyOrigin, type LNode, mapEntries, parseLocated, seqItems, text } from './compose-yaml.js';
 import { type Artifact, artifactProblem, type IngestContext, type Ingester, type IngestResult, type StateFragment } from './types.js';
 
 export const COMPOSE_FINDING_DOCS = [
@@ -173,7 +173,7 @@ export function ingestComposeProject(artifacts: readonly Artifact[], context: In
       );
       break;
     }
-    const read = readService(name, service, addressesOf);
+    const read = readService(name, service, addressesOf, keyOrigin(services, name));
     // Loops, not push(...xs): a service may have 131070 sockets, beyond spread's argument limit.
     for (const b of read.bindings) bindings.push(b);
     for (const l of read.listeners) listeners.push(l);

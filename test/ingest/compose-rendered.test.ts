@@ -47,6 +47,8 @@ describe('compose ingester on the compose.yaml moat renders (reference platform)
       expect(f?.addresses).toEqual([s.address]);
       expect(f?.image).toBe(s.image);
       expect(f?.aliases).toContain(s.name);
+      // Each service's facts point at the line that names it.
+      expect(artifact.text.split('\n')[(f?.origin.line ?? 0) - 1]?.trim()).toBe(`${s.name}:`);
     }
   });
 

@@ -99,7 +99,7 @@ describe('compose ingester: anchors, networks, environment', () => {
     expect(r.problems).toEqual([]);
     const [gateway, app] = r.fragment.services ?? [];
     expect(gateway).toMatchObject({ name: 'gateway', image: 'nginx:1.27', addresses: ['172.30.0.2', 'fd00:30::2'], aliases: ['gateway', 'gw', 'lab-gateway', 'proxy', 'edge'] });
-    expect(gateway?.origin).toEqual({ file: 'compose/static-ips.yaml', line: 4, key: 'services.gateway' });
+    expect(gateway?.origin).toEqual({ file: 'compose/static-ips.yaml', line: 3, key: 'services.gateway' });
     expect(app?.env).toEqual({ MODE: 'prod', API_TOKEN: '<redacted>', FROM_SHELL: '${FROM_SHELL}', URL: '<redacted>', REF: '${SOME_VAR}' });
     expect(bindingsOf(r)).toEqual([
       { service: 'gateway', hostAddress: '100.64.0.10', hostPorts: { from: 8443, to: 8443 }, containerAddress: '172.30.0.2', containerPort: 443, protocol: 'tcp', origin: { file: 'compose/static-ips.yaml', line: 13, key: 'services.gateway.ports[0]' } },
@@ -124,6 +124,7 @@ describe('compose ingester: several files and docker compose config JSON', () =>
       'db 0.0.0.0 15432-15432 -> 5432/tcp @compose/override.yaml:6 services.db.ports[1]',
     ]);
     expect(r.fragment.services?.map((s) => `${s.name} ${s.image}`)).toEqual(['db postgres:16', 'cache redis:7']);
+    expect(r.fragment.services?.[0]?.origin).toEqual({ file: 'compose/base.yaml', line: 2, key: 'services.db' });
   });
 
   it('the base alone publishes redis on every address', () => {
