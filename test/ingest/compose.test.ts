@@ -127,6 +127,16 @@ describe('compose ingester: several files and docker compose config JSON', () =>
     expect(r.fragment.services?.[0]?.origin).toEqual({ file: 'compose/base.yaml', line: 2, key: 'services.db' });
   });
 
+  it('!override replaces a ports list whole (compose-spec 13-merge.md, Replace value)', () => {
+    const base = { file: 'a.yaml', text: 'services:\n  app:\n    image: myapp:1\n    ports: ["8080:80"]\n' };
+    const over = { file: 'b.yaml', text: 'services:\n  app:\n    ports: !override\n      - "8443:443"\n' };
+    expect(bindingsOf(ingestComposeProject([base, over], {})).map(short)).toEqual(['app * 8443-8443 -> 443/tcp @b.yaml:4 services.app.ports[0]']);
+    expect(bindingsOf(ingestComposeProject([base, { ...over, text: over.text.replace(' !override', '') }], {})).map(short)).toEqual([
+      'app * 8080-8080 -> 80/tcp @a.yaml:4 services.app.ports[0]',
+      'app * 8443-8443 -> 443/tcp @b.yaml:4 services.app.ports[0]',
+    ]);
+  });
+
   it('the base alone publishes redis on every address', () => {
     expect(bindingsOf(ingest('base.yaml')).map(short)).toContain('cache * 6379-6379 -> 6379/tcp @compose/base.yaml:9 services.cache.ports[0]');
   });
