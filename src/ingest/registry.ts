@@ -13,6 +13,11 @@ import { composeIngester } from './compose.js';
 import { dockerInspectIngester } from './docker-inspect.js';
 import { sshdConfigIngester } from './sshd-config.js';
 import { ssIngester } from './ss.js';
+import { iptablesIngester } from './iptables.js';
+import { nftablesIngester } from './nftables.js';
+import { tailscaledDefaultsIngester } from './tailscaled-defaults.js';
 import type { Ingester } from './types.js';
 
-export const INGESTERS: readonly Ingester[] = [composeIngester, dockerInspectIngester, ssIngester, sshdConfigIngester];
+export const INGESTERS: readonly Ingester[] = [
+  composeIngester, dockerInspectIngester, ssIngester, sshdConfigIngester, tailscaledDefaultsIngester, nftablesIngester, iptablesIngester,
+];

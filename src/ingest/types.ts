@@ -28,6 +28,7 @@ export const ARTIFACT_KINDS = [
   'terraform',
   'tailscale-policy',
   'sshd-config',
+  'tailscaled-defaults',
 ] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 

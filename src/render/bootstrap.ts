@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type { Platform } from '../model/types.js';
 import { dockerUserRulesFile, dockerUserScript, DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS } from './docker-user.js';
 import { nftablesBatch, NFTABLES_PATH } from './nftables.js';
+import { SSHD_DROPIN_PATH, TAILSCALED_DEFAULTS_PATH, sshdDropIn, tailscaledDefaults } from './host-services.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
 
 export const BOOTSTRAP_PATH = 'host/bootstrap.sh';
@@ -42,7 +43,6 @@ export function bootstrapScript(platform: Platform): string {
     `TS_HOSTNAME=${shq(ts.hostname)}`,
     `TS_FQDN=${shq(fqdn)}`,
     `TS_TAG=${shq(ts.tag)}`,
-    `TS_PORT=${ts.udpPort}`,
     `TS_EXPECTED_IP=${shq(ts.address)}`,
     `TLS_DIR=${shq(HOST_TLS_DIR)}`,
     `GATEWAY_SERVICE=${shq(gateway.service)}`,
@@ -124,15 +124,15 @@ export function bootstrapScript(platform: Platform): string {
     'if [[ $DOCKER_CHANGED -eq 1 ]]; then systemctl restart docker.service; fi',
     'systemctl enable --now docker.service',
     '/etc/moat/docker-user.sh',
-    ...sshdPortLines(host.sshPort),
+    ...sshdPortLines(),
     '',
     '# 3. Tailscale from its own apt repository, with its signing key in a dedicated keyring.',
     'curl -fsSL "https://pkgs.tailscale.com/stable/${ID}/${VERSION_CODENAME}.noarmor.gpg" -o /usr/share/keyrings/tailscale-archive-keyring.gpg',
     'echo "deb [signed-by=/usr/share/keyrings/tailscale-archive-keyring.gpg] https://pkgs.tailscale.com/stable/${ID} ${VERSION_CODENAME} main" > /etc/apt/sources.list.d/tailscale.list',
     'apt-get update -q',
     'apt-get install -y -q tailscale',
-    '# WireGuard listens on the port the security group and nftables open.',
-    'sed -i "s/^PORT=.*/PORT=\\"$TS_PORT\\"/" /etc/default/tailscaled',
+    '# WireGuard listens on the port the security group and nftables open (the bundle\'s defaults file).',
+    `install -m 0644 "$BUNDLE/${TAILSCALED_DEFAULTS_PATH}" /etc/default/tailscaled`,
     'systemctl enable tailscaled.service',
     'systemctl restart tailscaled.service',
     '',
@@ -203,19 +203,17 @@ export function bootstrapScript(platform: Platform): string {
 
 /** #cloud-config that writes the host part of the bundle and runs the bootstrap. */
 /**
- * sshd must listen where the firewall and the security group let SSH in. On the
- * default port nothing changes; otherwise a drop-in moves it (Ubuntu's
- * ssh.socket takes the port from sshd_config through its generator). The session
- * running this script survives: the firewall keeps established connections.
+ * sshd must listen where the firewall and the security group let SSH in: the
+ * bundle's drop-in says so (host-services.ts; the proof reads the same file).
+ * Ubuntu's ssh.socket takes the port from sshd_config through its generator.
+ * The session running this script survives: the firewall keeps established
+ * connections.
  */
-function sshdPortLines(port: number): string[] {
-  if (port === 22) return [];
+function sshdPortLines(): string[] {
   return [
     '',
-    `# sshd moves to ${port}/tcp, the only SSH port the firewall and the security group open.`,
-    "cat > /etc/ssh/sshd_config.d/10-moat-port.conf <<'SSHD'",
-    `Port ${port}`,
-    'SSHD',
+    '# sshd listens on the only SSH port the firewall and the security group open.',
+    `install -m 0644 "$BUNDLE/${SSHD_DROPIN_PATH}" /etc/ssh/sshd_config.d/10-moat-port.conf`,
     'sshd -t',
     'systemctl daemon-reload',
     'if systemctl is-enabled --quiet ssh.socket 2>/dev/null; then systemctl restart ssh.socket; else systemctl restart ssh.service; fi',
@@ -236,6 +234,8 @@ export function cloudInit(platform: Platform): string {
       file(DOCKER_USER_PATH, dockerUserScript(platform), '0755'),
       file(DOCKER_USER_RULES_PATHS[4], dockerUserRulesFile(platform, 4).content, '0644'),
       file(DOCKER_USER_RULES_PATHS[6], dockerUserRulesFile(platform, 6).content, '0644'),
+      file(SSHD_DROPIN_PATH, sshdDropIn(platform), '0644'),
+      file(TAILSCALED_DEFAULTS_PATH, tailscaledDefaults(platform), '0644'),
     ],
     runcmd: [['env', `MOAT_BUNDLE=${INSTANCE_BUNDLE_DIR}`, 'bash', `${INSTANCE_BUNDLE_DIR}/${BOOTSTRAP_PATH}`]],
   };

@@ -121,6 +121,8 @@ function composeService(platform: Platform, service: Service, hostEnv: HostEnv):
   if (h.readOnlyRootFs) out['read_only'] = true;
   if (h.tmpfs.length > 0) out['tmpfs'] = [...new Set(h.tmpfs)].sort();
   if (h.user !== undefined) out['user'] = h.user;
+  // What the container listens on, stated: the proof reads it back as the service's sockets.
+  if (service.ports.length > 0) out['expose'] = service.ports.map((p) => (p.protocol === 'udp' ? `${p.port}/udp` : `${p.port}`));
   if (service.publish.length > 0) out['ports'] = service.publish.map(publishSpec);
   return out;
 }

@@ -9,6 +9,7 @@ import { renderDifyNginx } from './dify-nginx.js';
 import { renderDockerUser } from './docker-user.js';
 import { renderEnvExample } from './env-example.js';
 import { renderGatewayNginx } from './gateway-nginx.js';
+import { renderHostServices } from './host-services.js';
 import { renderLitellmConfig } from './litellm-config.js';
 import { renderNftables } from './nftables.js';
 import { renderPortsDoc } from './ports-doc.js';
@@ -30,6 +31,7 @@ export const TARGETS = [
   'docker-user',
   'tailscale-policy',
   'bootstrap',
+  'host-services',
   'app-configs',
 ] as const;
 
@@ -48,6 +50,7 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   'docker-user': renderDockerUser,
   'tailscale-policy': renderTailscalePolicy,
   bootstrap: renderBootstrap,
+  'host-services': renderHostServices,
   'app-configs': renderAppConfigs,
 };
 

@@ -9,6 +9,17 @@ export interface RenderedFile {
   readonly content: string;
   /** File mode for scripts (0o755); default 0o644. */
   readonly mode?: number;
+  /**
+   * Which model path each line renders (1-based lines): the proof reads the
+   * file back, and a finding at a line of it is traced to where the user wrote
+   * the cause in moat.yaml.
+   */
+  readonly sourceMap?: readonly SourceMapEntry[];
+}
+
+export interface SourceMapEntry {
+  readonly line: number;
+  readonly path: string;
 }
 
 export interface RenderResult {

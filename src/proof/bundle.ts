@@ -1,0 +1,68 @@
+// `moat check`: the proof of moat's own bundle. Render, read the rendered
+// files back with the same ingesters `moat audit` uses, analyze. The analyzer
+// never sees the model's restatement of a layer, only what the artifacts say;
+// the model supplies the host facts (its interfaces and addresses), the
+// policy, and the rules about the model itself (routes, secrets, addresses).
+// A finding at a line of a rendered file is traced back to the model path
+// that line renders (the renderers' source maps), so the CLI can show where
+// the user wrote the cause in moat.yaml.
+import type { Analysis } from '../analyze/index.js';
+import { analyzeState } from '../analyze/index.js';
+import type { ExposureState, Layer } from '../analyze/state.js';
+import type { Finding } from '../model/findings.js';
+import type { Platform } from '../model/types.js';
+import { mergeFragments } from '../ingest/merge.js';
+import type { Artifact, ArtifactKind } from '../ingest/types.js';
+import { renderBundle } from '../render/registry.js';
+import type { RenderedFile } from '../render/types.js';
+import { ingestAll } from './ingest-all.js';
+
+/** The rendered files the proof reads, and as what. (aws/main.tf states the same group as the template; a test keeps them equal.) */
+export const BUNDLE_ARTIFACTS: Readonly<Record<string, ArtifactKind>> = {
+  'compose.yaml': 'compose',
+  'nginx/nginx.conf': 'nginx',
+  'firewall/nftables.json': 'nftables-json',
+  'firewall/docker-user.v4.rules': 'iptables-save',
+  'firewall/docker-user.v6.rules': 'iptables-save',
+  'aws/cloudformation.yaml': 'cloudformation',
+  'tailscale/policy.hujson': 'tailscale-policy',
+  'host/sshd-moat.conf': 'sshd-config',
+  'host/tailscaled.defaults': 'tailscaled-defaults',
+};
+
+export interface Proof extends Analysis {
+  readonly state: ExposureState;
+  /** Layers no artifact spoke for. */
+  readonly missing: readonly Layer[];
+  /** What the ingesters could not read (a rendered file moat cannot read back is a bug worth seeing). */
+  readonly problems: readonly Finding[];
+}
+
+/** Bundle file and line → the model path the line renders. */
+function traceToModel(findings: readonly Finding[], files: readonly RenderedFile[]): Finding[] {
+  const maps = new Map(files.map((f) => [f.path, new Map((f.sourceMap ?? []).map((e) => [e.line, e.path]))]));
+  return findings.map((f) => {
+    if (!f.location) return f;
+    const path = maps.get(f.location.file)?.get(f.location.line);
+    return path === undefined ? f : { ...f, path };
+  });
+}
+
+export function proveBundle(platform: Platform, files: readonly RenderedFile[] = renderBundle(platform).files): Proof {
+  const artifacts: Artifact[] = files.filter((f) => BUNDLE_ARTIFACTS[f.path] !== undefined).map((f) => ({ file: f.path, text: f.content }));
+  const ingested = ingestAll(artifacts, {}, new Map(Object.entries(BUNDLE_ARTIFACTS)));
+  const { host } = platform;
+  const { state, missing } = mergeFragments(ingested.results, {
+    publicInterface: host.publicInterface,
+    tailscaleInterface: host.tailscale.interface,
+    tailscaleAddresses: [host.tailscale.address, ...(host.tailscale.address6 ? [host.tailscale.address6] : [])],
+    platformSubnets: platform.networks.map((n) => n.subnet),
+    adminCidrs: [host.adminCidr],
+    tailnetIdentities: [host.tailscale.tag],
+    gatewayService: platform.gateway.service,
+    // The bundle's host runs sshd, tailscaled and the containers, nothing else.
+    socketsComplete: true,
+  });
+  const analysis = analyzeState(state, platform.policy, platform);
+  return { ...analysis, findings: traceToModel(analysis.findings, files), state, missing, problems: ingested.problems };
+}
