@@ -8,7 +8,8 @@
 // gets when nobody overrides it; an override at deploy time is outside what
 // the template states), or `Fn::Sub` of a plain string. Anything else (a
 // parameter without a default, Fn::If, Fn::ImportValue, a pseudo parameter) is
-// unresolved and counts at its widest. A resource with a `Condition` counts as
+// unresolved and counts at its widest. A rule or rule list under `Fn::If`
+// counts as both branches. A resource with a `Condition` counts as
 // created: the union of what the template may create is the sound reading.
 import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Collector, type Value } from './cloud-rules.js';
 import { describe, entry, field, parseYaml, text, type LNode } from './cloud-tree.js';
@@ -65,8 +66,32 @@ function targetGroup(t: Template, props: LNode | undefined): string {
   return '(no GroupId)';
 }
 
-function rule(c: Collector, t: Template, node: LNode, key: string): void {
+/** `Fn::If [cond, a, b]` → both branches (the union is what the stack may have); `Ref AWS::NoValue` → nothing. */
+function branches(node: LNode): LNode[] | undefined {
+  if (node.kind === 'object' && node.entries.length === 1 && text(field(node, 'Ref')) === 'AWS::NoValue') return [];
+  const fnIf = field(node, 'Fn::If');
+  if (node.kind !== 'object' || node.entries.length !== 1 || fnIf?.kind !== 'array' || fnIf.items.length !== 3) return undefined;
+  return fnIf.items.slice(1);
+}
+
+/** The items of a SecurityGroupIngress list, through Fn::If; undefined when it is not a list. */
+function ruleList(node: LNode, depth = 0): LNode[] | undefined {
+  if (node.kind === 'array') return [...node.items];
+  const options = depth < 8 ? branches(node) : undefined;
+  if (options === undefined) return undefined;
+  const out: LNode[] = [];
+  for (const o of options) {
+    const list = ruleList(o, depth + 1);
+    if (list === undefined) return undefined;
+    out.push(...list);
+  }
+  return out;
+}
+
+function rule(c: Collector, t: Template, node: LNode, key: string, depth = 0): void {
   const origin = { file: c.file, line: node.line, key };
+  const options = depth < 8 ? branches(node) : undefined;
+  if (options !== undefined) return options.forEach((o) => rule(c, t, o, key, depth + 1));
   if (node.kind !== 'object' || node.entries.some((e) => e.key.startsWith('Fn::'))) return unreadable(c, origin, `ingress rule ${describe(node)}`);
   const other: string[] = [];
   for (const k of ['SourceSecurityGroupId', 'SourceSecurityGroupName']) {
@@ -97,11 +122,12 @@ function resources(c: Collector, t: Template): void {
       addGroup(c, groupName(t, res.key), { file: c.file, line: res.line, key: at });
       const ingress = field(props, 'SecurityGroupIngress');
       if (ingress === undefined) continue;
-      if (ingress.kind !== 'array') {
+      const list = ruleList(ingress);
+      if (list === undefined) {
         unreadable(c, { file: c.file, line: ingress.line, key: `${at}.Properties.SecurityGroupIngress` }, `SecurityGroupIngress ${describe(ingress)}`);
         continue;
       }
-      ingress.items.forEach((item, i) => rule(c, t, item, `${at}.Properties.SecurityGroupIngress[${i}]`));
+      list.forEach((item, i) => rule(c, t, item, `${at}.Properties.SecurityGroupIngress[${i}]`));
     } else if (type === 'AWS::EC2::SecurityGroupIngress') {
       addGroup(c, targetGroup(t, props), { file: c.file, line: res.line, key: at });
       rule(c, t, props ?? { kind: 'scalar', line: res.line, value: null }, `${at}.Properties`);
