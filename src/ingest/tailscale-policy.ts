@@ -46,6 +46,9 @@ interface Ctx {
 
 type PortSpec = { readonly protocol: TailnetGrant['protocol']; readonly ports?: PortRange } | 'none' | 'bad';
 
+/** Names of protocols that are neither TCP nor UDP (IANA names the policy accepts); an unknown name widens instead. */
+const OTHER_PROTOCOLS = new Set(['icmp', 'ipv6-icmp', 'icmpv6', 'igmp', 'ipv4', 'ip-in-ip', 'egp', 'igp', 'gre', 'esp', 'ah', 'sctp']);
+
 const PROTOCOLS: Readonly<Record<string, 'tcp' | 'udp'>> = { tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp' };
 
 function portRange(t: string): PortRange | undefined | 'bad' {
@@ -75,7 +78,7 @@ export function parseIpEntry(entry: string): PortSpec[] {
   if (colon < 0) return portList('any', t);
   const proto = t.slice(0, colon);
   const protocol = PROTOCOLS[proto];
-  if (protocol === undefined) return /^[a-z]+$|^\d{1,3}$/.test(proto) ? ['none'] : ['bad'];
+  if (protocol === undefined) return OTHER_PROTOCOLS.has(proto) || /^\d{1,3}$/.test(proto) ? ['none'] : ['bad'];
   return portList(protocol, t.slice(colon + 1));
 }
 

@@ -139,7 +139,7 @@ export function ingestTerraform(artifact: Artifact): IngestResult {
   try {
     const parsed = parseHcl(artifact.text);
     if (parsed.error) {
-      c.problems.push(syntaxProblem(c.file, parsed.error.line, `not valid HCL (${parsed.error.message})`));
+      c.problems.push(syntaxProblem(c.file, parsed.error.line, `not HCL that moat can read (${parsed.error.message})`));
       c.rules.push(unknownRule({ file: c.file, line: parsed.error.line }, 'unreadable Terraform (syntax error)'));
     }
     const m = moduleOf(parsed.body);
