@@ -6,7 +6,8 @@
 // which the analyzer counts as the world. Egress (IpPermissionsEgress) is not
 // part of the inbound proof. Shape: EC2 API reference, SecurityGroup and
 // IpPermission (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
-// A bare list of groups, or one group object, is read too.
+// A bare list of groups, one group object, and `describe-security-group-rules`
+// output (SecurityGroupRules) are read too.
 import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Collector, type Value } from './cloud-rules.js';
 import { describe, field, items, parseJsonc, text, type LNode } from './cloud-tree.js';
 import type { Artifact, IngestResult, Ingester } from './types.js';
@@ -56,6 +57,26 @@ function group(c: Collector, sg: LNode): void {
   for (const perm of perms.items) permission(c, perm);
 }
 
+/**
+ * `aws ec2 describe-security-group-rules` prints one rule per entry
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html).
+ */
+function groupRule(c: Collector, r: LNode): void {
+  const origin = { file: c.file, line: r.line };
+  if (r.kind !== 'object') return unreadable(c, origin, `SecurityGroupRules entry ${describe(r)}`);
+  const egress = field(r, 'IsEgress');
+  if (egress?.kind === 'scalar' && egress.value === true) return;
+  addGroup(c, text(field(r, 'GroupId')) ?? `group at line ${r.line}`, origin);
+  const cidrs = ['CidrIpv4', 'CidrIpv6'].flatMap((k) => (field(r, k) === undefined ? [] : [text(field(r, k)) === undefined ? ({ ok: false, text: `${k} ${describe(field(r, k))}` } as const) : known(text(field(r, k)) ?? '')]));
+  const other: string[] = [];
+  const prefixList = text(field(r, 'PrefixListId'));
+  if (prefixList !== undefined) other.push(`prefix list ${prefixList}`);
+  const referenced = field(r, 'ReferencedGroupInfo');
+  if (referenced !== undefined) other.push(`security group ${text(field(referenced, 'GroupId')) ?? describe(referenced)}`);
+  const description = text(field(r, 'Description'));
+  pushRule(c, { protocol: value(field(r, 'IpProtocol')), fromPort: value(field(r, 'FromPort')), toPort: value(field(r, 'ToPort')), cidrs, otherSources: other, ...(description === undefined ? {} : { description }), origin });
+}
+
 function groupsOf(root: LNode | undefined): readonly LNode[] | undefined {
   if (root?.kind === 'array') return root.items;
   const list = field(root, 'SecurityGroups');
@@ -73,7 +94,10 @@ export function ingestAwsSecurityGroups(artifact: Artifact): IngestResult {
       c.rules.push(unknownRule({ file: c.file, line: e.line }, 'unreadable JSON (syntax error)'));
     }
     const groups = groupsOf(parsed.root);
-    if (groups === undefined) {
+    const rules = field(parsed.root, 'SecurityGroupRules');
+    if (rules?.kind === 'array') {
+      for (const r of rules.items) groupRule(c, r);
+    } else if (groups === undefined) {
       if (parsed.errors.length === 0) unreadable(c, { file: c.file, line: parsed.root?.line ?? 1 }, 'the file (no SecurityGroups list)');
     } else {
       for (const sg of groups) group(c, sg);
@@ -88,6 +112,6 @@ export const awsSecurityGroupsIngester: Ingester = {
   kind: 'aws-security-groups',
   // describe-security-groups and describe-security-group-rules both print these keys; a
   // CloudFormation template (AWS::...) is the other ingester's.
-  detect: (artifact) => /"(SecurityGroups|IpPermissions)"\s*:/.test(artifact.text) && !/AWS::EC2::/.test(artifact.text),
+  detect: (artifact) => /"(SecurityGroups|IpPermissions|SecurityGroupRules)"\s*:/.test(artifact.text) && !/AWS::EC2::/.test(artifact.text),
   ingest: (artifact) => ingestAwsSecurityGroups(artifact),
 };

@@ -55,6 +55,16 @@ describe('AWS describe-security-groups', () => {
     }
   });
 
+  it('describe-security-group-rules output: one located rule per ingress entry, egress left out', () => {
+    const { text, result } = ingest('aws-rules.json');
+    expect(result.problems).toEqual([]);
+    const rules = result.fragment.cloud?.ingress ?? [];
+    expect(rules.map(key)).toEqual(['tcp 22-22 0.0.0.0/0', 'all * ?security group sg-0fedcba987654321f']);
+    expect(rules.map((r) => r.origin.line)).toEqual([lineOf(text, '"sgr-0a1b2c3d4e5f60001"') - 1, lineOf(text, '"sgr-0a1b2c3d4e5f60002"') - 1]);
+    expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['sg-0a1b2c3d4e5f67890']);
+    expect(awsSecurityGroupsIngester.detect({ file: 'r', text })).toBe(true);
+  });
+
   it('a broken file counts as open to the world at the error line, and keeps what it read before', () => {
     const text = corpus('cloud/aws-clean.json').replace('"ToPort": 41641,', '"ToPort": 41641,,');
     const result = ingestAwsSecurityGroups({ file: 'sg.json', text });
@@ -80,6 +90,6 @@ describe('AWS describe-security-groups', () => {
   });
 
   it('fuzz: random and mutated files never throw; problems and rules are located; a problem leaves an open rule', () => {
-    checkProperties((a) => ingestAwsSecurityGroups(a), [corpus('cloud/aws-clean.json'), corpus('cloud/aws-open.json')]);
+    checkProperties((a) => ingestAwsSecurityGroups(a), [corpus('cloud/aws-clean.json'), corpus('cloud/aws-open.json'), corpus('cloud/aws-rules.json')]);
   });
 });
