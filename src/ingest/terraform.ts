@@ -11,6 +11,10 @@
 // should be given the tfvars' values as defaults. Every other expression
 // (locals, data sources, conditionals, dynamic blocks, for_each values) is
 // unresolved and counts at its widest. `count = 0` still counts as created.
+// aws_default_security_group takes inline rules like aws_security_group. A
+// `module` block may create groups in files this one does not state: it
+// counts as one unknown rule (give moat the module's files, or audit the
+// deployed groups with describe-security-groups instead).
 import { attributes, parseHcl, type HclBlockNode, type HclItem } from './cloud-hcl.js';
 import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, unknownValue, type Collector, type Value } from './cloud-rules.js';
 import { describe, field, text, type LNode } from './cloud-tree.js';
@@ -65,7 +69,7 @@ function otherList(m: Module, node: LNode | undefined, what: string): string[] {
 function groupOf(m: Module, node: LNode | undefined): string {
   if (node === undefined) return '(no security_group_id)';
   if (node.kind === 'other') {
-    const address = /^(aws_security_group\.[A-Za-z_][A-Za-z0-9_-]*)\.id$/.exec(node.text)?.[1];
+    const address = /^((?:aws_security_group|aws_default_security_group)\.[A-Za-z_][A-Za-z0-9_-]*)\.id$/.exec(node.text)?.[1];
     if (address !== undefined) return m.groups.get(address) ?? address;
   }
   const v = scalar(m, node);
@@ -126,9 +130,9 @@ function moduleOf(body: readonly HclItem[]): Module {
   for (const item of body) {
     if (item.kind !== 'block') continue;
     if (item.type === 'variable' && item.labels[0] !== undefined) variables.set(item.labels[0], field(attributes(item.body, item.line), 'default'));
-    if (item.type === 'resource' && item.labels[0] === 'aws_security_group' && item.labels[1] !== undefined) {
-      const name = text(field(attributes(item.body, item.line), 'name'));
-      groups.set(`aws_security_group.${item.labels[1]}`, name ?? `aws_security_group.${item.labels[1]}`);
+    if (item.type === 'resource' && (item.labels[0] === 'aws_security_group' || item.labels[0] === 'aws_default_security_group') && item.labels[1] !== undefined) {
+      const address = `${item.labels[0]}.${item.labels[1]}`;
+      groups.set(address, text(field(attributes(item.body, item.line), 'name')) ?? address);
     }
   }
   return { variables, groups };
@@ -144,11 +148,16 @@ export function ingestTerraform(artifact: Artifact): IngestResult {
     }
     const m = moduleOf(parsed.body);
     for (const item of parsed.body) {
+      if (item.kind === 'block' && item.type === 'module') {
+        // A module's resources live in its own files, which this file does not state.
+        unreadable(c, { file: c.file, line: item.line, key: `module.${item.labels[0] ?? ''}` }, `module "${item.labels[0] ?? ''}" (its security groups, if any, are in files moat was not given)`);
+        continue;
+      }
       if (item.kind !== 'block' || item.type !== 'resource') continue;
       const [type, name] = item.labels;
       const address = `${type}.${name}`;
       const a = attributes(item.body, item.line);
-      if (type === 'aws_security_group') securityGroup(c, m, item, address);
+      if (type === 'aws_security_group' || type === 'aws_default_security_group') securityGroup(c, m, item, address);
       else if (type === 'aws_security_group_rule') {
         const kind = scalar(m, field(a, 'type'));
         if (kind?.ok && String(kind.value) === 'egress') continue;

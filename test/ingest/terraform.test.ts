@@ -39,17 +39,21 @@ describe('Terraform', () => {
       'tcp * ?local.debug_cidr',
       'udp 500-500 ?var.anywhere',
       'tcp 6379-6379 ?security group aws_security_group.apps.id',
+      // The default group's inline rule (protocol -1 as a number), and a module that may hold groups of its own.
+      'all * ?security group (self)',
+      'all * ?module "bastion_sg" (its security groups, if any, are in files moat was not given) (not understood)',
     ]);
     const at = (address: string) => rules.find((r) => r.origin.key === address)?.origin.line;
     expect(at('aws_security_group_rule.ssh_world')).toBe(lineOf(text, 'resource "aws_security_group_rule" "ssh_world"'));
     expect(at('aws_vpc_security_group_ingress_rule.all_v6')).toBe(lineOf(text, '"all_v6"'));
     expect(rules[1]?.origin.line).toBe(lineOf(text, 'dynamic "ingress"'));
-    expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['legacy-web', 'aws_security_group.apps', 'sg-0123456789abcdef0']);
+    expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['legacy-web', 'aws_security_group.apps', 'sg-0123456789abcdef0', 'aws_default_security_group.default']);
     expect(result.problems.map((p) => [p.code, p.location?.line])).toEqual([
       ['ingest.cloud.unreadable-rule', lineOf(text, 'dynamic "ingress"')],
       ['ingest.cloud.unresolved-value', lineOf(text, '"debug"')],
       ['ingest.cloud.unresolved-value', lineOf(text, '"debug"')],
       ['ingest.cloud.unresolved-value', lineOf(text, '"from_var"')],
+      ['ingest.cloud.unreadable-rule', lineOf(text, 'module "bastion_sg"')],
     ]);
   });
 

@@ -112,3 +112,21 @@ resource "aws_vpc_security_group_ingress_rule" "from_apps" {
   to_port                      = 6379
   referenced_security_group_id = aws_security_group.apps.id
 }
+
+resource "aws_default_security_group" "default" {
+  vpc_id = var.vpc_id
+
+  ingress {
+    protocol  = -1
+    self      = true
+    from_port = 0
+    to_port   = 0
+  }
+}
+
+module "bastion_sg" {
+  source              = "terraform-aws-modules/security-group/aws"
+  version             = "~> 5.0"
+  ingress_cidr_blocks = ["0.0.0.0/0"]
+  ingress_rules       = ["ssh-tcp"]
+}
