@@ -9,8 +9,8 @@
 // Soundness: the policy only allows, so a grant moat cannot read becomes
 // "everyone to everything on every port", and a port entry it cannot read
 // becomes every port. ICMP and other non-TCP/UDP entries grant no port and are
-// left out. A port without a protocol (`"443"`, `"8000-8010"`) is every
-// protocol (Tailscale reads it as TCP, UDP and more).
+// left out. A port without a protocol (`"443"`, `"8000-8010"`) is read as
+// every protocol, the widest meaning it can have.
 import type { Origin, PortRange, TailnetGrant } from '../analyze/state.js';
 import type { Finding, Severity } from '../model/findings.js';
 import { describe, field, items, parseJsonc, text, type LNode } from './cloud-tree.js';
