@@ -34,6 +34,8 @@ export interface Parsed {
 
 /** Deeper than any real template: hostile nesting stops here instead of exhausting the stack. */
 export const MAX_DEPTH = 200;
+/** More nodes than any real template: YAML aliases of aliases ("billion laughs") stop here. */
+export const MAX_NODES = 200_000;
 
 /** offset → 1-based line, by binary search over line starts. */
 export function lineIndex(text: string): (offset: number) => number {
@@ -101,10 +103,18 @@ export function parseYaml(text: string): Parsed {
   }
   const lineOf = (offset: number | undefined): number => lineCounter.linePos(offset ?? 0).line;
   const errors = doc.errors.map((e) => ({ line: lineOf(e.pos[0]), message: e.message.split('\n')[0] ?? e.message }));
+  let budget = MAX_NODES;
+  const resolved = new Map<object, unknown>();
   const convert = (node: unknown, depth: number, fallbackLine: number): LNode => {
     if (depth > MAX_DEPTH) return { kind: 'other', line: fallbackLine, text: '(nested too deep)' };
+    if (--budget < 0) {
+      if (budget === -1) errors.push({ line: fallbackLine, message: `more than ${MAX_NODES} values (aliases expanding without end?)` });
+      return { kind: 'other', line: fallbackLine, text: '(too many values)' };
+    }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      // Alias.resolve searches the document each time: cache per alias node.
+      const target = resolved.has(node) ? resolved.get(node) : node.resolve(doc);
+      resolved.set(node, target);
       return target === undefined ? { kind: 'other', line: lineOf(node.range?.[0]), text: `*${node.source}` } : convert(target, depth + 1, lineOf(node.range?.[0]));
     }
     const yamlNode = node as YamlNode | null | undefined;

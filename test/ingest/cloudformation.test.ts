@@ -70,6 +70,16 @@ describe('CloudFormation', () => {
     expect(result.fragment.cloud?.ingress.some((r) => r.protocol === 'all' && r.unresolvedSources?.[0]?.includes('syntax'))).toBe(true);
   });
 
+  it('aliases that expand without end (billion laughs) stop with a located problem, not a hang', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)];
+    const text = [...levels, 'Resources:', '  Sg:', '    Type: AWS::EC2::SecurityGroup', '    Properties:', '      SecurityGroupIngress: *i', ''].join('\n');
+    const started = Date.now();
+    const result = ingestCloudFormation({ file: 'bomb.yaml', text });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(result.problems[0]?.code).toBe('ingest.cloud.syntax');
+    expect(result.fragment.cloud?.ingress.some((r) => r.protocol === 'all' && r.ports === undefined)).toBe(true);
+  });
+
   it('detects templates by content (YAML and JSON), not security-group JSON or Terraform', () => {
     for (const name of ['cfn-clean.yaml', 'cfn-open.yaml', 'cfn-json.json']) {
       const a = { file: name, text: corpus(`cloud/${name}`) };
