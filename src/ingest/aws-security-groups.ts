@@ -18,51 +18,52 @@ function value(node: LNode | undefined): Value<string | number> {
   return { ok: false, text: describe(node) };
 }
 
-function permission(c: Collector, perm: LNode): void {
-  const origin = { file: c.file, line: perm.line };
+function permission(c: Collector, perm: LNode, at: string): void {
+  const origin = { file: c.file, line: perm.line, key: at };
   if (perm.kind !== 'object') return unreadable(c, origin, `IpPermissions entry ${describe(perm)}`);
   const base = { protocol: value(field(perm, 'IpProtocol')), fromPort: value(field(perm, 'FromPort')), toPort: value(field(perm, 'ToPort')) };
-  const source = (node: LNode, cidrs: Value<string>[], other: string[]): void => {
+  const source = (node: LNode, key: string, cidrs: Value<string>[], other: string[]): void => {
     const description = text(field(node, 'Description'));
-    pushRule(c, { ...base, cidrs, otherSources: other, ...(description === undefined ? {} : { description }), origin: { file: c.file, line: node.line } });
+    const i = items(field(perm, key)).indexOf(node);
+    pushRule(c, { ...base, cidrs, otherSources: other, ...(description === undefined ? {} : { description }), origin: { file: c.file, line: node.line, key: `${at}.${key}[${i}]` } });
   };
   const cidrOf = (node: LNode, key: string): Value<string> => {
     const v = field(node, key);
     const t = text(v);
     return t === undefined ? { ok: false, text: `${key} ${describe(v)}` } : known(t);
   };
-  for (const r of items(field(perm, 'IpRanges'))) source(r, [cidrOf(r, 'CidrIp')], []);
-  for (const r of items(field(perm, 'Ipv6Ranges'))) source(r, [cidrOf(r, 'CidrIpv6')], []);
-  for (const r of items(field(perm, 'PrefixListIds'))) source(r, [], [`prefix list ${text(field(r, 'PrefixListId')) ?? describe(r)}`]);
+  for (const r of items(field(perm, 'IpRanges'))) source(r, 'IpRanges', [cidrOf(r, 'CidrIp')], []);
+  for (const r of items(field(perm, 'Ipv6Ranges'))) source(r, 'Ipv6Ranges', [cidrOf(r, 'CidrIpv6')], []);
+  for (const r of items(field(perm, 'PrefixListIds'))) source(r, 'PrefixListIds', [], [`prefix list ${text(field(r, 'PrefixListId')) ?? describe(r)}`]);
   for (const r of items(field(perm, 'UserIdGroupPairs'))) {
     const id = text(field(r, 'GroupId')) ?? text(field(r, 'GroupName')) ?? describe(r);
     const owner = text(field(r, 'UserId'));
-    source(r, [], [`security group ${id}${owner === undefined ? '' : ` (account ${owner})`}`]);
+    source(r, 'UserIdGroupPairs', [], [`security group ${id}${owner === undefined ? '' : ` (account ${owner})`}`]);
   }
   for (const key of ['IpRanges', 'Ipv6Ranges', 'PrefixListIds', 'UserIdGroupPairs']) {
     const list = field(perm, key);
-    if (list !== undefined && list.kind !== 'array') unreadable(c, { file: c.file, line: list.line }, `${key} ${describe(list)}`);
+    if (list !== undefined && list.kind !== 'array') unreadable(c, { file: c.file, line: list.line, key: `${at}.${key}` }, `${key} ${describe(list)}`);
   }
 }
 
-function group(c: Collector, sg: LNode): void {
-  const origin = { file: c.file, line: sg.line };
+function group(c: Collector, sg: LNode, at: string): void {
+  const origin = { file: c.file, line: sg.line, key: at };
   if (sg.kind !== 'object') return unreadable(c, origin, `security group ${describe(sg)}`);
   const id = text(field(sg, 'GroupId'));
   const name = text(field(sg, 'GroupName'));
   addGroup(c, name !== undefined && id !== undefined ? `${name} (${id})` : (name ?? id ?? `group at line ${sg.line}`), origin);
   const perms = field(sg, 'IpPermissions');
   if (perms === undefined) return;
-  if (perms.kind !== 'array') return unreadable(c, { file: c.file, line: perms.line }, `IpPermissions ${describe(perms)}`);
-  for (const perm of perms.items) permission(c, perm);
+  if (perms.kind !== 'array') return unreadable(c, { file: c.file, line: perms.line, key: `${at}.IpPermissions` }, `IpPermissions ${describe(perms)}`);
+  perms.items.forEach((perm, i) => permission(c, perm, `${at}.IpPermissions[${i}]`));
 }
 
 /**
  * `aws ec2 describe-security-group-rules` prints one rule per entry
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html).
  */
-function groupRule(c: Collector, r: LNode): void {
-  const origin = { file: c.file, line: r.line };
+function groupRule(c: Collector, r: LNode, at: string): void {
+  const origin = { file: c.file, line: r.line, key: at };
   if (r.kind !== 'object') return unreadable(c, origin, `SecurityGroupRules entry ${describe(r)}`);
   const egress = field(r, 'IsEgress');
   if (egress?.kind === 'scalar' && egress.value === true) return;
@@ -96,11 +97,11 @@ export function ingestAwsSecurityGroups(artifact: Artifact): IngestResult {
     const groups = groupsOf(parsed.root);
     const rules = field(parsed.root, 'SecurityGroupRules');
     if (rules?.kind === 'array') {
-      for (const r of rules.items) groupRule(c, r);
+      rules.items.forEach((r, i) => groupRule(c, r, `SecurityGroupRules[${i}]`));
     } else if (groups === undefined) {
       if (parsed.errors.length === 0) unreadable(c, { file: c.file, line: parsed.root?.line ?? 1 }, 'the file (no SecurityGroups list)');
     } else {
-      for (const sg of groups) group(c, sg);
+      groups.forEach((sg, i) => group(c, sg, `SecurityGroups[${i}]`));
     }
   } catch (error) {
     unreadable(c, { file: c.file, line: 1 }, `the file (${error instanceof Error ? error.message : String(error)})`);

@@ -22,7 +22,7 @@ describe('AWS describe-security-groups', () => {
     expect(rules.map(key)).toEqual(['tcp 22-22 203.0.113.10/32', 'udp 41641-41641 0.0.0.0/0', 'udp 41641-41641 ::/0']);
     expect(rules.map((r) => r.origin.line)).toEqual([lineOf(text, '"CidrIp": "203.0.113.10/32"') - 1, lineOf(text, '"CidrIp": "0.0.0.0/0"') - 1, lineOf(text, '"CidrIpv6": "::/0"') - 1]);
     expect(rules[0]?.description).toBe('SSH (key-based) from the admin CIDR');
-    expect(result.fragment.cloud?.groups).toEqual([{ name: 'ai-platform-host (sg-0a1b2c3d4e5f67890)', origin: { file: 'aws-clean.json', line: 3 } }]);
+    expect(result.fragment.cloud?.groups).toEqual([{ name: 'ai-platform-host (sg-0a1b2c3d4e5f67890)', origin: { file: 'aws-clean.json', line: 3, key: 'SecurityGroups[0]' } }]);
   });
 
   it('misconfigured: world SSH, -1 from ::/0, the world as two halves, protocol 6 ranges, icmp, SG-to-SG, prefix lists, a bad CIDR', () => {
@@ -42,7 +42,8 @@ describe('AWS describe-security-groups', () => {
     ]);
     expect(rules[1]).toMatchObject({ description: 'temporary debugging', origin: { line: lineOf(text, '"CidrIpv6": "::/0"') - 1 } });
     expect(rules[3]?.origin.line).toBe(lineOf(text, '"CidrIp": "128.0.0.0/1"') - 1);
-    expect(rules[6]?.origin.line).toBe(lineOf(text, '"GroupId": "sg-0fedcba987654321f"') - 1);
+    expect(rules[6]?.origin).toEqual({ file: 'aws-open.json', line: lineOf(text, '"GroupId": "sg-0fedcba987654321f"') - 1, key: 'SecurityGroups[1].IpPermissions[0].UserIdGroupPairs[0]' });
+    expect(rules[3]?.origin.key).toBe('SecurityGroups[0].IpPermissions[2].IpRanges[1]');
     expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['launch-wizard-1 (sg-0badbadbadbad0001)', 'apps (sg-0aaaaaaaaaaaaaaa2)']);
     expect(result.problems.map((p) => [p.code, p.location?.line])).toEqual([['ingest.cloud.invalid-value', lineOf(text, 'not-a-cidr') - 1]]);
   });
