@@ -115,6 +115,11 @@ function rule(c: Collector, t: Template, node: LNode, key: string, depth = 0): v
 function resources(c: Collector, t: Template): void {
   if (t.resources?.kind !== 'object') return;
   for (const res of t.resources.entries) {
+    // Fn::ForEach (the AWS::LanguageExtensions transform) makes resources moat does not expand.
+    if (res.key.startsWith('Fn::ForEach')) {
+      unreadable(c, { file: c.file, line: res.line, key: `Resources.${res.key}` }, `${res.key} (resources made by a loop)`);
+      continue;
+    }
     const type = text(field(res.value, 'Type'));
     const props = field(res.value, 'Properties');
     const at = `Resources.${res.key}`;

@@ -63,6 +63,12 @@ describe('CloudFormation', () => {
     expect(result.problems.map((p) => p.code)).toEqual(['ingest.cloud.unreadable-rule', 'ingest.cloud.unreadable-rule']);
   });
 
+  it('resources made by Fn::ForEach count as open to the world', () => {
+    const text = ['Transform: AWS::LanguageExtensions', 'Resources:', '  Fn::ForEach::Rules:', '    - Port', '    - ["22", "80"]', '    - Rule${Port}:', '        Type: AWS::EC2::SecurityGroupIngress', ''].join('\n');
+    const result = ingestCloudFormation({ file: 'loop.yaml', text });
+    expect(result.fragment.cloud?.ingress.map((r) => [r.protocol, r.ports, r.origin.line])).toEqual([['all', undefined, 3]]);
+  });
+
   it('a YAML syntax error counts as open to the world at its line', () => {
     const text = corpus('cloud/cfn-clean.yaml').replace('          ToPort: 22\n', '          ToPort: [22\n');
     const result = ingestCloudFormation({ file: 't.yaml', text });
