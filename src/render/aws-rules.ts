@@ -15,6 +15,14 @@ export interface SgRule {
   readonly family: Family;
   /** AWS allows only a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* in descriptions. */
   readonly description: string;
+  /** The model field the rule comes from, for the rendered files' source maps. */
+  readonly path: string;
+}
+
+/** A line of a rendered file and the model path it comes from (until RenderedFile has the field). */
+export interface SourceLine {
+  readonly line: number;
+  readonly path: string;
 }
 
 export interface SecurityGroupModel {
@@ -35,13 +43,13 @@ export function securityGroup(platform: Platform): SecurityGroupModel {
     name: `${platform.project}-host`,
     description: `moat ${platform.project}: SSH from the admin CIDR, Tailscale WireGuard from anywhere`,
     ingress: [
-      { id: 'ssh_admin', protocol: 'tcp', port: host.sshPort, cidr: admin.cidr, family: admin.family, description: 'SSH (key-based) from the admin CIDR' },
-      { id: 'tailscale_v4', protocol: 'udp', port: udp, cidr: WORLD_V4, family: 4, description: 'Tailscale WireGuard direct paths (encrypted)' },
-      { id: 'tailscale_v6', protocol: 'udp', port: udp, cidr: WORLD_V6, family: 6, description: 'Tailscale WireGuard direct paths (encrypted)' },
+      { id: 'ssh_admin', protocol: 'tcp', port: host.sshPort, cidr: admin.cidr, family: admin.family, description: 'SSH (key-based) from the admin CIDR', path: 'host.adminCidr' },
+      { id: 'tailscale_v4', protocol: 'udp', port: udp, cidr: WORLD_V4, family: 4, description: 'Tailscale WireGuard direct paths (encrypted)', path: 'host.tailscale.udpPort' },
+      { id: 'tailscale_v6', protocol: 'udp', port: udp, cidr: WORLD_V6, family: 6, description: 'Tailscale WireGuard direct paths (encrypted)', path: 'host.tailscale.udpPort' },
     ],
     egress: [
-      { id: 'all_v4', protocol: '-1', cidr: WORLD_V4, family: 4, description: 'All outbound (updates, image pulls, model APIs, Tailscale)' },
-      { id: 'all_v6', protocol: '-1', cidr: WORLD_V6, family: 6, description: 'All outbound (updates, image pulls, model APIs, Tailscale)' },
+      { id: 'all_v4', protocol: '-1', cidr: WORLD_V4, family: 4, description: 'All outbound (updates, image pulls, model APIs, Tailscale)', path: 'host' },
+      { id: 'all_v6', protocol: '-1', cidr: WORLD_V6, family: 6, description: 'All outbound (updates, image pulls, model APIs, Tailscale)', path: 'host' },
     ],
   };
 }

@@ -1,12 +1,12 @@
 // aws/cloudformation.yaml: the host's security group (and, with withInstance,
 // the instance itself with the cloud-init as user data). Intrinsics use the
 // long form (`Ref:`, `Fn::GetAtt:`) so the file is plain YAML any parser reads.
-import { Document, Scalar } from 'yaml';
+import { Document, isMap, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { Platform } from '../model/types.js';
-import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule } from './aws-rules.js';
+import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule, type SourceLine } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
-import { generatedHeader, type RenderOptions, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type RenderOptions, type RenderResult, type Renderer } from './types.js';
 
 export const CLOUDFORMATION_PATH = 'aws/cloudformation.yaml';
 
@@ -109,8 +109,23 @@ export const renderCloudFormation: Renderer = (platform, options): RenderResult 
   const version = doc.get('AWSTemplateFormatVersion', true);
   if (version instanceof Scalar) version.type = Scalar.QUOTE_DOUBLE;
   const body = doc.toString({ lineWidth: 0 });
-  return {
-    files: [{ path: CLOUDFORMATION_PATH, content: `${header.join('\n')}\n${body}` }],
-    warnings: adminCidrFindings(platform, CLOUDFORMATION_PATH),
+  const file: RenderedFile & { sourceMap: readonly SourceLine[] } = {
+    path: CLOUDFORMATION_PATH,
+    content: `${header.join('\n')}\n${body}`,
+    sourceMap: ingressLines(body, header.length, securityGroup(platform).ingress),
   };
+  return { files: [file], warnings: adminCidrFindings(platform, CLOUDFORMATION_PATH) };
 };
+
+/** The line of each ingress rule in the written template (read back from the YAML, not counted by hand). */
+function ingressLines(body: string, offset: number, rules: readonly SgRule[]): SourceLine[] {
+  const lineCounter = new LineCounter();
+  const written = parseDocument(body, { lineCounter });
+  const ingress = written.getIn(['Resources', 'SecurityGroup', 'Properties', 'SecurityGroupIngress'], true);
+  if (!isSeq(ingress)) return [];
+  return ingress.items.flatMap((item, i) => {
+    const rule = rules[i];
+    if (!isMap(item) || item.range === undefined || item.range === null || rule === undefined) return [];
+    return [{ line: offset + lineCounter.linePos(item.range[0]).line, path: rule.path }];
+  });
+}

@@ -33,9 +33,17 @@ function isBlock(item: HclAttr | HclBlock): item is HclBlock {
   return 'body' in item;
 }
 
-/** An HCL string literal: JSON escapes, plus `${` and `%{` escaped so nothing interpolates. */
+/**
+ * An HCL string literal: JSON's escapes, less the two HCL lacks (`\b`, `\f`
+ * become `\uNNNN`; HCL has \n \r \t \" \\ \uNNNN \UNNNNNNNN, hashicorp/hcl
+ * hclsyntax/spec.md), plus `${` and `%{` escaped as `$${` and `%%{` so a value
+ * from the model never becomes an interpolation or a template directive.
+ */
 export function hclString(value: string): string {
-  return JSON.stringify(value).replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
+  return JSON.stringify(value)
+    .replace(/\\(\\|b|f)/g, (m, c: string) => (c === 'b' ? '\\u0008' : c === 'f' ? '\\u000c' : m))
+    .replaceAll('${', () => '$${')
+    .replaceAll('%{', () => '%%{');
 }
 
 function value(v: HclValue, indent: string): string {
@@ -46,14 +54,15 @@ function value(v: HclValue, indent: string): string {
   const entries = Object.entries(v as { readonly [key: string]: HclValue });
   if (entries.length === 0) return '{}';
   const inner = `${indent}  `;
-  const keys = entries.map(([k]) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)));
+  const keys = entries.map(([k]) => (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : hclString(k)));
   const width = Math.max(...keys.map((k) => k.length));
   return `{\n${entries.map(([, x], i) => `${inner}${(keys[i] ?? '').padEnd(width)} = ${value(x, inner)}`).join('\n')}\n${indent}}`;
 }
 
 function block(b: HclBlock, indent: string): string[] {
-  const labels = (b.labels ?? []).map((l) => ` ${JSON.stringify(l)}`).join('');
-  const out = (b.comments ?? []).map((c) => `${indent}# ${c}`.trimEnd());
+  const labels = (b.labels ?? []).map((l) => ` ${hclString(l)}`).join('');
+  // A comment line never carries a line break: the rest would be read as code.
+  const out = (b.comments ?? []).flatMap((c) => c.split(/\r?\n|\r/)).map((c) => `${indent}# ${c}`.trimEnd());
   out.push(`${indent}${b.type}${labels} {`);
   const inner = `${indent}  `;
   const attrs = b.body.filter((x): x is HclAttr => !isBlock(x));

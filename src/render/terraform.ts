@@ -3,11 +3,11 @@
 // aws_vpc_security_group_{ingress,egress}_rule resources (one CIDR each), the
 // form the provider recommends over inline rules.
 import type { Platform } from '../model/types.js';
-import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule } from './aws-rules.js';
+import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule, type SourceLine } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
 import { expr, heredoc, hclFile, type HclAttr, type HclBlock } from './hcl.js';
-import { generatedHeader, type RenderOptions, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type RenderOptions, type RenderResult, type Renderer } from './types.js';
 
 export const TERRAFORM_PATH = 'aws/main.tf';
 
@@ -102,8 +102,12 @@ function instanceBlocks(platform: Platform): HclBlock[] {
 
 export const renderTerraform: Renderer = (platform, options): RenderResult => {
   const header = [generatedHeader('#'), ...adminCidrWarningLines(platform, '#')];
-  return {
-    files: [{ path: TERRAFORM_PATH, content: hclFile(header, terraformBlocks(platform, options)) }],
-    warnings: adminCidrFindings(platform, TERRAFORM_PATH),
-  };
+  const content = hclFile(header, terraformBlocks(platform, options));
+  const lines = content.split('\n');
+  const sourceMap: SourceLine[] = securityGroup(platform).ingress.flatMap((rule) => {
+    const at = lines.indexOf(`resource "aws_vpc_security_group_ingress_rule" ${JSON.stringify(rule.id)} {`);
+    return at < 0 ? [] : [{ line: at + 1, path: rule.path }];
+  });
+  const file: RenderedFile & { sourceMap: readonly SourceLine[] } = { path: TERRAFORM_PATH, content, sourceMap };
+  return { files: [file], warnings: adminCidrFindings(platform, TERRAFORM_PATH) };
 };

@@ -4,8 +4,10 @@
 import { parse, type ParseError } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import type { Platform } from '../../../src/model/types.js';
+import { ingestTailscalePolicy } from '../../../src/ingest/tailscale-policy.js';
 import { renderTailscalePolicy } from '../../../src/render/tailscale-policy.js';
-import { fileOf, reference } from './support.js';
+import { goldenPlatform } from '../../support/golden.js';
+import { fileOf, reference, withHost } from './support.js';
 
 const PATH = 'tailscale/policy.hujson';
 
@@ -38,13 +40,15 @@ describe('Tailscale policy', () => {
     expect(text).toContain('https://tailscale.com/kb/');
   });
 
-  it('lets only the group own the tag', () => {
-    expect(doc.tagOwners).toEqual({ [tag]: [group] });
+  it('lets only the admins own the tag: no user of the group can tag a device as the host', () => {
+    expect(doc.tagOwners).toEqual({ [tag]: ['autogroup:admin'] });
+    expect(JSON.stringify(doc.tagOwners)).not.toContain(group);
     expect(Object.keys(doc.groups)).toEqual([group]);
   });
 
   it('grants the group the gateway port on the tag and nothing else', () => {
     expect(doc.grants).toEqual([{ src: [group], dst: [tag], ip: [`tcp:${p.gateway.listenPort}`] }]);
+    expect(p.services.find((s) => s.name === p.gateway.service)?.publish.map((x) => x.hostPort)).toEqual([p.gateway.listenPort]);
     expect(doc.acls).toBeUndefined();
   });
 
@@ -72,5 +76,70 @@ describe('Tailscale policy', () => {
     };
     const udp = policy(withUdp).tests.find((t) => t.proto === 'udp');
     expect(udp?.deny).toEqual([`${tag}:5353`]);
+  });
+});
+
+// The gateway soon listens on one TLS port per app origin: the grant and the
+// accept tests must follow its publications, not gateway.listenPort alone.
+const MULTI_PORT = `
+services:
+  - name: nginx
+    publish:
+      - { hostAddress: 100.64.0.10, hostPort: 8443, containerPort: 8443 }
+      - { hostAddress: 100.64.0.10, hostPort: 8444, containerPort: 8444 }
+      - { hostAddress: 100.64.0.10, hostPort: 8445, containerPort: 8445 }
+  - name: ollama
+    publish:
+      - { hostAddress: 127.0.0.1, hostPort: 11434, containerPort: 11434 }
+`;
+
+describe('Tailscale policy with several gateway ports', () => {
+  const p = goldenPlatform(MULTI_PORT);
+  const { tag, group } = p.host.tailscale;
+  const doc = policy(p);
+
+  it('grants exactly the gateway service\'s published ports', () => {
+    expect(doc.grants).toEqual([{ src: [group], dst: [tag], ip: ['tcp:8443', 'tcp:8444', 'tcp:8445'] }]);
+  });
+
+  it('tests accept each of them and deny every other port, including a port another service publishes', () => {
+    expect(doc.tests.flatMap((t) => t.accept ?? [])).toEqual([`${tag}:8443`, `${tag}:8444`, `${tag}:8445`]);
+    const denied = doc.tests.flatMap((t) => t.deny ?? []);
+    for (const port of [8443, 8444, 8445]) expect(denied).not.toContain(`${tag}:${port}`);
+    expect(denied).toContain(`${tag}:11434`);
+    expect(denied).toContain(`${tag}:5432`);
+  });
+
+  it('maps each grant port and test entry to the publication it comes from', () => {
+    const file = renderTailscalePolicy(p, {}).files[0] as { content: string; sourceMap?: { line: number; path: string }[] };
+    const lines = file.content.split('\n');
+    const at = (path: string) => (file.sourceMap ?? []).filter((m) => m.path === path).map((m) => lines[m.line - 1]?.trim());
+    expect(at('services.nginx.publish[1]')).toEqual(['"tcp:8444",', `"${tag}:8444",`]);
+    expect(at('host.tailscale.tag')).toEqual([`"${tag}": ["autogroup:admin"],`]);
+    expect(at('services.dify-db.ports[0]')).toEqual([`"${tag}:5432", // dify-db`]);
+  });
+
+  it('reads back through the ingester as exactly those grants', () => {
+    const text = fileOf(renderTailscalePolicy(p, {}), PATH);
+    const result = ingestTailscalePolicy({ file: PATH, text });
+    expect(result.problems).toEqual([]);
+    const grants = result.fragment.tailnet?.grants ?? [];
+    expect(grants.map((g) => `${g.sources.join(',')}>${g.destinations.join(',')} ${g.protocol}:${g.ports?.from}-${g.ports?.to}`)).toEqual(
+      [8443, 8444, 8445].map((port) => `${group}>${tag} tcp:${port}-${port}`),
+    );
+    const map = (renderTailscalePolicy(p, {}).files[0] as { sourceMap?: { line: number; path: string }[] }).sourceMap ?? [];
+    expect(grants.map((g) => map.find((m) => m.line === g.origin.line)?.path)).toEqual(['services.nginx.publish[0]', 'services.nginx.publish[1]', 'services.nginx.publish[2]']);
+    expect(result.fragment.tailnet?.tagOwners).toEqual({ [tag]: ['autogroup:admin'] });
+  });
+});
+
+describe('Tailscale policy with hostile names', () => {
+  it('keeps quotes, newlines, comment markers and template syntax inside JSON strings', () => {
+    const tag = 'tag:x",\n"evil": "// ${x} */';
+    const group = 'group:a"]}\n//';
+    const doc = policy(withHost({ tailscale: { tag, group } }));
+    expect(doc.tagOwners).toEqual({ [tag]: ['autogroup:admin'] });
+    expect(doc.grants[0]).toMatchObject({ src: [group], dst: [tag] });
+    expect(Object.keys(doc)).not.toContain('evil');
   });
 });
