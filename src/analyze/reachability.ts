@@ -71,7 +71,10 @@ function knownOther(state: ExposureState): string[] {
 function packetFor(state: ExposureState, t: Target, iif: string | undefined, daddr: AddressSpec): { hook: 'input' | 'forward'; packet: Packet } {
   const port = t.ports.from;
   const base = { iif, knownOtherInterfaces: knownOther(state), protocol: t.protocol };
-  if (t.via !== 'publish' || !t.binding) return { hook: 'input', packet: { ...base, dport: port, daddr, ctState: ['new'] } };
+  const sameFamily = t.binding?.containerAddress === undefined || (t.binding.containerAddress.includes(':') ? 6 : 4) === t.family;
+  // A host socket; or a publication of the other family than the container's address, which
+  // Docker serves with its userland proxy listening on the host (INPUT, not a DNAT to FORWARD).
+  if (t.via !== 'publish' || !t.binding || !sameFamily) return { hook: 'input', packet: { ...base, dport: port, daddr, ctState: ['new'] } };
   // Docker DNATs a published port before INPUT: FORWARD sees the container's address and port,
   // conntrack keeps the original destination (which DOCKER-USER rules match).
   const b = t.binding;

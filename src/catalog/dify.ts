@@ -127,7 +127,7 @@ export const difyWorker = defineService({
 // minutes, the workflow schedule poller, the optional cleanups). Upstream's
 // worker_beat has no volume (beat writes nothing to storage).
 export const difyWorkerBeat = defineService({
-  name: 'dify-worker-beat', title: 'Dify beat', description: 'Celery beat: periodic tasks (plugin upgrades, scheduled workflows)', origin: 'reference',
+  name: 'dify-worker-beat', title: 'Dify beat', description: 'Celery beat: periodic tasks (plugin upgrades, scheduled workflows)', origin: 'addition',
   image: pinnedImage(DIFY_API_FACTS), address: '172.20.0.41',
   ports: [],
   env: { MODE: 'beat', ...apiEnv },

@@ -41,9 +41,9 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/nginx/conf.d/default.conf.template',
   },
   {
-    code: 'ref.dify-additions', subject: 'dify-web, dify-sandbox, dify-plugin-daemon, dify-ssrf-proxy',
+    code: 'ref.dify-additions', subject: 'dify-web, dify-sandbox, dify-plugin-daemon, dify-ssrf-proxy, dify-worker-beat',
     reference: 'not in the static address table',
-    moat: 'added at 172.20.0.36-39 (and dify-worker-beat at .41); the sandbox only on the internal network dify-sandbox: Dify cannot run without them, and every service gets a static address (docker/compose#11899)',
+    moat: 'added at 172.20.0.36-39 (and dify-worker-beat, Celery beat, at .41); the sandbox only on the internal network dify-sandbox: Dify cannot run without them, and every service gets a static address (docker/compose#11899)',
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/docker-compose.yaml, https://github.com/docker/compose/issues/11899',
   },
   {

@@ -1,7 +1,8 @@
 // What the static proof says a vantage point should see open on the host.
 // The probe never decides this itself: it takes the analyzer's answer, so a
 // difference is either a bug in the deployment or a gap in the proof.
-import { analyzePlatform, expectedOpen } from '../analyze/index.js';
+import { expectedOpen } from '../analyze/index.js';
+import { proveBundle } from '../proof/bundle.js';
 import type { Platform, Protocol } from '../model/types.js';
 
 export type Vantage = 'internet' | 'admin' | 'tailnet';
@@ -13,5 +14,5 @@ export interface ExpectedPort {
 }
 
 export function expectedFor(platform: Platform, vantage: Vantage): ExpectedPort[] {
-  return expectedOpen(analyzePlatform(platform), vantage);
+  return expectedOpen(proveBundle(platform), vantage);
 }

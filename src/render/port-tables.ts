@@ -30,7 +30,9 @@ export function portTables(platform: Platform): PortTable[] {
 export function notesAbout(platform: Platform, keys: readonly string[]): string[] {
   return platform.notes
     .filter((note) => note.subject.split(/,\s*|\s+and\s+/).some((part) => keys.includes(part.trim())))
-    .map((note) => note.code);
+    .map((note) => note.code)
+    // Code-point order: the same table whatever the order of the notes.
+    .sort(byText);
 }
 
 const proto = (p: Protocol): string => p.toUpperCase();

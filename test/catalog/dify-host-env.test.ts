@@ -45,8 +45,8 @@ describe('the sandbox network', () => {
     expect(sandbox?.internalNetworks.map((n) => n.name)).toEqual(['dify-sandbox']);
   });
 
-  it('only the SSRF proxy, the API and the worker share it', () => {
+  it('only the SSRF proxy, the API, the worker and beat share it', () => {
     const members = platform.services.filter((s) => s.internalNetworks.some((n) => n.name === 'dify-sandbox')).map((s) => s.name).sort();
-    expect(members).toEqual(['dify-api', 'dify-sandbox', 'dify-ssrf-proxy', 'dify-worker']);
+    expect(members).toEqual(['dify-api', 'dify-sandbox', 'dify-ssrf-proxy', 'dify-worker', 'dify-worker-beat']);
   });
 });

@@ -179,14 +179,15 @@ describe('dependencies, routes, health checks', () => {
   });
 
   it('every reference note names a source', () => {
-    for (const n of platform.notes) expect(n.source, n.code).toMatch(/^https:\/\//);
+    for (const n of platform.notes) expect(n.source, n.code).toMatch(/^(https:\/\/|shared\/reviews\/)/);
     expect(new Set(platform.notes.map((n) => n.code)).size).toBe(platform.notes.length);
   });
 });
 
 describe('code execution isolation', () => {
-  it('gives sandboxed code no network: on the shared platform network raw sockets would bypass the SSRF proxy', () => {
+  it('gives sandboxed code network (the API always asks for it) only on an internal network: off the platform network, raw sockets reach only the SSRF proxy', () => {
     const sandbox = normalizePlatform(referencePlatform()).services.find((s) => s.name === 'dify-sandbox');
-    expect(sandbox?.env['ENABLE_NETWORK']).toBe('false');
+    expect(sandbox?.env['ENABLE_NETWORK']).toBe('true');
+    expect(sandbox?.isolated).toBe(true);
   });
 });

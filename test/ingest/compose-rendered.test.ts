@@ -44,7 +44,8 @@ describe('compose ingester on the compose.yaml moat renders (reference platform)
     expect(facts.map((f) => f.name).sort()).toEqual(platform.services.map((s) => s.name).sort());
     for (const s of platform.services) {
       const f = facts.find((x) => x.name === s.name);
-      expect(f?.addresses).toEqual([s.address]);
+      // An isolated service (Dify's sandbox) is only on its internal network, with a Docker-assigned address.
+      expect(f?.addresses).toEqual(s.isolated ? [] : [s.address]);
       expect(f?.image).toBe(s.image);
       expect(f?.aliases).toContain(s.name);
       // Each service's facts point at the line that names it.
@@ -53,13 +54,15 @@ describe('compose ingester on the compose.yaml moat renders (reference platform)
   });
 
   it('says where the platform network is', () => {
-    expect(result.fragment.host?.platformSubnets).toEqual(platform.networks.map((n) => n.subnet));
+    const internal = [...new Set(platform.services.flatMap((s) => s.internalNetworks.map((n) => n.subnet)))];
+    expect(result.fragment.host?.platformSubnets).toEqual([...platform.networks.map((n) => n.subnet), ...internal]);
   });
 
-  it('never has a host-network service or a listener without a static address', () => {
+  it('never has a host-network service, nor a listener without a static address but the isolated ones', () => {
+    const isolated = new Set(platform.services.filter((s) => s.isolated).map((s) => s.name));
     for (const l of result.fragment.sockets ?? []) {
       expect(l.kind).toBe('container');
-      expect(l.address).not.toBe('');
+      if (!isolated.has(l.owner)) expect(l.address).not.toBe('');
     }
   });
 
@@ -67,7 +70,7 @@ describe('compose ingester on the compose.yaml moat renders (reference platform)
   // from the lead: src/render/compose.ts); until then only the gateway's
   // published container ports are known listeners.
   it.skipIf(!artifact.text.includes('expose:'))('has a container listener per service port at its static address', () => {
-    const expected = platform.services.flatMap((s) => s.ports.map((p) => `${s.name} ${s.address}:${p.port}/${p.protocol}`));
+    const expected = platform.services.flatMap((s) => s.ports.map((p) => `${s.name} ${s.isolated ? '' : s.address}:${p.port}/${p.protocol}`));
     const published = (gateway?.publish ?? []).map((p) => `${gateway?.name} ${gateway?.address}:${p.containerPort}/${p.protocol}`);
     const actual = (result.fragment.sockets ?? []).map((l) => `${l.owner} ${l.address}:${l.port}/${l.protocol}`);
     expect(new Set(actual)).toEqual(new Set([...expected, ...published]));

@@ -4,7 +4,7 @@
 // loadPlatform's UserInputError, handled in main.ts.
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { analyzePlatform } from '../../analyze/index.js';
+import { proveBundle } from '../../proof/bundle.js';
 import type { Severity } from '../../model/findings.js';
 import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
@@ -24,7 +24,7 @@ interface CheckOptions {
 
 export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const loaded = await loadPlatform({ configPath: options.config, cwd });
-  const analysis = analyzePlatform(loaded.platform);
+  const analysis = proveBundle(loaded.platform);
   const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
   const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})`;
   const output =

@@ -13,7 +13,7 @@ import { createProgress } from '../../deploy/progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { deployUp, formatFailures } from '../../deploy/up.js';
-import { analyzePlatform } from '../../analyze/index.js';
+import { proveBundle } from '../../proof/bundle.js';
 import type { Finding } from '../../model/findings.js';
 import { ExitCode, UserInputError, atLeast } from '../../model/findings.js';
 import { loadPlatform } from '../../model/load.js';
@@ -75,7 +75,7 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   const locate = options.locate ?? (() => undefined);
   const bundle = renderBundle(platform);
   stderr.write(formatLocated('render warnings', locateFindings(bundle.warnings, locate)));
-  const proof = locateFindings(analyzePlatform(platform).findings, locate);
+  const proof = locateFindings(proveBundle(platform).findings, locate);
   stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
   const blocking = proof.filter((f) => atLeast(f.severity, 'high'));
   if (blocking.length > 0 && options.force !== true) {

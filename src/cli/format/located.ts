@@ -6,8 +6,8 @@ import type { SourceLocation } from '../../model/load.js';
 export type Locate = (path: string) => SourceLocation | undefined;
 
 export function locateFindings(findings: readonly Finding[], locate: Locate): Finding[] {
+  // Where the user wrote the cause wins over the line of the rendered file it produced.
   return findings.map((f) => {
-    if (f.location) return f;
     const location = locate(f.path);
     return location ? { ...f, location: { file: location.file, line: location.line, column: location.column } } : f;
   });

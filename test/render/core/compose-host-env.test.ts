@@ -20,7 +20,7 @@ describe('host-dependent environment in compose.yaml', () => {
 
   it("gives n8n its public URL under /n8n/ on the gateway's host name", () => {
     const env = compose.services['n8n']?.environment ?? {};
-    expect(env['WEBHOOK_URL']).toBe('https://lab-host.tail1234.ts.net:8443/n8n/');
+    expect(env['N8N_WEBHOOK_URL']).toBe('https://lab-host.tail1234.ts.net:8443/n8n/');
     expect(env['N8N_EDITOR_BASE_URL']).toBe('https://lab-host.tail1234.ts.net:8443/n8n/');
     expect(env['N8N_HOST']).toBe('lab-host.tail1234.ts.net');
     expect(env['N8N_PATH']).toBe('/n8n/');

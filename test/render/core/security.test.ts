@@ -37,8 +37,11 @@ describe('compose: addresses and publication', () => {
     }
   });
 
-  it('gives every service a static address (docker/compose#11899)', () => {
-    for (const [name, s] of Object.entries(compose.services)) expect(s.networks?.['ai-platform']?.ipv4_address, name).toMatch(/^172\.20\.0\.\d+$/);
+  it('gives every service on the platform network a static address (docker/compose#11899); the isolated sandbox is not on it', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (name === 'dify-sandbox') expect(s.networks?.['ai-platform'], name).toBeUndefined();
+      else expect(s.networks?.['ai-platform']?.ipv4_address, name).toMatch(/^172\.20\.0\.\d+$/);
+    }
   });
 
   it('publishes only nginx, only on the Tailscale address: the main origin 8443 and the own origins 8444 (AnythingLLM) and 8445 (Dify)', () => {
@@ -53,9 +56,11 @@ describe('compose: addresses and publication', () => {
     expect(result.warnings.filter((w) => w.code === 'render.compose.published-backend').map((w) => w.path)).toEqual(['services.ollama.publish[0]']);
   });
 
-  it('warns about a broad capability added back after cap_drop: ALL (AnythingLLM needs SYS_ADMIN for its scraper)', () => {
-    const broad = renderCompose(platform, {}).warnings.filter((w) => w.code === 'render.compose.broad-capability');
-    expect(broad.map((w) => w.path)).toEqual(['services.anythingllm.hardening.capAdd[0]']);
+  it('adds back no broad capability on the built-in platform, and warns when a config does', () => {
+    expect(renderCompose(platform, {}).warnings.filter((w) => w.code === 'render.compose.broad-capability')).toEqual([]);
+    const withAdmin = goldenPlatform('services:\n  - name: ollama\n    hardening: {readOnlyRootFs: false, capAdd: [SYS_ADMIN]}\n');
+    const broad = renderCompose(withAdmin, {}).warnings.filter((w) => w.code === 'render.compose.broad-capability');
+    expect(broad.map((w) => w.path)).toEqual(['services.ollama.hardening.capAdd[0]']);
   });
 });
 

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { renderHostServices } from '../../../src/render/host-services.js';
 import { renderBootstrap } from '../../../src/render/bootstrap.js';
 import { renderDockerUser } from '../../../src/render/docker-user.js';
 import { renderNftables } from '../../../src/render/nftables.js';
@@ -58,14 +59,15 @@ describe('host/bootstrap.sh', () => {
   });
 
   it('applies both firewall files and re-applies DOCKER-USER whenever docker starts', () => {
-    expect(script).toContain('ExecStart=/usr/sbin/nft -f /etc/moat/nftables.conf');
+    expect(script).toContain('ExecStart=/usr/sbin/nft -j -f /etc/moat/nftables.json');
     expect(script).toContain('ExecStartPre=/etc/moat/docker-user.sh');
     expect(script).toContain('ExecStartPost=/etc/moat/docker-user.sh');
     expect(script).toContain('net.ipv4.ip_nonlocal_bind = 1');
     // It refuses a host whose public interface is not the one the firewall names.
     expect(script).toContain(`PUBLIC_IF='${p.host.publicInterface}'`);
-    expect(script.indexOf('if [[ $actual_if != "$PUBLIC_IF" ]]')).toBeLessThan(script.indexOf('nft -f'));
-    expect(script).toContain('install -m 0644 "$BUNDLE/firewall/nftables.conf"');
+    expect(script.indexOf('if [[ $actual_if != "$PUBLIC_IF" ]]')).toBeLessThan(script.indexOf('nft -j -f'));
+    expect(script).toContain('install -m 0644 "$BUNDLE/firewall/nftables.json" /etc/moat/nftables.json');
+    expect(script).toContain('install -m 0644 "$BUNDLE/firewall/docker-user.v4.rules" "$BUNDLE/firewall/docker-user.v6.rules" /etc/moat/');
     expect(script).toContain('install -m 0755 "$BUNDLE/firewall/docker-user.sh"');
   });
 
@@ -75,7 +77,8 @@ describe('host/bootstrap.sh', () => {
     expect(script).toContain(`TS_FQDN='${p.host.tailscale.hostname}.${p.host.tailscale.tailnet}'`);
     expect(script).toContain('OnCalendar=weekly');
     expect(script).toContain('docker compose exec -T "$GATEWAY_SERVICE" nginx -s reload');
-    expect(script).toContain(`TS_PORT=${p.host.tailscale.udpPort}`);
+    // tailscaled's port comes from the bundle's defaults file, which the proof reads too.
+    expect(script).toContain('install -m 0644 "$BUNDLE/host/tailscaled.defaults" /etc/default/tailscaled');
   });
 });
 
@@ -87,7 +90,8 @@ describe('host/cloud-init.yaml', () => {
     expect(text.split('\n')[0]).toBe('#cloud-config');
     const byPath = new Map(doc.write_files.map((f) => [f.path, f]));
     expect(byPath.get('/opt/moat/host/bootstrap.sh')).toMatchObject({ content: script, permissions: '0755' });
-    expect(byPath.get('/opt/moat/firewall/nftables.conf')?.content).toBe(fileOf(renderNftables(p, {}), 'firewall/nftables.conf'));
+    expect(byPath.get('/opt/moat/firewall/nftables.json')?.content).toBe(fileOf(renderNftables(p, {}), 'firewall/nftables.json'));
+    for (const f of ['firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules']) expect(byPath.get(`/opt/moat/${f}`)?.content).toBe(fileOf(renderDockerUser(p, {}), f));
     expect(byPath.get('/opt/moat/firewall/docker-user.sh')?.content).toBe(fileOf(renderDockerUser(p, {}), 'firewall/docker-user.sh'));
     expect(doc.runcmd).toEqual([['env', 'MOAT_BUNDLE=/opt/moat', 'bash', '/opt/moat/host/bootstrap.sh']]);
   });
@@ -101,14 +105,13 @@ describe('host/cloud-init.yaml', () => {
 describe('host/bootstrap.sh with a non-default SSH port', () => {
   const moved = fileOf(renderBootstrap(withHost({ sshPort: 2222 }), {}), 'host/bootstrap.sh');
 
-  it('moves sshd to the port the firewall opens, and checks the config first', () => {
-    expect(heredoc(moved, 'SSHD')).toBe('Port 2222');
-    expect(moved.indexOf('sshd -t')).toBeGreaterThan(moved.indexOf('Port 2222'));
-    expect(moved.indexOf('10-moat-port.conf')).toBeGreaterThan(moved.indexOf('systemctl restart moat-nftables.service'));
-  });
-
-  it('leaves sshd alone on the default port', () => {
-    expect(script).not.toContain('10-moat-port.conf');
+  it('installs the bundle\'s sshd drop-in (the port the firewall opens), checks the config first, after the firewall', () => {
+    const install = 'install -m 0644 "$BUNDLE/host/sshd-moat.conf" /etc/ssh/sshd_config.d/10-moat-port.conf';
+    expect(moved).toContain(install);
+    expect(moved.indexOf('sshd -t')).toBeGreaterThan(moved.indexOf(install));
+    expect(moved.indexOf(install)).toBeGreaterThan(moved.indexOf('systemctl restart moat-nftables.service'));
+    expect(fileOf(renderHostServices(withHost({ sshPort: 2222 }), {}), 'host/sshd-moat.conf')).toMatch(/^Port 2222$/m);
+    expect(fileOf(renderHostServices(withHost({}), {}), 'host/sshd-moat.conf')).toMatch(/^Port 22$/m);
   });
 
   it('passes shellcheck', () => {

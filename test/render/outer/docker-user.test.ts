@@ -113,6 +113,8 @@ describe('docker-user on real iptables-nft (netns)', () => {
       '-N DOCKER-USER',
       '-A DOCKER-USER -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
       `-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport 8443 -j ACCEPT`,
+      `-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport 8444 -j ACCEPT`,
+      `-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport 8445 -j ACCEPT`,
       '-A DOCKER-USER -d 172.20.0.0/16 -i eth0 -j DROP',
       '-A DOCKER-USER -i eth0 -m conntrack --ctstate DNAT -j DROP',
       '-A DOCKER-USER -j RETURN',
@@ -148,7 +150,8 @@ describe('docker-user on real iptables-nft (netns)', () => {
   it('gives no IPv6 allow rule to a gateway published on the IPv4 Tailscale address only', () => {
     const r = renderDockerUser(withHost({ tailscale: { address6: TS6 } }), {});
     expect(fileOf(r, V6)).not.toContain('--ctorigdstport');
-    expect(fileOf(r, V4).match(/--ctorigdstport/g)).toHaveLength(1);
+    // One accept per gateway origin: 8443, and AnythingLLM's and Dify's own.
+    expect(fileOf(r, V4).match(/--ctorigdstport/g)).toHaveLength(3);
     expect(fileOf(r, V4)).toContain(`--ctorigdst ${TS} --ctorigdstport 8443`);
   });
 

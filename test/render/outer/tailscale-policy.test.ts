@@ -46,9 +46,9 @@ describe('Tailscale policy', () => {
     expect(Object.keys(doc.groups)).toEqual([group]);
   });
 
-  it('grants the group the gateway port on the tag and nothing else', () => {
-    expect(doc.grants).toEqual([{ src: [group], dst: [tag], ip: [`tcp:${p.gateway.listenPort}`] }]);
-    expect(p.services.find((s) => s.name === p.gateway.service)?.publish.map((x) => x.hostPort)).toEqual([p.gateway.listenPort]);
+  it("grants the group the gateway's origins on the tag (8443, and AnythingLLM's and Dify's own) and nothing else", () => {
+    expect(doc.grants).toEqual([{ src: [group], dst: [tag], ip: ['tcp:8443', 'tcp:8444', 'tcp:8445'] }]);
+    expect(p.services.find((s) => s.name === p.gateway.service)?.publish.map((x) => x.hostPort)).toEqual([8443, 8444, 8445]);
     expect(doc.acls).toBeUndefined();
   });
 
@@ -59,7 +59,7 @@ describe('Tailscale policy', () => {
 
   it('tests accept the gateway and deny every backend port of the model', () => {
     const accepted = doc.tests.flatMap((t) => t.accept ?? []);
-    expect(accepted).toEqual([`${tag}:${p.gateway.listenPort}`]);
+    expect(accepted).toEqual([`${tag}:8443`, `${tag}:8444`, `${tag}:8445`]);
     const denied = new Set(doc.tests.flatMap((t) => (t.deny ?? []).map((d) => `${t.proto ?? 'tcp'}/${d}`)));
     const expected = p.services
       .filter((s) => s.name !== p.gateway.service)
