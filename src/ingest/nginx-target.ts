@@ -184,6 +184,7 @@ function authorityOf(seq: Seq, withScheme: boolean): { scheme: string; authority
     return `$${piece.opaque} may change the host`;
   }
   const head = split(s, withScheme);
+  if (withScheme && s !== '' && !/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(s)) return `"${s}" has no scheme (http:// or https://)`;
   // nginx answers 500 for an empty host: such a value proxies nowhere.
   if (head.authority === '') return done ? 'the host is empty' : undefined;
   return { scheme: head.scheme, authority: head.authority };
