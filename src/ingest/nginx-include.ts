@@ -38,7 +38,10 @@ export interface LoadedConfig {
 
 const HEADER = /^# configuration file (.+):$/;
 const MAX_CHAIN = 16;
-const MAX_DIRECTIVES = 200_000;
+// Far beyond real configs (a large IP block list is some 100,000 directives,
+// a big site a few hundred includes), low enough that an include bomb is cheap.
+const MAX_DIRECTIVES = 2_000_000;
+const MAX_INCLUDES = 10_000;
 
 /** The files of an `nginx -T` dump, or undefined when the text is not one. */
 export function splitDump(text: string): Artifact[] | undefined {
@@ -88,16 +91,26 @@ export const isGlob = (name: string): boolean => /[*?[]/.test(name);
 export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext): LoadedConfig {
   const sections = splitDump(artifact.text);
   const root = sections?.[0] ?? artifact;
+  // A file included in many places repeats its problems: each is reported once.
   const problems: Finding[] = [];
+  const seen = new Set<string>();
+  const report = (...found: Finding[]): void => {
+    for (const p of found) {
+      const key = `${p.code}\0${p.path}\0${p.message}`;
+      if (!seen.has(key)) problems.push(p);
+      seen.add(key);
+    }
+  };
   const files: string[] = [root.file];
   let budget = MAX_DIRECTIVES;
+  let includes = MAX_INCLUDES;
   const prefix = root.file.includes('/') ? root.file.slice(0, root.file.lastIndexOf('/') + 1) : '';
 
   const unreadable = (at: Origin, name: string, why: string): void => {
     // mime.types ships with nginx and holds only a `types` block: a missing copy hides no route.
     const mime = posix.basename(name) === 'mime.types';
     const severity: Severity = mime ? 'low' : 'medium';
-    problems.push(
+    report(
       artifactProblem(
         NGINX_CODES.includeUnreadable,
         severity,
@@ -142,7 +155,7 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
     const cached = cache.get(key);
     if (cached) return cached;
     const parsed = parseNginx(file.text, file.file, maxDepth);
-    problems.push(...parsed.problems);
+    report(...parsed.problems);
     cache.set(key, parsed.directives);
     return parsed.directives;
   };
@@ -156,9 +169,13 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
         out.push(d.block ? { ...d, block: expand(d.block, depth + 1, chain) } : d);
         continue;
       }
+      if (--includes < 0) {
+        budget = 0;
+        break;
+      }
       const name = d.args[0];
       if (name === undefined || d.args.length !== 1 || d.block) {
-        problems.push(artifactProblem(NGINX_CODES.syntax, 'medium', d.origin, 'include takes exactly one file name', 'write `include FILE;`'));
+        report(artifactProblem(NGINX_CODES.syntax, 'medium', d.origin, 'include takes exactly one file name', 'write `include FILE;`'));
         continue;
       }
       const found = resolve(name);
@@ -168,13 +185,13 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
       }
       for (const file of found) {
         if (chain.includes(file.file)) {
-          problems.push(
+          report(
             artifactProblem(NGINX_CODES.includeLoop, 'medium', d.origin, `include ${name}: ${file.file} includes itself`, 'remove the include that closes the loop'),
           );
           continue;
         }
         if (chain.length >= MAX_CHAIN) {
-          problems.push(
+          report(
             artifactProblem(NGINX_CODES.tooDeep, 'medium', d.origin, `include ${name}: includes nested more than ${MAX_CHAIN} deep; moat did not read ${file.file}`, 'flatten the include chain'),
           );
           continue;
@@ -188,20 +205,15 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
 
   const directives = expand(parse(root, MAX_DEPTH), 0, [root.file]);
   if (budget <= 0) {
-    problems.push(
+    report(
       artifactProblem(
         NGINX_CODES.tooDeep,
         'medium',
         { file: root.file, line: 1 },
-        `the configuration expands to more than ${MAX_DIRECTIVES} directives with its includes; moat stopped reading there`,
+        `the configuration expands to more than ${MAX_DIRECTIVES} directives or ${MAX_INCLUDES} includes; moat stopped reading there`,
         'check for includes that repeat a large file many times',
       ),
     );
   }
-  const seen = new Set<string>();
-  const unique = problems.filter((p) => {
-    const key = `${p.code}\0${p.path}\0${p.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-  return { directives, problems: unique, files, dump: sections !== undefined };
+  return { directives, problems, files, dump: sections !== undefined };
 }

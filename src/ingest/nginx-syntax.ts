@@ -52,8 +52,8 @@ const MAX_PROBLEMS = 50;
 /** Parses one file. `maxDepth` counts the block levels still allowed (an include inside a location has fewer). */
 export function parseNginx(text: string, file: string, maxDepth: number = MAX_DEPTH): ParsedConfig {
   const problems: Finding[] = [];
-  const problem = (line: number, message: string, hint: string): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(artifactProblem(NGINX_CODES.syntax, 'medium', { file, line }, message, hint));
+  const problem = (line: number, message: string, hint: string, code: string = NGINX_CODES.syntax): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push(artifactProblem(code, 'medium', { file, line }, message, hint));
   };
   const root: Frame = { list: [], line: 1 };
   const stack: Frame[] = [root];
@@ -94,6 +94,7 @@ export function parseNginx(text: string, file: string, maxDepth: number = MAX_DE
           origin.line,
           `blocks nested more than ${maxDepth} deep: moat did not read "${name}" and what it contains`,
           'no real nginx config nests this deep; check that the file is what nginx reads',
+          NGINX_CODES.tooDeep,
         );
       }
       skipping++;

@@ -58,7 +58,13 @@ export function detectNginx(artifact: Artifact): boolean {
 export function ingestNginx(artifact: Artifact, context: NginxIngestContext): IngestResult {
   const loaded = loadNginxConfig(artifact, context);
   const gateway = gatewayServers(loaded.directives, loaded.files[0] ?? artifact.file);
-  return { kind: 'nginx', fragment: { gateway: { servers: gateway.servers } }, problems: [...loaded.problems, ...gateway.problems] };
+  // A file included in several places yields the same problem at the same line: once is enough.
+  const seen = new Set<string>();
+  const problems = [...loaded.problems, ...gateway.problems].filter((p) => {
+    const key = `${p.code}\0${p.path}\0${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return { kind: 'nginx', fragment: { gateway: { servers: gateway.servers } }, problems };
 }
 
 export const nginxIngester: Ingester = { kind: 'nginx', detect: detectNginx, ingest: ingestNginx };

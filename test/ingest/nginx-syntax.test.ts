@@ -70,6 +70,7 @@ describe('parseNginx', () => {
     const deep = `${'l {\n'.repeat(MAX_DEPTH + 5)}${'}\n'.repeat(MAX_DEPTH + 5)}after 1;\n`;
     const { directives, problems } = parseNginx(deep, 'f');
     expect(problems).toHaveLength(1);
+    expect(problems[0]?.code).toBe(NGINX_CODES.tooDeep);
     expect(problems[0]?.message).toMatch(/nested more than 64 deep/);
     expect(problems[0]?.location?.line).toBe(MAX_DEPTH + 1);
     expect(directives.at(-1)).toMatchObject({ name: 'after', origin: { line: 2 * (MAX_DEPTH + 5) + 1 } });
