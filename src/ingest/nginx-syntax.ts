@@ -137,7 +137,7 @@ export function parseNginx(text: string, file: string, maxDepth: number = MAX_DE
       while (j < n) {
         const c = text[j] as string;
         if (c === '\\' && j + 1 < n) {
-          value += unescape(text[j + 1] as string);
+          value += unescapePair(text[j + 1] as string);
           if (text[j + 1] === '\n') line++;
           j += 2;
           continue;
@@ -171,7 +171,7 @@ export function parseNginx(text: string, file: string, maxDepth: number = MAX_DE
     while (j < n) {
       const c = text[j] as string;
       if (c === '\\' && j + 1 < n) {
-        value += unescape(text[j + 1] as string);
+        value += unescapePair(text[j + 1] as string);
         if (text[j + 1] === '\n') line++;
         j += 2;
         continue;
@@ -192,7 +192,7 @@ export function parseNginx(text: string, file: string, maxDepth: number = MAX_DE
 }
 
 /** The value of `\c` inside a token (ngx_conf_read_token keeps unknown pairs whole). */
-function unescape(c: string): string {
+function unescapePair(c: string): string {
   switch (c) {
     case '"':
     case "'":

@@ -239,5 +239,11 @@ export function resolvePass(
     out.push(address);
   }
   const seen = new Set<string>();
-  return { kind: 'resolved', upstreams: out.filter((u) => (seen.has(`${u.host} ${u.port}`) ? false : (seen.add(`${u.host} ${u.port}`), true))) };
+  const unique = out.filter((u) => {
+    const key = `${u.host} ${u.port}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { kind: 'resolved', upstreams: unique };
 }

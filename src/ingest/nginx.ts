@@ -62,7 +62,9 @@ export function ingestNginx(artifact: Artifact, context: NginxIngestContext): In
   const seen = new Set<string>();
   const problems = [...loaded.problems, ...gateway.problems].filter((p) => {
     const key = `${p.code}\0${p.path}\0${p.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
   return { kind: 'nginx', fragment: { gateway: { servers: gateway.servers } }, problems };
 }
