@@ -8,6 +8,7 @@ export const NGINX_CODES = {
   includeUnreadable: 'ingest.nginx.include-unreadable',
   includeLoop: 'ingest.nginx.include-loop',
   fragment: 'ingest.nginx.fragment',
+  dumpPreamble: 'ingest.nginx.dump-preamble',
   streamNotModelled: 'ingest.nginx.stream-not-modelled',
   badListen: 'ingest.nginx.bad-listen',
   unresolvedUpstream: 'ingest.nginx.unresolved-upstream',
@@ -50,6 +51,12 @@ export const NGINX_FINDING_DOCS: readonly FindingDoc[] = [
     code: NGINX_CODES.fragment,
     title: 'an nginx file read as part of an http block',
     help: 'The file has server or upstream blocks at its top level and no http block: it is a piece that a main nginx.conf includes inside `http { }` (conf.d, sites-enabled). moat read it as that http block. Give the main nginx.conf too, so that its other includes are read.',
+    severity: 'info',
+  },
+  {
+    code: NGINX_CODES.dumpPreamble,
+    title: 'text before an nginx -T dump',
+    help: 'An `nginx -T` dump starts with `# configuration file NAME:` (nginx\'s own "syntax is ok" messages may stand before it). Other text there, a pasted shell prompt or command, is not configuration: moat ignored it and read the sections.',
     severity: 'info',
   },
   {

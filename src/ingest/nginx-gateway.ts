@@ -76,6 +76,24 @@ function flag(list: readonly NginxDirective[], name: string, inherited: boolean)
   return d ? d.args[0]?.toLowerCase() === 'on' : inherited;
 }
 
+// geo's parameters that are not entries (ngx_http_geo_module docs).
+const GEO_PARAMS = new Set(['delete', 'proxy', 'proxy_recursive', 'ranges', 'include']);
+
+/**
+ * The values a `map`, `geo` or `split_clients` block gives its variable. A map
+ * or geo without `default` yields '' for unmatched input (geo's default is
+ * empty too), split_clients without `*` likewise.
+ */
+function definedVariable(d: NginxDirective): { name: string; entries: { key: string; value: string }[] } | undefined {
+  if (!d.block) return undefined;
+  const target = d.name === 'map' || d.name === 'split_clients' ? d.args[1] : d.name === 'geo' ? d.args[d.args.length - 1] : undefined;
+  if (!target?.startsWith('$')) return undefined;
+  const entries = d.block
+    .filter((e) => e.args[0] !== undefined && !(d.name === 'geo' && GEO_PARAMS.has(e.name)))
+    .map((e) => ({ key: d.name === 'split_clients' && e.name === '*' ? 'default' : e.name, value: e.args[0] as string }));
+  return { name: target.slice(1).replace(/^\{(.*)\}$/, '$1'), entries };
+}
+
 function httpServers(http: readonly NginxDirective[], problems: Finding[]): { servers: GatewayServer[]; problems: Finding[] } {
   const upstreams = new Map<string, GatewayUpstream[]>();
   const maps = new Map<string, { key: string; value: string }[]>();
@@ -89,10 +107,8 @@ function httpServers(http: readonly NginxDirective[], problems: Finding[]): { se
       }
       upstreams.set(d.args[0].toLowerCase(), servers);
     }
-    if (d.name === 'map' && d.block && d.args[1]?.startsWith('$')) {
-      const entries = d.block.filter((e) => e.args[0] !== undefined).map((e) => ({ key: e.name, value: e.args[0] as string }));
-      maps.set(d.args[1].slice(1).replace(/^\{(.*)\}$/, '$1'), entries);
-    }
+    const defined = definedVariable(d);
+    if (defined) maps.set(defined.name, defined.entries);
   }
   const ctx: HttpContext = { upstreams, maps, rejectHandshake: flag(http, 'ssl_reject_handshake', false), sslOn: flag(http, 'ssl', false) };
   const drafts = http.filter((d) => d.name === 'server' && d.block).map((d) => serverDraft(d, ctx, problems));

@@ -43,24 +43,28 @@ const MAX_CHAIN = 16;
 const MAX_DIRECTIVES = 2_000_000;
 const MAX_INCLUDES = 10_000;
 
-/** The files of an `nginx -T` dump, or undefined when the text is not one. */
-export function splitDump(text: string): Artifact[] | undefined {
+/**
+ * The files of an `nginx -T` dump, or undefined when the text has no section.
+ * `stray` is the first line before the first section that is not one of
+ * nginx's own messages (`nginx -T 2>&1` leaves those), such as a pasted prompt.
+ */
+export function splitDump(text: string): { sections: Artifact[]; stray?: number } | undefined {
   const lines = text.split('\n');
   const sections: { file: string; lines: string[] }[] = [];
-  for (const raw of lines) {
+  let stray: number | undefined;
+  lines.forEach((raw, index) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     const header = HEADER.exec(line);
     if (header?.[1] !== undefined) {
       sections.push({ file: header[1], lines: [] });
-      continue;
+      return;
     }
     const current = sections[sections.length - 1];
     if (current) current.lines.push(raw);
-    // Before the first section only nginx's own messages may stand (`2>&1`).
-    else if (line.trim() !== '' && !/^nginx: |^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/.test(line)) return undefined;
-  }
+    else if (stray === undefined && line.trim() !== '' && !/^nginx: |^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/.test(line)) stray = index + 1;
+  });
   if (sections.length === 0) return undefined;
-  return sections.map((s) => ({ file: s.file, text: s.lines.join('\n') }));
+  return { sections: sections.map((s) => ({ file: s.file, text: s.lines.join('\n') })), ...(stray !== undefined ? { stray } : {}) };
 }
 
 /** glob(3) as nginx calls it: `*` and `?` stay within a name and never match a leading dot; `[...]` classes. */
@@ -89,7 +93,8 @@ export const isGlob = (name: string): boolean => /[*?[]/.test(name);
 
 /** Reads the main file and every include. Never throws for bad input. */
 export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext): LoadedConfig {
-  const sections = splitDump(artifact.text);
+  const dump = splitDump(artifact.text);
+  const sections = dump?.sections;
   const root = sections?.[0] ?? artifact;
   // A file included in many places repeats its problems: each is reported once.
   const problems: Finding[] = [];
@@ -203,6 +208,17 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
     return out;
   };
 
+  if (dump?.stray !== undefined) {
+    report(
+      artifactProblem(
+        NGINX_CODES.dumpPreamble,
+        'info',
+        { file: artifact.file, line: dump.stray },
+        'text before the first "# configuration file" section is not nginx output; moat ignored it',
+        'give moat the output of `nginx -T` as it is',
+      ),
+    );
+  }
   const directives = expand(parse(root, MAX_DEPTH), 0, [root.file]);
   if (budget <= 0) {
     report(

@@ -21,7 +21,10 @@ export const PASS_DIRECTIVES: readonly PassDirective[] = ['proxy_pass', 'grpc_pa
 export interface VarScope {
   /** The values `set` gives each variable in the location (and its `if`s) and in the server. */
   readonly sets: ReadonlyMap<string, readonly { readonly value: string; readonly conditional: boolean }[]>;
-  /** `map SRC $name { key value; ... }`: every value, and the key regex that captures refer to. */
+  /**
+   * `map SRC $name { key value; ... }`: every value, and the key regex that captures refer to;
+   * `geo` and `split_clients` blocks give literal values the same way.
+   */
   readonly maps: ReadonlyMap<string, readonly { readonly key: string; readonly value: string }[]>;
   /** The location's regex (`location ~ RE`), which `$1`... refer to. */
   readonly regex?: string;
@@ -34,10 +37,20 @@ export type PassTarget =
 type Piece = { readonly lit: string } | { readonly opaque: string; readonly slash: boolean };
 type Seq = readonly Piece[];
 
-const MAX_SEQS = 64;
+// A tenant map with a few hundred literal backends is still followed; beyond
+// these bounds (values, nesting, work) a target counts as unresolved.
+const MAX_SEQS = 1024;
+const MAX_STEPS = 20_000;
 const MAX_VAR_DEPTH = 8;
 /** Built-in variables whose value always starts with `/` (the request's path). */
 const SLASH_BUILTINS = new Set(['request_uri', 'uri', 'document_uri']);
+/** Built-in variables with a known, small set of values. */
+const BUILTIN_VALUES: Readonly<Record<string, readonly string[]>> = { scheme: ['http', 'https'] };
+
+interface Walk {
+  readonly scope: VarScope;
+  steps: number;
+}
 const SCHEMES: Readonly<Record<PassDirective, readonly string[]>> = {
   proxy_pass: ['http', 'https'],
   grpc_pass: ['', 'grpc', 'grpcs'],
@@ -123,10 +136,10 @@ function regexOfKey(key: string): string | undefined {
 }
 
 /** Every value the text can take, variables replaced where the config says; undefined when too many. */
-function expand(text: string, scope: VarScope, regex: string | undefined, depth: number): Seq[] | undefined {
+function expand(text: string, w: Walk, regex: string | undefined, depth: number): Seq[] | undefined {
   let seqs: Seq[] = [[]];
   for (const part of splitVariables(text)) {
-    const alts: Seq[] | undefined = 'lit' in part ? [[part]] : variable(part.name, scope, regex, depth);
+    const alts: Seq[] | undefined = 'lit' in part ? [[part]] : variable(part.name, w, regex, depth);
     if (!alts) return undefined;
     const next: Seq[] = [];
     for (const s of seqs) for (const a of alts) next.push([...s, ...a]);
@@ -136,8 +149,10 @@ function expand(text: string, scope: VarScope, regex: string | undefined, depth:
   return seqs;
 }
 
-function variable(name: string, scope: VarScope, regex: string | undefined, depth: number): Seq[] | undefined {
-  if (depth > MAX_VAR_DEPTH) return undefined;
+function variable(name: string, w: Walk, regex: string | undefined, depth: number): Seq[] | undefined {
+  w.steps--;
+  if (depth > MAX_VAR_DEPTH || w.steps < 0) return undefined;
+  const { scope } = w;
   const opaque = (slash: boolean): Seq[] => [[{ opaque: name, slash }]];
   const isCapture = /^[0-9]$/.test(name) || (regex !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && new RegExp(`\\(\\?P?[<']${name}[>']`).test(regex));
   if (isCapture) return opaque(regex !== undefined && captureStartsWithSlash(regex, name));
@@ -148,11 +163,11 @@ function variable(name: string, scope: VarScope, regex: string | undefined, dept
     return out.length <= MAX_SEQS;
   };
   const sets = scope.sets.get(name) ?? [];
-  for (const s of sets) if (!add(expand(s.value, scope, scope.regex, depth + 1))) return undefined;
+  for (const s of sets) if (!add(expand(s.value, w, scope.regex, depth + 1))) return undefined;
   if (sets.length > 0 && sets.some((s) => !s.conditional)) return out;
   const map = scope.maps.get(name);
   if (map) {
-    for (const entry of map) if (!add(expand(entry.value, scope, regexOfKey(entry.key), depth + 1))) return undefined;
+    for (const entry of map) if (!add(expand(entry.value, w, regexOfKey(entry.key), depth + 1))) return undefined;
     if (!map.some((e) => e.key === 'default')) out.push([{ lit: '' }]);
     return out;
   }
@@ -160,6 +175,8 @@ function variable(name: string, scope: VarScope, regex: string | undefined, dept
     out.push([{ lit: '' }]); // set only under a condition: otherwise empty
     return out;
   }
+  const known = BUILTIN_VALUES[name];
+  if (known) return known.map((lit) => [{ lit }]);
   return opaque(SLASH_BUILTINS.has(name));
 }
 
@@ -220,7 +237,7 @@ export function resolvePass(
   scope: VarScope,
   upstreams: ReadonlyMap<string, readonly GatewayUpstream[]>,
 ): PassTarget {
-  const seqs = expand(value, scope, scope.regex, 0);
+  const seqs = expand(value, { scope, steps: MAX_STEPS }, scope.regex, 0);
   if (!seqs) return { kind: 'unresolved', why: 'its variables take too many values to follow' };
   const out: GatewayUpstream[] = [];
   for (const seq of seqs) {

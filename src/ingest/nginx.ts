@@ -31,7 +31,14 @@ const DETECT_BYTES = 512 * 1024;
 /** Whether the text is nginx configuration (or `nginx -T` output), by its syntax and directive names. */
 export function detectNginx(artifact: Artifact): boolean {
   const text = artifact.text.slice(0, DETECT_BYTES);
-  if (splitDump(text)) return true;
+  const dump = splitDump(text);
+  // A dump with something pasted before it counts when its main file reads as nginx.
+  if (dump) return dump.stray === undefined || (dump.sections[0] !== undefined && looksLikeNginx(dump.sections[0]));
+  return looksLikeNginx({ file: artifact.file, text });
+}
+
+function looksLikeNginx(artifact: Artifact): boolean {
+  const { text } = artifact;
   const head = text.trimStart();
   // JSON, YAML documents and shell scripts with a shebang are something else.
   if (/^(?:[{[]|---|%YAML|#!)/.test(head)) return false;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.js';
 import { NGINX_CODES, detectNginx, ingestNginx } from '../../src/ingest/nginx.js';
 import type { Artifact, IngestContext } from '../../src/ingest/types.js';
-import { mounted } from './nginx-corpus.js';
+import { mounted } from './corpus/nginx/mount.js';
 
 const located = (problems: readonly Finding[], texts: ReadonlyMap<string, string>): void => {
   for (const p of problems) {

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NginxIngestContext, ingestNginx, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
 import type { Artifact } from '../../src/ingest/types.js';
-import { CORPUS } from './nginx-corpus.js';
+import { CORPUS } from './corpus/nginx/mount.js';
 
 let base = '';
 

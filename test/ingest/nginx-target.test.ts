@@ -73,6 +73,36 @@ describe('resolvePass', () => {
   });
 });
 
+describe('variables defined by http blocks', () => {
+  it('follows geo, split_clients and $scheme to their literal values', () => {
+    const r = up(
+      [
+        'geo $remote_addr $geo_up { default http://10.0.1.1; 10.0.0.0/8 http://10.0.1.2; delete 10.1.0.0/16; ranges; }',
+        'split_clients "${remote_addr}" $canary { 10% http://10.0.2.2; * http://10.0.2.1; }',
+        'server {',
+        ' location /g/ { proxy_pass $geo_up; }',
+        ' location /c/ { proxy_pass $canary; }',
+        ' location /s/ { proxy_pass $scheme://10.0.3.1; }',
+        '}',
+      ].join('\n'),
+    );
+    expect(r.problems).toEqual([]);
+    expect(servers(r)[0]?.locations.map((l) => l.upstreams)).toEqual([
+      [{ host: '10.0.1.1', port: 80 }, { host: '10.0.1.2', port: 80 }],
+      [{ host: '10.0.2.2', port: 80 }, { host: '10.0.2.1', port: 80 }],
+      [{ host: '10.0.3.1', port: 80 }, { host: '10.0.3.1', port: 443 }],
+    ]);
+  });
+
+  it('follows a tenant map with hundreds of literal backends', () => {
+    const entries = Array.from({ length: 300 }, (_, i) => `  t${i} http://10.9.${Math.floor(i / 250)}.${i % 250}:8080;`).join('\n');
+    const r = up(`map $http_x_tenant $tenant {\n${entries}\n}\nserver { location / { proxy_pass $tenant; } }`);
+    expect(r.problems).toEqual([]);
+    // 300 backends; no default, so an unknown tenant gets '' and nginx proxies nowhere.
+    expect(firstLocation(r)?.upstreams).toHaveLength(300);
+  });
+});
+
 describe('variables and captures', () => {
   it('splits $name, ${name} and one-digit captures as nginx does', () => {
     expect(splitVariables('http://${h}x:$p/$12$')).toEqual([{ lit: 'http://' }, { name: 'h' }, { lit: 'x:' }, { name: 'p' }, { lit: '/' }, { name: '1' }, { lit: '2$' }]);

@@ -10,7 +10,7 @@ import { renderDifyNginx } from '../../src/render/dify-nginx.js';
 import { renderGatewayNginx } from '../../src/render/gateway-nginx.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { goldenPlatform } from '../support/golden.js';
-import { CORPUS, mounted } from './nginx-corpus.js';
+import { CORPUS, mounted } from './corpus/nginx/mount.js';
 
 const servers = (r: ReturnType<typeof ingestNginx>): readonly GatewayServer[] => r.fragment.gateway?.servers ?? [];
 const codes = (r: ReturnType<typeof ingestNginx>): string[] => r.problems.map((p) => `${p.code} ${p.path}`);
@@ -195,6 +195,14 @@ describe('corpus: nginx -T dump of the Debian layout', () => {
     expect(fromDump.problems).toEqual([]);
     expect(servers(fromDump)).toEqual(servers(fromFiles));
     expect(servers(fromDump)[2]?.locations[0]?.origin).toEqual({ file: '/etc/nginx/sites-enabled/ollama', line: 11 });
+  });
+
+  it('reads a dump with a pasted prompt before it, and says so', () => {
+    const pasted = `admin@host:~$ sudo nginx -T\n${text}`;
+    expect(detectNginx({ file: 'paste.txt', text: pasted })).toBe(true);
+    const result = ingestNginx({ file: 'paste.txt', text: pasted }, {});
+    expect(result.problems.map((p) => `${p.code} ${p.path} ${p.severity}`)).toEqual([`${NGINX_CODES.dumpPreamble} paste.txt:1 info`]);
+    expect(servers(result)).toHaveLength(3);
   });
 
   it('says which include the dump lacks', () => {

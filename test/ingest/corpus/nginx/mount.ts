@@ -1,14 +1,14 @@
-// The nginx corpus as files an ingester reads through its context: a
+// The nginx corpus (kept beside it, not a corpus file) as files an ingester reads through its context: a
 // directory of test/ingest/corpus/nginx/ mounted at a path (`/` for the Debian
 // tree, so that /etc/nginx/... resolves inside it), with readFile and glob as
 // the CLI gives them (relative names against the main file's directory).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type NginxIngestContext, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
-import type { Artifact } from '../../src/ingest/types.js';
+import { type NginxIngestContext, nginxGlobToRegExp } from '../../../../src/ingest/nginx.js';
+import type { Artifact } from '../../../../src/ingest/types.js';
 
-export const CORPUS = fileURLToPath(new URL('./corpus/nginx/', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('./', import.meta.url));
 
 function walk(dir: string, rel = ''): string[] {
   return readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) =>
