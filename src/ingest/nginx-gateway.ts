@@ -21,7 +21,7 @@ import { PASS_DIRECTIVES, type PassDirective, type VarScope, parseAddress, resol
 type Sets = Map<string, { value: string; conditional: boolean }[]>;
 
 interface HttpContext {
-  readonly upstreams: ReadonlyMap<string, readonly GatewayUpstream[]>;
+  readonly upstreams: ReadonlyMap<string, readonly GatewayUpstream[] | string>;
   readonly maps: VarScope['maps'];
   readonly rejectHandshake: boolean;
   readonly sslOn: boolean;
@@ -94,19 +94,25 @@ function definedVariable(d: NginxDirective): { name: string; entries: { key: str
   return { name: target.slice(1).replace(/^\{(.*)\}$/, '$1'), entries };
 }
 
+/** An upstream block's servers (port 80 when omitted), or why one of them cannot be known. */
+function upstreamGroup(block: readonly NginxDirective[]): readonly GatewayUpstream[] | string {
+  const servers: GatewayUpstream[] = [];
+  for (const s of block) {
+    if (s.name !== 'server') continue;
+    const address = s.args[0] === undefined ? 'an upstream server with no address' : parseAddress(s.args[0], 80);
+    if (typeof address === 'string') return `its upstream block: ${address}`;
+    // `service=` asks DNS SRV records for the ports (NGINX Plus, nginx 1.27.3+).
+    if (s.args.some((a) => a.startsWith('service='))) return `its upstream block takes ports from DNS (${s.args.join(' ')})`;
+    servers.push(address);
+  }
+  return servers;
+}
+
 function httpServers(http: readonly NginxDirective[], problems: Finding[]): { servers: GatewayServer[]; problems: Finding[] } {
-  const upstreams = new Map<string, GatewayUpstream[]>();
+  const upstreams = new Map<string, readonly GatewayUpstream[] | string>();
   const maps = new Map<string, { key: string; value: string }[]>();
   for (const d of http) {
-    if (d.name === 'upstream' && d.block && d.args[0] !== undefined) {
-      const servers: GatewayUpstream[] = [];
-      for (const s of d.block) {
-        if (s.name !== 'server' || s.args[0] === undefined) continue;
-        const address = parseAddress(s.args[0], 80); // an upstream server's port defaults to 80
-        if (typeof address !== 'string') servers.push(address);
-      }
-      upstreams.set(d.args[0].toLowerCase(), servers);
-    }
+    if (d.name === 'upstream' && d.block && d.args[0] !== undefined) upstreams.set(d.args[0].toLowerCase(), upstreamGroup(d.block));
     const defined = definedVariable(d);
     if (defined) maps.set(defined.name, defined.entries);
   }

@@ -224,18 +224,21 @@ export function parseAddress(authority: string, defaultPort: number | undefined)
   if (authority.startsWith('unix:')) return { host: authority, port: 0 };
   const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(authority);
   const [host, port] = v6 ? [v6[1] as string, v6[2]] : authority.includes(':') ? [authority.slice(0, authority.lastIndexOf(':')), authority.slice(authority.lastIndexOf(':') + 1)] : [authority, undefined];
-  if (host === '' || (host.includes(':') && !v6)) return `"${authority}" is not host:port`;
+  if (!v6 && !/^[A-Za-z0-9._-]+$/.test(host)) return `"${authority}" is not host:port`;
   if (port === undefined) return defaultPort === undefined ? `"${authority}" has no port` : { host, port: defaultPort };
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `"${port}" is not a port`;
   return { host, port: Number(port) };
 }
 
-/** Resolves a pass directive's argument against the config's variables and upstream blocks. */
+/**
+ * Resolves a pass directive's argument against the config's variables and
+ * upstream blocks (name, lower case → servers, or why a server cannot be known).
+ */
 export function resolvePass(
   directive: PassDirective,
   value: string,
   scope: VarScope,
-  upstreams: ReadonlyMap<string, readonly GatewayUpstream[]>,
+  upstreams: ReadonlyMap<string, readonly GatewayUpstream[] | string>,
 ): PassTarget {
   const seqs = expand(value, { scope, steps: MAX_STEPS }, scope.regex, 0);
   if (!seqs) return { kind: 'unresolved', why: 'its variables take too many values to follow' };
@@ -247,6 +250,7 @@ export function resolvePass(
     if (typeof head === 'string') return { kind: 'unresolved', why: head };
     if (!SCHEMES[directive].includes(head.scheme)) return { kind: 'unresolved', why: `${directive} does not take "${head.scheme || 'no'}" scheme` };
     const group = head.authority.includes(':') ? undefined : upstreams.get(head.authority.toLowerCase());
+    if (typeof group === 'string') return { kind: 'unresolved', why: group };
     if (group) {
       out.push(...group);
       continue;

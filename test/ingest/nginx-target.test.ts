@@ -94,6 +94,15 @@ describe('variables defined by http blocks', () => {
     ]);
   });
 
+  it('counts a location unresolved when a server of its upstream block cannot be read', () => {
+    const r = up('upstream u { server 10.0.0.1:80; server $other; }\nupstream s { server backend.local service=http resolve; }\nserver {\n location /u/ { proxy_pass http://u; }\n location /s/ { proxy_pass http://s; }\n}');
+    expect(servers(r)[0]?.locations.map((l) => [l.upstreams, l.unresolvedUpstream])).toEqual([
+      [undefined, 'http://u'],
+      [undefined, 'http://s'],
+    ]);
+    expect(r.problems.map((p) => `${p.code} ${p.path}`)).toEqual([`${NGINX_CODES.unresolvedUpstream} n.conf:5`, `${NGINX_CODES.unresolvedUpstream} n.conf:6`]);
+  });
+
   it('follows a tenant map with hundreds of literal backends', () => {
     const entries = Array.from({ length: 300 }, (_, i) => `  t${i} http://10.9.${Math.floor(i / 250)}.${i % 250}:8080;`).join('\n');
     const r = up(`map $http_x_tenant $tenant {\n${entries}\n}\nserver { location / { proxy_pass $tenant; } }`);
