@@ -86,7 +86,12 @@ export function nginxGlobToRegExp(pattern: string): RegExp {
     }
     return out;
   });
-  return new RegExp(`^${segments.join('/')}$`);
+  try {
+    return new RegExp(`^${segments.join('/')}$`);
+  } catch {
+    // A class JavaScript refuses (`[z-a]`): match the name literally, as a missing file then says.
+    return new RegExp(`^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  }
 }
 
 export const isGlob = (name: string): boolean => /[*?[]/.test(name);

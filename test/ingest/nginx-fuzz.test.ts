@@ -32,6 +32,7 @@ const TOKENS = [
   '{', '}', ';', '"', "'", '\\', '#', '$', '${', ' ', '\n', '\t', 'http', 'server', 'location', 'listen', 'proxy_pass',
   'upstream', 'map', 'include', 'if', 'set', 'return', 'rewrite', 'stream', '80', '[::]:443', 'ssl', 'default_server',
   'http://$x', 'http://a:1/', '$1', '~', '=', '/', 'unix:/x', 'ssl_reject_handshake', 'on', '# configuration file /a:',
+  '[z-a]', '*', '?', '[!', ']', '(?<a>', '(', ')', 'grpc_pass', 'geo', 'split_clients', 'default',
 ];
 
 describe('fuzz', () => {

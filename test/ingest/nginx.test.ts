@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GatewayServer } from '../../src/analyze/state.js';
-import { detectNginx, ingestNginx, NGINX_CODES, NGINX_FINDING_DOCS } from '../../src/ingest/nginx.js';
+import { type NginxIngestContext, detectNginx, ingestNginx, NGINX_CODES, NGINX_FINDING_DOCS, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
 import { renderDifyNginx } from '../../src/render/dify-nginx.js';
 import { renderGatewayNginx } from '../../src/render/gateway-nginx.js';
 import { renderBundle } from '../../src/render/registry.js';
@@ -170,6 +170,17 @@ describe('corpus: Debian layout (/etc/nginx with conf.d and sites-enabled globs)
     ]);
     expect(alone.problems.map((p) => p.severity)).toEqual(['medium', 'info']);
     expect(routes(servers(alone)[0])).toEqual(['/ @11 127.0.0.1:11434']);
+  });
+
+  it('matches globs as glob(3) does, and survives a class JavaScript refuses', () => {
+    expect(nginxGlobToRegExp('/etc/nginx/sites-enabled/*').test('/etc/nginx/sites-enabled/default')).toBe(true);
+    expect(nginxGlobToRegExp('/etc/nginx/sites-enabled/*').test('/etc/nginx/sites-enabled/.hidden')).toBe(false);
+    expect(nginxGlobToRegExp('/etc/nginx/*/x.conf').test('/etc/nginx/a/b/x.conf')).toBe(false);
+    expect(nginxGlobToRegExp('conf.d/[0-9][!a]?.conf').test('conf.d/1b2.conf')).toBe(true);
+    expect(nginxGlobToRegExp('conf.d/[z-a].conf').test('conf.d/[z-a].conf')).toBe(true);
+    const files = new Map([['m.conf', 'http { include conf.d/[z-a].conf; }']]);
+    const result = ingestNginx({ file: 'm.conf', text: files.get('m.conf') ?? '' }, { readFile: () => undefined, glob: () => [] } as NginxIngestContext);
+    expect(result.problems).toEqual([]);
   });
 
   it('names the glob a context cannot list as an include moat could not read', () => {
