@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/model/findings.js';
 import { NGINX_CODES, detectNginx, ingestNginx } from '../../src/ingest/nginx.js';
 import type { Artifact, IngestContext } from '../../src/ingest/types.js';
+import { splitDump } from '../../src/ingest/nginx-include.js';
 import { mounted } from './corpus/nginx/mount.js';
 
 const located = (problems: readonly Finding[], texts: ReadonlyMap<string, string>): void => {
@@ -24,7 +25,9 @@ const one = (file: string, text: string) => {
   const artifact = { file, text };
   const result = ingestNginx(artifact, {});
   detectNginx(artifact);
-  located(result.problems, new Map([[file, text]]));
+  // A dump's problems are located in its sections, each its own file.
+  const sections = splitDump(text)?.sections ?? [];
+  located(result.problems, new Map([[file, text], ...sections.map((s): [string, string] => [s.file, s.text])]));
   return result;
 };
 
@@ -46,9 +49,14 @@ describe('fuzz', () => {
     fc.assert(fc.property(fc.oneof(soup, glued), (text) => void one('t.conf', text)), { numRuns: 600 });
   });
 
-  it('mutated corpus files, with their includes, never throw, and problems are located in the files read', () => {
-    const deb = mounted('debian', '/');
-    const names = [...deb.files.keys()];
+  it.each([
+    ['debian', '/', '/etc/nginx/nginx.conf'],
+    ['confd', 'confd', 'confd/nginx.conf'],
+    ['moat-gateway', '/etc/nginx', '/etc/nginx/nginx.conf'],
+    ['edge', 'edge', 'edge/edge.conf'],
+  ])('mutated corpus %s, with its includes, never throws, and problems are located in the files read', (dir, mount, main) => {
+    const corpus = mounted(dir, mount);
+    const names = [...corpus.files.keys()];
     const mutation = fc.record({
       file: fc.constantFrom(...names),
       at: fc.nat(),
@@ -57,23 +65,23 @@ describe('fuzz', () => {
     });
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 5 }), (mutations) => {
-        const files = new Map(deb.files);
+        const files = new Map(corpus.files);
         for (const m of mutations) {
           const text = files.get(m.file) ?? '';
           const at = text.length === 0 ? 0 : m.at % text.length;
           files.set(m.file, text.slice(0, at) + m.insert + text.slice(at + m.cut));
         }
-        const context: IngestContext & { glob: NonNullable<typeof deb.context.glob> } = {
+        const context: IngestContext & { glob: NonNullable<typeof corpus.context.glob> } = {
           readFile: (path, from) => {
-            const found = deb.context.readFile?.(path, from);
+            const found = corpus.context.readFile?.(path, from);
             return found ? { file: found.file, text: files.get(found.file) ?? '' } : undefined;
           },
-          glob: (pattern, from) => deb.context.glob?.(pattern, from) ?? [],
+          glob: (pattern, from) => corpus.context.glob?.(pattern, from) ?? [],
         };
-        const result = ingestNginx({ file: '/etc/nginx/nginx.conf', text: files.get('/etc/nginx/nginx.conf') ?? '' }, context);
+        const result = ingestNginx({ file: main, text: files.get(main) ?? '' }, context);
         located(result.problems, files);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
