@@ -118,3 +118,52 @@ describe('real nginx', () => {
     expect(ingestNginx({ file: 'nginx-T.txt', text: merged.all ?? '' }, {}).fragment.gateway?.servers).toEqual(servers);
   });
 });
+
+// Lexical corner cases: moat reports a syntax problem exactly when nginx does,
+// at the line nginx names (the snippet starts at line 4). One difference on
+// purpose: nginx names the end of the file for a quote that never closes, moat
+// the line where the quote opens (where the fix goes).
+const SNIPPETS: readonly string[] = [
+  'return 200 "a;b{c}#d";',
+  "return 200 'it\\'s';",
+  'return 200 a"b;',
+  'return 200 "a"b;',
+  'return 200 "a")',
+  'return 200 foo};',
+  'set $a ${uri}c; return 200 $a;',
+  'set $a "${uri}"; return 200 $a;',
+  'return 200 a#b;',
+  'return 200 a\\;b;',
+  'return 200 "never\n  ends;',
+  'return\n  200\n  "x";',
+  ';',
+  'return 200 x }',
+  '{ }',
+  'if ($uri = "x") { return 204; }',
+  'if ($uri ~ "^/x(?<r>/.*)$") { return 204; }',
+  "return 200 '';",
+  'return 200 "\\"";',
+  'return 200 x;}\n}\n}\n}',
+  'return 200 x;\n# comment { ; }\nreturn 201;',
+  'return 200 "a"\n;',
+];
+
+describe('real nginx agrees on syntax', () => {
+  it.each(SNIPPETS.map((s) => [s]))('%j', async (snippet) => {
+    const dir = mkdtempSync(join(base, 's-'));
+    mkdirSync(join(dir, 'log'));
+    const text = `events {}\nhttp { access_log off; server { listen 127.0.0.1:1;\n  location / {\n${snippet}\n  }\n} }\n`;
+    writeFileSync(join(dir, 'nginx.conf'), text);
+    const real = await execa('nginx', ['-t', ...args(dir, 'nginx.conf')], { reject: false, all: true });
+    const nginxSyntax = /\[emerg\].*(unexpected|expecting)/.exec(real.all ?? '');
+    const ours = ingestNginx({ file: join(dir, 'nginx.conf'), text }, {}).problems.filter((p) => p.code === 'ingest.nginx.syntax');
+    expect(ours.length > 0, `nginx: ${real.all}`).toBe(nginxSyntax !== null);
+    if (nginxSyntax) {
+      const line = /nginx\.conf:(\d+)/.exec(real.all ?? '')?.[1];
+      const unclosed = ours[0]?.message.includes('never ends') === true;
+      expect(ours[0]?.location?.line, real.all).toBe(unclosed ? 4 : Number(line));
+    } else {
+      expect(real.exitCode, real.all).toBe(0);
+    }
+  });
+});
