@@ -1,12 +1,12 @@
 // Every ingester moat has, in one list: `detect.ts` asks each whether it
-// recognises an artifact, and the proof runs the one that does. The nginx
-// ingester joins when it lands.
+// recognises an artifact, and the proof runs the one that does.
 import { awsSecurityGroupsIngester } from './aws-security-groups.js';
 import { cloudFormationIngester } from './cloudformation.js';
 import { composeIngester } from './compose.js';
 import { dockerInspectIngester } from './docker-inspect.js';
 import { iptablesIngester } from './iptables.js';
 import { nftablesIngester } from './nftables.js';
+import { nginxIngester } from './nginx.js';
 import { sshdConfigIngester } from './sshd-config.js';
 import { ssIngester } from './ss.js';
 import { tailscaledDefaultsIngester } from './tailscaled-defaults.js';
@@ -16,6 +16,6 @@ import type { Ingester } from './types.js';
 
 export const INGESTERS: readonly Ingester[] = [
   composeIngester, dockerInspectIngester, ssIngester, sshdConfigIngester, tailscaledDefaultsIngester,
-  nftablesIngester, iptablesIngester,
+  nftablesIngester, iptablesIngester, nginxIngester,
   awsSecurityGroupsIngester, cloudFormationIngester, terraformIngester, tailscalePolicyIngester,
 ];

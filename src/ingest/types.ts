@@ -45,6 +45,8 @@ export interface IngestContext {
    * read. Ingesters never touch the file system themselves.
    */
   readonly readFile?: (path: string, from: Artifact) => Artifact | undefined;
+  /** The files a glob pattern (nginx `include conf.d/*.conf`) names, as readFile takes them; undefined: cannot list. */
+  readonly glob?: (pattern: string, from: Artifact) => readonly string[] | undefined;
 }
 
 /** The part of the state one artifact states. Lists are concatenated when fragments merge. */
