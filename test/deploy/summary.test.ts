@@ -65,6 +65,12 @@ function crashLoopEngine(): Engine {
     async resources() {
       return { networks: [], volumes: [] };
     },
+    async exec() {
+      return { exitCode: 0, stdout: '', stderr: '' };
+    },
+    execCommand(service, argv) {
+      return ['stub', 'exec', service, ...argv];
+    },
   };
 }
 
