@@ -35,8 +35,10 @@ export function clawdbotConfig(platform: Platform): Record<string, unknown> {
       tailscale: { mode: 'off' },
       controlUi: {
         enabled: true,
-        ...(route ? { basePath: route.path } : {}),
-        allowedOrigins: [gatewayUrl(platform)],
+        // Under a path on the main origin, or at `/` of its own origin.
+        ...(route?.servedAt === 'path' ? { basePath: route.path } : {}),
+        // The browser's Origin: scheme, host and port of where the UI is served.
+        allowedOrigins: [route ? new URL(route.url).origin : gatewayUrl(platform)],
       },
     },
   };

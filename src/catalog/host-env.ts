@@ -7,15 +7,18 @@
 // https://docs.n8n.io/hosting/configuration/environment-variables/deployment/,
 // https://github.com/langgenius/dify/blob/1.9.2/docker/.env.example (FILES_URL, ENDPOINT_URL_TEMPLATE),
 // https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/.env.example (OLLAMA_MODEL_PREF)
-import { gatewayUrl } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 
 export type HostEnv = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
-/** The public URL of a gateway route (`https://host.tailnet:8443/n8n`), or undefined if not routed. */
+/**
+ * The public URL of a service's route without a trailing slash: its own origin
+ * (`https://host.tailnet:8444`) or its path on the main origin
+ * (`https://host.tailnet:8443/n8n`); undefined if not routed.
+ */
 export function routeUrl(platform: Platform, service: string): string | undefined {
   const route = platform.gateway.routes.find((r) => r.service === service);
-  return route ? `${gatewayUrl(platform)}${route.path.replace(/\/+$/, '')}` : undefined;
+  return route ? route.url.replace(/\/+$/, '') : undefined;
 }
 
 function hostName(platform: Platform): string {
@@ -35,8 +38,11 @@ export function hostDependentEnv(platform: Platform): HostEnv {
   // in 2.35): the URL shown in the editor and registered with external services.
   // N8N_HOST is the public host name (N8N_PORT stays the listen port, 5678).
   const n8nUrl = routeUrl(platform, 'n8n');
-  if (n8nUrl) {
+  const n8nRoute = platform.gateway.routes.find((r) => r.service === 'n8n');
+  if (n8nUrl && n8nRoute) {
     add('n8n', {
+      // The base path the editor builds its URLs from: the route's path, or `/` on its own origin.
+      N8N_PATH: n8nRoute.servedAt === 'path' ? `${n8nRoute.path.replace(/\/+$/, '')}/` : '/',
       N8N_HOST: hostName(platform),
       WEBHOOK_URL: `${n8nUrl}/`,
       N8N_EDITOR_BASE_URL: `${n8nUrl}/`,

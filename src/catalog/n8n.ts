@@ -25,7 +25,6 @@ export const n8n = defineService({
   env: {
     N8N_PORT: '5678',
     N8N_LISTEN_ADDRESS: '0.0.0.0',
-    N8N_PATH: '/n8n/',
     N8N_PROTOCOL: 'https',
     N8N_PROXY_HOPS: '1',
     N8N_PUSH_BACKEND: 'websocket',

@@ -179,7 +179,11 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
     },
     networks: [{ ...network, subnet, gateway }, ...reference.networks.slice(1)],
     services: [...services.values()],
-    gateway: { ...reference.gateway, routes: [...refRoutes, ...(config.routes ?? [])] },
+    gateway: {
+      ...reference.gateway,
+      ...(config.gateway?.originPerApp !== undefined ? { originPerApp: config.gateway.originPerApp } : {}),
+      routes: [...refRoutes, ...(config.routes ?? [])],
+    },
     internalProxies: reference.internalProxies
       .filter((p) => !disabled.has(p.service))
       .map((p) => ({ ...p, routes: p.routes.filter((r) => !disabled.has(r.service)) })),

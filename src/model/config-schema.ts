@@ -122,8 +122,17 @@ export const ConfigSchema = z
       .record(ServiceName, ServiceConfig)
       .optional()
       .describe('Per-service overrides by catalog name; a name moat does not know adds a service (it needs image, address, ports).'),
+    gateway: z
+      .strictObject({
+        originPerApp: z
+          .boolean()
+          .optional()
+          .describe('Give every app its own origin (its own TLS port on the Tailscale address), not only those that cannot live under a path: apps under one origin share cookies and storage.'),
+      })
+      .optional()
+      .describe('How the gateway serves the apps.'),
     routes: z
-      .array(Route.strict())
+      .array(Route.omit({ servedAt: true, url: true }).strict())
       .optional()
       .describe('Extra gateway routes (path → service:port), appended to the catalog routes.'),
     policy: z

@@ -24,3 +24,31 @@ export function allSecrets(platform: Platform): Service['secrets'][number][] {
   for (const service of platform.services) for (const s of service.secrets) if (!byName.has(s.name)) byName.set(s.name, s);
   return [...byName.values()].sort((a, b) => byText(a.name, b.name));
 }
+
+/** A TLS origin the gateway serves: the main one (the routes under paths) or an app's own. */
+export interface GatewayOrigin {
+  readonly port: number;
+  /** The base URL (`https://host.tailnet:8444`), without a trailing slash. */
+  readonly url: string;
+  /** The route served at `/` of an own origin; absent for the main origin. */
+  readonly route?: Platform['gateway']['routes'][number];
+}
+
+/** Every origin of the gateway: the main one first, then each app's own by port. */
+export function gatewayOrigins(platform: Platform): GatewayOrigin[] {
+  const { hostname, tailnet } = platform.host.tailscale;
+  const base = (port: number): string => `https://${hostname}.${tailnet}:${port}`;
+  const origins: GatewayOrigin[] = [{ port: platform.gateway.listenPort, url: base(platform.gateway.listenPort) }];
+  for (const route of platform.gateway.routes) {
+    if (route.servedAt !== 'origin' || route.originPort === undefined) continue;
+    if (origins.some((o) => o.port === route.originPort)) continue;
+    origins.push({ port: route.originPort, url: base(route.originPort), route });
+  }
+  const [main, ...rest] = origins;
+  return main ? [main, ...rest.sort((a, b) => a.port - b.port)] : [];
+}
+
+/** The route of a service, if it has one. */
+export function routeOf(platform: Platform, service: string): Platform['gateway']['routes'][number] | undefined {
+  return platform.gateway.routes.find((r) => r.service === service);
+}

@@ -1,21 +1,52 @@
 // Schema input → the readonly Platform. Parsing fills defaults once, here, and
-// derives what follows from other fields (the gateway's one publication).
+// derives what every consumer needs from other fields, so renderers, the
+// probe and deploy read one answer instead of computing their own: where each
+// route is served (its path on the main origin, or its own origin), its public
+// URL, and the gateway's publications (one TLS port per origin, on the
+// Tailscale address only).
 import { Platform as PlatformSchema } from './schema.js';
 import type { Platform, PlatformInput } from './types.js';
+
+type Parsed = ReturnType<typeof PlatformSchema.parse>;
+type ParsedRoute = Parsed['gateway']['routes'][number];
+
+/** The tailnet name users open: `hostname.tailnet`. */
+export function tailnetName(host: Parsed['host']): string {
+  return `${host.tailscale.hostname}.${host.tailscale.tailnet}`;
+}
+
+function servedAt(route: ParsedRoute, originPerApp: boolean): ParsedRoute['servedAt'] {
+  if (route.originPort === undefined) return 'path';
+  return route.prefix === 'none' || originPerApp ? 'origin' : 'path';
+}
 
 export function normalizePlatform(input: PlatformInput): Platform {
   const parsed = PlatformSchema.parse(input);
   const { gateway, host } = parsed;
-  // The gateway publishes its port on the Tailscale address only, unless the
-  // input says otherwise (which the analyzer then judges).
+  const name = tailnetName(host);
+  for (const route of gateway.routes) {
+    route.servedAt = servedAt(route, gateway.originPerApp);
+    route.url =
+      route.servedAt === 'origin'
+        ? `https://${name}:${route.originPort}/`
+        : `https://${name}:${gateway.listenPort}${route.path.replace(/\/+$/, '')}/`;
+  }
+  // Every TLS port the gateway serves: the main origin, then each own origin by port
+  // (not by route order: the same platform renders the same files whatever the order).
+  const own = gateway.routes.flatMap((r) => (r.servedAt === 'origin' && r.originPort !== undefined ? [r.originPort] : []));
+  const ports = [gateway.listenPort, ...[...new Set(own)].filter((p) => p !== gateway.listenPort).sort((a, b) => a - b)];
   for (const service of parsed.services) {
-    if (service.name === gateway.service && service.publish.length === 0) {
-      service.publish.push({
-        hostAddress: host.tailscale.address,
-        hostPort: gateway.listenPort,
-        containerPort: gateway.listenPort,
-        protocol: 'tcp',
-      });
+    if (service.name !== gateway.service) continue;
+    for (const port of ports) {
+      if (!service.ports.some((p) => p.port === port && p.protocol === 'tcp')) {
+        const route = gateway.routes.find((r) => r.servedAt === 'origin' && r.originPort === port);
+        service.ports.push({ port, protocol: 'tcp', purpose: route ? `HTTPS origin of ${route.service} (tailnet only)` : 'HTTPS gateway (tailnet only)' });
+      }
+    }
+    // The gateway publishes its ports on the Tailscale address only, unless the
+    // input says otherwise (which the analyzer then judges).
+    if (service.publish.length === 0) {
+      for (const port of ports) service.publish.push({ hostAddress: host.tailscale.address, hostPort: port, containerPort: port, protocol: 'tcp' });
     }
   }
   return parsed;

@@ -112,18 +112,33 @@ export const Service = z.object({
   sources: z.array(z.string()).default([]),
 });
 
-/** How an app copes with living under a path prefix on the gateway. */
+/**
+ * How an app copes with living under a path prefix on the gateway. An app
+ * that cannot (`none`) gets its own origin: its own TLS port on the Tailscale
+ * address, served at `/`. Nothing rewrites an app's responses: rewriting
+ * JavaScript corrupts it (design.md, reviews/apps.md F4).
+ */
 export const PrefixMode = z.enum([
   'native', // the app is told its base path and serves under it (proxy keeps the prefix)
-  'strip', // the proxy strips the prefix; the app emits only relative URLs
-  'rewrite', // the app emits absolute URLs: strip, and rewrite them in responses (best effort)
+  'strip', // the app is told its base path for the URLs it emits; the proxy strips the prefix
+  'none', // no base-path support upstream: the app needs its own origin
 ]);
 
+/** Where the gateway serves a route: under its path on the main origin, or at `/` of its own origin. */
+export const ServedAt = z.enum(['path', 'origin']);
+
 export const Route = z.object({
+  /** The route's path on the main origin (the reference's `/n8n`); an own-origin app redirects from it. */
   path: z.string().regex(/^\/[A-Za-z0-9._~\-/]*$/),
   service: z.string(),
   port: z.number().int().min(1).max(65535),
   prefix: PrefixMode,
+  /** The TLS port of the app's own origin on the Tailscale address (used when it is served there). */
+  originPort: z.number().int().min(1).max(65535).optional(),
+  /** Filled by normalize: `origin` when the app cannot live under a prefix or every app gets its own origin. */
+  servedAt: ServedAt.default('path'),
+  /** Filled by normalize: the public URL users open (`https://host.tailnet:8444/`, `https://host.tailnet:8443/n8n/`). */
+  url: z.string().default(''),
   websocket: z.boolean().default(false),
   /** Streamed responses (SSE, chunked LLM tokens): no proxy buffering. */
   streaming: z.boolean().default(false),
@@ -131,6 +146,8 @@ export const Route = z.object({
   readTimeoutSeconds: z.number().int().positive().default(60),
   /** Why this recipe; shown in the artifact. */
   notes: z.array(z.string()).default([]),
+  /** Upstream sources that show the app supports this recipe (its base-path mode, its WebSocket URL). */
+  sources: z.array(z.string()).default([]),
 });
 
 export const Network = z.object({
@@ -163,7 +180,10 @@ export const Host = z.object({
 
 export const Gateway = z.object({
   service: z.string(),
+  /** The main origin's TLS port (the reference's 8443). */
   listenPort: z.number().int().min(1).max(65535),
+  /** Give every app its own origin, not only those that cannot live under a path (isolates their storage). */
+  originPerApp: z.boolean().default(false),
   tls: z.object({
     certFile: z.string(),
     keyFile: z.string(),

@@ -21,6 +21,7 @@ export type Hardening = Out<typeof S.Hardening>;
 export type Exposure = z.output<typeof S.Exposure>;
 export type Service = Out<typeof S.Service>;
 export type PrefixMode = z.output<typeof S.PrefixMode>;
+export type ServedAt = z.output<typeof S.ServedAt>;
 export type Route = Out<typeof S.Route>;
 export type Network = Out<typeof S.Network>;
 export type Host = Out<typeof S.Host>;

@@ -1,14 +1,19 @@
-// The gateway's nginx.conf: TLS on the gateway port, one location per route
-// with the recipe its app needs (prefix strip/keep/rewrite, WebSocket,
-// streaming, body size, timeouts), unknown hosts and paths refused, and a
-// loopback-only health server for the container's health check.
+// The gateway's nginx.conf: TLS on the main origin (the reference's 8443) with
+// the routes of apps that can live under a path, and one TLS server per app
+// that needs an origin of its own (served at `/`, its reference path on the
+// main origin redirecting there). Nothing rewrites an app's responses.
+// Upstreams are `upstream` blocks by static address with keepalive: no DNS at
+// request time, connections reused, and nginx starts while an app is down.
+// Unknown names get no TLS handshake; a loopback-only server answers the
+// container's health check.
 import { SECURITY_HEADERS } from '../catalog/security-headers.js';
 import type { Finding } from '../model/findings.js';
-import { serviceByName } from '../model/lookup.js';
-import type { Platform, Route } from '../model/types.js';
+import { gatewayOrigins, serviceByName } from '../model/lookup.js';
+import { tailnetName } from '../model/normalize.js';
+import { byText } from '../model/order.js';
+import type { Platform, Route, Service } from '../model/types.js';
 import { assertNever } from '../model/types.js';
 import {
-  type Block,
   type Line,
   block,
   configPathOf,
@@ -17,11 +22,9 @@ import {
   httpCommon,
   nginxFile,
   streamingLines,
-  upstreamLines,
   websocketLines,
 } from './nginx-conf.js';
 import type { Renderer } from './types.js';
-import { byText } from '../model/order.js';
 
 // Mozilla "intermediate" cipher list (TLS 1.2); TLS 1.3 suites are not configurable here.
 const CIPHERS = [
@@ -29,45 +32,62 @@ const CIPHERS = [
   'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
-// One list with the probe, which checks each of these on every route.
+// One list with the probe, which checks each of these on every route. Set at
+// server level and inherited by every location (none has an add_header of its own).
 const SECURITY_HEADER_LINES = SECURITY_HEADERS.map((h) => `add_header ${h.name} "${h.value}" always;`);
+
+/** Idle connections nginx keeps per upstream (per worker). */
+const KEEPALIVE = 16;
+
+/** An nginx identifier for a service's upstream block (service names are `[a-z][a-z0-9-]*`). */
+export function upstreamName(service: string, port: number): string {
+  return `moat_${service.replaceAll('-', '_')}_${port}`;
+}
+
+function uriVariable(route: Route): string {
+  return `$moat_uri_${route.service.replaceAll('-', '_')}`;
+}
+
+/** The route's path without a trailing slash. */
+function base(path: string): string {
+  return path.replace(/\/+$/, '');
+}
+
+interface RoutedTarget {
+  readonly route: Route;
+  readonly index: number;
+  readonly service: Service;
+}
 
 export const renderGatewayNginx: Renderer = (platform) => {
   const warnings: Finding[] = [];
   const gatewayService = serviceByName(platform, platform.gateway.service);
-  const { listenPort, tls } = platform.gateway;
+  const { tls } = platform.gateway;
   const { tailscale } = platform.host;
-  const serverNames = [`${tailscale.hostname}.${tailscale.tailnet}`, tailscale.hostname, tailscale.address];
+  // The bare Tailscale address is not a server name: a request to it carries no SNI and is refused.
+  const serverNames = [tailnetName(platform.host), tailscale.hostname];
 
-  const routes = [...platform.gateway.routes].sort((a, b) => byText(a.path, b.path));
-  const locations: Line[] = [];
-  routes.forEach((route) => {
-    const index = platform.gateway.routes.indexOf(route);
-    const target = serviceByName(platform, route.service);
-    if (!target) {
-      warnings.push({
-        code: 'render.gateway.unknown-service', severity: 'high', path: `gateway.routes[${index}].service`,
-        message: `route ${route.path} points at ${route.service}, which is not a service of the platform`,
-        hint: 'name a service of the platform, or remove the route',
-      });
-      locations.push(`# route ${route.path} skipped: ${route.service} is not a service of the platform`, '');
+  const targets: RoutedTarget[] = [];
+  platform.gateway.routes.forEach((route, index) => {
+    const service = serviceByName(platform, route.service);
+    if (service) {
+      targets.push({ route, index, service });
       return;
     }
-    if (route.prefix === 'rewrite') {
-      warnings.push({
-        code: 'render.gateway.rewrite-best-effort', severity: 'low', path: `gateway.routes[${index}].prefix`,
-        message: `${route.path}: ${route.service} cannot serve under a path prefix; absolute URLs in its responses are rewritten, best effort`,
-        hint: `give ${route.service} its own host name if parts of its UI break under ${route.path}`,
-      });
-    }
-    locations.push(...routeLocations(route, target.name), '');
+    warnings.push({
+      code: 'render.gateway.unknown-service', severity: 'high', path: `gateway.routes[${index}].service`,
+      message: `route ${route.path} points at ${route.service}, which is not a service of the platform`,
+      hint: 'name a service of the platform, or remove the route',
+    });
   });
-  const hasRoot = routes.some((r) => base(r.path) === '');
-  if (!hasRoot) locations.push('# Anything else is not here.', block('location /', ['return 404;']));
+  const byPath = [...targets].sort((a, b) => byText(a.route.path, b.route.path));
 
+  const origins = gatewayOrigins(platform);
   const http: Line[] = [
-    ...httpCommon(),
+    ...httpCommon({ resolver: false }),
     '',
+    ...upstreamBlocks(byPath),
+    ...uriMaps(byPath),
     `ssl_certificate ${tls.certFile};`,
     `ssl_certificate_key ${tls.keyFile};`,
     `ssl_protocols ${tls.protocols.join(' ')};`,
@@ -78,23 +98,39 @@ export const renderGatewayNginx: Renderer = (platform) => {
     'ssl_session_tickets off;',
     '',
     '# Unknown names get no TLS handshake (so not even the certificate), and no answer.',
-    block('server', [`listen ${listenPort} ssl default_server;`, 'http2 on;', 'server_name _;', 'ssl_reject_handshake on;', 'return 444;']),
-    '',
     block('server', [
-      `listen ${listenPort} ssl;`,
+      ...origins.map((o) => `listen ${o.port} ssl default_server;`),
       'http2 on;',
-      `server_name ${serverNames.join(' ')};`,
-      ...SECURITY_HEADER_LINES,
-      '',
-      ...locations,
+      'server_name _;',
+      'ssl_reject_handshake on;',
+      'return 444;',
     ]),
   ];
+
+  // The main origin: routes served under their path, redirects for the apps with their own origin.
+  const main: Line[] = [];
+  for (const t of byPath) {
+    main.push(...(t.route.servedAt === 'origin' ? redirectLocations(t.route) : pathLocations(t.route, t.service)), '');
+  }
+  main.push('# Anything else is not here.', block('location /', ['return 404;']));
+  http.push('', `# The main origin, ${origins[0]?.url ?? ''}: the routes of apps that can live under a path.`, serverBlock(platform.gateway.listenPort, serverNames, main));
+
+  for (const origin of origins.slice(1)) {
+    const t = byPath.find((x) => x.route === origin.route);
+    if (!t) continue;
+    http.push(
+      '',
+      `# ${t.route.service}'s own origin, ${origin.url}: served at /, nothing rewritten.`,
+      ...t.route.notes.map((n) => `# ${n.replace(/\s+/g, ' ')}`),
+      serverBlock(origin.port, serverNames, [block('location /', proxyLines(t.route, t.service, ''))]),
+    );
+  }
 
   const health = healthEndpoint(gatewayService);
   if (health) {
     http.push(
       '',
-      `# For the container health check only: loopback inside the container, never published.`,
+      '# For the container health check only: loopback inside the container, never published.',
       block('server', [`listen 127.0.0.1:${health.port};`, healthLocation(health.path), block('location /', ['return 404;'])]),
     );
   } else {
@@ -106,82 +142,107 @@ export const renderGatewayNginx: Renderer = (platform) => {
   }
 
   const comments = [
-    `The gateway: TLS on ${listenPort}, published only on the Tailscale address ${tailscale.address}.`,
-    'Upstreams are variables resolved at request time, so the gateway starts while an app is down.',
+    `The gateway: TLS on ${origins.map((o) => o.port).join(', ')}, published only on the Tailscale address ${tailscale.address}.`,
+    'Upstreams are static addresses with keepalive: no DNS at request time, and nginx starts while an app is down.',
   ];
   return { files: [{ path: configPathOf(gatewayService, 'nginx/nginx.conf'), content: nginxFile(comments, http) }], warnings };
 };
 
-/** The route's path without a trailing slash ('' for the root). */
-function base(path: string): string {
-  return path.replace(/\/+$/, '');
+function serverBlock(port: number, names: readonly string[], locations: readonly Line[]): Line {
+  return block('server', [`listen ${port} ssl;`, 'http2 on;', `server_name ${names.join(' ')};`, ...SECURITY_HEADER_LINES, '', ...locations]);
 }
 
-function routeLocations(route: Route, host: string): Line[] {
-  const prefix = base(route.path);
-  const out: Line[] = [`# ${prefix || '/'} → ${host}:${route.port} (prefix: ${route.prefix})`];
-  for (const note of route.notes) out.push(`# ${note.replace(/\s+/g, ' ')}`);
-  // Without the trailing slash the app would see a path outside its prefix.
-  if (prefix !== '') out.push(block(`location = ${prefix}`, [`return 301 ${prefix}/$is_args$args;`]));
-  out.push(routeLocation(route, prefix, host));
+/** One upstream block per routed service and port, by the service's static address. */
+function upstreamBlocks(targets: readonly RoutedTarget[]): Line[] {
+  const seen = new Set<string>();
+  const out: Line[] = [];
+  for (const { route, service } of targets) {
+    const name = upstreamName(service.name, route.port);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(block(`upstream ${name}`, [`server ${service.address}:${route.port};`, `keepalive ${KEEPALIVE};`]), '');
+  }
   return out;
 }
 
-function routeLocation(route: Route, prefix: string, host: string): Block {
-  const body: Line[] = [...upstreamLines(host, route.port)];
+/**
+ * A strip route passes the raw request URI minus its prefix: a rewrite would
+ * pass nginx's decoded URI, turning `/webhook/a%2Fb` into `/webhook/a/b`.
+ * `$request_uri` is the client's URI as sent (query included).
+ */
+function uriMaps(targets: readonly RoutedTarget[]): Line[] {
+  const out: Line[] = [];
+  for (const { route } of targets) {
+    if (route.servedAt !== 'path' || route.prefix !== 'strip') continue;
+    const prefix = base(route.path).replaceAll('.', '\\.');
+    out.push(block(`map $request_uri ${uriVariable(route)}`, [`"~^${prefix}(?<rest>/.*)$" $rest;`, 'default /;']), '');
+  }
+  return out;
+}
+
+function pathLocations(route: Route, service: Service): Line[] {
+  const prefix = base(route.path);
+  const out: Line[] = [`# ${prefix} → ${service.name}:${route.port} (prefix: ${route.prefix})`];
+  for (const note of route.notes) out.push(`# ${note.replace(/\s+/g, ' ')}`);
   switch (route.prefix) {
     case 'native':
+      // The app handles its base path with or without the slash, and its UI may open
+      // a WebSocket at exactly the prefix: proxy it, never redirect it.
+      out.push(block(`location = ${prefix}`, proxyLines(route, service, prefix)));
+      out.push(block(`location ${prefix}/`, proxyLines(route, service, prefix)));
       break;
     case 'strip':
-    case 'rewrite':
-      // Dots of the path are literal in the regex.
-      if (prefix !== '') body.push(`rewrite ^${prefix.replaceAll('.', '\\.')}/(.*)$ /$1 break;`);
+      out.push(block(`location = ${prefix}`, [`return 301 ${prefix}/$is_args$args;`]));
+      out.push(block(`location ${prefix}/`, proxyLines(route, service, prefix)));
+      break;
+    case 'none':
+      // normalize serves `none` routes at their own origin; one without an originPort is a config finding.
+      out.push(`# ${route.service} cannot serve under ${prefix} and has no origin port: not routed`);
       break;
     default:
       assertNever(route.prefix, 'prefix mode');
   }
-  body.push(
-    'proxy_pass $upstream;',
+  return out;
+}
+
+/** The reference's path on the main origin sends the browser to the app's own origin. */
+function redirectLocations(route: Route): Line[] {
+  const prefix = base(route.path);
+  const target = `https://$host:${route.originPort}`;
+  return [
+    `# ${prefix} → ${route.service}'s own origin on ${route.originPort} (no base-path support, or one origin per app)`,
+    block(`location = ${prefix}`, [`return 301 ${target}/$is_args$args;`]),
+    block(`location ^~ ${prefix}/`, [`rewrite ^${prefix.replaceAll('.', '\\.')}/(.*)$ ${target}/$1 permanent;`]),
+  ];
+}
+
+function proxyLines(route: Route, service: Service, prefix: string): Line[] {
+  const upstream = `http://${upstreamName(service.name, route.port)}`;
+  const strip = route.servedAt === 'path' && route.prefix === 'strip';
+  const body: Line[] = [
+    // Without a URI part nginx passes the client's URI as sent; a strip route passes it minus the prefix.
+    `proxy_pass ${upstream}${strip ? uriVariable(route) : ''};`,
     'proxy_http_version 1.1;',
-    'proxy_set_header Host $host;',
+    // $http_host keeps the port: apps that compare Origin with Host/X-Forwarded-Host
+    // (n8n's push) refuse every non-443 origin when it is lost.
+    'proxy_set_header Host $http_host;',
     'proxy_set_header X-Real-IP $remote_addr;',
     // The edge overwrites X-Forwarded-For: apps trust it from the gateway's
     // address (Clawdbot's trustedProxies), so a client must not choose it.
     'proxy_set_header X-Forwarded-For $remote_addr;',
     'proxy_set_header X-Forwarded-Proto $scheme;',
-    'proxy_set_header X-Forwarded-Host $host;',
+    'proxy_set_header X-Forwarded-Host $http_host;',
     'proxy_set_header X-Forwarded-Port $server_port;',
-  );
+  ];
   if (prefix !== '') body.push(`proxy_set_header X-Forwarded-Prefix ${prefix};`);
   body.push(...websocketLines(route.websocket));
   body.push(
     `client_max_body_size ${route.maxBodyMegabytes}m;`,
     `proxy_read_timeout ${route.readTimeoutSeconds}s;`,
     `proxy_send_timeout ${route.readTimeoutSeconds}s;`,
+    // The gateway's X-Frame-Options is the one the browser gets (AnythingLLM sends its own).
+    'proxy_hide_header X-Frame-Options;',
   );
-  if (route.streaming) {
-    body.push('# Streamed tokens and SSE go out as they arrive.', ...streamingLines());
-  }
-  if (route.prefix === 'rewrite' && prefix !== '') body.push(...rewriteLines(prefix));
-  // A location with its own add_header loses the server's: repeat them.
-  if (route.streaming) body.push(...SECURITY_HEADER_LINES, 'add_header X-Accel-Buffering no always;');
-  return block(`location ${prefix}/`, body);
-}
-
-/** Best-effort rewriting of absolute URLs for apps that cannot live under a prefix. */
-function rewriteLines(prefix: string): string[] {
-  return [
-    '# The app emits absolute URLs: rewrite them in responses (best effort).',
-    'proxy_set_header Accept-Encoding "";',
-    // Not JSON: API payloads carry paths that are data (a rewritten "/v1/stream" breaks clients).
-    'sub_filter_types text/css text/javascript application/javascript;',
-    'sub_filter_once off;',
-    `sub_filter '"/' '"${prefix}/';`,
-    `sub_filter "'/" "'${prefix}/";`,
-    `sub_filter 'url(/' 'url(${prefix}/';`,
-    `proxy_redirect http://$host/ ${prefix}/;`,
-    `proxy_redirect https://$host/ ${prefix}/;`,
-    `proxy_redirect / ${prefix}/;`,
-    `proxy_cookie_path / ${prefix}/;`,
-  ];
+  if (route.streaming) body.push('# Streamed tokens and SSE go out as they arrive.', ...streamingLines());
+  return body;
 }

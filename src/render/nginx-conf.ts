@@ -40,8 +40,13 @@ export function nginxFile(comments: readonly string[], http: readonly Line[]): s
   ])}`;
 }
 
-/** http-level settings both configs share. */
-export function httpCommon(): Line[] {
+/**
+ * http-level settings both configs share. `resolver`: upstreams named by host
+ * name, resolved per request by Docker's DNS (Dify's internal nginx); the
+ * gateway names its upstreams by static address and needs none.
+ */
+export function httpCommon(options: { readonly resolver?: boolean } = {}): Line[] {
+  const resolver = options.resolver ?? true;
   return [
     'include /etc/nginx/mime.types;',
     'default_type application/octet-stream;',
@@ -57,13 +62,18 @@ export function httpCommon(): Line[] {
     'uwsgi_temp_path /var/cache/nginx/uwsgi_temp;',
     'scgi_temp_path /var/cache/nginx/scgi_temp;',
     '',
-    // Upstreams are variables resolved per request by Docker's DNS: nginx starts
-    // (and `nginx -t` passes) while an upstream is down, instead of failing on an
-    // unresolvable host name.
-    'resolver 127.0.0.11 valid=10s ipv6=off;',
-    'resolver_timeout 5s;',
-    '',
-    block('map $http_upgrade $connection_upgrade', ["default upgrade;", "'' close;"]),
+    ...(resolver
+      ? [
+          // Names resolved per request by Docker's DNS: nginx starts (and `nginx -t`
+          // passes) while an upstream is down, instead of failing on an unresolvable name.
+          'resolver 127.0.0.11 valid=10s ipv6=off;',
+          'resolver_timeout 5s;',
+          '',
+        ]
+      : []),
+    // `upgrade` for a WebSocket handshake; otherwise no Connection header at
+    // all, so the upstream connection stays open for reuse (keepalive).
+    block('map $http_upgrade $connection_upgrade', ['default upgrade;', "'' '';"]),
   ];
 }
 

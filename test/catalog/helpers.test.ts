@@ -19,6 +19,7 @@ describe('hostDependentEnv', () => {
   it('gives n8n its public webhook and editor URLs and host name', () => {
     const env = hostDependentEnv(withHost('box', 'corp.ts.net'))['n8n'];
     expect(env).toEqual({
+      N8N_PATH: '/n8n/',
       N8N_HOST: 'box.corp.ts.net',
       WEBHOOK_URL: 'https://box.corp.ts.net:8443/n8n/',
       N8N_EDITOR_BASE_URL: 'https://box.corp.ts.net:8443/n8n/',
@@ -27,8 +28,8 @@ describe('hostDependentEnv', () => {
 
   it('gives Dify\'s API and worker the public files and plugin endpoint URLs', () => {
     const env = hostDependentEnv(reference);
-    expect(env['dify-api']?.['FILES_URL']).toBe('https://ai-platform.example.ts.net:8443/dify');
-    expect(env['dify-api']?.['ENDPOINT_URL_TEMPLATE']).toBe('https://ai-platform.example.ts.net:8443/dify/e/{hook_id}');
+    expect(env['dify-api']?.['FILES_URL']).toBe('https://ai-platform.example.ts.net:8445');
+    expect(env['dify-api']?.['ENDPOINT_URL_TEMPLATE']).toBe('https://ai-platform.example.ts.net:8445/e/{hook_id}');
     expect(env['dify-worker']).toEqual(env['dify-api']);
   });
 
@@ -49,7 +50,7 @@ describe('hostDependentEnv', () => {
 
   it('routeUrl is undefined for a service the gateway does not route', () => {
     expect(routeUrl(reference, 'ollama')).toBeUndefined();
-    expect(routeUrl(reference, 'anythingllm')).toBe('https://ai-platform.example.ts.net:8443/anythingllm');
+    expect(routeUrl(reference, 'anythingllm')).toBe('https://ai-platform.example.ts.net:8444');
   });
 });
 

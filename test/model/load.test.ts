@@ -90,8 +90,11 @@ describe('overrides reach the platform', () => {
     expect(platform.host.adminCidr).toBe('198.51.100.7/32');
     expect(platform.host.region).toBe('eu-west-1');
     expect(platform.host.tailscale.hostname).toBe('ai-host');
-    // The Tailscale address reaches the gateway's only publication.
-    expect(serviceByName(platform, 'nginx')?.publish).toEqual([
+    // The Tailscale address reaches every publication of the gateway: the main origin and AnythingLLM's and Dify's own.
+    expect(serviceByName(platform, 'nginx')?.publish.map((p) => `${p.hostAddress}:${p.hostPort}:${p.containerPort}/${p.protocol}`)).toEqual([
+      '100.101.102.103:8443:8443/tcp', '100.101.102.103:8444:8444/tcp', '100.101.102.103:8445:8445/tcp',
+    ]);
+    expect(serviceByName(platform, 'nginx')?.publish.slice(0, 1)).toEqual([
       { hostAddress: '100.101.102.103', hostPort: 8443, containerPort: 8443, protocol: 'tcp' },
     ]);
     expect(platform.llm.models).toEqual(['llama3.2:3b', 'qwen2.5:7b']);
@@ -106,7 +109,7 @@ describe('overrides reach the platform', () => {
     expect(n8n?.origin).toBe('reference');
     expect(n8n?.env['GENERIC_TIMEZONE']).toBe('Europe/Berlin');
     expect(n8n?.env).not.toHaveProperty('N8N_DIAGNOSTICS_ENABLED');
-    expect(n8n?.env['N8N_PATH']).toBe('/n8n/'); // catalog env kept
+    expect(n8n?.env['N8N_PORT']).toBe('5678'); // catalog env kept
 
     // Publishing a backend is allowed here; `moat check` judges it.
     expect(serviceByName(platform, 'dify-db')?.publish).toEqual([

@@ -52,7 +52,8 @@ describe('nginx -t (real nginx)', () => {
 
   it('rejects a broken copy (the check can fail)', async () => {
     const conf = only(renderGatewayNginx(platform, {}).files, 'nginx/nginx.conf');
-    const broken = testCopy(conf, d, version).replace('proxy_pass $upstream;', 'proxy_pass_broken $upstream;');
+    const broken = testCopy(conf, d, version).replace('proxy_pass http://', 'proxy_pass_broken http://');
+    expect(broken).toContain('proxy_pass_broken');
     const result = await nginxTest(d, writeConf(d, 'broken.conf', broken));
     expect(result.exitCode).not.toBe(0);
     expect(result.all).toContain('unknown directive');

@@ -41,10 +41,11 @@ describe('compose: addresses and publication', () => {
     for (const [name, s] of Object.entries(compose.services)) expect(s.networks?.['ai-platform']?.ipv4_address, name).toMatch(/^172\.20\.0\.\d+$/);
   });
 
-  it('publishes only nginx, only on the Tailscale address and port 8443', () => {
+  it('publishes only nginx, only on the Tailscale address: the main origin 8443 and the own origins 8444 (AnythingLLM) and 8445 (Dify)', () => {
     const publishing = Object.entries(compose.services).filter(([, s]) => s.ports !== undefined);
     expect(publishing.map(([name]) => name)).toEqual(['nginx']);
-    expect(compose.services['nginx']?.ports).toEqual([`${platform.host.tailscale.address}:8443:8443`]);
+    const ts = platform.host.tailscale.address;
+    expect(compose.services['nginx']?.ports).toEqual([`${ts}:8443:8443`, `${ts}:8444:8444`, `${ts}:8445:8445`]);
   });
 
   it('warns when any other service publishes', () => {
@@ -99,14 +100,34 @@ describe('no secret in the bundle', () => {
 describe('gateway', () => {
   const conf = renderGatewayNginx(platform, {}).files[0]?.content ?? '';
 
-  it('serves TLS on 8443 only, with the protocols of the model, and hides its version', () => {
-    expect(conf.match(/listen [^;]+;/g)).toEqual(['listen 8443 ssl default_server;', 'listen 8443 ssl;', 'listen 127.0.0.1:8081;']);
+  it('serves TLS on the main origin (8443) and the own origins of AnythingLLM (8444) and Dify (8445) only, with the protocols of the model, and hides its version', () => {
+    expect(conf.match(/listen [^;]+;/g)).toEqual([
+      'listen 8443 ssl default_server;', 'listen 8444 ssl default_server;', 'listen 8445 ssl default_server;',
+      'listen 8443 ssl;', 'listen 8444 ssl;', 'listen 8445 ssl;', 'listen 127.0.0.1:8081;',
+    ]);
     expect(conf).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
     expect(conf).toContain('server_tokens off;');
   });
 
   it('routes nothing to a service that must never be routed', () => {
     const never = platform.services.filter((s) => s.exposure === 'never-route').map((s) => s.name);
-    for (const name of never) expect(conf, name).not.toMatch(new RegExp(`set \\$upstream http://${name}:`));
+    const upstreams = [...conf.matchAll(/server (\d+\.\d+\.\d+\.\d+):(\d+);/g)].map((m) => m[1]);
+    expect(upstreams.length).toBe(4);
+    for (const name of never) {
+      const address = platform.services.find((s) => s.name === name)?.address;
+      expect(upstreams, name).not.toContain(address);
+    }
+  });
+
+  it('rewrites no app response: no sub_filter, no proxy_redirect, no cookie-path rewriting', () => {
+    expect(conf).not.toMatch(/sub_filter|proxy_redirect|proxy_cookie_path/);
+  });
+
+  it('serves every route the way its app supports, per its catalog source', () => {
+    for (const route of platform.gateway.routes) {
+      expect(route.sources.length, route.path).toBeGreaterThan(0);
+      // An app without base-path support is only ever served at / of its own origin.
+      if (route.prefix === 'none') expect(route.servedAt, route.path).toBe('origin');
+    }
   });
 });

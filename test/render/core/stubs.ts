@@ -41,6 +41,8 @@ export async function startDnsStub(names: ReadonlySet<string>): Promise<DnsStub>
 
 export interface Upstream {
   readonly port: number;
+  /** TCP connections accepted so far (keepalive: several requests, one connection). */
+  connections(): number;
   /** Lets a held streaming response finish. */
   release(): void;
   close(): Promise<void>;
@@ -52,7 +54,7 @@ export function echo(req: IncomingMessage) {
 
 /**
  * An upstream: `/page` is HTML/CSS with absolute URLs, `/redir` redirects and
- * sets a cookie, `/stream` sends one chunk and holds the rest until release(),
+ * sets a cookie, `/xfo` sends its own X-Frame-Options, `/stream` sends one chunk and holds the rest until release(),
  * anything else echoes the request as JSON; WebSocket connections echo the path.
  */
 export async function startUpstream(): Promise<Upstream> {
@@ -67,6 +69,9 @@ export async function startUpstream(): Promise<Upstream> {
     } else if (req.url === '/redir') {
       res.writeHead(302, { location: '/login', 'set-cookie': 'sid=1; Path=/; HttpOnly' });
       res.end();
+    } else if (req.url === '/xfo') {
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-frame-options': 'DENY' });
+      res.end('framed?');
     } else if (req.url === '/stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: first\n\n');
@@ -76,6 +81,10 @@ export async function startUpstream(): Promise<Upstream> {
       res.end(echo(req));
     }
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket, req) => socket.send(`hello ${req.url ?? ''}`));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,6 +92,7 @@ export async function startUpstream(): Promise<Upstream> {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return {
     port: address.port,
+    connections: () => connections,
     release: () => release(),
     close: async () => {
       release();
