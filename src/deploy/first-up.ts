@@ -101,7 +101,7 @@ export async function afterReady(
       for (const k of keys) {
         let outcome: KeyOutcome;
         try {
-          outcome = await ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platform.llm.models });
+          outcome = await ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platformModels(platform) });
         } catch (error) {
           throw new FirstUpStepError(LITELLM_SERVICE, `LiteLLM registers ${k.service}'s own key (${k.secret})`, (error as Error).message);
         }
