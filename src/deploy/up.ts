@@ -26,6 +26,8 @@ export interface UpFailure {
   /** What the health check proves when it passes (from the catalog). */
   readonly expected: string;
   readonly logTail: string;
+  /** The service is up, but a setup step that needs it failed (its database role, an app key, the model pulls). */
+  readonly step?: boolean;
 }
 
 export interface UpResult {
@@ -80,12 +82,12 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
   const overrides = new Map<string, string>();
   const failures: UpFailure[] = [];
   const steps: StepReport[] = [];
-  /** `final`: after the service block is done (the pull's lines follow it): the block is not redrawn, the row says the service runs. */
+  /** `final`: after the service block is done (the pull's lines follow it), so the block is not redrawn. The row says the service runs. */
   const stepFailed = async (error: unknown, final = false): Promise<void> => {
     if (!(error instanceof FirstUpStepError)) throw error;
     if (!final) progress?.update(error.service, 'failed', error.message.split('\n')[0]);
-    overrides.set(error.service, final ? 'healthy, but its setup step failed (below)' : `failed: ${error.message.split('\n')[0]}`);
-    failures.push({ service: error.service, reason: error.message, expected: error.expected, logTail: await engine.logs(error.service, LOG_TAIL_LINES).catch(() => '') });
+    overrides.set(error.service, 'healthy, but its setup step failed (below)');
+    failures.push({ service: error.service, reason: error.message, expected: error.expected, logTail: await engine.logs(error.service, LOG_TAIL_LINES).catch(() => ''), step: true });
   };
 
   for (const [index, level] of levels.entries()) {
@@ -153,7 +155,8 @@ export function formatFailures(failures: readonly UpFailure[]): string {
   return failures
     .map((f) => {
       const logs = f.logTail.trim() === '' ? '    (the service logged nothing)' : f.logTail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
-      return `moat: ${f.service} did not become ready: ${f.reason}\n  expected: ${f.expected}\n  last ${LOG_TAIL_LINES} log lines:\n${logs}\n  next: \`moat logs ${f.service}\` for more; the services already healthy are left running.\n`;
+      const what = f.step === true ? 'is up, but its setup step failed' : 'did not become ready';
+      return `moat: ${f.service} ${what}: ${f.reason}\n  expected: ${f.expected}\n  last ${LOG_TAIL_LINES} log lines:\n${logs}\n  next: \`moat logs ${f.service}\` for more; the services already healthy are left running.\n`;
     })
     .join('\n');
 }

@@ -176,7 +176,7 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
     expect(result.ok).toBe(false);
     expect(events.some((e) => e.startsWith('up ') && e.includes('litellm'))).toBe(false);
     const text = formatFailures(result.failures);
-    expect(text).toContain("moat: dify-db did not become ready: `psql in dify-db (LiteLLM's role and database)` failed");
+    expect(text).toContain("moat: dify-db is up, but its setup step failed: `psql in dify-db (LiteLLM's role and database)` failed");
     expect(text).toContain('role "postgres" does not exist (tried <redacted>)');
     expect(text).not.toContain(password);
     expect(result.rows.find((r) => r.service === 'litellm')?.state).toBe('not started (a dependency failed)');
