@@ -15,6 +15,11 @@ import { defineService, pythonHttpCheck } from './define.js';
 // `moat up` creates after dify-db is healthy. LiteLLM creates its tables at
 // start (prisma), so the first start takes longer: a longer start period.
 // LITELLM_DB_PASSWORD rotates: every `moat up` sets the role's password anew.
+// The master key stays rotatable with a database: LiteLLM stores virtual keys
+// hashed, and encrypts with the master key (or LITELLM_SALT_KEY) only model
+// credentials kept in the database (STORE_MODEL_IN_DB), which moat does not
+// use: the models come from config.yaml. Source: docs.litellm.ai/docs/proxy/prod
+// ("LITELLM_SALT_KEY ... do not change").
 // Sources: https://docs.litellm.ai/docs/proxy/virtual_keys (DATABASE_URL),
 // https://docs.litellm.ai/docs/proxy/deploy, https://docs.litellm.ai/docs/proxy/health,
 // https://github.com/BerriAI/litellm/blob/main/docker-compose.yml
