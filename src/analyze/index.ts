@@ -1,37 +1,33 @@
 // The analyzer's API: a static proof of what each zone can reach, and the
-// findings of the policy and consistency rules. It never reads files or the
-// network; the state comes from a Platform or (later) from ingested artifacts.
+// findings of the policy and consistency rules. It reads no files and no
+// network: the state comes from ingested artifacts (src/ingest), whether moat
+// rendered them (`moat check`) or not (`moat audit`).
 import type { Finding } from '../model/findings.js';
 import { SEVERITIES } from '../model/findings.js';
+import { byText } from '../model/order.js';
 import type { Platform, Policy, Protocol, ZoneName } from '../model/types.js';
-import { stateFromPlatform } from './from-platform.js';
 import type { MatrixRow } from './reachability.js';
 import { computeMatrix } from './reachability.js';
 import { runRules } from './rules/index.js';
 import type { ExposureState } from './state.js';
-import { byText } from '../model/order.js';
 
 export interface Analysis {
   readonly matrix: readonly MatrixRow[];
   readonly findings: readonly Finding[];
 }
 
-
 /** Most severe first, then by path: a stable order for every rendering. */
-function sortFindings(findings: readonly Finding[]): Finding[] {
+export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || byText(a.path, b.path) || byText(a.code, b.code),
   );
 }
 
+/** `platform`: the model the state was rendered from, for the rules about the model itself (moat check). */
 export function analyzeState(state: ExposureState, policy: Policy, platform?: Platform): Analysis {
   const matrix = computeMatrix(state);
   const findings = runRules({ state, matrix, policy, ...(platform ? { platform } : {}) });
   return { matrix, findings: sortFindings(findings) };
-}
-
-export function analyzePlatform(platform: Platform): Analysis {
-  return analyzeState(stateFromPlatform(platform), platform.policy, platform);
 }
 
 export interface ExpectedPort {
@@ -42,12 +38,12 @@ export interface ExpectedPort {
 /**
  * The host-facing ports a probe from this zone should find open: host sockets
  * and published ports (not container addresses, not what lies behind the
- * gateway). Ranges are expanded; each port once, sorted.
+ * gateway, not ports merely assumed open). Ranges are expanded; each port once, sorted.
  */
 export function expectedOpen(analysis: Analysis, zone: ZoneName): ExpectedPort[] {
   const seen = new Map<string, ExpectedPort>();
   for (const row of analysis.matrix) {
-    if (row.zone !== zone || row.verdict !== 'open' || (row.via !== 'host' && row.via !== 'publish')) continue;
+    if (row.zone !== zone || row.verdict !== 'open' || row.assumed === true || (row.via !== 'host' && row.via !== 'publish')) continue;
     for (let port = row.port; port <= (row.portEnd ?? row.port); port += 1) seen.set(`${row.protocol}/${port}`, { port, protocol: row.protocol });
   }
   return [...seen.values()].sort((a, b) => byText(a.protocol, b.protocol) || a.port - b.port);
@@ -55,5 +51,4 @@ export function expectedOpen(analysis: Analysis, zone: ZoneName): ExpectedPort[]
 
 export type { MatrixRow } from './reachability.js';
 export type { ExposureState, Layer } from './state.js';
-export { stateFromPlatform } from './from-platform.js';
 export { ruleDocs } from './rules/index.js';

@@ -2,16 +2,19 @@
 // the path lets it through, and which layer decided. Blocked cells name the
 // outermost layer that blocks; open cells name the outermost layer that
 // explicitly allowed them (cloud for the internet, the tailnet policy for the
-// tailnet), and `cause` is the model path of what opens or blocks it.
+// tailnet), and `cause` is where what opens or blocks it was read.
+// A layer that is not present lets everything through: unknown is open.
+import { canonicalAddress } from '../model/net.js';
+import { byText } from '../model/order.js';
 import type { Protocol, ZoneName } from '../model/types.js';
 import type { CidrSet } from './cidr-set.js';
-import { cidrSet, intersect, isEmpty, onlyFamily, setEquals, toList } from './cidr-set.js';
-import { evaluateChain } from './firewall-eval.js';
-import type { ExposureState, Layer } from './state.js';
+import { WORLD, cidrSet, intersect, isEmpty, onlyFamily, setEquals, toList, union } from './cidr-set.js';
+import type { AddressSpec, Packet } from './firewall-eval.js';
+import { evaluateHook } from './firewall-eval.js';
+import type { ExposureState, Layer, Origin } from './state.js';
 import { inRange } from './state.js';
 import type { Target, Via, Zone } from './targets.js';
-import { ZONE_ORDER, classify, reachableFrom, targetsOf, zonesOf } from './targets.js';
-import { byText } from '../model/order.js';
+import { LOOPBACK, ZONE_ORDER, classify, reachableFrom, targetsOf, zonesOf } from './targets.js';
 
 export interface MatrixRow {
   readonly zone: ZoneName;
@@ -21,21 +24,27 @@ export interface MatrixRow {
   readonly protocol: Protocol;
   readonly verdict: 'open' | 'blocked';
   readonly decidedBy: Layer;
-  /** The platform service (or host process: sshd, tailscaled) behind the target. */
+  /** The platform service (or host process: sshd, tailscaled; `unknown` when assumed) behind the target. */
   readonly service?: string;
   /** Who inside the zone gets through (CIDRs, a tailnet group). */
   readonly source?: string;
   readonly sourceCidrs?: readonly string[];
   /** host socket, published binding, container socket, or a gateway route to an upstream. */
   readonly via: Via;
-  /** Model path (or artifact location) of what opens or blocks this cell. */
-  readonly cause?: string;
+  /** The gateway route's path and port, for rows via the gateway. */
+  readonly route?: { readonly path: string; readonly origin: number };
+  /** No socket listing said anything listens here: open if something does. */
+  readonly assumed?: boolean;
+  /** Where what opens or blocks this cell was read. */
+  readonly cause?: Origin;
+  /** Where the target itself was read (the binding, the listener). */
+  readonly at?: Origin;
   readonly reason: string;
 }
 
 type Cell = Pick<MatrixRow, 'verdict' | 'decidedBy' | 'reason'> & Partial<Pick<MatrixRow, 'source' | 'sourceCidrs' | 'cause'>>;
 
-const blocked = (decidedBy: Layer, reason: string, cause?: string): Cell => ({ verdict: 'blocked', decidedBy, reason, ...(cause ? { cause } : {}) });
+const blocked = (decidedBy: Layer, reason: string, cause?: Origin): Cell => ({ verdict: 'blocked', decidedBy, reason, ...(cause ? { cause } : {}) });
 
 /** `zoneSources` is the zone's part of the target's family: reaching all of it is "any". */
 function describe(reach: CidrSet, zone: Zone, zoneSources: CidrSet): Pick<MatrixRow, 'source' | 'sourceCidrs'> {
@@ -45,33 +54,52 @@ function describe(reach: CidrSet, zone: Zone, zoneSources: CidrSet): Pick<Matrix
   return { source, sourceCidrs: list };
 }
 
-/** The listener check every path ends with: a binding nothing listens behind reaches nothing. */
-function silent(t: Target): Cell | undefined {
-  return t.listener ? undefined : blocked('sockets', `nothing listens on ${t.binding?.containerAddress ?? t.address} behind the binding`, t.origin);
+/** The host's own address as an internet packet names it: known, or any address that is not a special one. */
+function publicDestination(state: ExposureState, t: Target): AddressSpec {
+  const cls = classify(t.address, state);
+  if (cls === 'public') return { kind: 'exact', address: t.address };
+  const known = state.host.publicAddresses.map(canonicalAddress).find((a) => (a.includes(':') ? 6 : 4) === t.family);
+  if (known) return { kind: 'exact', address: known };
+  const special = union(LOOPBACK, cidrSet(state.host.tailscaleAddresses.map(canonicalAddress)), cidrSet(state.host.platformSubnets));
+  return { kind: 'any-except', except: special };
+}
+
+function knownOther(state: ExposureState): string[] {
+  return ['lo', state.host.tailscaleInterface, ...state.host.platformInterfaces];
+}
+
+function packetFor(state: ExposureState, t: Target, iif: string | undefined, daddr: AddressSpec): { hook: 'input' | 'forward'; packet: Packet } {
+  const port = t.ports.from;
+  const base = { iif, knownOtherInterfaces: knownOther(state), protocol: t.protocol };
+  if (t.via !== 'publish' || !t.binding) return { hook: 'input', packet: { ...base, dport: port, daddr, ctState: ['new'] } };
+  // Docker DNATs a published port before INPUT: FORWARD sees the container's address and port,
+  // conntrack keeps the original destination (which DOCKER-USER rules match).
+  const b = t.binding;
+  const container: AddressSpec = b.containerAddress ? { kind: 'exact', address: canonicalAddress(b.containerAddress) } : { kind: 'any-except', except: LOOPBACK };
+  const oif = state.host.platformInterfaces[0];
+  return {
+    hook: 'forward',
+    packet: { ...base, ...(oif && !oif.endsWith('*') ? { oif } : {}), dport: b.containerPort + (port - b.hostPorts.from), daddr: container, ctOrigDaddr: daddr, ctOrigDport: port, ctState: ['new', 'dnat'] },
+  };
 }
 
 function viaPublic(state: ExposureState, zone: Zone, t: Target, sources: CidrSet): Cell {
   let reach = sources;
   let allowedBy: Layer | undefined;
-  let cause: string | undefined;
+  let cause: Origin | undefined;
   if (state.cloud.present) {
-    const rules = state.cloud.ingress.filter((r) => (r.protocol === 'all' || r.protocol === t.protocol) && inRange(r.ports, t.port));
-    reach = intersect(reach, cidrSet(rules.flatMap((r) => r.cidrs)));
-    if (isEmpty(reach)) return blocked('cloud', `no security-group rule admits ${zone.name} on ${t.port}/${t.protocol}`);
+    const rules = state.cloud.ingress.filter((r) => (r.protocol === 'all' || r.protocol === t.protocol) && inRange(r.ports, t.ports.from));
+    const admitted = union(cidrSet(rules.flatMap((r) => r.cidrs)), rules.some((r) => (r.unresolvedSources ?? []).length > 0) ? WORLD : cidrSet([]));
+    reach = intersect(reach, admitted);
+    if (isEmpty(reach)) return blocked('cloud', `no security-group rule admits ${zone.name} on ${t.ports.from}/${t.protocol}`);
     allowedBy = 'cloud';
-    cause = rules.find((r) => !isEmpty(intersect(sources, cidrSet(r.cidrs))))?.origin;
+    cause = rules.find((r) => (r.unresolvedSources ?? []).length > 0 || !isEmpty(intersect(sources, cidrSet(r.cidrs))))?.origin;
   }
-  // Docker DNATs published ports before INPUT: only DOCKER-USER filters them.
-  const chain = t.via === 'host' ? state.firewall.input : state.firewall.dockerUser;
-  const cls = classify(t.address, state);
-  const destination = cls === 'public' ? t.address : state.host.publicAddresses.find((a) => cidrSet([a])[t.family === 4 ? 'v4' : 'v6'].length > 0);
-  const result = evaluateChain(
-    chain,
-    { inInterface: state.host.publicInterface, protocol: t.protocol, port: t.port, ...(destination ? { destination } : {}) },
-    reach,
-  );
+  const daddr: AddressSpec = t.via === 'publish' && classify(t.address, state) !== 'wildcard' ? { kind: 'exact', address: t.address } : publicDestination(state, t);
+  const { hook, packet } = packetFor(state, t, state.host.publicInterface, daddr);
+  const result = evaluateHook(state.firewall, hook, packet, reach);
   if (isEmpty(result.accepted)) {
-    const name = t.via === 'host' ? 'INPUT' : 'DOCKER-USER';
+    const name = hook === 'input' ? 'INPUT' : 'FORWARD (DOCKER-USER)';
     return blocked('firewall', `${name} drops it${result.droppedBy.length === 0 ? ' (chain policy)' : ''}`, result.droppedBy[0]?.origin);
   }
   reach = result.accepted;
@@ -79,13 +107,12 @@ function viaPublic(state: ExposureState, zone: Zone, t: Target, sources: CidrSet
     allowedBy = 'firewall';
     cause = result.acceptedBy[0]?.origin;
   }
-  const quiet = silent(t);
-  if (quiet) return quiet;
+  const at = t.origin;
   return {
     verdict: 'open',
     decidedBy: allowedBy ?? (t.via === 'publish' ? 'publishing' : 'sockets'),
-    reason: t.via === 'publish' ? `published on ${t.address}` : `listens on ${t.address}`,
-    cause: t.via === 'publish' ? t.origin : (cause ?? t.origin),
+    reason: t.via === 'publish' ? `published on ${t.address}` : t.assumed ? `anything listening on ${t.address}` : `listens on ${t.address}`,
+    ...(t.via === 'publish' && at ? { cause: at } : cause ? { cause } : at ? { cause: at } : {}),
     ...describe(reach, zone, sources),
   };
 }
@@ -96,29 +123,30 @@ function viaTailnet(state: ExposureState, t: Target): Cell {
   const grants = tailnet.grants.filter(
     (g) =>
       (g.protocol === 'any' || g.protocol === t.protocol) &&
-      inRange(g.ports, t.port) &&
+      inRange(g.ports, t.ports.from) &&
       g.destinations.some((d) => d === '*' || tailnet.hostIdentities.includes(d)),
   );
-  if (tailnet.present && grants.length === 0) return blocked('tailnet', `no tailnet grant to this host on ${t.port}/${t.protocol}`);
-  const quiet = silent(t);
-  if (quiet) return quiet;
+  if (tailnet.present && grants.length === 0) return blocked('tailnet', `no tailnet grant to this host on ${t.ports.from}/${t.protocol}`, tailnet.origin);
+  const cause = t.via === 'publish' ? t.origin : (grants[0]?.origin ?? t.origin);
   return {
     verdict: 'open',
     decidedBy: 'tailnet',
     reason: tailnet.present ? 'granted by the tailnet policy' : 'no tailnet policy known (Tailscale allows all by default)',
     source: tailnet.present ? [...new Set(grants.flatMap((g) => g.sources))].join(', ') : '*',
-    cause: t.via === 'publish' ? t.origin : (grants[0]?.origin ?? t.origin),
+    ...(cause ? { cause } : {}),
   };
 }
 
 function viaPlatform(state: ExposureState, zone: Zone, t: Target, sources: CidrSet): Cell {
   if (t.via === 'host') {
-    const packet = { inInterface: state.host.platformInterface, protocol: t.protocol, port: t.port };
-    const result = evaluateChain(state.firewall.input, packet, sources);
+    const iif = state.host.platformInterfaces.find((i) => !i.endsWith('*')) ?? state.host.platformInterfaces[0]?.replace(/\*$/, 'x') ?? 'br-platform';
+    const daddr: AddressSpec = classify(t.address, state) === 'wildcard' ? publicDestination(state, t) : { kind: 'exact', address: t.address };
+    const result = evaluateHook(state.firewall, 'input', { iif, protocol: t.protocol, dport: t.ports.from, daddr, ctState: ['new'] }, sources);
     if (isEmpty(result.accepted)) return blocked('firewall', 'INPUT drops it from the platform bridge', result.droppedBy[0]?.origin);
-    return { verdict: 'open', decidedBy: 'firewall', reason: 'INPUT accepts it from the platform bridge', cause: result.acceptedBy[0]?.origin ?? t.origin, ...describe(result.accepted, zone, sources) };
+    const cause = result.acceptedBy[0]?.origin ?? t.origin;
+    return { verdict: 'open', decidedBy: 'firewall', reason: 'INPUT accepts it from the platform bridge', ...(cause ? { cause } : {}), ...describe(result.accepted, zone, sources) };
   }
-  return silent(t) ?? { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'on the platform network', cause: t.origin, ...describe(sources, zone, sources) };
+  return { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'on the platform network', ...(t.origin ? { cause: t.origin } : {}), ...describe(sources, zone, sources) };
 }
 
 export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | undefined {
@@ -137,37 +165,56 @@ export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | un
     case 'tailnet':
       return viaTailnet(state, t);
     case 'local':
-      return silent(t) ?? { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'local to the host', cause: t.origin, source: 'localhost' };
+      return { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'local to the host', ...(t.origin ? { cause: t.origin } : {}), source: 'localhost' };
     case 'platform':
       return viaPlatform(state, zone, t, sources);
   }
 }
 
-/** Zones that reach the gateway's published port also reach, at the HTTP level, every upstream it routes to. */
+/** The services an upstream host (address or name) names, by the artifacts' addresses and aliases. */
+function upstreamService(state: ExposureState, host: string): string | undefined {
+  const bare = canonicalAddress(host);
+  const byFacts = state.services.find((s) => s.addresses.some((a) => canonicalAddress(a) === bare) || s.aliases.includes(bare) || s.name === bare);
+  if (byFacts) return byFacts.name;
+  return state.sockets.listeners.find((l) => l.kind === 'container' && canonicalAddress(l.address) === bare)?.owner;
+}
+
+/** Zones that reach a gateway publication also reach, at the HTTP level, every upstream its servers route to. */
 function gatewayRows(state: ExposureState, direct: readonly MatrixRow[]): MatrixRow[] {
   const gw = state.gateway;
-  if (!gw) return [];
+  if (!gw.present) return [];
   const rows: MatrixRow[] = [];
-  for (const zone of ['internet', 'admin', 'tailnet'] as const) {
-    const door = direct.find((r) => r.zone === zone && r.verdict === 'open' && r.via === 'publish' && r.service === gw.service);
-    if (!door) continue;
-    for (const route of gw.routes) {
-      const upstream = state.sockets.find((s) => s.kind === 'container' && s.owner === route.service && s.port === route.port && s.protocol === 'tcp');
-      const known = state.sockets.some((s) => s.owner === route.service) || state.publishing.some((b) => b.service === route.service);
-      if (!known) continue; // route.unknown-service reports it
-      rows.push({
-        zone,
-        address: upstream?.address ?? route.service,
-        port: route.port,
-        protocol: 'tcp',
-        verdict: upstream ? 'open' : 'blocked',
-        decidedBy: upstream ? 'gateway' : 'sockets',
-        service: route.service,
-        ...(door.source ? { source: `${door.source} via ${route.path}` } : {}),
-        via: 'gateway',
-        cause: route.origin,
-        reason: upstream ? `gateway route ${route.path} on ${door.port}/tcp` : `route ${route.path}: nothing listens on ${route.port}`,
-      });
+  const seen = new Set<string>();
+  for (const door of direct) {
+    if (door.verdict !== 'open' || door.via !== 'publish' || (door.zone !== 'internet' && door.zone !== 'admin' && door.zone !== 'tailnet')) continue;
+    if (gw.service !== undefined && door.service !== gw.service) continue;
+    // The container port behind the door is what the gateway's servers listen on.
+    const binding = state.publishing.bindings.find((b) => b.service === door.service && b.protocol === 'tcp' && door.port >= b.hostPorts.from && door.port <= b.hostPorts.to);
+    const listenPort = binding ? binding.containerPort + (door.port - binding.hostPorts.from) : door.port;
+    for (const server of gw.servers) {
+      if (server.rejectsHandshake || !server.listens.some((l) => l.port === listenPort)) continue;
+      for (const location of server.locations) {
+        for (const up of location.upstreams ?? []) {
+          const service = upstreamService(state, up.host) ?? up.host;
+          const key = `${door.zone}|${service}|${up.port}|${location.path}|${listenPort}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          rows.push({
+            zone: door.zone,
+            address: up.host,
+            port: up.port,
+            protocol: 'tcp',
+            verdict: 'open',
+            decidedBy: 'gateway',
+            service,
+            ...(door.source ? { source: `${door.source} via ${location.path}` } : {}),
+            via: 'gateway',
+            route: { path: location.path, origin: listenPort },
+            cause: location.origin,
+            reason: `gateway location ${location.path} on ${listenPort}/tcp`,
+          });
+        }
+      }
     }
   }
   return rows;
@@ -183,11 +230,13 @@ export function computeMatrix(state: ExposureState): MatrixRow[] {
       direct.push({
         zone: zone.name,
         address: t.address,
-        port: t.port,
-        ...(t.portEnd !== undefined ? { portEnd: t.portEnd } : {}),
+        port: t.ports.from,
+        ...(t.ports.to !== t.ports.from ? { portEnd: t.ports.to } : {}),
         protocol: t.protocol,
         service: t.owner,
         via: t.via,
+        ...(t.assumed ? { assumed: true } : {}),
+        ...(t.origin ? { at: t.origin } : {}),
         ...cell,
       });
     }
@@ -195,15 +244,14 @@ export function computeMatrix(state: ExposureState): MatrixRow[] {
   return sortRows([...direct, ...gatewayRows(state, direct)]);
 }
 
-/** Code-point order: the same on every machine, whatever its locale. */
-
 const VIA_ORDER: readonly Via[] = ['host', 'publish', 'container', 'gateway'];
 
+/** Code-point order: the same on every machine, whatever its locale. */
 export function sortRows(rows: readonly MatrixRow[]): MatrixRow[] {
   const key = (r: MatrixRow) => [ZONE_ORDER.indexOf(r.zone), VIA_ORDER.indexOf(r.via)] as const;
   return [...rows].sort((a, b) => {
     const [za, va] = key(a);
     const [zb, vb] = key(b);
-    return za - zb || va - vb || byText(a.address, b.address) || a.port - b.port || byText(a.protocol, b.protocol);
+    return za - zb || va - vb || byText(a.address, b.address) || a.port - b.port || byText(a.protocol, b.protocol) || byText(a.route?.path ?? '', b.route?.path ?? '');
   });
 }

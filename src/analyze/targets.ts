@@ -1,12 +1,19 @@
 // The two sides of the matrix: the zones traffic comes from, and the targets
-// (address, port, protocol) it may reach — host sockets, published bindings
-// and container sockets — each with the class of its address, which decides
-// which interfaces it can be reached on at all.
+// (address, port range, protocol) it may reach — host sockets, published
+// bindings and container sockets — each with the class of its address, which
+// decides which interfaces it can be reached on at all. Addresses are
+// compared canonical (model/net.ts), never as text.
+//
+// When no socket listing was given, what listens on the host is unknown:
+// the host gets one assumed target per port segment (a range over which no
+// layer's rule changes its mind), so a listener nobody declared is still
+// judged. Ranged targets are cut at the same boundaries, so evaluating one
+// port of a segment decides the whole segment.
+import { canonicalAddress, isWildcardAddress, publishedAddresses } from '../model/net.js';
 import type { Protocol, ZoneName } from '../model/types.js';
 import type { CidrSet, Family } from './cidr-set.js';
-import { WORLD, cidrSet, covers, familyOf, minus, stripBrackets } from './cidr-set.js';
-import type { Binding, ExposureState, Listener } from './state.js';
-import { isWildcardAddress, publishedAddresses } from '../model/net.js';
+import { WORLD, cidrSet, covers, familyOf, minus } from './cidr-set.js';
+import type { Binding, ExposureState, Listener, Origin, PortRange } from './state.js';
 
 /** Where a zone's packets arrive on the host. */
 export type Arrival = 'public' | 'tailnet' | 'local' | 'platform';
@@ -19,7 +26,7 @@ export interface Zone {
 
 /** Tailscale's address ranges (CGNAT v4, its ULA v6): the tailnet zone's source addresses. */
 export const TAILNET_RANGES = cidrSet(['100.64.0.0/10', 'fd7a:115c:a1e0::/48']);
-const LOOPBACK = cidrSet(['127.0.0.0/8', '::1']);
+export const LOOPBACK = cidrSet(['127.0.0.0/8', '::1']);
 
 export const ZONE_ORDER: readonly ZoneName[] = ['internet', 'admin', 'tailnet', 'host', 'platform'];
 
@@ -39,28 +46,29 @@ export type Via = 'host' | 'publish' | 'container' | 'gateway';
 
 export interface Target {
   readonly via: Exclude<Via, 'gateway'>;
+  /** Canonical address. */
   readonly address: string;
   readonly family: Family;
-  readonly port: number;
-  readonly portEnd?: number;
+  readonly ports: PortRange;
   readonly protocol: Protocol;
-  /** The service (or host process) behind it. */
+  /** The service (or host process) behind it; `unknown` for an assumed host listener. */
   readonly owner: string;
-  /** Who answers; absent for a binding nothing listens behind. */
   readonly listener?: Listener;
   readonly binding?: Binding;
-  readonly origin: string;
+  /** No socket listing was given: nothing known listens here, but something may. */
+  readonly assumed?: boolean;
+  readonly origin?: Origin;
 }
 
 export type AddressClass = 'wildcard' | 'loopback' | 'tailscale' | 'platform' | 'public';
 
 export function classify(address: string, state: ExposureState): AddressClass {
-  const bare = stripBrackets(address);
+  const bare = canonicalAddress(address);
   if (isWildcardAddress(bare)) return 'wildcard';
   const one = cidrSet([bare]);
   if (covers(LOOPBACK, one)) return 'loopback';
-  if (state.host.tailscaleAddresses.some((a) => stripBrackets(a) === bare)) return 'tailscale';
-  if (covers(cidrSet(state.host.platformSubnets), one)) return 'platform';
+  if (state.host.tailscaleAddresses.some((a) => canonicalAddress(a) === bare)) return 'tailscale';
+  if (state.host.platformSubnets.length > 0 && covers(cidrSet(state.host.platformSubnets), one)) return 'platform';
   return 'public';
 }
 
@@ -80,41 +88,95 @@ export function reachableFrom(cls: AddressClass, arrival: Arrival): boolean {
   return REACHABLE_FROM[cls].includes(arrival);
 }
 
+/**
+ * Port boundaries of every rule in every layer, per protocol: the verdict of
+ * a layer is constant between two consecutive boundaries. Returned as the
+ * first port of each segment (1 always included), sorted.
+ */
+export function segmentStarts(state: ExposureState, protocol: Protocol): number[] {
+  const starts = new Set<number>([1]);
+  const add = (range: PortRange | undefined): void => {
+    if (!range) return;
+    starts.add(range.from);
+    if (range.to < 65535) starts.add(range.to + 1);
+  };
+  for (const r of state.cloud.ingress) if (r.protocol === protocol || r.protocol === 'all') add(r.ports);
+  for (const chain of state.firewall.chains) {
+    for (const rule of chain.rules) {
+      for (const range of [...(rule.match.dport?.values ?? []), ...(rule.match.ctOrigDport?.values ?? [])]) add(range);
+    }
+  }
+  for (const g of state.tailnet.grants) add(g.ports);
+  for (const b of state.publishing.bindings) add(b.hostPorts);
+  for (const l of state.sockets.listeners) add({ from: l.port, to: l.port });
+  // A container listener inside a published range is a segment of its own (its host port).
+  for (const b of state.publishing.bindings) {
+    for (const l of state.sockets.listeners) {
+      if (l.kind !== 'container' || l.owner !== b.service || l.protocol !== b.protocol) continue;
+      const hostPort = b.hostPorts.from + (l.port - b.containerPort);
+      if (hostPort >= b.hostPorts.from && hostPort <= b.hostPorts.to) add({ from: hostPort, to: hostPort });
+    }
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
+/** Cuts a range at the segment boundaries. */
+export function cut(range: PortRange, starts: readonly number[]): PortRange[] {
+  const out: PortRange[] = [];
+  let from = range.from;
+  for (const s of starts) {
+    if (s <= from || s > range.to) continue;
+    out.push({ from, to: s - 1 });
+    from = s;
+  }
+  out.push({ from, to: range.to });
+  return out;
+}
+
+function listenerTarget(l: Listener, via: 'host' | 'container'): Target {
+  const address = canonicalAddress(l.address);
+  return { via, address, family: familyOf(address || '0.0.0.0'), ports: { from: l.port, to: l.port }, protocol: l.protocol, owner: l.owner, listener: l, origin: l.origin };
+}
+
 /** Every target of the state, in a stable order. */
 export function targetsOf(state: ExposureState): Target[] {
   const targets: Target[] = [];
-  for (const l of state.sockets.filter((s) => s.kind === 'host')) {
-    targets.push({ via: 'host', address: l.address, family: familyOf(l.address), port: l.port, protocol: l.protocol, owner: l.owner, listener: l, origin: l.origin });
+  const starts: Record<Protocol, number[]> = { tcp: segmentStarts(state, 'tcp'), udp: segmentStarts(state, 'udp') };
+  const hostListeners = state.sockets.listeners.filter((s) => s.kind === 'host' && !(state.publishing.present && s.owner === 'docker-proxy'));
+  for (const l of hostListeners) {
+    if (canonicalAddress(l.address) === '') continue;
+    targets.push(listenerTarget(l, 'host'));
   }
-  for (const b of state.publishing) targets.push(...bindingTargets(state, b));
-  for (const l of state.sockets.filter((s) => s.kind === 'container')) {
-    targets.push({ via: 'container', address: l.address, family: familyOf(l.address), port: l.port, protocol: l.protocol, owner: l.owner, listener: l, origin: l.origin });
+  if (!state.sockets.present) {
+    for (const protocol of ['tcp', 'udp'] as const) {
+      for (const address of ['0.0.0.0', '::']) {
+        for (const ports of cut({ from: 1, to: 65535 }, starts[protocol])) {
+          targets.push({ via: 'host', address, family: familyOf(address), ports, protocol, owner: 'unknown', assumed: true });
+        }
+      }
+    }
+  }
+  for (const b of state.publishing.bindings) {
+    for (const address of publishedAddresses(b.hostAddress)) {
+      if (!address.includes('.') && !address.includes(':')) continue;
+      for (const ports of cut(b.hostPorts, starts[b.protocol])) {
+        const offset = ports.from - b.hostPorts.from;
+        const listener = state.sockets.listeners.find(
+          (l) => l.kind === 'container' && l.owner === b.service && l.protocol === b.protocol && l.port === b.containerPort + offset,
+        );
+        targets.push({
+          via: 'publish', address, family: familyOf(address), ports, protocol: b.protocol, owner: b.service, binding: b, origin: b.origin,
+          // Nothing known listens behind this part of the binding: open if something does, never hidden.
+          ...(listener ? { listener } : { assumed: true }),
+        });
+      }
+    }
+  }
+  for (const l of state.sockets.listeners.filter((s) => s.kind === 'container')) {
+    if (canonicalAddress(l.address) === '' || !(l.address.includes('.') || l.address.includes(':'))) continue;
+    targets.push(listenerTarget(l, 'container'));
   }
   return targets;
 }
 
-/**
- * A binding becomes one target per container port that listens inside its
- * range (a range 8000-9000 in front of a backend on 8080 exposes 8080), or one
- * target for the whole range when nothing listens behind it.
- * An empty host address (or `*`) means every address of both families (compose's default).
- */
-function bindingTargets(state: ExposureState, b: Binding): Target[] {
-  const addresses = publishedAddresses(b.hostAddress);
-  const span = b.hostPorts.to - b.hostPorts.from;
-  const listeners = state.sockets.filter(
-    (s) =>
-      s.kind === 'container' &&
-      stripBrackets(s.address) === stripBrackets(b.containerAddress) &&
-      s.protocol === b.protocol &&
-      s.port >= b.containerPort &&
-      s.port <= b.containerPort + span,
-  );
-  return addresses.flatMap((address): Target[] => {
-    const base = { via: 'publish' as const, address, family: familyOf(address), protocol: b.protocol, owner: b.service, binding: b, origin: b.origin };
-    if (listeners.length === 0) {
-      return [{ ...base, port: b.hostPorts.from, ...(span > 0 ? { portEnd: b.hostPorts.to } : {}) }];
-    }
-    return listeners.map((l) => ({ ...base, port: b.hostPorts.from + (l.port - b.containerPort), listener: l }));
-  });
-}
+export { isWildcardAddress };

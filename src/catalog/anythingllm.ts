@@ -1,25 +1,50 @@
 import { defineService, nodeHttpCheck } from './define.js';
 
-// AnythingLLM has no base-path support (maintainers: out of scope,
-// Mintplex-Labs/anything-llm#2078), so its route rewrites absolute URLs.
-// Variable names as in docker/.env.example: SERVER_PORT, STORAGE_DIR,
-// LLM_PROVIDER=ollama + OLLAMA_BASE_PATH (+ OLLAMA_MODEL_PREF, from the
-// platform's models: host-env.ts), EMBEDDING_ENGINE/EMBEDDING_BASE_PATH,
-// VECTOR_DB. SIG_KEY/SIG_SALT encrypt stored credentials: rotating them loses
-// those, so they never rotate; JWT_SECRET signs sessions. Their sample values
-// ('passphrase', 'salt', 'my-random-string-for-seeding') are known defaults.
-// Health: /api/ping (the image's own HEALTHCHECK script probes it); the image
-// runs Node, so the check needs no curl. SYS_ADMIN: upstream's docker run adds
-// it for the bundled Chromium's sandbox (or ANYTHINGLLM_CHROMIUM_ARGS=--no-sandbox).
-// Sources: https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/.env.example,
-// https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/HOW_TO_USE_DOCKER.md,
+// AnythingLLM v1.16.0 (upstream/anythingllm.ts). No base-path support
+// (maintainers: out of scope, Mintplex-Labs/anything-llm#2078), so its route
+// rewrites absolute URLs. Env names as read at the tag: SERVER_PORT,
+// STORAGE_DIR, LLM_PROVIDER=ollama + OLLAMA_BASE_PATH (+ OLLAMA_MODEL_PREF from
+// the platform's models: host-env.ts), EMBEDDING_ENGINE/EMBEDDING_BASE_PATH,
+// VECTOR_DB. SIG_KEY/SIG_SALT encrypt stored credentials (EncryptionManager):
+// rotating them loses those, so they never rotate; JWT_SECRET signs sessions.
+// Their sample values ('passphrase', 'salt', 'my-random-string-for-seeding')
+// are known defaults.
+// Password from the first start: with AUTH_TOKEN and JWT_SECRET both in the
+// environment, single-user mode asks for the password on every request
+// (server/utils/middleware/validatedRequest.js: it lets everything through only
+// when one of them is missing). The password is moat's secret
+// ANYTHINGLLM_AUTH_TOKEN; multi-user mode, once turned on in the UI, lives in
+// the database on the storage volume and takes over.
+// Settings made in the UI go to /app/server/.env (updateENV.js dumpENV writes
+// path.join(__dirname, "../../.env"), a fixed path, and dotenv loads it from the
+// working directory): it cannot be moved onto STORAGE_DIR at this version
+// without replacing the entrypoint, so moat does not persist it. Everything
+// moat sets stays in the environment, which dotenv never overrides, so a
+// re-created container comes back with moat's settings and password; only keys
+// typed into the UI for other providers are lost (set them in moat.yaml).
+// Chromium (the collector's Puppeteer, for links and website scraping): upstream
+// offers `cap_add: SYS_ADMIN` (Chromium's own namespace sandbox) or
+// ANYTHINGLLM_CHROMIUM_ARGS="--no-sandbox,--disable-setuid-sandbox" (read by
+// server/utils/collectorApi/index.js at 1.16.0; .env.example: "do not want to
+// use the --cap-add=SYS_ADMIN docker argument"). moat takes the flags: SYS_ADMIN
+// would let Docker's seccomp profile allow mount/unshare/clone of namespaces to
+// a process that parses untrusted pages and documents; without it, a
+// compromised renderer has what the collector has (uid 1000, no capabilities,
+// no-new-privileges, this container), which is the sandbox now.
+// DISABLE_SWAGGER_DOCS=true: read at 1.16.0 (server/swagger/utils.js; it first
+// appears in v1.9.1, so 1.8.1 did not have it). Health: /api/ping with Node 18
+// (global fetch); the image's own HEALTHCHECK probes the same path with curl.
+// Sources: https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/docker/Dockerfile,
+// https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/.env.example,
+// https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/middleware/validatedRequest.js,
+// https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/helpers/updateENV.js,
 // https://github.com/Mintplex-Labs/anything-llm/issues/2078
 export const anythingllm = defineService({
   name: 'anythingllm',
   title: 'AnythingLLM',
   description: 'Document chat (RAG) front end',
   origin: 'reference',
-  image: 'mintplexlabs/anythingllm:1.8.1',
+  image: 'mintplexlabs/anythingllm:1.16.0',
   address: '172.20.0.20',
   ports: [{ port: 3001, protocol: 'tcp', purpose: 'Web UI and API (routed as /anythingllm)' }],
   env: {
@@ -35,19 +60,23 @@ export const anythingllm = defineService({
     VECTOR_DB: 'lancedb',
     DISABLE_TELEMETRY: 'true',
     DISABLE_SWAGGER_DOCS: 'true',
+    ANYTHINGLLM_CHROMIUM_ARGS: '--no-sandbox,--disable-setuid-sandbox',
   },
   secrets: [
-    { name: 'ANYTHINGLLM_JWT_SECRET', env: 'JWT_SECRET', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['my-random-string-for-seeding'], why: 'signs sessions; rotating logs everyone out' },
+    { name: 'ANYTHINGLLM_AUTH_TOKEN', env: 'AUTH_TOKEN', policy: 'rotatable', generate: { bytes: 24, encoding: 'base64url' }, why: 'the instance password (single-user mode) from the first start; rotating it logs everyone out' },
+    { name: 'ANYTHINGLLM_JWT_SECRET', env: 'JWT_SECRET', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['my-random-string-for-seeding'], why: 'signs sessions (and turns the password on, with AUTH_TOKEN); rotating logs everyone out' },
     { name: 'ANYTHINGLLM_SIG_KEY', env: 'SIG_KEY', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['passphrase'], why: 'encrypts stored credentials; a new key makes them unreadable' },
     { name: 'ANYTHINGLLM_SIG_SALT', env: 'SIG_SALT', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['salt'], why: 'salt of the credential encryption; a new salt makes stored credentials unreadable' },
   ],
-  volumes: [{ name: 'anythingllm-storage', target: '/app/server/storage', purpose: 'documents, vectors, settings' }],
+  volumes: [{ name: 'anythingllm-storage', target: '/app/server/storage', purpose: 'documents, vectors, database (users, multi-user mode, settings)' }],
   healthcheck: { test: nodeHttpCheck('http://127.0.0.1:3001/api/ping'), expects: 'GET /api/ping answers 200' },
   dependsOn: ['ollama'],
-  hardening: { readOnlyRootFs: false, capAdd: ['SYS_ADMIN'] },
+  hardening: { readOnlyRootFs: false },
   exposure: 'routed',
   sources: [
-    'https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/.env.example',
-    'https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/HOW_TO_USE_DOCKER.md',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/docker/Dockerfile',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/.env.example',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/middleware/validatedRequest.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/helpers/updateENV.js',
   ],
 });

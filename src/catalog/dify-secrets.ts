@@ -17,7 +17,11 @@ type Secret = Omit<SecretRef, 'knownDefaults' | 'generate'> & {
 const secret = (s: Secret) => s;
 
 export const difySecrets = {
-  secretKey: secret({ name: 'DIFY_SECRET_KEY', env: 'SECRET_KEY', policy: 'never-rotate', generate: { bytes: 42, encoding: 'base64url' }, knownDefaults: ['sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U'], why: 'signs sessions and encrypts stored provider keys and plugin credentials; a new key makes them unreadable' }),
+  secretKey: secret({ name: 'DIFY_SECRET_KEY', env: 'SECRET_KEY', policy: 'never-rotate', generate: { bytes: 42, encoding: 'base64url' }, knownDefaults: ['sk-9f73s3ljTXVcMT3Blb3ljTqtsKiGHXVcMT3BlbkFJLK7U'], why: 'signs sessions, CSRF tokens and file URLs, and encrypts system OAuth parameters; a new key logs everyone out and makes those parameters unreadable (provider credentials are encrypted with per-workspace RSA keys kept in the dify-storage volume, libs/rsa.py: back that volume up)' }),
+  // Dify asks for it on /install before the first admin is created (INIT_PASSWORD,
+  // "the length of the password cannot exceed 30 characters", docker/.env.example):
+  // without it the first tailnet visitor becomes the admin. 16 bytes base64url = 22 characters.
+  initPassword: secret({ name: 'DIFY_INIT_PASSWORD', env: 'INIT_PASSWORD', policy: 'rotatable', generate: { bytes: 16, encoding: 'base64url' }, why: 'protects the /install page: the first admin account can be created only with it (read by Dify only until that account exists)' }),
   // The postgres image applies POSTGRES_PASSWORD only when it initialises an
   // empty data directory; later starts keep the password stored in the
   // database, so a new value would lock out dify-api, dify-worker and the

@@ -1,16 +1,18 @@
 import { defineService, wgetCheck } from './define.js';
+import { pinnedImage } from './upstream/dify-index.js';
+import { NGINX_FACTS } from './upstream/nginx.js';
 
 // The platform's one public door. Official nginx image, Alpine flavour (busybox
 // wget for the health check). The health endpoint listens on the container's
 // loopback only, so it is not a second door.
-// 1.28 is nginx's current stable branch (1.27 was mainline).
+// The pin and why: upstream/nginx.ts (1.30.4, the current stable; fixes CVE-2026-42533 in `map` with regex).
 // Source: https://hub.docker.com/_/nginx (read-only root needs /var/cache/nginx and /var/run writable)
 export const gateway = defineService({
   name: 'nginx',
   title: 'NGINX gateway',
   description: 'TLS gateway on 8443, reachable only over the tailnet',
   origin: 'reference',
-  image: 'nginx:1.28.0-alpine',
+  image: pinnedImage(NGINX_FACTS),
   address: '172.20.0.2',
   ports: [{ port: 8443, protocol: 'tcp', purpose: 'HTTPS gateway (tailnet only)' }],
   volumes: [

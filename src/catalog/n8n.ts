@@ -1,17 +1,31 @@
-import { defineService, wgetCheck } from './define.js';
+import { defineService, nodeHttpCheck } from './define.js';
 
-// n8n under /n8n: N8N_PATH makes the editor build prefixed URLs, and the proxy
-// strips the prefix (upstream recommends a subdomain: n8n-io/n8n#9191, #19635).
-// Behind a reverse proxy n8n needs the public webhook URL and N8N_PROXY_HOPS=1
-// (docs: "Configure webhook URLs with reverse proxy"). Pinned 1.x reads
-// WEBHOOK_URL; n8n 2.35 renamed it N8N_WEBHOOK_URL (WEBHOOK_URL deprecated).
-// WEBHOOK_URL, N8N_HOST and N8N_EDITOR_BASE_URL depend on the Tailscale host
-// name: host-env.ts. The editor pushes over WebSocket (N8N_PUSH_BACKEND, default
-// `websocket`; `sse` where WebSocket cannot pass). N8N_ENCRYPTION_KEY encrypts
-// stored credentials and must never change. Image: node Alpine based, busybox
-// wget (upstream's compose examples probe /healthz with wget).
-// Sources: https://docs.n8n.io/hosting/configuration/environment-variables/deployment/,
-// https://github.com/n8n-io/n8n/issues/9191 (N8N_PATH needs the proxy's rewrite; untested upstream),
+// n8n 2.41.3 (upstream/n8n.ts) under /n8n: N8N_PATH still makes the editor
+// build prefixed URLs (commands/start.js replaces `/{{BASE_PATH}}/` in the
+// editor's files with N8N_PATH) while the backend keeps its routes at `/`
+// (/healthz, /rest/push, /webhook/...), so the proxy strips the prefix
+// (upstream recommends a subdomain: n8n-io/n8n#9191, #19635). Behind a reverse
+// proxy n8n needs the public webhook URL and N8N_PROXY_HOPS=1 (docs: "Configure
+// webhook URLs with reverse proxy"). 2.x reads N8N_WEBHOOK_URL; WEBHOOK_URL is
+// a deprecated fallback ("Use N8N_WEBHOOK_URL instead",
+// deprecation.service.js). N8N_WEBHOOK_URL, N8N_HOST and N8N_EDITOR_BASE_URL
+// depend on the Tailscale host name, and N8N_PATH on where the route is served
+// (the path, or `/` on its own origin): host-env.ts.
+// Push: N8N_PUSH_BACKEND=websocket (push/push.config.js). In production the
+// push handshake compares the Origin host with X-Forwarded-Host (or Host),
+// normalised with the default port of X-Forwarded-Proto dropped
+// (push/origin-validator.js): the gateway must forward the host with :8443.
+// Task runners: on by default in 2.x; N8N_RUNNERS_ENABLED is "no longer
+// needed" (deprecation.service.js), so it is not set; the internal mode runs
+// the JavaScript runner as a child process in this container.
+// N8N_ENCRYPTION_KEY encrypts stored credentials and must never change.
+// Health: /healthz (the backend path; N8N_PATH applies only to the editor's
+// copy) with node, which the image has; its busybox wget is not guaranteed in
+// 2.x's hardened base images.
+// Sources: https://registry.npmjs.org/n8n/-/n8n-2.41.3.tgz (dist/commands/start.js,
+// dist/push/origin-validator.js, dist/deprecation/deprecation.service.js),
+// https://docs.n8n.io/hosting/configuration/environment-variables/deployment/,
+// https://github.com/n8n-io/n8n/issues/9191,
 // https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/,
 // https://docs.n8n.io/hosting/logging-monitoring/monitoring/ (/healthz)
 export const n8n = defineService({
@@ -31,7 +45,6 @@ export const n8n = defineService({
     N8N_SECURE_COOKIE: 'true',
     N8N_DIAGNOSTICS_ENABLED: 'false',
     N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_RUNNERS_ENABLED: 'true',
     N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
     GENERIC_TIMEZONE: 'UTC',
   },
@@ -39,10 +52,11 @@ export const n8n = defineService({
     { name: 'N8N_ENCRYPTION_KEY', env: 'N8N_ENCRYPTION_KEY', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, why: 'encrypts stored credentials; a new key makes them unreadable' },
   ],
   volumes: [{ name: 'n8n-data', target: '/home/node/.n8n', purpose: 'workflows, credentials, SQLite database' }],
-  healthcheck: { test: wgetCheck('http://127.0.0.1:5678/healthz'), expects: 'GET /healthz answers 200' },
+  healthcheck: { test: nodeHttpCheck('http://127.0.0.1:5678/healthz'), expects: 'GET /healthz answers 200' },
   hardening: { readOnlyRootFs: false, user: '1000:1000' },
   exposure: 'routed',
   sources: [
+    'https://registry.npmjs.org/n8n/-/n8n-2.41.3.tgz',
     'https://docs.n8n.io/hosting/configuration/environment-variables/deployment/',
     'https://github.com/n8n-io/n8n/issues/9191',
     'https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/',

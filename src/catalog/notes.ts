@@ -25,7 +25,7 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.weaviate-grpc', subject: 'dify-weaviate 50051/tcp',
     reference: 'Weaviate: 8080 only',
-    moat: "also 50051 (gRPC) on the platform network: Dify 1.9.2 uses the Weaviate v4 client (4.17), which needs Weaviate >= 1.27 and its gRPC port",
+    moat: "also 50051 (gRPC) on the platform network: Dify uses the Weaviate v4 client (4.20 at 1.13), which needs Weaviate >= 1.27 and its gRPC port",
     source: 'https://github.com/langgenius/dify/pull/26964, https://github.com/langgenius/dify/issues/27818',
   },
   {
@@ -37,13 +37,13 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.dify-routes', subject: 'dify-nginx routes',
     reference: 'Dify NGINX routes /api → 5001 and / → 3000',
-    moat: 'also /console/api, /v1, /files and /mcp → dify-api:5001, /explore → dify-web:3000 and /e/ → dify-plugin-daemon:5002, as upstream 1.9.2',
+    moat: 'also /console/api, /v1, /files, /mcp, /triggers and /openapi → dify-api:5001, /explore → dify-web:3000 and /e/ → dify-plugin-daemon:5002, as upstream (1.17 adds /triggers and /openapi)',
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/nginx/conf.d/default.conf.template',
   },
   {
     code: 'ref.dify-additions', subject: 'dify-web, dify-sandbox, dify-plugin-daemon, dify-ssrf-proxy',
     reference: 'not in the static address table',
-    moat: 'added at 172.20.0.36-39 on ai-platform: Dify 1.9 cannot run without them, and every service gets a static address (docker/compose#11899)',
+    moat: 'added at 172.20.0.36-39 (and dify-worker-beat at .41); the sandbox only on the internal network dify-sandbox: Dify cannot run without them, and every service gets a static address (docker/compose#11899)',
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/docker-compose.yaml, https://github.com/docker/compose/issues/11899',
   },
   {
@@ -55,8 +55,8 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.subpath-apps', subject: '/anythingllm and /dify',
     reference: 'served under sub-paths of https://HOST:8443',
-    moat: "neither app supports a runtime base path; the gateway strips the prefix and rewrites absolute URLs (best effort). A dedicated host name is more robust",
-    source: 'https://github.com/Mintplex-Labs/anything-llm/issues/2078, https://github.com/langgenius/dify/issues/25352',
+    moat: "neither app supports a base path (rewriting their JavaScript corrupts it), so each gets its own origin: AnythingLLM at https://HOST:8444/, Dify at https://HOST:8445/ (TLS on the Tailscale address, tailnet only); /anythingllm and /dify on 8443 redirect there. gateway.originPerApp: true gives n8n and Clawdbot their own origins too",
+    source: 'https://github.com/Mintplex-Labs/anything-llm/issues/2078, https://github.com/langgenius/dify/issues/25352, shared/reviews/apps.md F4, F9',
   },
   {
     code: 'ref.tailscale-udp-optional', subject: '41641/udp',
@@ -67,7 +67,7 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.subpath-n8n', subject: '/n8n',
     reference: 'served under https://HOST:8443/n8n',
-    moat: 'N8N_PATH=/n8n/ with the prefix stripped by the gateway, WEBHOOK_URL and N8N_EDITOR_BASE_URL set to the public URL; upstream does not test sub-paths and recommends a subdomain',
+    moat: 'N8N_PATH=/n8n/ with the prefix stripped by the gateway (raw URI passed on), N8N_WEBHOOK_URL and N8N_EDITOR_BASE_URL set to the public URL, Host and X-Forwarded-Host keep the port for the push origin check; upstream does not test sub-paths and recommends a subdomain (gateway.originPerApp: true gives n8n its own origin)',
     source: 'https://github.com/n8n-io/n8n/issues/9191, https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/',
   },
   {
@@ -75,6 +75,12 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
     reference: 'Clawdbot 3000',
     moat: "kept at 3000 with `--port 3000` (OpenClaw's default is 18789); bind, trusted proxy (the gateway's address) and the /clawdbot base path come from a rendered config file, OpenClaw has no env variables for them",
     source: 'https://github.com/openclaw/openclaw/blob/main/docs/gateway/config-gateway.md',
+  },
+  {
+    code: 'ref.own-origins', subject: 'gateway 8444/tcp, 8445/tcp',
+    reference: 'one gateway port, 8443, tailnet only',
+    moat: 'also 8444 (AnythingLLM) and 8445 (Dify), TLS on the Tailscale address only, granted to the same tailnet group: apps without base-path support need an origin of their own, and separate origins keep one app\'s page from reading another\'s tokens',
+    source: 'shared/reviews/apps.md F4, F9; https://web.dev/articles/same-site-same-origin',
   },
   {
     code: 'ref.clawdbot-signal', subject: 'clawdbot ↔ signal-api',
@@ -85,8 +91,14 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.dify-ssrf-egress', subject: 'dify-ssrf-proxy 3128/tcp',
     reference: 'not in the reference',
-    moat: "squid denies every private, loopback, CGNAT (tailnet) and link-local destination (the AWS metadata address), so a workflow's HTTP requests cannot reach Ollama, signal-api or rclone's rc API; upstream's template restricts ports and clients only. Sandboxed code runs with ENABLE_NETWORK=false: on the shared platform network its raw sockets would bypass the proxy",
+    moat: "squid denies every private, loopback, CGNAT (tailnet) and link-local destination (the AWS metadata address), so a workflow's HTTP requests cannot reach Ollama, signal-api or rclone's rc API; upstream's template restricts ports and clients only. Sandboxed code runs with ENABLE_NETWORK=true (the API always asks for network), but the sandbox sits only on the internal network dify-sandbox (no route out), shared with the proxy, the API, the worker and beat: its only way out is this proxy",
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/ssrf_proxy/squid.conf.template',
+  },
+  {
+    code: 'ref.gdrive-not-configured', subject: 'gdrive 5572/tcp',
+    reference: 'Google Drive sync',
+    moat: 'rclone rcd serves only its authenticated remote-control API; the Drive remote and the sync schedule are configured by `moat drive` (not yet available), so nothing syncs until then',
+    source: 'https://rclone.org/rc/, https://rclone.org/commands/rclone_authorize/',
   },
   {
     code: 'ref.dify-plugin-debug', subject: 'dify-plugin-daemon 5003/tcp',

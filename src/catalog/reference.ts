@@ -11,7 +11,7 @@ export const PLACEHOLDER_TAILSCALE_ADDRESS = '100.64.0.10';
 
 export const BACKEND_ONLY = [
   'ollama', 'litellm', 'dify-db', 'dify-redis', 'dify-weaviate', 'signal-api', 'gdrive',
-  'dify-api', 'dify-worker', 'dify-web', 'dify-sandbox', 'dify-plugin-daemon', 'dify-ssrf-proxy',
+  'dify-api', 'dify-worker', 'dify-worker-beat', 'dify-web', 'dify-sandbox', 'dify-plugin-daemon', 'dify-ssrf-proxy',
 ];
 
 export function referencePlatform(): PlatformInput {

@@ -75,5 +75,9 @@ export const DIFY_PROXY: z.input<typeof InternalProxy> = {
     { path: '/e/', service: 'dify-plugin-daemon', port: 5002, purpose: 'Plugin endpoints' },
     { path: '/', service: 'dify-web', port: 3000, purpose: 'Frontend interface' },
     { path: '/mcp', service: 'dify-api', port: 5001, purpose: 'MCP server', streaming: true },
+    // Newer than 1.9.2's template (reported by the dify helper from copies of the 1.17 template; socket.io
+    // is left out: it goes to api_websocket, which moat does not run).
+    { path: '/triggers', service: 'dify-api', port: 5001, purpose: 'Trigger webhooks' },
+    { path: '/openapi', service: 'dify-api', port: 5001, purpose: 'OpenAPI' },
   ],
 };

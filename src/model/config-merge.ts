@@ -163,7 +163,11 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
   const gateway = config.network?.gateway ?? (config.network?.subnet !== undefined ? firstHostAddress(subnet) : undefined) ?? network.gateway;
 
   const refRoutes = reference.gateway.routes.filter((r) => !disabled.has(r.service));
-  const refAllow = reference.policy.allow;
+  // The reference's SSH rule follows the SSH port: moving sshd moves what the policy allows.
+  const sshPort = config.host?.sshPort ?? reference.host.sshPort;
+  const refAllow = reference.policy.allow.map((r) =>
+    r.zone === 'admin' && r.protocol === 'tcp' && r.port === reference.host.sshPort && (r.target ?? 'host') === 'host' ? { ...r, port: sshPort } : r,
+  );
   const host = config.host ?? {};
   const input: PlatformInput = {
     ...reference,

@@ -14,6 +14,26 @@ const IpAddress = z
 
 const Port = z.number().int().min(1).max(65535);
 
+// Every value below lands in a rendered artifact (nginx.conf, nftables, an
+// iptables-restore file, HCL, YAML, a shell script): each is validated here
+// against what its target allows, so no input can add syntax there. The
+// renderers quote for their syntax as well; this is the first wall.
+
+/** One line of printable text: a title, a purpose, a why (no control characters, no newlines). */
+export const Text = z.string().max(500).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line of text without control characters');
+
+/** A DNS name: dot-separated labels of letters, digits and inner dashes (RFC 1123), 253 characters at most. */
+export const DnsName = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, 'a DNS name: lower-case labels of letters, digits and dashes, separated by dots');
+
+/** A Linux interface name: at most 15 bytes (IFNAMSIZ), no slash, space, colon or leading dash. */
+export const InterfaceName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/, 'an interface name: up to 15 letters, digits, `_`, `.` or `-` (e.g. eth0, ens5)');
+
+/** An Ollama model name as `ollama pull` takes it: `name[:tag]`, optionally `namespace/` or a registry host. */
+export const ModelName = z.string().max(200).regex(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*){0,2}(:[A-Za-z0-9][A-Za-z0-9._-]{0,127})?$/, 'a model name like llama3.2:3b or namespace/model:tag');
+
 export const ServiceName = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'service names are lower-case letters, digits and dashes, starting with a letter');
@@ -57,14 +77,25 @@ export const ServiceConfig = z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.union([z.string(), z.number(), z.boolean(), z.null()]))
       .optional()
       .describe('Environment variables, merged over the catalog entry; null removes one. Secrets do not belong here.'),
-    ports: z.array(PortSpec.strict()).optional().describe('Ports the service listens on inside the platform network (replaces the catalog list). Required for a new service.'),
-    healthcheck: Healthcheck.strict().optional().describe('Compose health check; use only what the image has (many images lack curl).'),
+    ports: z.array(PortSpec.extend({ purpose: Text, referenceNote: Text.optional() }).strict()).optional().describe('Ports the service listens on inside the platform network (replaces the catalog list). Required for a new service.'),
+    healthcheck: Healthcheck.extend({ expects: Text, test: z.array(z.string().max(4096).regex(/^[^\u0000]*$/)).min(2) }).strict().optional().describe('Compose health check; use only what the image has (many images lack curl).'),
     command: z.array(z.string()).optional().describe('Overrides the image command.'),
     dependsOn: z.array(ServiceName).optional().describe('Services that must be healthy first (replaces the catalog list).'),
-    title: z.string().min(1).optional().describe('Human name, for reports.'),
-    description: z.string().optional().describe('What the service does, for reports.'),
+    title: Text.min(1).optional().describe('Human name, for reports.'),
+    description: Text.optional().describe('What the service does, for reports.'),
     exposure: Exposure.optional().describe('gateway | routed | internal | never-route (no auth of its own: never behind the gateway).'),
-    volumes: z.array(Volume.strict()).optional().describe('Named volumes (replaces the catalog list).'),
+    volumes: z
+      .array(
+        Volume.omit({ bundleFile: true })
+          .extend({
+            name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker volume name: letters, digits, `_`, `.`, `-` (a path would bind-mount the host)'),
+            target: z.string().max(4096).regex(/^\/[^:\u0000-\u001f]*$/, 'an absolute path inside the container, without `:`'),
+            purpose: Text,
+          })
+          .strict(),
+      )
+      .optional()
+      .describe('Named volumes (replaces the catalog list). Host paths cannot be mounted from moat.yaml.'),
     startBudgetSeconds: z.number().int().positive().optional().describe('Seconds `moat up` waits for the service to become healthy.'),
   })
   .describe('Overrides of a catalog service, or a new service (which needs image, address and ports).');
@@ -82,7 +113,7 @@ const Tailscale = z
       .optional()
       .describe("The host's Tailscale IPv6 address (`tailscale ip -6`)."),
     hostname: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'a host name is a DNS label').optional().describe('The machine name on the tailnet.'),
-    tailnet: z.string().min(1).optional().describe('The tailnet DNS name, e.g. tail1234.ts.net.'),
+    tailnet: DnsName.optional().describe('The tailnet DNS name, e.g. tail1234.ts.net.'),
   })
   .describe('Tailscale identity of the host.');
 
@@ -93,10 +124,10 @@ const HostConfig = z
       .refine((s) => toCidr(s) !== undefined, { message: 'not an address or CIDR (198.51.100.7/32)' })
       .optional()
       .describe('Where SSH is allowed from: your admin IP as a /32 (a bare address means /32).'),
-    region: z.string().min(1).optional().describe('AWS region, e.g. eu-west-1.'),
-    instanceType: z.string().min(1).optional().describe('EC2 instance type, e.g. m7i.2xlarge.'),
+    region: z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/, 'an AWS region like eu-west-1').optional().describe('AWS region, e.g. eu-west-1.'),
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type like m7i.2xlarge').optional().describe('EC2 instance type, e.g. m7i.2xlarge.'),
     sshPort: Port.optional().describe('The SSH port (default 22).'),
-    publicInterface: z.string().min(1).optional().describe('The interface that faces the internet (default eth0).'),
+    publicInterface: InterfaceName.optional().describe('The interface that faces the internet (default eth0; ens5 on current EC2 instances).'),
     tailscale: Tailscale.optional(),
   })
   .describe('The host and how it is reached.');
@@ -117,7 +148,7 @@ export const ConfigSchema = z
     project: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a project name is lower-case letters, digits and dashes').optional().describe('Project name: prefixes containers, volumes and cloud resources.'),
     host: HostConfig.optional(),
     network: NetworkConfig.optional(),
-    models: z.array(z.string().min(1)).optional().describe('Models LiteLLM serves from Ollama (replaces the default list), e.g. llama3.2:3b.'),
+    models: z.array(ModelName).max(50).optional().describe('Models LiteLLM serves from Ollama (replaces the default list), e.g. llama3.2:3b.'),
     services: z
       .record(ServiceName, ServiceConfig)
       .optional()
@@ -132,12 +163,12 @@ export const ConfigSchema = z
       .optional()
       .describe('How the gateway serves the apps.'),
     routes: z
-      .array(Route.omit({ servedAt: true, url: true }).strict())
+      .array(Route.omit({ servedAt: true, url: true }).extend({ notes: z.array(Text).max(20).optional(), sources: z.array(Text).max(20).optional() }).strict())
       .optional()
       .describe('Extra gateway routes (path → service:port), appended to the catalog routes.'),
     policy: z
       .strictObject({
-        allow: z.array(PolicyRule.strict()).optional().describe('Extra exposure rules (zone may reach port), appended to the reference policy.'),
+        allow: z.array(PolicyRule.extend({ why: Text, from: z.string().max(100).regex(/^[A-Za-z0-9:./@_*-]+$/, 'a CIDR, or a tailnet source (group:x, user@example.com, tag:x)').optional(), target: z.string().regex(/^[a-z][a-z0-9-]*$/).optional() }).strict()).optional().describe('Extra exposure rules (zone may reach port), appended to the reference policy.'),
       })
       .optional()
       .describe('The exposure policy `moat check` proves.'),

@@ -42,8 +42,60 @@ export interface ConfigDocument {
 
 export type ParseResult = { readonly ok: true; readonly config: ConfigDocument } | { readonly ok: false; readonly findings: Finding[] };
 
+/** Larger than any real moat.yaml by far; refused before parsing. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Deeper than any real moat.yaml by far (it needs 6 levels); refused before the recursion of parsing. */
+const MAX_DEPTH = 64;
+/**
+ * Alias expansion budget (yaml's maxAliasCount counts the nodes aliases
+ * expand to): generous for anchors of shared settings, and far below what an
+ * alias bomb (a billion laughs) expands to.
+ */
+const MAX_ALIAS_EXPANSION = 10_000;
+
+const problem = (file: string, code: string, line: number, column: number, message: string, hint: string): Finding => ({
+  code, severity: 'high', path: file, location: { file, line, column }, message, hint,
+});
+
+/**
+ * The deepest bracket or indentation nesting, by a linear scan before any
+ * recursive parsing (a file of 100,000 `[` must not exhaust the stack).
+ */
+function nestingTooDeep(text: string): { line: number; column: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  let quote: string | undefined;
+  for (const ch of text) {
+    column += 1;
+    if (ch === '\n') {
+      line += 1;
+      column = 0;
+      continue;
+    }
+    if (quote) {
+      if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '[' || ch === '{') depth += 1;
+    else if (ch === ']' || ch === '}') depth = Math.max(0, depth - 1);
+    if (depth > MAX_DEPTH) return { line, column };
+  }
+  const indents = text.split('\n').map((l, i) => ({ i, n: /^ */.exec(l)?.[0].length ?? 0 }));
+  const deep = indents.find((x) => x.n > MAX_DEPTH * 2 * 4);
+  return deep ? { line: deep.i + 1, column: 1 } : undefined;
+}
+
 export function parseConfigText(text: string, file: string): ParseResult {
   const lines = new LineCounter();
+  if (text.length > MAX_CONFIG_BYTES) {
+    return { ok: false, findings: [problem(file, 'config.file-too-large', 1, 1, `${file} is ${text.length} bytes; moat reads at most ${MAX_CONFIG_BYTES}`, 'a moat.yaml is a few kilobytes: check that this is the right file')] };
+  }
+  const deep = nestingTooDeep(text);
+  if (deep) {
+    return { ok: false, findings: [problem(file, 'config.yaml-too-deep', deep.line, deep.column, `YAML nesting deeper than ${MAX_DEPTH} levels`, 'a moat.yaml nests a few levels; check that this is the right file')] };
+  }
   // YAML 1.2 core schema: `on`/`no` stay strings; duplicate keys are errors.
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, version: '1.2' });
   if (document.errors.length > 0) {
@@ -61,7 +113,19 @@ export function parseConfigText(text: string, file: string): ParseResult {
     });
     return { ok: false, findings };
   }
-  const data: unknown = document.toJS({ maxAliasCount: 100 }) ?? {};
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }) ?? {};
+  } catch (error) {
+    // yaml throws a ReferenceError when aliases expand past the budget (an alias bomb).
+    if (!(error instanceof ReferenceError) && !(error instanceof RangeError)) throw error;
+    const alias = /\*[A-Za-z0-9_-]+/.exec(text);
+    const at = lines.linePos(alias?.index ?? 0);
+    return {
+      ok: false,
+      findings: [problem(file, 'config.yaml-aliases', at.line, at.col, `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?)`, 'use anchors and aliases for shared settings only, not to multiply data')],
+    };
+  }
   return { ok: true, config: { file, document, lines, data } };
 }
 

@@ -6,6 +6,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { ZodError } from 'zod';
 import { referencePlatform } from '../catalog/reference.js';
 import { addressFindings } from './addressing.js';
+import { routeFindings } from './config-routes.js';
 import { issueFindings } from './config-issues.js';
 import type { UnlocatedFinding } from './config-issues.js';
 import { mergeConfig } from './config-merge.js';
@@ -49,8 +50,10 @@ async function readConfig(options: LoadOptions): Promise<ConfigSource | undefine
   const file = resolve(options.cwd, options.configPath ?? DEFAULT_CONFIG_NAME);
   const display = options.configPath ?? DEFAULT_CONFIG_NAME;
   try {
-    return { file, display, text: await readFile(file, 'utf8') };
+    const bytes = await readFile(file);
+    return { file, display, text: decodeUtf8(bytes, display) };
   } catch (error) {
+    if (error instanceof UserInputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicit) return undefined;
     const missing = code === 'ENOENT';
@@ -62,6 +65,36 @@ async function readConfig(options: LoadOptions): Promise<ConfigSource | undefine
       hint: missing
         ? `check the path given to --config (relative to ${options.cwd}), or leave --config out to use ./moat.yaml or the built-in reference platform`
         : 'check that it is a readable file',
+    }]);
+  }
+}
+
+/** The file's text, or a located error at the first byte that is not UTF-8 (never silently replaced). */
+function decodeUtf8(bytes: Buffer, display: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let valid = bytes.length;
+    // The longest prefix that decodes: the bad byte is right after it.
+    let lo = 0;
+    let hi = bytes.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    valid = lo;
+    const before = bytes.subarray(0, valid).toString('utf8');
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new UserInputError([{
+      code: 'config.not-utf8', severity: 'high', path: display, location: { file: display, line, column },
+      message: `${display} is not UTF-8 (byte ${valid + 1} is not valid)`,
+      hint: 'save the file as UTF-8',
     }]);
   }
 }
@@ -132,7 +165,7 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
   }
   if (platform) {
     // Model key paths → the config's (`networks.ai-platform.gateway` → `network.gateway`).
-    for (const f of addressFindings(platform, { written })) {
+    for (const f of [...addressFindings(platform, { written }), ...routeFindings(platform)]) {
       const segments = toConfig(parsePath(f.path)) ?? parsePath(f.path);
       findings.push(located({ ...f, path: formatPath(segments) }, segments));
     }

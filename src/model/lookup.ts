@@ -52,3 +52,13 @@ export function gatewayOrigins(platform: Platform): GatewayOrigin[] {
 export function routeOf(platform: Platform, service: string): Platform['gateway']['routes'][number] | undefined {
   return platform.gateway.routes.find((r) => r.service === service);
 }
+
+/**
+ * The public URL of a service's route without a trailing slash: its own origin
+ * (`https://host.tailnet:8444`) or its path on the main origin
+ * (`https://host.tailnet:8443/n8n`); undefined if not routed.
+ */
+export function routeUrl(platform: Platform, service: string): string | undefined {
+  const route = platform.gateway.routes.find((r) => r.service === service);
+  return route ? route.url.replace(/\/+$/, '') : undefined;
+}

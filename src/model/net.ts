@@ -95,15 +95,47 @@ export function firstHostAddress(cidr: string): string | undefined {
 }
 
 /**
- * A publication's host address that means "every address": compose's empty
- * or `*` (both families) and `0.0.0.0` / `::` / `[::]`. The firewall renderers
- * and the analyzer must agree on this, so it is defined once, here.
+ * One spelling per address, so that comparisons are of addresses, not of
+ * text: brackets and an IPv6 zone (`%eth0`) dropped, lower case, IPv6
+ * compressed (`0:0::0` → `::`), and an IPv4-mapped IPv6 address written as
+ * the IPv4 address it is (`::ffff:127.0.0.1` → `127.0.0.1`; the kernel
+ * delivers it to the IPv4 socket). Anything that is not an address is
+ * returned trimmed and lower-cased (a name, '' or `*`).
  */
-export function isWildcardAddress(hostAddress: string): boolean {
-  return ['', '*', '0.0.0.0', '::', '[::]'].includes(hostAddress);
+export function canonicalAddress(text: string): string {
+  let bare = text.trim();
+  if (bare.startsWith('[') && bare.endsWith(']')) bare = bare.slice(1, -1);
+  const zone = bare.indexOf('%');
+  if (zone >= 0) bare = bare.slice(0, zone);
+  bare = bare.toLowerCase();
+  const version = ipVersion(bare);
+  if (version === undefined) return bare;
+  if (version === 4) return normalizeCidr(bare);
+  const compressed = normalizeCidr(bare);
+  const mappedDotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(compressed);
+  if (mappedDotted?.[1] !== undefined) return normalizeCidr(mappedDotted[1]);
+  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(compressed);
+  if (mappedHex?.[1] !== undefined && mappedHex[2] !== undefined) {
+    const hi = Number.parseInt(mappedHex[1], 16);
+    const lo = Number.parseInt(mappedHex[2], 16);
+    return `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
+  return compressed;
 }
 
-/** The addresses a publication listens on: empty or `*` is both families' wildcard, anything else itself. */
+/**
+ * A publication's host address that means "every address": compose's empty
+ * or `*` (both families) and any spelling of `0.0.0.0` / `::` (`[::0]`,
+ * `0:0::0`, `::ffff:0.0.0.0`). The firewall renderers, the ingesters and the
+ * analyzer must agree on this, so it is defined once, here.
+ */
+export function isWildcardAddress(hostAddress: string): boolean {
+  const canonical = canonicalAddress(hostAddress);
+  return canonical === '' || canonical === '*' || canonical === '0.0.0.0' || canonical === '::';
+}
+
+/** The addresses a publication listens on, canonical: empty or `*` is both families' wildcard, anything else itself. */
 export function publishedAddresses(hostAddress: string): string[] {
-  return hostAddress === '' || hostAddress === '*' ? ['0.0.0.0', '::'] : [hostAddress];
+  const canonical = canonicalAddress(hostAddress);
+  return canonical === '' || canonical === '*' ? ['0.0.0.0', '::'] : [canonical];
 }

@@ -96,6 +96,14 @@ export const Service = z.object({
   image: z.string().regex(/^[^\s:]+(:[^\s:@]+)(@sha256:[0-9a-f]{64})?$/, 'pin an image to a version tag'),
   network: z.string(),
   address: z.string(),
+  /**
+   * Extra Docker networks with `internal: true` (no route out of the host) the
+   * service also joins, e.g. Dify's sandbox network shared only with the SSRF
+   * proxy and the API. The subnet is fixed so an egress policy can name it.
+   */
+  internalNetworks: z.array(z.object({ name: z.string().regex(/^[a-z][a-z0-9-]*$/), subnet: z.string() })).default([]),
+  /** Kept off the platform network: the service is reachable only on its internalNetworks. */
+  isolated: z.boolean().default(false),
   ports: z.array(PortSpec),
   publish: z.array(Publish).default([]),
   command: z.array(z.string()).optional(),

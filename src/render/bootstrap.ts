@@ -5,8 +5,8 @@
 // the user data or a command line: it is read from a root-only file.
 import { stringify } from 'yaml';
 import type { Platform } from '../model/types.js';
-import { dockerUserScript, DOCKER_USER_PATH } from './docker-user.js';
-import { nftablesConf, NFTABLES_PATH } from './nftables.js';
+import { dockerUserRulesFile, dockerUserScript, DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS } from './docker-user.js';
+import { nftablesBatch, NFTABLES_PATH } from './nftables.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
 
 export const BOOTSTRAP_PATH = 'host/bootstrap.sh';
@@ -83,8 +83,9 @@ export function bootstrapScript(platform: Platform): string {
     '',
     '# 2. Host firewall. nftables guards host sockets; DOCKER-USER guards published ports and is',
     '#    applied before dockerd starts and again once it runs, on every (re)start of docker.service.',
-    `install -m 0644 "$BUNDLE/${NFTABLES_PATH}" /etc/moat/nftables.conf`,
+    `install -m 0644 "$BUNDLE/${NFTABLES_PATH}" /etc/moat/nftables.json`,
     `install -m 0755 "$BUNDLE/${DOCKER_USER_PATH}" /etc/moat/docker-user.sh`,
+    `install -m 0644 "$BUNDLE/${DOCKER_USER_RULES_PATHS[4]}" "$BUNDLE/${DOCKER_USER_RULES_PATHS[6]}" /etc/moat/`,
     "cat > /etc/systemd/system/moat-nftables.service <<'UNIT'",
     '[Unit]',
     'Description=moat host firewall (inet moat table)',
@@ -95,7 +96,7 @@ export function bootstrapScript(platform: Platform): string {
     '[Service]',
     'Type=oneshot',
     'RemainAfterExit=yes',
-    'ExecStart=/usr/sbin/nft -f /etc/moat/nftables.conf',
+    'ExecStart=/usr/sbin/nft -j -f /etc/moat/nftables.json',
     '',
     '[Install]',
     'WantedBy=multi-user.target',
@@ -231,8 +232,10 @@ export function cloudInit(platform: Platform): string {
   const doc = {
     write_files: [
       file(BOOTSTRAP_PATH, bootstrapScript(platform), '0755'),
-      file(NFTABLES_PATH, nftablesConf(platform), '0644'),
+      file(NFTABLES_PATH, nftablesBatch(platform).content, '0644'),
       file(DOCKER_USER_PATH, dockerUserScript(platform), '0755'),
+      file(DOCKER_USER_RULES_PATHS[4], dockerUserRulesFile(platform, 4).content, '0644'),
+      file(DOCKER_USER_RULES_PATHS[6], dockerUserRulesFile(platform, 6).content, '0644'),
     ],
     runcmd: [['env', `MOAT_BUNDLE=${INSTANCE_BUNDLE_DIR}`, 'bash', `${INSTANCE_BUNDLE_DIR}/${BOOTSTRAP_PATH}`]],
   };

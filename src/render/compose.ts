@@ -39,6 +39,10 @@ export const renderCompose: Renderer = (platform) => {
     warnings.push(...broadCapabilityWarnings(service));
   }
   const networks: Mapping = {};
+  for (const [name, subnet] of internalNetworks(platform, warnings)) {
+    // No route out: Docker gives an internal bridge no gateway to the host's uplink.
+    networks[name] = { name, driver: 'bridge', internal: true, ipam: { driver: 'default', config: [{ subnet }] } };
+  }
   for (const network of platform.networks) {
     networks[network.name] = {
       // A fixed name (not <project>_<network>), so the firewall renderers can refer to it.
@@ -82,7 +86,7 @@ function composeService(platform: Platform, service: Service, hostEnv: HostEnv):
   const out: Mapping = {
     image: service.image,
     hostname: service.name,
-    networks: { [service.network]: { ipv4_address: service.address } },
+    networks: serviceNetworks(service),
     restart: 'unless-stopped',
     logging: { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } },
   };
@@ -121,6 +125,32 @@ function composeService(platform: Platform, service: Service, hostEnv: HostEnv):
   return out;
 }
 
+/** The platform network (unless isolated) and the service's internal networks, which get Docker-assigned addresses. */
+function serviceNetworks(service: Service): Mapping {
+  const out: Mapping = service.isolated ? {} : { [service.network]: { ipv4_address: service.address } };
+  for (const n of service.internalNetworks) out[n.name] = {};
+  return out;
+}
+
+/** Every internal network services name, once; one name with two subnets is a finding. */
+function internalNetworks(platform: Platform, warnings: Finding[]): Map<string, string> {
+  const seen = new Map<string, string>();
+  for (const service of platform.services) {
+    service.internalNetworks.forEach((n, i) => {
+      const subnet = seen.get(n.name);
+      if (subnet === undefined) seen.set(n.name, n.subnet);
+      else if (subnet !== n.subnet) {
+        warnings.push({
+          code: 'render.compose.internal-network-conflict', severity: 'high', path: `services.${service.name}.internalNetworks[${i}]`,
+          message: `${service.name} puts internal network ${n.name} on ${n.subnet}, another service on ${subnet}`,
+          hint: `give every service the same subnet for ${n.name}`,
+        });
+      }
+    });
+  }
+  return new Map([...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** Bundle files are relative (`nginx/nginx.conf`); absolute ones live on the host (`/etc/moat/tls`). */
 function volumeKind(volume: Volume): 'bundle' | 'host' | 'named' {
   if (volume.bundleFile === undefined) return 'named';
@@ -152,3 +182,12 @@ export function publishSpec(p: Publish): string {
 function escapeDollar(value: string): string {
   return value.replaceAll('$', () => '$$');
 }
+
+export const COMPOSE_NETWORK_FINDING_DOCS: readonly { code: string; title: string; help: string; severity: 'high' }[] = [
+  {
+    code: 'render.compose.internal-network-conflict',
+    title: 'One internal network, two subnets',
+    help: 'Two services name the same internal network (internalNetworks) with different subnets. Compose creates the network once, with the first subnet, so the egress policy that names the other one is wrong. Give every service the same subnet for that network.',
+    severity: 'high',
+  },
+];

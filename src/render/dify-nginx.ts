@@ -1,7 +1,9 @@
 // Dify's internal nginx.conf, from platform.internalProxies: the routes of
 // Dify's docker/nginx template (paths keep their prefix), streaming for the
-// API paths, 100m bodies, a /healthz for the container's health check.
-// The gateway strips /dify before requests arrive here.
+// API paths, no response buffering anywhere (as upstream's proxy.conf), 100m
+// bodies, a /healthz for the container's health check. Dify has its own origin
+// on the gateway, served at `/`: requests arrive with their paths unchanged.
+// Source: https://github.com/langgenius/dify/blob/1.17.1/docker/nginx/proxy.conf.template
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { InternalProxy, InternalRoute, Platform } from '../model/types.js';
@@ -66,6 +68,11 @@ function renderProxy(platform: Platform, proxy: InternalProxy, index: number, wa
     // Behind the gateway the client's scheme is the gateway's: keep what it says.
     block('map $http_x_forwarded_proto $forwarded_proto', ['default $http_x_forwarded_proto;', "'' $scheme;"]),
     '',
+    // The public host and port as the browser sent them: the gateway's
+    // X-Forwarded-Host, else this request's Host header (which keeps the port;
+    // $host drops it, and Dify's origin is not on 443).
+    block('map $http_x_forwarded_host $forwarded_host', ['default $http_x_forwarded_host;', "'' $http_host;"]),
+    '',
     server,
   ];
   const comments = [
@@ -88,14 +95,18 @@ function routeLocation(route: InternalRoute) {
     ...websocketLines(route.websocket),
     ...(route.service === PLUGIN_DAEMON
       ? [
-          // Plugin endpoints learn their public URL from this header (upstream's template sets it);
-          // behind the gateway that URL has the gateway's scheme and prefix.
-          'proxy_set_header Dify-Hook-Url $forwarded_proto://$host$http_x_forwarded_prefix$request_uri;',
+          // Plugin endpoints learn their public URL from this header (upstream's template sets
+          // `$scheme://$host$request_uri`); behind the gateway it has the gateway's scheme and
+          // the public port (Dify's own origin, served at `/`: no prefix).
+          'proxy_set_header Dify-Hook-Url $forwarded_proto://$forwarded_host$request_uri;',
         ]
       : []),
     'proxy_read_timeout 3600s;',
     'proxy_send_timeout 3600s;',
   ];
-  if (route.streaming) body.push(...streamingLines());
+  // Upstream's proxy.conf.template turns response buffering off for every
+  // location (/e/ plugin endpoints stream SSE too); streaming routes also stop
+  // request buffering.
+  body.push(...(route.streaming ? streamingLines() : ['proxy_buffering off;']));
   return block(`location ${route.path}`, body);
 }

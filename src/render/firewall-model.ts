@@ -108,3 +108,38 @@ export function tailnetPublications(platform: Platform): TailnetPublication[] {
 export function portText(p: { readonly hostPort: number; readonly hostPortEnd?: number }, rangeSeparator: ':' | '-'): string {
   return p.hostPortEnd === undefined || p.hostPortEnd === p.hostPort ? String(p.hostPort) : `${p.hostPort}${rangeSeparator}${p.hostPortEnd}`;
 }
+
+/**
+ * The gateway's own publications on the tailnet: one per app origin (8443,
+ * 8444, ...), each a port the firewall admits from the tailnet interface only.
+ */
+export function gatewayPublications(platform: Platform): TailnetPublication[] {
+  return tailnetPublications(platform).filter((p) => p.service === platform.gateway.service);
+}
+
+/**
+ * Values that land in firewall files must be tokens of the target syntax, never
+ * syntax: an interface name as the kernel allows it (IFNAMSIZ 16 with the NUL,
+ * no blanks, no `*`/`+` wildcards, no quotes or newlines). The loader rejects
+ * such names too; this is the renderer's own guarantee.
+ */
+const INTERFACE_NAME = /^[A-Za-z0-9_.-]{1,15}$/;
+
+export function assertInterfaceName(name: string, path: string): string {
+  if (!INTERFACE_NAME.test(name)) throw new Error(`${path}: ${JSON.stringify(name)} is not an interface name (letters, digits, _ . -, at most 15)`);
+  return name;
+}
+
+/** An address or CIDR that cidr-tools parses, of the given family when one is asked for. */
+export function assertAddress(value: string, path: string, family?: Family): string {
+  let version: number | undefined;
+  try {
+    version = /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(value) ? parseCidr(value).version : undefined;
+  } catch {
+    version = undefined;
+  }
+  if (version === undefined || (family !== undefined && version !== family)) {
+    throw new Error(`${path}: ${JSON.stringify(value)} is not an IPv${family ?? '4 or IPv6'} address or CIDR`);
+  }
+  return value;
+}

@@ -98,7 +98,8 @@ export function websocketLines(enabled: boolean): string[] {
  */
 export function healthEndpoint(service: Service | undefined): { port: number; path: string } | undefined {
   for (const arg of service?.healthcheck?.test ?? []) {
-    const match = /http:\/\/127\.0\.0\.1:(\d+)(\/[^\s"']*)/.exec(arg);
+    // Only path characters: the path lands in an nginx `location` line.
+    const match = /http:\/\/127\.0\.0\.1:(\d{1,5})(\/[A-Za-z0-9._~\/-]*)(?![^\s"'])/.exec(arg);
     if (match?.[1] !== undefined && match[2] !== undefined) return { port: Number(match[1]), path: match[2] };
   }
   return undefined;

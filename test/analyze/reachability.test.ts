@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeMatrix } from '../../src/analyze/reachability.js';
 import type { MatrixRow } from '../../src/analyze/reachability.js';
 import { portRange } from '../../src/analyze/state.js';
+import { canonicalAddress } from '../../src/model/net.js';
 import type { ZoneName } from '../../src/model/types.js';
 import type { StateParts } from './fixtures.js';
 import { BACKEND_IP, TAILSCALE_IP, buildState, publish, sg } from './fixtures.js';
@@ -14,6 +15,7 @@ interface Expect {
   readonly verdict: 'open' | 'blocked' | 'absent';
   readonly decidedBy?: MatrixRow['decidedBy'];
   readonly source?: string;
+  readonly assumed?: boolean;
 }
 
 interface Case {
@@ -106,17 +108,60 @@ const CASES: readonly Case[] = [
     expect: [{ zone: 'internet', address: '0.0.0.0', port: 8080, verdict: 'open', decidedBy: 'cloud' }],
   },
   {
-    name: 'a published range 8000-9000 exposes the backend port inside it',
+    name: 'a published range 8000-9000 exposes the backend port inside it, as a cell of its own',
     parts: { cloud: 'none', publishing: [publish('0.0.0.0', 8000, 9000, 8000)] },
     expect: [
       { zone: 'internet', address: '0.0.0.0', port: 8080, verdict: 'open', decidedBy: 'publishing' },
-      { zone: 'internet', address: '0.0.0.0', port: 8000, verdict: 'absent' },
+      { zone: 'internet', address: '0.0.0.0', port: 8000, verdict: 'open', decidedBy: 'publishing', assumed: true },
     ],
   },
   {
-    name: 'a published range with nothing behind it reaches nothing',
+    name: 'a published range with no known listener behind it is open if anything listens (assumed, never hidden)',
     parts: { cloud: 'none', publishing: [publish('0.0.0.0', 9000, 9100, 9000)] },
-    expect: [{ zone: 'internet', address: '0.0.0.0', port: 9000, verdict: 'blocked', decidedBy: 'sockets' }],
+    expect: [{ zone: 'internet', address: '0.0.0.0', port: 9000, verdict: 'open', decidedBy: 'publishing', assumed: true }],
+  },
+  {
+    name: 'no socket listing: every host port the filters admit counts as listening, in segments',
+    parts: { sockets: 'unknown', cloud: [SSH_ADMIN, WG_WORLD, sg('tcp', 8000, 8100, ['0.0.0.0/0'])], inputPolicy: 'drop', input: [{ action: 'accept', protocol: 'tcp', ports: portRange(8050), origin: 'fw:8050' }] },
+    expect: [
+      { zone: 'internet', address: '0.0.0.0', port: 8050, verdict: 'open', decidedBy: 'cloud', assumed: true },
+      { zone: 'internet', address: '0.0.0.0', port: 8000, verdict: 'blocked', decidedBy: 'firewall' },
+      { zone: 'internet', address: '0.0.0.0', port: 8051, verdict: 'blocked', decidedBy: 'firewall' },
+      { zone: 'internet', address: '0.0.0.0', port: 1, verdict: 'blocked', decidedBy: 'cloud' },
+    ],
+  },
+  {
+    name: 'no firewall artifact: the firewall layer lets everything through (unknown is open)',
+    parts: { firewall: 'none', cloud: 'none', grants: 'none' },
+    expect: [
+      { zone: 'internet', address: '0.0.0.0', port: 22, verdict: 'open', decidedBy: 'sockets' },
+      { zone: 'platform', address: '0.0.0.0', port: 22, verdict: 'open', decidedBy: 'firewall' },
+    ],
+  },
+  {
+    name: 'spellings of one address are one address: [::0] is the IPv6 wildcard',
+    parts: { cloud: 'none', publishing: [publish('[::0]', 8080, 8080, 8080)] },
+    expect: [
+      { zone: 'internet', address: '::', port: 8080, verdict: 'open', decidedBy: 'publishing' },
+      { zone: 'internet', address: '0.0.0.0', port: 8080, verdict: 'absent' },
+    ],
+  },
+  {
+    name: 'an IPv4-mapped Tailscale address is the Tailscale address (tailnet only)',
+    parts: { cloud: 'none', publishing: [publish('::ffff:100.64.0.10', 8080, 8080, 8080)], grants: [] },
+    expect: [
+      { zone: 'internet', address: TAILSCALE_IP, port: 8080, verdict: 'blocked', decidedBy: 'publishing' },
+      { zone: 'tailnet', address: TAILSCALE_IP, port: 8080, verdict: 'blocked', decidedBy: 'tailnet' },
+    ],
+  },
+  {
+    name: 'an admin CIDR that overlaps the platform subnet lets containers reach sshd through the admin accept',
+    parts: {
+      adminCidrs: ['172.20.0.0/24'],
+      inputPolicy: 'drop',
+      input: [{ action: 'accept', protocol: 'tcp', ports: portRange(22), sources: ['172.20.0.0/24'], origin: 'fw:ssh' }],
+    },
+    expect: [{ zone: 'platform', address: '0.0.0.0', port: 22, verdict: 'open', decidedBy: 'firewall', source: '172.20.0.0/24' }],
   },
   {
     name: 'a port bound to 127.0.0.1 reaches the host zone only',
@@ -174,8 +219,8 @@ const CASES: readonly Case[] = [
 ];
 
 function find(rows: readonly MatrixRow[], e: Expect): MatrixRow | undefined {
-  const bare = (a: string) => a.replace(/^\[|\]$/g, '');
-  return rows.find((r) => r.zone === e.zone && bare(r.address) === bare(e.address) && r.port === e.port && r.protocol === (e.protocol ?? 'tcp'));
+  const bare = (a: string) => canonicalAddress(a);
+  return rows.find((r) => r.zone === e.zone && r.via !== 'container' === !(e.address === BACKEND_IP) && bare(r.address) === bare(e.address) && e.port >= r.port && e.port <= (r.portEnd ?? r.port) && r.protocol === (e.protocol ?? 'tcp'));
 }
 
 describe('reachability on hand-built states', () => {
@@ -190,19 +235,20 @@ describe('reachability on hand-built states', () => {
       expect(row, `${e.zone} ${e.address}:${e.port}`).toBeDefined();
       expect({ verdict: row?.verdict, decidedBy: row?.decidedBy }, `${e.zone} ${e.address}:${e.port}`).toEqual({ verdict: e.verdict, decidedBy: e.decidedBy });
       if (e.source !== undefined) expect(row?.source).toBe(e.source);
+      if (e.assumed !== undefined) expect(row?.assumed === true, 'assumed').toBe(e.assumed);
     }
   });
 
   it('names the binding as the cause of a published cell', () => {
     const matrix = computeMatrix(buildState({ cloud: 'none', publishing: [publish('0.0.0.0', 8080, 8080, 8080)] }));
     const row = find(matrix, { zone: 'internet', address: '0.0.0.0', port: 8080, verdict: 'open' });
-    expect(row?.cause).toBe('services.db.publish[0]');
+    expect(row?.cause?.file).toBe('services.db.publish[0]');
     expect(row?.via).toBe('publish');
   });
 
   it('is deterministic and independent of the order of the state', () => {
     const a = buildState({ cloud: [SSH_ADMIN, WG_WORLD], publishing: [publish('0.0.0.0', 8080, 8080, 8080)] });
-    const b = { ...a, sockets: [...a.sockets].reverse(), cloud: { ...a.cloud, ingress: [...a.cloud.ingress].reverse() } };
+    const b = { ...a, sockets: { ...a.sockets, listeners: [...a.sockets.listeners].reverse() }, cloud: { ...a.cloud, ingress: [...a.cloud.ingress].reverse() } };
     expect(JSON.stringify(computeMatrix(b))).toBe(JSON.stringify(computeMatrix(a)));
   });
 });

@@ -2,6 +2,7 @@
 // secrets built into URLs, and Clawdbot's config file.
 import { describe, expect, it } from 'vitest';
 import { CLAWDBOT_CONFIG_PATH, clawdbotConfig, clawdbotConfigJson } from '../../src/catalog/clawdbot-config.js';
+import { CLAWDBOT_PAIRING } from '../../src/catalog/clawdbot.js';
 import { DERIVED_SECRETS, derivedSecretEnv } from '../../src/catalog/derived-secrets.js';
 import { hostDependentEnv, routeUrl } from '../../src/catalog/host-env.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
@@ -21,7 +22,8 @@ describe('hostDependentEnv', () => {
     expect(env).toEqual({
       N8N_PATH: '/n8n/',
       N8N_HOST: 'box.corp.ts.net',
-      WEBHOOK_URL: 'https://box.corp.ts.net:8443/n8n/',
+      // n8n 2.x: N8N_WEBHOOK_URL (WEBHOOK_URL is deprecated at 2.41.3: upstream/n8n.ts).
+      N8N_WEBHOOK_URL: 'https://box.corp.ts.net:8443/n8n/',
       N8N_EDITOR_BASE_URL: 'https://box.corp.ts.net:8443/n8n/',
     });
   });
@@ -106,5 +108,44 @@ describe('clawdbotConfig', () => {
 
   it('never binds the host: clawdbot publishes nothing', () => {
     expect(service?.publish).toEqual([]);
+  });
+
+  it('wires the agent to LiteLLM as the `litellm` provider with every platform model, its own key by env substitution', () => {
+    const models = (clawdbotConfig(reference) as { models: { mode: string; catalogRefresh: unknown; providers: Record<string, Record<string, unknown>> } }).models;
+    const agents = (clawdbotConfig(reference) as { agents: { defaults: { model: { primary: string } } } }).agents;
+    expect(models.mode).toBe('replace');
+    expect(models.catalogRefresh).toEqual({ enabled: false });
+    expect(Object.keys(models.providers)).toEqual(['litellm']);
+    const litellm = models.providers['litellm'];
+    expect(litellm?.['baseUrl']).toBe('http://litellm:4000/v1');
+    expect(litellm?.['api']).toBe('openai-completions');
+    expect(litellm?.['apiKey']).toBe('${LITELLM_API_KEY}');
+    expect(litellm?.['request']).toEqual({ allowPrivateNetwork: true });
+    expect(litellm?.['models']).toEqual(reference.llm.models.map((id) => ({ id, name: id, input: ['text'] })));
+    expect(agents.defaults.model.primary).toBe(`litellm/${reference.llm.models[0]}`);
+    // The key the config names is the one the secrets file carries, and it is not the master key.
+    const secret = service?.secrets.find((s) => s.env === 'LITELLM_API_KEY');
+    expect(secret?.name).toBe('CLAWDBOT_LITELLM_KEY');
+    expect(clawdbotConfigJson(reference)).not.toContain('LITELLM_MASTER_KEY');
+  });
+
+  it('renders no provider when the platform has no LiteLLM or no model', () => {
+    const input = referencePlatform();
+    const noModels = normalizePlatform({ ...input, llm: { ...input.llm, models: [] } });
+    expect(clawdbotConfig(noModels)).not.toHaveProperty('models');
+    expect(clawdbotConfig(noModels)).not.toHaveProperty('agents');
+  });
+});
+
+describe('CLAWDBOT_PAIRING', () => {
+  it('runs the image\'s CLI in the clawdbot container: list, then approve by request id', () => {
+    expect(CLAWDBOT_PAIRING.list).toEqual(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list']);
+    expect(CLAWDBOT_PAIRING.approve('r-123')).toEqual(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'approve', 'r-123']);
+    expect(CLAWDBOT_PAIRING.why).toMatch(/approve/);
+  });
+
+  it('uses the same CLI entry as the service command', () => {
+    const command = reference.services.find((s) => s.name === 'clawdbot')?.command ?? [];
+    expect(CLAWDBOT_PAIRING.list.slice(4, 6)).toEqual(command.slice(0, 2));
   });
 });

@@ -121,8 +121,10 @@ describe('overrides reach the platform', () => {
     expect(tool).toMatchObject({ origin: 'user', image: 'ghcr.io/acme/tool:1.2.3', address: '172.20.0.70', network: 'ai-platform' });
     expect(tool?.ports).toEqual([{ port: 9000, protocol: 'tcp', purpose: 'API' }]);
 
-    expect(platform.policy.allow.at(-1)).toMatchObject({ zone: 'tailnet', port: 9443, why: 'dashboard' });
-    expect(platform.policy.allow).toHaveLength(referencePlatform().policy.allow.length + 1);
+    const reference = referencePlatform().policy.allow.length;
+    expect(platform.policy.allow[reference]).toMatchObject({ zone: 'tailnet', port: 9443, why: 'dashboard' });
+    // The user's rule, then the tailnet rules of the apps' own origins (8444, 8445), which normalize derives.
+    expect(platform.policy.allow.slice(reference + 1).map((r) => `${r.zone}:${r.port}`)).toEqual(['tailnet:8444', 'tailnet:8445']);
 
     // locate: model key paths → where the user wrote them.
     expect(locate('services.dify-db.publish[1]')?.line).toBe(10);

@@ -54,6 +54,8 @@ describe('wildcard host addresses (shared by the firewall renderers and the anal
   it('expands compose\'s empty host address to both families, keeps the rest', () => {
     expect(publishedAddresses('')).toEqual(['0.0.0.0', '::']);
     expect(publishedAddresses('*')).toEqual(['0.0.0.0', '::']);
-    expect(publishedAddresses('[::]')).toEqual(['[::]']);
+    expect(publishedAddresses('[::]')).toEqual(['::']);
+    expect(publishedAddresses('[::0]')).toEqual(['::']);
+    expect(publishedAddresses('::FFFF:100.64.0.10')).toEqual(['100.64.0.10']);
   });
 });

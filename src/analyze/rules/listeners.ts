@@ -2,13 +2,15 @@
 // port, or two publications claiming the same host port (a wildcard claims
 // every address of its family). The engine refuses to start the second one.
 import type { Finding } from '../../model/findings.js';
-import { familyOf, stripBrackets } from '../cidr-set.js';
+import { familyOf } from '../cidr-set.js';
 import type { Binding, Listener } from '../state.js';
 import type { AnalysisRule } from './types.js';
-import { isWildcardAddress, publishedAddresses } from '../../model/net.js';
+import { canonicalAddress, isWildcardAddress, publishedAddresses } from '../../model/net.js';
+import { formatOrigin } from '../state.js';
+import { at } from './located.js';
 
 function bindingAddresses(b: Binding): string[] {
-  return publishedAddresses(b.hostAddress).map(stripBrackets);
+  return publishedAddresses(b.hostAddress).filter((a) => a.includes('.') || a.includes(':'));
 }
 
 function clash(a: string, b: string): boolean {
@@ -23,7 +25,11 @@ function bindingsClash(a: Binding, b: Binding): boolean {
 }
 
 function listenersClash(a: Listener, b: Listener): boolean {
-  return a.kind === b.kind && a.protocol === b.protocol && a.port === b.port && stripBrackets(a.address) === stripBrackets(b.address);
+  if (a.kind !== b.kind || a.protocol !== b.protocol || a.port !== b.port) return false;
+  const x = canonicalAddress(a.address);
+  const y = canonicalAddress(b.address);
+  if (x === '' || y === '') return false;
+  return familyOf(x) === familyOf(y) && (x === y || isWildcardAddress(x) || isWildcardAddress(y));
 }
 
 export const duplicateListeners: AnalysisRule = {
@@ -37,26 +43,28 @@ export const duplicateListeners: AnalysisRule = {
   ],
   check({ state }) {
     const findings: Finding[] = [];
-    state.sockets.forEach((l, i) => {
-      const earlier = state.sockets.slice(0, i).find((o) => listenersClash(o, l) && o.owner !== l.owner);
+    const listeners = state.sockets.listeners;
+    listeners.forEach((l, i) => {
+      const earlier = listeners.slice(0, i).find((o) => listenersClash(o, l) && o.owner !== l.owner);
       if (earlier) {
         findings.push({
           code: 'listener.duplicate',
           severity: 'high',
-          path: l.origin,
-          message: `${earlier.owner} and ${l.owner} both listen on ${l.address}:${l.port}/${l.protocol}`,
+          ...at(l.origin, `${l.owner}:${l.port}`),
+          message: `${earlier.owner} (${formatOrigin(earlier.origin)}) and ${l.owner} both listen on ${l.address}:${l.port}/${l.protocol}`,
           hint: `give ${l.owner} its own address or port`,
         });
       }
     });
-    state.publishing.forEach((b, i) => {
-      const earlier = state.publishing.slice(0, i).find((o) => bindingsClash(o, b));
+    const bindings = state.publishing.bindings;
+    bindings.forEach((b, i) => {
+      const earlier = bindings.slice(0, i).find((o) => bindingsClash(o, b));
       if (earlier) {
         findings.push({
           code: 'listener.duplicate',
           severity: 'high',
-          path: b.origin,
-          message: `${earlier.service} (${earlier.origin}) and ${b.service} both publish ${b.hostAddress || '*'}:${b.hostPorts.from}/${b.protocol}`,
+          ...at(b.origin, `${b.service}:${b.hostPorts.from}`),
+          message: `${earlier.service} (${formatOrigin(earlier.origin)}) and ${b.service} both publish ${b.hostAddress || '*'}:${b.hostPorts.from}/${b.protocol}`,
           hint: 'publish on another host port or address (or not at all)',
         });
       }

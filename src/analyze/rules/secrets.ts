@@ -3,6 +3,8 @@
 // default (Dify's sample SECRET_KEY, LiteLLM's sk-1234) is worse: anyone who
 // read the sample knows it.
 import type { Finding } from '../../model/findings.js';
+import type { ExposureState } from '../state.js';
+import { at } from './located.js';
 import type { AnalysisRule } from './types.js';
 
 /** Variable names that hold credentials by convention. */
@@ -23,8 +25,8 @@ export const secretRules: AnalysisRule = {
       severity: 'high',
     },
   ],
-  check({ platform }) {
-    if (!platform) return [];
+  check({ platform, state }) {
+    if (!platform) return stateSecrets(state);
     const defaults = new Map<string, string>();
     for (const service of platform.services) for (const s of service.secrets) for (const d of s.knownDefaults) defaults.set(d, s.name);
     const findings: Finding[] = [];
@@ -55,3 +57,22 @@ export const secretRules: AnalysisRule = {
     return findings;
   },
 };
+
+/** For artifacts moat did not write: a secret-looking name with a literal value in a service's plain environment. */
+function stateSecrets(state: ExposureState): Finding[] {
+  const findings: Finding[] = [];
+  for (const service of state.services) {
+    for (const [key, value] of Object.entries(service.env)) {
+      // `${VAR}` is interpolated from the engine's environment or an env file: not a literal secret.
+      if (value === '' || /^\$\{?[A-Za-z_][A-Za-z0-9_]*(:?-[^}]*)?\}?$/.test(value) || !SECRET_NAME.test(key)) continue;
+      findings.push({
+        code: 'secret.plain-env',
+        severity: 'high',
+        ...at(service.origin, `services.${service.name}.environment.${key}`),
+        message: `${service.name}: ${key} holds a literal value in the service's plain environment`,
+        hint: `move ${key} into an env_file that is not committed (or a secret store), and rotate the value: it has been in this file`,
+      });
+    }
+  }
+  return findings;
+}

@@ -86,9 +86,11 @@ describe('Dify nginx, live on loopback (stub upstreams, stub DNS)', () => {
     expect((await seen('/apps')).url).toBe('/apps');
   });
 
-  it("tells plugin endpoints their public URL, with the gateway's prefix", async () => {
-    const s = await seen('/e/hook1', { host: 'ai-platform.example.ts.net', 'x-forwarded-proto': 'https', 'x-forwarded-prefix': '/dify' });
-    expect(s.headers['dify-hook-url']).toBe('https://ai-platform.example.ts.net/dify/e/hook1');
+  it("tells plugin endpoints their public URL, with the public port of Dify's origin", async () => {
+    const s = await seen('/e/hook1', { host: 'ai-platform.example.ts.net:8445', 'x-forwarded-proto': 'https' });
+    expect(s.headers['dify-hook-url']).toBe('https://ai-platform.example.ts.net:8445/e/hook1');
+    const f = await seen('/e/hook1', { host: 'dify-nginx', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'ai-platform.example.ts.net:8445' });
+    expect(f.headers['dify-hook-url']).toBe('https://ai-platform.example.ts.net:8445/e/hook1');
   });
 
   it('fails only the route whose upstream does not resolve (502)', async () => {
