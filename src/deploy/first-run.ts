@@ -2,11 +2,12 @@
 // its URL and what the first visit needs (a password moat holds, an account
 // to create, a pairing to approve), with the exact commands. Never a value:
 // secrets are named, with the command that shows them.
+import { CLAWDBOT_PAIRING } from '../catalog/clawdbot.js';
 import { routeUrl } from '../catalog/host-env.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 
-/** How OpenClaw's device pairing is listed and approved, run inside the clawdbot container. */
+/** How OpenClaw's device pairing is listed and approved (src/catalog/clawdbot.ts, CLAWDBOT_PAIRING). */
 export interface PairingCommands {
   readonly list: readonly string[];
   readonly approve: (requestId: string) => readonly string[];
@@ -14,18 +15,17 @@ export interface PairingCommands {
 }
 
 /**
- * PLACEHOLDER until src/catalog/clawdbot.ts exports CLAWDBOT_PAIRING (the
- * catalog helper owns that fact). From OpenClaw's docs/web/control-ui.md: a new
- * browser or device gets "disconnected (1008): pairing required" until
- * `openclaw devices approve <requestId>`; only 127.0.0.1 is auto-approved, and
- * behind the gateway every client is remote. The image runs the CLI as
- * `node openclaw.mjs` (its CMD).
+ * The part of a catalog command that runs inside the container: the catalog
+ * writes `docker compose exec <service> ...` as a person would type it in the
+ * bundle; moat prints its own invocation for the bundle in front instead
+ * (the project, the bundle's compose file, or the v1 container name).
  */
-export const CLAWDBOT_PAIRING_PLACEHOLDER: PairingCommands = {
-  list: ['node', 'openclaw.mjs', 'devices', 'list'],
-  approve: (requestId) => ['node', 'openclaw.mjs', 'devices', 'approve', requestId],
-  why: 'a new browser must be approved once: behind the gateway every client is remote, and only 127.0.0.1 is approved on its own',
-};
+export function insideContainer(argv: readonly string[], service: string): readonly string[] {
+  const at = argv.indexOf(service);
+  const prefix = argv.slice(0, at);
+  const isExec = at >= 0 && prefix.includes('exec') && (prefix[0] === 'docker' || prefix[0] === 'docker-compose' || prefix[0] === 'podman');
+  return isExec ? argv.slice(at + 1) : argv;
+}
 
 /** Quotes a word for a POSIX shell when it needs it (paths with spaces). */
 export function shellWord(word: string): string {
@@ -44,7 +44,7 @@ const secretOf = (platform: Platform, service: string, name: string): boolean =>
 
 /** The lines after the table; empty when no app of the platform needs a first step. */
 export function firstRunSteps(platform: Platform, options: FirstRunOptions): string {
-  const pairing = options.pairing ?? CLAWDBOT_PAIRING_PLACEHOLDER;
+  const pairing = options.pairing ?? CLAWDBOT_PAIRING;
   const command = (service: string, argv: readonly string[]): string => options.execCommand(service, argv).map(shellWord).join(' ');
   const blocks: string[] = [];
   const at = (service: string): string | undefined => (serviceByName(platform, service) ? routeUrl(platform, service) : undefined);
@@ -65,7 +65,7 @@ export function firstRunSteps(platform: Platform, options: FirstRunOptions): str
   if (claw) {
     const token = secretOf(platform, 'clawdbot', 'CLAWDBOT_GATEWAY_TOKEN') ? '\n  gateway token (the Control UI asks for it): the secret CLAWDBOT_GATEWAY_TOKEN (`moat secrets --show CLAWDBOT_GATEWAY_TOKEN`)' : '';
     blocks.push(
-      `Clawdbot  ${claw}/${token}\n  pairing: ${pairing.why}\n    see the waiting request: ${command('clawdbot', pairing.list)}\n    approve it:              ${command('clawdbot', pairing.approve('<requestId>'))}`,
+      `Clawdbot  ${claw}/${token}\n  pairing: ${pairing.why}\n    see the waiting request: ${command('clawdbot', insideContainer(pairing.list, 'clawdbot'))}\n    approve it:              ${command('clawdbot', insideContainer(pairing.approve('<requestId>'), 'clawdbot'))}`,
     );
   }
   return blocks.length === 0 ? '' : `\nFirst steps:\n${blocks.map((b) => `${b}\n`).join('')}`;

@@ -45,7 +45,14 @@ export function litellmUrl(platform: Platform): string | undefined {
 }
 
 export interface FirstUpOptions {
-  /** Pull the platform's models into Ollama at the end (the CLI's default; off for callers that cannot reach the bridge). */
+  /**
+   * The steps that reach a service over the host's route to the platform
+   * bridge are opt-in: the CLI turns them on; a caller that cannot (or must
+   * not) reach the bridge, such as a test, leaves them off or injects URLs.
+   */
+  /** Register each app's own LiteLLM key after LiteLLM is healthy. */
+  readonly registerKeys?: boolean;
+  /** Pull the platform's models into Ollama at the end. */
   readonly pullModels?: boolean;
   readonly ollamaUrl?: string;
   readonly litellmUrl?: string;
@@ -93,7 +100,7 @@ export async function afterReady(
     }
     done.push({ service: LITELLM_DB_SERVICE, detail: "LiteLLM's role and database ready" });
   }
-  if (ready.includes(LITELLM_SERVICE)) {
+  if (ready.includes(LITELLM_SERVICE) && options.registerKeys === true) {
     const keys = appKeys(platform).filter((k) => selected.has(k.service));
     const base = options.litellmUrl ?? litellmUrl(platform);
     if (keys.length > 0 && base !== undefined) {

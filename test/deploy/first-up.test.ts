@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import type { ContainerState, Engine, ExecResult } from '../../src/deploy/engine.js';
-import { firstRunSteps } from '../../src/deploy/first-run.js';
+import { firstRunSteps, insideContainer } from '../../src/deploy/first-run.js';
 import { appKeys } from '../../src/deploy/first-up.js';
 import { createProgress } from '../../src/deploy/progress.js';
 import { createPullProgress } from '../../src/deploy/pull-progress.js';
@@ -28,17 +28,11 @@ class Sink {
   }
 }
 
-/** The reference platform with Clawdbot's own LiteLLM key (the catalog helper adds it to clawdbot.ts; the same shape here). */
+/** The reference platform: its clawdbot holds CLAWDBOT_LITELLM_KEY (src/catalog/clawdbot.ts). */
 function platformWithClawKey(): Platform {
-  const input = referencePlatform() as PlatformInput;
-  return normalizePlatform({
-    ...input,
-    services: input.services.map((s) =>
-      s.name === 'clawdbot'
-        ? { ...s, secrets: [...(s.secrets ?? []), { name: 'CLAWDBOT_LITELLM_KEY', env: 'LITELLM_API_KEY', policy: 'rotatable' as const, generate: { bytes: 24, encoding: 'hex' as const, prefix: 'sk-' }, why: "Clawdbot's own LiteLLM virtual key" }] }
-        : s,
-    ),
-  });
+  const platform = normalizePlatform(referencePlatform());
+  expect(platform.services.find((s) => s.name === 'clawdbot')?.secrets.map((s) => s.name)).toContain('CLAWDBOT_LITELLM_KEY');
+  return platform;
 }
 
 function healthy(service: string): ContainerState {
@@ -116,7 +110,7 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
       secretsFile,
       progress: createProgress(platform.services.map((s) => s.name), stderr),
       pollMs: 5,
-      firstUp: { pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm.url, pullProgress: createPullProgress(stderr), pullRetry: { sleep: async () => {} } },
+      firstUp: { registerKeys: true, pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm.url, pullProgress: createPullProgress(stderr), pullRetry: { sleep: async () => {} } },
     });
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
@@ -154,7 +148,7 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
     await prepareUp(platform, { bundleDir: join(dir, 'deploy'), secretsFile, services: [] });
     const values = (await readSecrets(secretsFile)) as Map<string, string>;
     litellm = await startLitellmStub(values.get('LITELLM_MASTER_KEY') as string);
-    const run = () => deployUp(platform, { engine: stubEngine([], []), bundleDir: join(dir, 'deploy'), secretsFile, pollMs: 5, firstUp: { pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm!.url } });
+    const run = () => deployUp(platform, { engine: stubEngine([], []), bundleDir: join(dir, 'deploy'), secretsFile, pollMs: 5, firstUp: { registerKeys: true, pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm!.url } });
     await run();
     const again = await run();
     expect(again.ok).toBe(true);
@@ -225,13 +219,20 @@ describe('first steps after the table', () => {
   });
 
   it("names AnythingLLM's password secret only when the platform has it, never a value", () => {
-    expect(text).not.toContain('ANYTHINGLLM_AUTH_TOKEN');
+    expect(text).toContain('password: the secret ANYTHINGLLM_AUTH_TOKEN (`moat secrets --show ANYTHINGLLM_AUTH_TOKEN`)');
     const input = referencePlatform() as PlatformInput;
-    const withToken = normalizePlatform({
+    const without = normalizePlatform({
       ...input,
-      services: input.services.map((s) => (s.name === 'anythingllm' ? { ...s, secrets: [...(s.secrets ?? []), { name: 'ANYTHINGLLM_AUTH_TOKEN', env: 'AUTH_TOKEN', policy: 'rotatable' as const, generate: { bytes: 24, encoding: 'base64url' as const }, why: 'password' }] } : s)),
+      services: input.services.map((s) => (s.name === 'anythingllm' ? { ...s, secrets: (s.secrets ?? []).filter((x) => x.name !== 'ANYTHINGLLM_AUTH_TOKEN') } : s)),
     });
-    expect(firstRunSteps(withToken, { execCommand: (s, a) => [s, ...a] })).toContain('password: the secret ANYTHINGLLM_AUTH_TOKEN (`moat secrets --show ANYTHINGLLM_AUTH_TOKEN`)');
+    expect(firstRunSteps(without, { execCommand: (s, a) => [s, ...a] })).not.toContain('ANYTHINGLLM_AUTH_TOKEN');
+  });
+
+  it("keeps only the in-container part of the catalog's commands, so moat's own invocation for the bundle goes in front", () => {
+    expect(insideContainer(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list'], 'clawdbot')).toEqual(['node', 'openclaw.mjs', 'devices', 'list']);
+    expect(insideContainer(['node', 'openclaw.mjs', 'devices', 'list'], 'clawdbot')).toEqual(['node', 'openclaw.mjs', 'devices', 'list']);
+    // Exactly one invocation in the printed line (no `docker compose exec clawdbot` twice).
+    expect(text.match(/exec clawdbot/g)).toHaveLength(2);
   });
 
   it('finds the app keys by their name: <APP>_LITELLM_KEY of a service other than LiteLLM', () => {

@@ -50,9 +50,10 @@ export interface UpCommandOptions extends DeployPaths {
   /** Seconds between health polls (tests poll faster). */
   readonly pollMs?: number;
   /**
-   * The steps after the services are up. Model pulls run only when
-   * `pullModels` is true: the CLI sets it (`--no-models` clears it); callers
-   * whose host cannot reach the platform bridge leave it off.
+   * The steps after the services are up. Key registration and model pulls
+   * reach LiteLLM and Ollama over the platform bridge and run only when asked
+   * (`registerKeys`, `pullModels`): the CLI sets both (`--no-models` clears the
+   * pulls); callers whose host cannot reach the bridge leave them off.
    */
   readonly firstUp?: Omit<FirstUpOptions, 'pullProgress'>;
 }
@@ -147,6 +148,7 @@ export function registerUp(program: Command): void {
     .action(async (services: string[], opts: { out?: string; secrets?: string; force?: boolean; models?: boolean; ollamaUrl?: string; litellmUrl?: string }) => {
       const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
       const firstUp: Omit<FirstUpOptions, 'pullProgress'> = {
+        registerKeys: true,
         pullModels: opts.models !== false,
         ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
         ...(opts.litellmUrl === undefined ? {} : { litellmUrl: opts.litellmUrl }),
