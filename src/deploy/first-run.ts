@@ -58,7 +58,11 @@ export function firstRunSteps(platform: Platform, options: FirstRunOptions): str
     );
   }
   const dify = at('dify-nginx');
-  if (dify) blocks.push(`Dify  ${dify}/\n  first visit: create the admin account at ${dify}/install`);
+  if (dify) {
+    // Dify 1.x asks for INIT_PASSWORD on /install before the first admin account can be made (when set).
+    const init = secretOf(platform, 'dify-api', 'DIFY_INIT_PASSWORD') ? ', which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)' : '';
+    blocks.push(`Dify  ${dify}/\n  first visit: create the admin account at ${dify}/install${init}`);
+  }
   const n8n = at('n8n');
   if (n8n) blocks.push(`n8n  ${n8n}/\n  first visit: create the owner account`);
   const claw = at('clawdbot');

@@ -211,7 +211,7 @@ describe('first steps after the table', () => {
     expect(text).toContain('n8n  https://ai-platform.example.ts.net:8443/n8n/');
     // Own origins for the apps that cannot live under a path, as the apps themselves are told (routeUrl).
     expect(text).toContain('AnythingLLM  https://ai-platform.example.ts.net:8444/');
-    expect(text).toContain('Dify  https://ai-platform.example.ts.net:8445/\n  first visit: create the admin account at https://ai-platform.example.ts.net:8445/install');
+    expect(text).toContain('Dify  https://ai-platform.example.ts.net:8445/\n  first visit: create the admin account at https://ai-platform.example.ts.net:8445/install, which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)');
     expect(text).toContain('Clawdbot  https://ai-platform.example.ts.net:8443/clawdbot/');
     expect(text).toContain("see the waiting request: docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices list");
     expect(text).toContain("approve it:              docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices approve <requestId>");
