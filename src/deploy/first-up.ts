@@ -19,8 +19,7 @@ import type { KeyOutcome } from './litellm-keys.js';
 import { ensureVirtualKey } from './litellm-keys.js';
 import type { EnsureModelsResult, RetryOptions } from './models.js';
 import { OLLAMA_SERVICE, ensureModels, ollamaUrl, platformModels } from './models.js';
-import { ollamaClient } from './ollama.js';
-import { serviceBaseUrl } from './ollama.js';
+import { ollamaClient, serviceBaseUrl } from './ollama.js';
 import type { PullProgress } from './pull-progress.js';
 
 export const LITELLM_MASTER_SECRET = 'LITELLM_MASTER_KEY';
@@ -44,12 +43,12 @@ export function litellmUrl(platform: Platform): string | undefined {
   return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
 }
 
+/**
+ * The steps that reach a service over the host's route to the platform bridge
+ * are opt-in: the CLI turns them on; a caller that cannot (or must not) reach
+ * the bridge, such as a test, leaves them off or injects URLs.
+ */
 export interface FirstUpOptions {
-  /**
-   * The steps that reach a service over the host's route to the platform
-   * bridge are opt-in: the CLI turns them on; a caller that cannot (or must
-   * not) reach the bridge, such as a test, leaves them off or injects URLs.
-   */
   /** Register each app's own LiteLLM key after LiteLLM is healthy. */
   readonly registerKeys?: boolean;
   /** Pull the platform's models into Ollama at the end. */
