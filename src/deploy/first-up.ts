@@ -16,7 +16,7 @@ import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, LITELLM_SERVICE, ensureLitellmDatabase, usesLitellmDb } from './litellm-db.js';
 import type { KeyOutcome } from './litellm-keys.js';
-import { ensureVirtualKey } from './litellm-keys.js';
+import { LitellmKeyError, ensureVirtualKey } from './litellm-keys.js';
 import type { EnsureModelsResult, RetryOptions } from './models.js';
 import { OLLAMA_SERVICE, ensureModels, ollamaUrl, platformModels } from './models.js';
 import { ollamaClient, serviceBaseUrl } from './ollama.js';
@@ -57,6 +57,8 @@ export interface FirstUpOptions {
   readonly litellmUrl?: string;
   readonly pullProgress?: PullProgress;
   readonly pullRetry?: RetryOptions;
+  /** Wait between tries of an app key registration whose LiteLLM did not answer (tests shorten it). */
+  readonly keyRetryMs?: number;
 }
 
 export interface StepReport {
@@ -107,7 +109,7 @@ export async function afterReady(
       for (const k of keys) {
         let outcome: KeyOutcome;
         try {
-          outcome = await ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platformModels(platform) });
+          outcome = await withRetry(() => ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platformModels(platform) }), options.keyRetryMs ?? KEY_RETRY_MS);
         } catch (error) {
           throw new FirstUpStepError(LITELLM_SERVICE, `LiteLLM registers ${k.service}'s own key (${k.secret})`, (error as Error).message);
         }
@@ -116,6 +118,21 @@ export async function afterReady(
     }
   }
   return done;
+}
+
+const KEY_TRIES = 3;
+const KEY_RETRY_MS = 2_000;
+
+/** LiteLLM healthy inside the platform but not answering from the host yet (a bridge route settling): try again, a few times. */
+async function withRetry<T>(action: () => Promise<T>, waitMs: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      if (!(error instanceof LitellmKeyError) || !error.unreachable || attempt >= KEY_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
 }
 
 /** The last step: every model of the platform in Ollama. */

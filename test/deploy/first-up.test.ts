@@ -177,6 +177,26 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
     expect(ollama.pulls).toEqual([]);
   });
 
+  it("an unreachable LiteLLM: Clawdbot's key cannot be registered, so Clawdbot is not started; no key in the report", async () => {
+    const platform = platformWithClawKey();
+    const secretsFile = join(dir, '.moat', 'secrets.env');
+    const events: string[] = [];
+    const result = await deployUp(platform, {
+      engine: stubEngine(events, []),
+      bundleDir: join(dir, 'deploy'),
+      secretsFile,
+      pollMs: 5,
+      firstUp: { registerKeys: true, litellmUrl: `http://127.0.0.1:${await closedPort()}`, keyRetryMs: 1 },
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failures[0]).toMatchObject({ service: 'litellm', step: true, expected: "LiteLLM registers clawdbot's own key (CLAWDBOT_LITELLM_KEY)" });
+    expect(result.failures[0]?.reason).toMatch(/cannot reach LiteLLM at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(events.some((e) => e.startsWith('up ') && e.includes('clawdbot'))).toBe(false);
+    const values = (await readSecrets(secretsFile)) as Map<string, string>;
+    const report = formatFailures(result.failures) + JSON.stringify(result.rows);
+    for (const [name, value] of values) expect(report, name).not.toContain(value);
+  });
+
   it('an unreachable Ollama at the end leaves the services up and names the command that resumes', async () => {
     const platform = normalizePlatform(referencePlatform());
     const result = await deployUp(platform, {
