@@ -4,7 +4,10 @@
 // progress) and a new pull of the same model picks them up (blobDownload.Prepare
 // in server/download.go); a pull still running inside the server is joined,
 // not restarted (blobDownloadManager.LoadOrStore; docs/api.md: "Cancelled pulls
-// are resumed from where they left off"). Source: ollama/ollama v0.6.8.
+// are resumed from where they left off"). The download itself runs on the
+// server's own context (go download.Run(context.Background(), ...)), so a
+// client that goes away does not cancel it. Source: ollama/ollama v0.32.15
+// (the catalog's pin), server/download.go and docs/api.md; the same in v0.6.8.
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { OllamaClient, PullEvent } from './ollama.js';

@@ -2,9 +2,10 @@
 // GET /api/tags (list), POST /api/show, DELETE /api/delete, and POST /api/pull
 // streamed as NDJSON. Errors are typed so the CLI can tell an Ollama it cannot
 // reach (exit 3) from a model that does not exist (exit 1).
-// API as documented and implemented at the version the catalog pins:
-// https://github.com/ollama/ollama/blob/v0.6.8/docs/api.md (Pull a Model, List Local
-// Models, Show Model Information, Delete a Model) and server/routes.go at v0.6.8:
+// API as documented and implemented at the version the catalog pins (0.32.15;
+// unchanged since 0.6.8): https://github.com/ollama/ollama/blob/v0.32.15/docs/api.md
+// (Pull a Model, List Local Models, Show Model Information, Delete a Model) and
+// server/routes.go at v0.32.15:
 // PullHandler streams `{"status":...,"digest","total","completed"}` lines
 // (content type application/x-ndjson) and ends a failed pull with one
 // `{"error":"..."}` line on an HTTP 200; DeleteHandler and ShowHandler answer
@@ -64,7 +65,7 @@ export interface OllamaClient {
 }
 
 const REQUEST_TIMEOUT_MS = 30_000;
-/** A pull streams a progress line at least every 60 ms (blobDownload.Wait's ticker); silence this long means a dead connection. */
+/** A pull streams a progress line every 60 ms while it downloads (blobDownload.Wait's ticker, server/download.go); silence this long means a dead connection. */
 const PULL_IDLE_TIMEOUT_MS = 120_000;
 
 function causeCode(error: unknown): string {
@@ -194,7 +195,7 @@ function errorText(body: string): string | undefined {
 /**
  * How Ollama names a model in /api/tags: `name:tag` (tag `latest` when none was
  * given), without the default registry and namespace (model.ParseName +
- * DisplayShortest in v0.6.8). Used to tell whether a configured model is present.
+ * DisplayShortest in v0.32.15). Used to tell whether a configured model is present.
  */
 export function canonicalModelName(model: string): string {
   let name = model.trim();

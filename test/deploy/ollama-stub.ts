@@ -1,5 +1,5 @@
 // A stub Ollama on loopback that speaks its documented API (docs/api.md and
-// server/routes.go at v0.6.8): GET /api/tags, POST /api/show, DELETE
+// server/routes.go at v0.32.15, the catalog's pin): GET /api/tags, POST /api/show, DELETE
 // /api/delete (404 `{"error":"model 'x' not found"}`), POST /api/pull as NDJSON
 // (`pulling manifest`, `pulling <digest[7:19]>` with digest/total/completed per
 // layer, `verifying sha256 digest`, `writing manifest`, `success`; an unknown
