@@ -10,6 +10,7 @@ import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
 import { endpointFromEnv, engineGet, labelFilter } from './engine-api.js';
 import { v1ComposeText } from './compose-v1.js';
+import { engineExec } from './engine-exec.js';
 import { byText } from '../model/order.js';
 
 export type ComposeFlavour = 'compose-v2' | 'compose-v1';
@@ -42,16 +43,30 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     return result.stdout ?? '';
   };
 
+  const listContainers = async (): Promise<ContainerState[]> => {
+    const listed = await engineGet<{ Id: string }[]>(endpoint, `/containers/json?all=1&filters=${labelFilter([`${PROJECT_LABEL}=${target.project}`])}`);
+    const inspected = await Promise.all(listed.map((c) => engineGet<InspectedContainer>(endpoint, `/containers/${encodeURIComponent(c.Id)}/json`)));
+    return inspected.map(toState).sort((a, b) => byText(a.service, b.service) || byText(a.name, b.name));
+  };
+
   return {
     name: flavour === 'compose-v2' ? 'docker compose' : 'docker-compose',
     async up(services) {
       if (services.length === 0) return;
       await run(['up', '-d', '--no-deps', '--remove-orphans', ...services], UP_TIMEOUT_MS);
     },
-    async containers() {
-      const listed = await engineGet<{ Id: string }[]>(endpoint, `/containers/json?all=1&filters=${labelFilter([`${PROJECT_LABEL}=${target.project}`])}`);
-      const inspected = await Promise.all(listed.map((c) => engineGet<InspectedContainer>(endpoint, `/containers/${encodeURIComponent(c.Id)}/json`)));
-      return inspected.map(toState).sort((a, b) => byText(a.service, b.service) || byText(a.name, b.name));
+    containers: listContainers,
+    async exec(service, argv, stdin) {
+      // Through the Engine API for both flavours: v1 reads the compose file from stdin, so its `exec` could not take input.
+      const container = (await listContainers()).find((c) => c.service === service && c.state === 'running');
+      if (!container) throw new EngineCommandError(`exec in ${service}`, `${service} has no running container; \`moat status\` shows its state`);
+      return engineExec(endpoint, container.id, argv, stdin);
+    },
+    execCommand(service, argv) {
+      // v2 reads the bundle's compose.yaml as it is. v1 cannot (it rejects the top-level `name:`): name the container, as v1 names it.
+      return flavour === 'compose-v2'
+        ? ['docker', 'compose', '-p', target.project, '--project-directory', target.bundleDir, '-f', target.composeFile, 'exec', service, ...argv]
+        : ['docker', 'exec', '-it', `${target.project}_${service}_1`, ...argv];
     },
     async logs(service, tail) {
       return run(['logs', '--no-color', `--tail=${tail}`, service]);

@@ -39,6 +39,20 @@ export interface Engine {
   down(options: { readonly volumes: boolean }): Promise<void>;
   /** Networks and volumes the engine labelled as this project's. */
   resources(): Promise<{ readonly networks: readonly string[]; readonly volumes: readonly string[] }>;
+  /**
+   * Runs argv inside the service's running container, `stdin` as its input
+   * (secrets go there, never into argv). Resolves with the exit code and
+   * output; throws EngineCommandError when the service has no running container.
+   */
+  exec(service: string, argv: readonly string[], stdin?: string): Promise<ExecResult>;
+  /** The command a user types to run argv in the service's container (for printed instructions). */
+  execCommand(service: string, argv: readonly string[]): readonly string[];
+}
+
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** What an engine needs to know about the deployment it drives. */

@@ -6,6 +6,7 @@ import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path';
 import { derivedSecretEnv } from '../catalog/derived-secrets.js';
 import type { Platform, Service } from '../model/types.js';
+import { platformDerivedEnv } from './litellm-db.js';
 import { SECRETS_FILE_MODE } from './secrets-store.js';
 
 export const SERVICE_ENV_DIR = 'secrets';
@@ -14,7 +15,7 @@ export function serviceEnvPath(bundleDir: string, service: string): string {
   return join(bundleDir, SERVICE_ENV_DIR, `${service}.env`);
 }
 
-export function serviceEnvContent(service: Service, values: ReadonlyMap<string, string>): string {
+export function serviceEnvContent(service: Service, values: ReadonlyMap<string, string>, platform?: Platform): string {
   const env: Record<string, string> = {};
   const own: Record<string, string> = {};
   for (const secret of service.secrets) {
@@ -25,6 +26,8 @@ export function serviceEnvContent(service: Service, values: ReadonlyMap<string, 
   }
   // Values built from a secret (Dify's CELERY_BROKER_URL carries the Redis password).
   Object.assign(env, derivedSecretEnv(service.name, own));
+  // Values that also need the platform (LiteLLM's DATABASE_URL names dify-db's address).
+  if (platform) Object.assign(env, platformDerivedEnv(platform, service.name, own));
   const lines = Object.keys(env)
     .sort()
     .map((name) => `${name}=${env[name]}`);
@@ -63,7 +66,7 @@ export async function writeServiceEnvFiles(platform: Platform, bundleDir: string
   await ensureServiceEnvDir(bundleDir);
   for (const service of withSecrets) {
     const file = serviceEnvPath(bundleDir, service.name);
-    const content = serviceEnvContent(service, values);
+    const content = serviceEnvContent(service, values, platform);
     const current = await readFile(file, 'utf8').catch(() => undefined);
     if (current !== content) await writeServiceEnvFile(file, content);
     else await chmod(file, SECRETS_FILE_MODE);

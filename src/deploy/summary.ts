@@ -1,6 +1,8 @@
 // What `moat up` and `moat status` end with: each service, its state, and where
-// a user reaches it: the gateway URL plus its route, or "internal" for services
-// that only the platform network reaches (never a backend address or port).
+// a user reaches it: its route's URL (under a path of the main origin, or an
+// origin of its own), or "internal" for services that only the platform network
+// reaches (never a backend address or port).
+import { routeUrl } from '../catalog/host-env.js';
 import { gatewayUrl } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { ContainerState } from './engine.js';
@@ -14,10 +16,10 @@ export interface ServiceRow {
 }
 
 export function serviceUrl(platform: Platform, service: string): string {
-  const base = gatewayUrl(platform);
-  if (service === platform.gateway.service) return `${base}/`;
-  const routes = platform.gateway.routes.filter((r) => r.service === service).map((r) => r.path);
-  return routes.length > 0 ? routes.map((p) => `${base}${p.endsWith('/') ? p : `${p}/`}`).join(' ') : 'internal';
+  if (service === platform.gateway.service) return `${gatewayUrl(platform)}/`;
+  // The same URL the apps are told they live at (host-env.ts), so the table and the apps agree.
+  const url = routeUrl(platform, service);
+  return url === undefined ? 'internal' : `${url}/`;
 }
 
 export function stateLabel(container: ContainerState | undefined): string {

@@ -1,8 +1,15 @@
 // litellm/config.yaml: one model_list entry per platform.llm.models, served by
 // Ollama through LiteLLM's `ollama_chat/` provider (its /api/chat endpoint, the
-// one LiteLLM's docs recommend), and the master key read from the environment
-// (`os.environ/<VAR>`), never written here.
-// Sources: https://docs.litellm.ai/docs/providers/ollama, https://docs.litellm.ai/docs/proxy/configs
+// one LiteLLM's docs recommend); the embedder through the `ollama/` provider
+// (Ollama's embeddings endpoint; `ollama_chat/` is chat only) with
+// `model_info.mode: embedding`, so LiteLLM's health checks call it as one; and
+// a wildcard `ollama_chat/*`, so a model pulled later (`moat models pull X`)
+// is served as `ollama_chat/X` without a hand edit. The master key is read
+// from the environment (`os.environ/<VAR>`), never written here; the virtual
+// keys' database comes from DATABASE_URL in the same env file.
+// Sources: https://docs.litellm.ai/docs/providers/ollama (Ollama Embeddings),
+// https://docs.litellm.ai/docs/proxy/configs, https://docs.litellm.ai/docs/proxy/health (mode: embedding),
+// https://docs.litellm.ai/docs/wildcard_routing
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Service } from '../model/types.js';
@@ -27,12 +34,19 @@ export const renderLitellmConfig: Renderer = (platform) => {
   // The port comes from the catalog's Ollama entry, like every port moat renders.
   const port = ollama?.ports[0]?.port;
   const apiBase = port === undefined ? `http://${OLLAMA}` : `http://${OLLAMA}:${port}`;
-  const models = [...new Set(platform.llm.models)];
+  const embedder = platform.llm.embedder.trim();
+  // The embedder is an embedding model even when llm.models lists it too: one entry, as an embedding
+  // (two would make one routing group of a chat and an embedding deployment, and Ollama's embedding models do not chat).
+  const models = [...new Set(platform.llm.models)].filter((m) => m !== embedder);
   const doc: Record<string, unknown> = {
-    model_list: models.map((model) => ({
-      model_name: model,
-      litellm_params: { model: `ollama_chat/${model}`, api_base: apiBase },
-    })),
+    model_list: [
+      ...models.map((model) => ({
+        model_name: model,
+        litellm_params: { model: `ollama_chat/${model}`, api_base: apiBase },
+      })),
+      ...(embedder === '' ? [] : [{ model_name: embedder, litellm_params: { model: `ollama/${embedder}`, api_base: apiBase }, model_info: { mode: 'embedding' } }]),
+      { model_name: 'ollama_chat/*', litellm_params: { model: 'ollama_chat/*', api_base: apiBase } },
+    ],
   };
   const key = masterKey(litellm);
   if (key) {
@@ -44,7 +58,10 @@ export const renderLitellmConfig: Renderer = (platform) => {
       hint: 'give litellm the LITELLM_MASTER_KEY secret',
     });
   }
-  const comments = ['The master key comes from the environment (secrets/litellm.env); its value is never in this file.'];
+  const comments = [
+    'The master key and DATABASE_URL come from the environment (secrets/litellm.env); their values are never in this file.',
+    'Models follow llm.models and llm.embedder of moat.yaml; `ollama_chat/<name>` reaches any other model pulled into Ollama.',
+  ];
   return { files: [{ path: configPath(litellm), content: yamlFile(doc, comments) }], warnings };
 };
 

@@ -24,8 +24,9 @@ describe('dependency levels', () => {
   });
 
   it('starts only the named services and what they need', () => {
+    // LiteLLM's virtual keys live in the platform's PostgreSQL (dify-db), so it waits for that too.
     const { levels } = dependencyLevels(platform, ['litellm']);
-    expect(levels).toEqual([['ollama'], ['litellm']]);
+    expect(levels).toEqual([['dify-db', 'ollama'], ['litellm']]);
   });
 
   it('reports a cycle as a finding instead of hanging', () => {

@@ -19,6 +19,9 @@ describe('summary', () => {
     expect(serviceUrl(platform, 'n8n')).toBe('https://ai-platform.example.ts.net:8443/n8n/');
     expect(serviceUrl(platform, 'nginx')).toBe('https://ai-platform.example.ts.net:8443/');
     expect(serviceUrl(platform, 'ollama')).toBe('internal');
+    // Apps that cannot live under a path have an origin of their own: the table names it, not a path.
+    expect(serviceUrl(platform, 'anythingllm')).toBe('https://ai-platform.example.ts.net:8444/');
+    expect(serviceUrl(platform, 'dify-nginx')).toBe('https://ai-platform.example.ts.net:8445/');
     expect(serviceUrl(platform, 'signal-api')).toBe('internal');
   });
 
@@ -64,6 +67,12 @@ function crashLoopEngine(): Engine {
     async down() {},
     async resources() {
       return { networks: [], volumes: [] };
+    },
+    async exec() {
+      return { exitCode: 0, stdout: '', stderr: '' };
+    },
+    execCommand(service, argv) {
+      return ['stub', 'exec', service, ...argv];
     },
   };
 }

@@ -8,8 +8,11 @@ import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
 import { enginePing } from '../../deploy/engine-api.js';
+import type { FirstUpOptions } from '../../deploy/first-up.js';
+import { firstRunSteps } from '../../deploy/first-run.js';
 import { dependencyLevels } from '../../deploy/levels.js';
 import { createProgress } from '../../deploy/progress.js';
+import { createPullProgress } from '../../deploy/pull-progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { deployUp, formatFailures } from '../../deploy/up.js';
@@ -46,6 +49,13 @@ export interface UpCommandOptions extends DeployPaths {
   readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Seconds between health polls (tests poll faster). */
   readonly pollMs?: number;
+  /**
+   * The steps after the services are up. Key registration and model pulls
+   * reach LiteLLM and Ollama over the platform bridge and run only when asked
+   * (`registerKeys`, `pullModels`): the CLI sets both (`--no-models` clears the
+   * pulls); callers whose host cannot reach the bridge leave them off.
+   */
+  readonly firstUp?: Omit<FirstUpOptions, 'pullProgress'>;
 }
 
 /** Everything after loading the platform; returns the exit code. */
@@ -100,15 +110,21 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
     services: options.services,
     progress: createProgress(names, stderr),
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
+    firstUp: { ...(options.firstUp ?? {}), pullProgress: createPullProgress(stderr) },
   });
   if (result.generatedSecrets.length > 0) {
     stderr.write(`moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`);
   }
   stdout.write(formatRows(result.rows));
+  if (result.models) {
+    const { present, pulled } = result.models;
+    stdout.write(`\nModels in Ollama: ${[...present, ...pulled].join(', ') || '(none configured)'}${pulled.length > 0 ? ` (pulled now: ${pulled.join(', ')})` : ''}\n`);
+  }
   if (!result.ok) {
     stderr.write(formatFailures(result.failures));
     return ExitCode.findings;
   }
+  stdout.write(firstRunSteps(platform, { execCommand: (service, argv) => engine.execCommand(service, argv) }));
   return ExitCode.ok;
 }
 
@@ -126,8 +142,17 @@ export function registerUp(program: Command): void {
     .option('-o, --out <dir>', 'bundle directory', 'deploy')
     .option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)')
     .option('--force', 'deploy even when the proof (`moat check`) has high or critical findings')
-    .action(async (services: string[], opts: { out?: string; secrets?: string; force?: boolean }) => {
+    .option('--no-models', 'do not pull the models of moat.yaml into Ollama at the end (`moat models pull` does it later)')
+    .option('--ollama-url <url>', "Ollama's API as this host reaches it (default: its static address on the platform network)")
+    .option('--litellm-url <url>', "LiteLLM's API as this host reaches it (default: its static address on the platform network)")
+    .action(async (services: string[], opts: { out?: string; secrets?: string; force?: boolean; models?: boolean; ollamaUrl?: string; litellmUrl?: string }) => {
       const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
-      process.exitCode = await runUp(platform, { ...deployPaths(opts), services, locate, force: opts.force === true });
+      const firstUp: Omit<FirstUpOptions, 'pullProgress'> = {
+        registerKeys: true,
+        pullModels: opts.models !== false,
+        ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
+        ...(opts.litellmUrl === undefined ? {} : { litellmUrl: opts.litellmUrl }),
+      };
+      process.exitCode = await runUp(platform, { ...deployPaths(opts), services, locate, force: opts.force === true, firstUp });
     });
 }
