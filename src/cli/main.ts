@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode, MissingEnvironmentError, UserInputError } from '../model/findings.js';
 import { registerCheck } from './commands/check.js';
+import { registerModels } from './commands/models.js';
 import { registerOperate } from './commands/operate.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProbe } from './commands/probe.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerProbe(program);
   registerUp(program);
   registerOperate(program);
+  registerModels(program);
   return program;
 }
 

@@ -92,8 +92,12 @@ export async function runReset(platform: Platform, paths: DeployPaths, yes: bool
   return ExitCode.ok;
 }
 
-export async function runSecrets(platform: Platform, paths: DeployPaths, show: boolean, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const rows = await listSecrets(platform, paths.secretsFile, show);
+export async function runSecrets(platform: Platform, paths: DeployPaths, show: boolean, out: NodeJS.WritableStream = process.stdout, only?: string): Promise<number> {
+  const all = await listSecrets(platform, paths.secretsFile, show);
+  const rows = only === undefined ? all : all.filter((r) => r.name === only);
+  if (only !== undefined && rows.length === 0) {
+    throw new UserInputError([{ code: 'secrets.unknown', severity: 'high', path: only, message: `no secret named ${only}`, hint: didYouMean(only, all.map((r) => r.name), 'run `moat secrets` for the names') }]);
+  }
   const w = Math.max(4, ...rows.map((r) => r.name.length));
   out.write(`${'NAME'.padEnd(w)}  ${'POLICY'.padEnd(12)}  ${'SET'.padEnd(3)}  READ BY${show ? '  VALUE' : ''}\n`);
   for (const r of rows) {
@@ -174,9 +178,10 @@ export function registerOperate(program: Command): void {
     });
 
   const secrets = withPaths(program.command('secrets').description('list the secrets (names only unless --show)'))
-    .option('--show', 'print the values too')
-    .action(async (opts: PathOptions & { show?: boolean }) => {
-      process.exitCode = await runSecrets(await load(), deployPaths(opts), opts.show === true);
+    .option('--show [name]', 'print the values too (of one secret, if named)')
+    .action(async (opts: PathOptions & { show?: boolean | string }) => {
+      const only = typeof opts.show === 'string' ? opts.show : undefined;
+      process.exitCode = await runSecrets(await load(), deployPaths(opts), opts.show !== undefined, process.stdout, only);
     });
   // --out/--secrets after `rotate NAME` are parsed by `secrets` itself (commander's default), so read both levels.
   secrets

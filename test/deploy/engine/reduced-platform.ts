@@ -46,6 +46,8 @@ export function reducedPlatform(options: ReducedOptions): Platform {
         ...rest,
         network: E2E_NETWORK,
         image: STUB_IMAGE,
+        // Dependencies on services the reduced platform drops (LiteLLM's dify-db) go too.
+        dependsOn: (s.dependsOn ?? []).filter((d) => KEPT.includes(d)),
         command: crashing ? ['sh', '-c', `echo "stub ${s.name}: fatal: cannot start"; exit 1`] : stubCommand(s.name, port, isGateway ? 8081 : undefined),
         // Named volumes stay (down must keep them); bundle and host files are not needed by the stub.
         volumes: (s.volumes ?? []).filter((v) => v.bundleFile === undefined),
