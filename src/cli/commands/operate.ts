@@ -15,6 +15,7 @@ import { readSecrets, rotateSecret } from '../../deploy/secrets-store.js';
 import { writeServiceEnvFiles } from '../../deploy/service-env.js';
 import { formatRows } from '../../deploy/summary.js';
 import { ExitCode, UserInputError } from '../../model/findings.js';
+import { didYouMean } from '../../model/did-you-mean.js';
 import { loadPlatform } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
