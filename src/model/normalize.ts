@@ -35,9 +35,9 @@ export function normalizePlatform(input: PlatformInput): Platform {
   // (not by route order: the same platform renders the same files whatever the order).
   const own = gateway.routes.flatMap((r) => (r.servedAt === 'origin' && r.originPort !== undefined ? [r.originPort] : []));
   const ports = [gateway.listenPort, ...[...new Set(own)].filter((p) => p !== gateway.listenPort).sort((a, b) => a - b)];
-  // The policy admits the tailnet to every origin the gateway serves (the reference names 8443;
-  // the apps' own origins follow from the routes), so the proof and the artifacts agree.
-  for (const port of ports) {
+  // The policy admits the tailnet to every own origin of an app (the reference names the main
+  // one, 8443), so the proof and the artifacts agree.
+  for (const port of ports.slice(1)) {
     if (parsed.policy.allow.some((r) => r.zone === 'tailnet' && r.port === port && r.protocol === 'tcp')) continue;
     const route = gateway.routes.find((r) => r.servedAt === 'origin' && r.originPort === port);
     parsed.policy.allow.push({ zone: 'tailnet', port, protocol: 'tcp', target: 'host', why: `HTTPS origin of ${route?.service ?? 'the gateway'}, tailnet only` });

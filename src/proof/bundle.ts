@@ -7,14 +7,14 @@
 // that line renders (the renderers' source maps), so the CLI can show where
 // the user wrote the cause in moat.yaml.
 import type { Analysis } from '../analyze/index.js';
-import { analyzeState } from '../analyze/index.js';
+import { analyzeState, sortFindings } from '../analyze/index.js';
 import type { ExposureState, Layer } from '../analyze/state.js';
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import { mergeFragments } from '../ingest/merge.js';
 import type { Artifact, ArtifactKind } from '../ingest/types.js';
 import { renderBundle } from '../render/registry.js';
-import type { RenderedFile } from '../render/types.js';
+import type { RenderedFile, RenderResult } from '../render/types.js';
 import { ingestAll } from './ingest-all.js';
 
 /** The rendered files the proof reads, and as what. (aws/main.tf states the same group as the template; a test keeps them equal.) */
@@ -40,7 +40,14 @@ export interface Proof extends Analysis {
 
 /** Bundle file and line → the model path the line renders. */
 function traceToModel(findings: readonly Finding[], files: readonly RenderedFile[]): Finding[] {
-  const maps = new Map(files.map((f) => [f.path, new Map((f.sourceMap ?? []).map((e) => [e.line, e.path]))]));
+  // A line that renders several model paths (the SSH rule: the admin CIDR and the port) is traced to the first.
+  const maps = new Map(
+    files.map((f) => {
+      const byLine = new Map<number, string>();
+      for (const e of f.sourceMap ?? []) if (!byLine.has(e.line)) byLine.set(e.line, e.path);
+      return [f.path, byLine] as const;
+    }),
+  );
   return findings.map((f) => {
     if (!f.location) return f;
     const path = maps.get(f.location.file)?.get(f.location.line);
@@ -48,7 +55,12 @@ function traceToModel(findings: readonly Finding[], files: readonly RenderedFile
   });
 }
 
-export function proveBundle(platform: Platform, files: readonly RenderedFile[] = renderBundle(platform).files): Proof {
+/**
+ * `rendered`: the bundle, if the caller rendered it already. Its warnings (what a
+ * target could not express, a backend published beside the gateway) are findings too.
+ */
+export function proveBundle(platform: Platform, rendered: RenderResult = renderBundle(platform)): Proof {
+  const files = rendered.files;
   const artifacts: Artifact[] = files.filter((f) => BUNDLE_ARTIFACTS[f.path] !== undefined).map((f) => ({ file: f.path, text: f.content }));
   const ingested = ingestAll(artifacts, {}, new Map(Object.entries(BUNDLE_ARTIFACTS)));
   const { host } = platform;
@@ -64,5 +76,6 @@ export function proveBundle(platform: Platform, files: readonly RenderedFile[] =
     socketsComplete: true,
   });
   const analysis = analyzeState(state, platform.policy, platform);
-  return { ...analysis, findings: traceToModel(analysis.findings, files), state, missing, problems: ingested.problems };
+  const findings = sortFindings([...rendered.warnings, ...traceToModel(analysis.findings, files)]);
+  return { ...analysis, findings, state, missing, problems: ingested.problems };
 }

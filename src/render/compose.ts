@@ -5,8 +5,8 @@ import { type HostEnv, hostDependentEnv } from '../catalog/host-env.js';
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform, Publish, Service, Volume } from '../model/types.js';
-import { generatedHeader, type Renderer } from './types.js';
-import { yamlFile } from './yaml-out.js';
+import { generatedHeader, type RenderedFile, type Renderer } from './types.js';
+import { yamlFile, yamlSourceMap } from './yaml-out.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
 export const SECRETS_GITIGNORE = 'secrets/.gitignore';
@@ -58,7 +58,17 @@ export const renderCompose: Renderer = (platform) => {
     'Secrets are not in this file: services with secrets read secrets/<service>.env (written by `moat up`, mode 0600).',
     'Only the gateway publishes a port, on the Tailscale address.',
   ];
-  const files = [{ path: COMPOSE_FILE, content: yamlFile(doc, comments) }];
+  const content = yamlFile(doc, comments);
+  // Each publication's line → its model path, so a finding at a `ports:` entry points at moat.yaml.
+  const sourceMap = yamlSourceMap(
+    content,
+    platform.services.flatMap((s) => [
+      [['services', s.name], `services.${s.name}`] as const,
+      ...s.publish.map((_, i) => [['services', s.name, 'ports', i], `services.${s.name}.publish[${i}]`] as const),
+      ...s.ports.map((_, i) => [['services', s.name, 'expose', i], `services.${s.name}.ports[${i}]`] as const),
+    ]),
+  );
+  const files: RenderedFile[] = [{ path: COMPOSE_FILE, content, sourceMap }];
   // The secret env files must never reach git (the scripts this replaces committed theirs).
   if (platform.services.some((s) => s.secrets.length > 0)) files.push({ path: SECRETS_GITIGNORE, content: `${generatedHeader('#')}\n*\n!.gitignore\n` });
   return { files, warnings };

@@ -145,8 +145,23 @@ export const renderGatewayNginx: Renderer = (platform) => {
     `The gateway: TLS on ${origins.map((o) => o.port).join(', ')}, published only on the Tailscale address ${tailscale.address}.`,
     'Upstreams are static addresses with keepalive: no DNS at request time, and nginx starts while an app is down.',
   ];
-  return { files: [{ path: configPathOf(gatewayService, 'nginx/nginx.conf'), content: nginxFile(comments, http) }], warnings };
+  const content = nginxFile(comments, http);
+  return { files: [{ path: configPathOf(gatewayService, 'nginx/nginx.conf'), content, sourceMap: routeLines(content, targets) }], warnings };
 };
+
+/** Each route's locations (and its own origin's server) → `gateway.routes[i]`, read back from the text. */
+function routeLines(content: string, targets: readonly RoutedTarget[]): { line: number; path: string }[] {
+  const lines = content.split('\n');
+  const out: { line: number; path: string }[] = [];
+  for (const t of targets) {
+    const prefix = base(t.route.path);
+    const marks = [`location = ${prefix} {`, `location ${prefix}/ {`, `location ^~ ${prefix}/ {`, `upstream ${upstreamName(t.service.name, t.route.port)} {`];
+    lines.forEach((l, i) => {
+      if (marks.includes(l.trim())) out.push({ line: i + 1, path: `gateway.routes[${t.index}]` });
+    });
+  }
+  return out.sort((a, b) => a.line - b.line);
+}
 
 function serverBlock(port: number, names: readonly string[], locations: readonly Line[]): Line {
   return block('server', [`listen ${port} ssl;`, 'http2 on;', `server_name ${names.join(' ')};`, ...SECURITY_HEADER_LINES, '', ...locations]);

@@ -41,15 +41,24 @@ export interface GatewayPort {
   readonly path: string;
 }
 
-/** The gateway service's publications: what the tailnet is granted, and nothing else. */
+/**
+ * What the tailnet is granted, and nothing else: the gateway service's
+ * publications, and the ports the policy allows the tailnet besides (a rule
+ * the proof counts takes effect where the tailnet decides: here).
+ */
 export function gatewayPorts(platform: Platform): GatewayPort[] {
   const service = platform.services.find((s) => s.name === platform.gateway.service);
-  return (service?.publish ?? []).map((p: Publish, i) => ({
+  const out: GatewayPort[] = (service?.publish ?? []).map((p: Publish, i) => ({
     protocol: p.protocol,
     from: p.hostPort,
     to: p.hostPortEnd ?? p.hostPort,
     path: `services.${service?.name ?? platform.gateway.service}.publish[${i}]`,
   }));
+  platform.policy.allow.forEach((rule, i) => {
+    if (rule.zone !== 'tailnet' || out.some((g) => g.protocol === rule.protocol && rule.port >= g.from && rule.port <= g.to)) return;
+    out.push({ protocol: rule.protocol, from: rule.port, to: rule.port, path: `policy.allow[${i}]` });
+  });
+  return out;
 }
 
 export interface DeniedPort {

@@ -1,7 +1,9 @@
-// The analyzer on the built-in reference platform and on single changes to it:
-// explicit security verdicts, not snapshots.
+// The proof of moat's bundle (render, ingest, analyze) on the built-in
+// reference platform and on single changes to it: explicit security verdicts,
+// not snapshots.
 import { describe, expect, it } from 'vitest';
-import { analyzePlatform, expectedOpen } from '../../src/analyze/index.js';
+import { expectedOpen } from '../../src/analyze/index.js';
+import { proveBundle as analyzePlatform } from '../../src/proof/bundle.js';
 import type { MatrixRow } from '../../src/analyze/index.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
@@ -27,11 +29,11 @@ describe('the built-in reference platform', () => {
   const analysis = analyzePlatform(platform);
   const open = analysis.matrix.filter((r) => r.verdict === 'open');
 
-  it('has no findings', () => {
-    expect(analysis.findings).toEqual([]);
+  it('has no finding but the low note that two apps share the main origin', () => {
+    expect(analysis.findings.map((f) => `${f.severity} ${f.code}`)).toEqual(['low origin.shared']);
   });
 
-  it('is open from outside the platform network on exactly 22/tcp (admin CIDR only), 41641/udp and 8443/tcp (tailnet)', () => {
+  it('is open from outside the platform network on exactly 22/tcp (admin CIDR only), 41641/udp and the origins 8443, 8444, 8445/tcp (tailnet)', () => {
     const outside = open.filter((r) => ['internet', 'admin', 'tailnet'].includes(r.zone) && r.via !== 'gateway');
     expect(outside.map(key).sort()).toEqual(
       [
@@ -41,6 +43,8 @@ describe('the built-in reference platform', () => {
         'internet 0.0.0.0:41641/udp',
         'internet :::41641/udp',
         'tailnet 100.64.0.10:8443/tcp',
+        'tailnet 100.64.0.10:8444/tcp',
+        'tailnet 100.64.0.10:8445/tcp',
       ].sort(),
     );
     const ssh = outside.find((r) => r.port === 22);
@@ -51,13 +55,13 @@ describe('the built-in reference platform', () => {
 
   it('lets the tailnet reach exactly the four routed apps through the gateway', () => {
     const routed = open.filter((r) => r.via === 'gateway');
-    expect(routed.map((r) => `${r.zone} ${r.service}:${r.port}`).sort()).toEqual(
+    expect([...new Set(routed.map((r) => `${r.zone} ${r.service}:${r.port}`))].sort()).toEqual(
       ['tailnet anythingllm:3001', 'tailnet clawdbot:3000', 'tailnet dify-nginx:80', 'tailnet n8n:5678'],
     );
   });
 
   it('lets the platform zone reach every backend port at its static address', () => {
-    for (const s of platform.services) {
+    for (const s of platform.services.filter((x) => !x.isolated)) {
       for (const p of s.ports) {
         const row = analysis.matrix.find((r) => r.zone === 'platform' && r.via === 'container' && r.address === s.address && r.port === p.port);
         expect(row?.verdict, `${s.name}:${p.port}`).toBe('open');
@@ -73,7 +77,7 @@ describe('the built-in reference platform', () => {
   it('tells the prober what each vantage point should find open', () => {
     expect(expectedOpen(analysis, 'internet')).toEqual([{ port: 41641, protocol: 'udp' }]);
     expect(expectedOpen(analysis, 'admin')).toEqual([{ port: 22, protocol: 'tcp' }, { port: 41641, protocol: 'udp' }]);
-    expect(expectedOpen(analysis, 'tailnet')).toEqual([{ port: 8443, protocol: 'tcp' }]);
+    expect(expectedOpen(analysis, 'tailnet')).toEqual([8443, 8444, 8445].map((port) => ({ port, protocol: 'tcp' })));
   });
 });
 
@@ -194,7 +198,8 @@ const CHANGES: readonly Change[] = [
       service(i, 'dify-nginx').publish = [{ hostAddress: '', hostPort: 8400, hostPortEnd: 8500, containerPort: 80, protocol: 'tcp' }];
     },
     code: 'listener.duplicate',
-    path: 'services.dify-nginx.publish[0]',
+    // Reported at the later of the two in the rendered compose.yaml (services in name order).
+    path: 'services.nginx.publish[0]',
   },
   {
     name: 'an admin rule narrowed with `from` that the admin CIDR exceeds',
@@ -234,12 +239,13 @@ describe('single changes to the reference', () => {
       });
       i.policy.allow.push({ zone: 'tailnet', port: 9443, protocol: 'tcp', why: 'dashboard' });
     });
-    // The rendered tailnet policy grants only the gateway port, so the tailnet does not reach 9443:
-    // nothing is open that the policy forbids, and nothing the policy allows is a finding.
+    // The rule takes effect where the tailnet decides: the rendered grants include 9443, so the
+    // tailnet reaches it, and what the policy allows is not an exposure finding (only the note that
+    // a service other than the gateway publishes).
     const analysis = analyzePlatform(platform);
-    expect(analysis.findings).toEqual([]);
-    const row = analysis.matrix.find((r) => r.zone === 'tailnet' && r.port === 9443);
-    expect(row?.verdict).toBe('blocked');
+    expect(analysis.findings.map((f) => f.code).filter((c) => c.startsWith('exposure.'))).toEqual([]);
+    const row = analysis.matrix.find((r) => r.zone === 'tailnet' && r.port === 9443 && r.via === 'publish');
+    expect(row?.verdict).toBe('open');
     expect(row?.decidedBy).toBe('tailnet');
   });
 });

@@ -5,7 +5,7 @@ import { portRange } from '../../src/analyze/state.js';
 import { canonicalAddress } from '../../src/model/net.js';
 import type { ZoneName } from '../../src/model/types.js';
 import type { StateParts } from './fixtures.js';
-import { BACKEND_IP, TAILSCALE_IP, buildState, publish, sg } from './fixtures.js';
+import { BACKEND_IP, TAILSCALE_IP, buildState, o, publish, sg } from './fixtures.js';
 
 interface Expect {
   readonly zone: ZoneName;
@@ -180,7 +180,7 @@ const CASES: readonly Case[] = [
       publishing: [publish(TAILSCALE_IP, 8080, 8080, 8080)],
       // Even a DOCKER-USER drop-all does not matter: tailscaled accepts on tailscale0.
       dockerUser: [{ action: 'drop', origin: 'du:drop-all' }],
-      grants: [{ sources: ['group:users'], destinations: ['tag:host'], protocol: 'tcp', ports: portRange(8080), origin: 'acl:0' }],
+      grants: [{ sources: ['group:users'], destinations: ['tag:host'], protocol: 'tcp', ports: portRange(8080), origin: o('acl:0') }],
     },
     expect: [
       { zone: 'tailnet', address: TAILSCALE_IP, port: 8080, verdict: 'open', decidedBy: 'tailnet', source: 'group:users' },

@@ -32,7 +32,9 @@ describe('moat check on the built-in platform', () => {
   it('exits 0 and prints the open cells and the summary', async () => {
     const { code, out } = await run();
     expect(code).toBe(0);
-    expect(out).toContain('No findings.');
+    // Only the low note that n8n and Clawdbot share the main origin.
+    expect(out).toContain('Findings (1):');
+    expect(out).toContain('[origin.shared]');
     expect(out).toMatch(/admin\s+0\.0\.0\.0:22\/tcp\s+sshd\s+host\s+cloud\s+203\.0\.113\.10\/32/);
     expect(out).toMatch(/tailnet\s+100\.64\.0\.10:8443\/tcp\s+nginx\s+publish\s+tailnet/);
     expect(out).toMatch(/internet\s+2\s+\d+\s+41641\/udp\s+cloud \d+, publishing \d+\n/);
@@ -45,15 +47,15 @@ describe('moat check on the built-in platform', () => {
     expect(first.out.length).toBeGreaterThan(1000);
   });
 
-  it('reports exactly 22/tcp (admin), 41641/udp and 8443/tcp (tailnet) open from outside, plus the platform reaching backends', async () => {
+  it('reports exactly 22/tcp (admin), 41641/udp and the three origins 8443, 8444, 8445/tcp (tailnet) open from outside, plus the platform reaching backends', async () => {
     const { code, out } = await run('--format', 'json');
     expect(code).toBe(0);
     const report = JSON.parse(out) as JsonReport;
-    expect(report.findings).toEqual([]);
+    expect(report.findings.map((f) => `${f.severity} ${f.code}`)).toEqual(['low origin.shared']);
     const outside = report.matrix
       .filter((r) => r.verdict === 'open' && ['internet', 'admin', 'tailnet'].includes(r.zone) && r.via !== 'gateway')
       .map((r) => `${r.zone} ${r.port}/${r.protocol}`);
-    expect([...new Set(outside)].sort()).toEqual(['admin 22/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp']);
+    expect([...new Set(outside)].sort()).toEqual(['admin 22/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp', 'tailnet 8444/tcp', 'tailnet 8445/tcp']);
     expect(report.matrix.find((r) => r.zone === 'admin' && r.port === 22)?.sourceCidrs).toEqual(['203.0.113.10/32']);
     expect(report.matrix.some((r) => r.zone === 'internet' && r.port === 22 && r.verdict === 'open')).toBe(false);
     const platformBackends = report.matrix.filter((r) => r.zone === 'platform' && r.via === 'container');
@@ -99,6 +101,64 @@ const CHANGES: readonly ChangeCase[] = [
     path: 'gateway.routes[4].service',
     line: 4,
   },
+  // The defect classes of the sound-proof issue: each said "No findings" (exit 0) before.
+  {
+    name: 'an admin CIDR that covers half the IPv4 internet',
+    yaml: 'host:\n  adminCidr: 0.0.0.0/1\n',
+    code: 'exposure.admin-cidr-world',
+    path: 'host.adminCidr',
+    line: 2,
+  },
+  {
+    name: 'an admin CIDR that covers every routable IPv6 address',
+    yaml: 'host:\n  adminCidr: 2000::/3\n',
+    code: 'exposure.admin-cidr-world',
+    path: 'host.adminCidr',
+    line: 2,
+  },
+  {
+    name: 'a user service published on all interfaces',
+    yaml: 'services:\n  my-tool:\n    image: ghcr.io/acme/tool:1.2.3\n    address: 172.20.0.70\n    ports: [{ port: 9000, protocol: tcp, purpose: API }]\n    publish: ["9000:9000"]\n',
+    // Blocked by the security group and DOCKER-USER (the matrix says so), but only the gateway may publish.
+    code: 'render.compose.published-backend',
+    path: 'services.my-tool.publish[0]',
+    line: 6,
+  },
+  {
+    name: 'a database published on [::0] (another spelling of the IPv6 wildcard)',
+    yaml: 'services:\n  dify-db:\n    publish: ["[::0]:5432:5432"]\n',
+    code: 'exposure.unexpected-open',
+    path: 'services.dify-db.publish[0]',
+    line: 3,
+  },
+  {
+    name: 'a database published on an upper-case, v4-mapped IPv6 spelling of the wildcard',
+    yaml: 'services:\n  dify-db:\n    publish: [{ target: 5432, published: 5432, host_ip: "::FFFF:0.0.0.0" }]\n',
+    code: 'exposure.unexpected-open',
+    path: 'services.dify-db.publish[0]',
+    line: 3,
+  },
+  {
+    name: 'an admin CIDR that overlaps the platform subnet (containers reach sshd)',
+    yaml: 'host:\n  adminCidr: 172.20.0.0/24\n',
+    code: 'exposure.unexpected-open',
+    path: 'host.adminCidr',
+    line: 2,
+  },
+  {
+    name: 'a policy rule that opens Ollama (no auth of its own) to the internet',
+    yaml: 'services:\n  ollama:\n    publish: ["11434:11434"]\npolicy:\n  allow:\n    - { zone: internet, port: 11434, protocol: tcp, target: ollama, why: remote clients }\n',
+    code: 'exposure.unexpected-open',
+    path: 'services.ollama.publish[0]',
+    line: 3,
+  },
+  {
+    name: 'the Signal API relabelled as internal and routed',
+    yaml: 'services:\n  signal-api: { exposure: internal }\nroutes:\n  - { path: /signal, service: signal-api, port: 8080, prefix: strip }\n',
+    code: 'exposure.unexpected-open',
+    path: 'gateway.routes[4]',
+    line: 4,
+  },
 ];
 
 describe('moat check --config with one change', () => {
@@ -127,6 +187,23 @@ describe('moat check --config with one change', () => {
     const file = config('fail-on', 'services:\n  dify-db:\n    publish: ["0.0.0.0:5432:5432"]\n');
     expect((await run('--config', file, '--fail-on', 'critical')).code).toBe(0);
     expect((await run('--config', file, '--fail-on', 'medium')).code).toBe(1);
+  });
+
+  it('moves SSH with host.sshPort and says nothing about it (no finding at or above low but the origin note)', async () => {
+    const file = config('ssh-port', 'host:\n  sshPort: 2222\n');
+    const { code, out } = await run('--config', file, '--format', 'json');
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as JsonReport;
+    expect(report.findings.map((f) => f.code)).toEqual(['origin.shared']);
+    expect(report.matrix.filter((r) => r.zone === 'admin' && r.verdict === 'open' && r.protocol === 'tcp').map((r) => r.port)).toEqual([2222]);
+  });
+
+  it('judges a user service published on the Tailscale address beside the gateway: the tailnet policy grants it nothing', async () => {
+    const file = config('ts-beside', 'services:\n  my-tool:\n    image: ghcr.io/acme/tool:1.2.3\n    address: 172.20.0.70\n    ports: [{ port: 9000, protocol: tcp, purpose: API }]\n    publish: ["100.64.0.10:9000:9000"]\n');
+    const report = JSON.parse((await run('--config', file, '--format', 'json')).out) as JsonReport;
+    const cell = report.matrix.find((r) => r.zone === 'tailnet' && r.port === 9000 && r.via === 'publish');
+    expect(cell?.verdict).toBe('blocked');
+    expect(cell?.decidedBy).toBe('tailnet');
   });
 
   it('exits 2 on unusable input and on an unknown --fail-on', async () => {
@@ -252,12 +329,12 @@ describe('moat check --format sarif', () => {
     expect(admin?.locations[0]?.logicalLocations[0]?.fullyQualifiedName).toBe('host.adminCidr');
   });
 
-  it('is valid with no results for the built-in platform', async () => {
+  it('is valid with only the low origin note for the built-in platform', async () => {
     const { code, out } = await run('--format', 'sarif');
     expect(code).toBe(0);
     const log = JSON.parse(out) as SarifLog;
     expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
-    expect(log.runs[0]?.results).toEqual([]);
+    expect(log.runs[0]?.results.map((r) => r.ruleId)).toEqual(['origin.shared']);
     expect(log.runs[0]?.tool.driver.rules.map((r) => r.id)).toContain('route.never-route');
   });
 

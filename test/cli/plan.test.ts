@@ -112,7 +112,8 @@ describe('moat plan', () => {
     const report = JSON.parse(out) as { files: { path: string; status: string }[]; tables: { id: string }[]; warnings: { code: string }[] };
     expect(report.files.find((f) => f.path === 'compose.yaml')?.status).toBe('written');
     expect(report.tables.map((t) => t.id)).toContain('static-ips');
-    expect(report.warnings.map((w) => w.code)).toContain('render.gateway.rewrite-best-effort');
+    // Nothing rewrites app code any more: the built-in platform renders without a warning.
+    expect(report.warnings).toEqual([]);
   });
 
   it('writes each file with the mode its renderer asked for', async () => {

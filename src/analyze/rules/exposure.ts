@@ -59,7 +59,8 @@ export const unexpectedOpen: AnalysisRule = {
       const verdict = judge(policy, row);
       if (verdict.ok) continue;
       const code = row.assumed === true ? 'exposure.unverified-open' : verdict.kind === 'unauthenticated-allowed' ? 'exposure.unauthenticated-allowed' : 'exposure.unexpected-open';
-      const cause = row.at ?? row.cause;
+      // A publication is the mistake itself; for a host socket, the rule that lets the zone in is.
+      const cause = row.via === 'host' ? (row.cause ?? row.at) : (row.at ?? row.cause);
       const key = row.assumed === true ? `${code}:${row.zone}:${row.protocol}` : `${code}:${cause ? formatOrigin(cause) : `${row.zone}:${row.address}:${row.port}/${row.protocol}`}`;
       const entry = byCause.get(key) ?? { rows: [], why: verdict.why, code };
       entry.rows.push(row);
@@ -76,7 +77,7 @@ export const unexpectedOpen: AnalysisRule = {
       return {
         code,
         severity,
-        ...at(first.at ?? first.cause, `${first.zone}:${first.address}:${first.port}/${first.protocol}`),
+        ...at(first.via === 'host' ? (first.cause ?? first.at) : (first.at ?? first.cause), `${first.zone}:${first.address}:${first.port}/${first.protocol}`),
         message: `${zones} reaches ${shown} (${first.reason}; decided by ${first.decidedBy}): ${why}`,
         hint: code === 'exposure.unverified-open' ? 'give `moat audit` the host\'s socket listing (`ss -tulpnH`) and firewall, or close these ports in a layer you control' : hintOf(first),
       };

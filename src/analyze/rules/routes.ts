@@ -47,6 +47,12 @@ export const routeRules: AnalysisRule = {
     { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
     { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "The upstream port must be one of the service's ports.", severity: 'high' },
     {
+      code: 'origin.shared',
+      title: 'Apps share one browser origin',
+      help: 'Apps served under paths of one origin (scheme, host and port) share cookies and storage: a page of one (a webhook response, an XSS) can read the tokens of the others. `gateway.originPerApp: true` in moat.yaml gives every app its own TLS port on the Tailscale address.',
+      severity: 'low',
+    },
+    {
       code: 'route.never-route',
       title: 'A route exposes a service that must never be behind the gateway',
       help: 'Services such as the Signal API, rclone rcd, Ollama and the databases have no authentication of their own; routing them gives every tailnet user full control.',
@@ -70,6 +76,17 @@ export const routeRules: AnalysisRule = {
         });
       }
     });
+    const shared = platform.gateway.routes.filter((r) => r.servedAt === 'path' && platform.services.some((s) => s.name === r.service));
+    if (shared.length > 1) {
+      const index = platform.gateway.routes.indexOf(shared[1] as (typeof shared)[number]);
+      findings.push({
+        code: 'origin.shared',
+        severity: 'low',
+        path: `gateway.routes[${index}]`,
+        message: `${shared.map((r) => `${r.service} (${r.path})`).join(' and ')} share the origin https://…:${platform.gateway.listenPort}: their pages can read each other's cookies and storage`,
+        hint: 'set `gateway: { originPerApp: true }` in moat.yaml to give every app its own origin',
+      });
+    }
     platform.internalProxies.forEach((proxy, p) => {
       proxy.routes.forEach((route, r) => findings.push(...existence(platform, route, `internalProxies[${p}].routes[${r}]`)));
     });

@@ -81,11 +81,10 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   // Bad service names or a dependency cycle (exit 2) before anything is written.
   const { findings } = dependencyLevels(platform, options.services);
   if (findings.length > 0) throw new UserInputError(findings);
-  // The proof and the render warnings, as `moat check` and `moat plan` print them, before anything is written.
+  // The proof (render warnings included), as `moat check` prints it, before anything is written.
   const locate = options.locate ?? (() => undefined);
   const bundle = renderBundle(platform);
-  stderr.write(formatLocated('render warnings', locateFindings(bundle.warnings, locate)));
-  const proof = locateFindings(proveBundle(platform).findings, locate);
+  const proof = locateFindings(proveBundle(platform, bundle).findings, locate);
   stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
   const blocking = proof.filter((f) => atLeast(f.severity, 'high'));
   if (blocking.length > 0 && options.force !== true) {

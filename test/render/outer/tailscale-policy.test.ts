@@ -111,7 +111,7 @@ describe('Tailscale policy with several gateway ports', () => {
   });
 
   it('maps each grant port and test entry to the publication it comes from', () => {
-    const file = renderTailscalePolicy(p, {}).files[0] as { content: string; sourceMap?: { line: number; path: string }[] };
+    const file = renderTailscalePolicy(p, {}).files[0] as { content: string; sourceMap?: readonly { line: number; path: string }[] };
     const lines = file.content.split('\n');
     const at = (path: string) => (file.sourceMap ?? []).filter((m) => m.path === path).map((m) => lines[m.line - 1]?.trim());
     expect(at('services.nginx.publish[1]')).toEqual(['"tcp:8444",', `"${tag}:8444",`]);
