@@ -127,7 +127,7 @@ describe('Tailscale policy with several gateway ports', () => {
     expect(grants.map((g) => `${g.sources.join(',')}>${g.destinations.join(',')} ${g.protocol}:${g.ports?.from}-${g.ports?.to}`)).toEqual(
       [8443, 8444, 8445].map((port) => `${group}>${tag} tcp:${port}-${port}`),
     );
-    const map = (renderTailscalePolicy(p, {}).files[0] as { sourceMap?: { line: number; path: string }[] }).sourceMap ?? [];
+    const map = (renderTailscalePolicy(p, {}).files[0] as { sourceMap?: readonly { line: number; path: string }[] }).sourceMap ?? [];
     expect(grants.map((g) => map.find((m) => m.line === g.origin.line)?.path)).toEqual(['services.nginx.publish[0]', 'services.nginx.publish[1]', 'services.nginx.publish[2]']);
     expect(result.fragment.tailnet?.tagOwners).toEqual({ [tag]: ['autogroup:admin'] });
   });
