@@ -26,7 +26,9 @@ interface ComposeService {
 }
 
 /** Env names a service sets that its app does not read, on purpose, each with why. */
-const NOT_READ_ON_PURPOSE: Readonly<Record<string, Readonly<Record<string, string>>>> = {};
+const NOT_READ_ON_PURPOSE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  litellm: { LITELLM_DB_PASSWORD: "moat's own: the password of LiteLLM's database role; LiteLLM reads it inside DATABASE_URL, which moat derives from it (src/deploy/litellm-db.ts)" },
+};
 
 /** Default write paths that a service moves elsewhere with an env name (the value must be writable). */
 const RELOCATED: Readonly<Record<string, Readonly<Record<string, string>>>> = {

@@ -32,29 +32,40 @@ describe('moat rendered gateway (the built-in platform)', () => {
     const result = ingestNginx(artifact, mime.context);
     expect(result.kind).toBe('nginx');
     expect(result.problems).toEqual([]);
-    const [reject, main, health, ...rest] = servers(result);
+    const [reject, main, anything, dify, health, ...rest] = servers(result);
     expect(rest).toEqual([]);
-    expect(reject?.listens).toEqual([{ port: 8443, tls: true, defaultServer: true }]);
+    const bare = (s: GatewayServer | undefined) => routes(s).map((r) => r.replace(/ @\d+/, ''));
+    expect(reject?.listens).toEqual([8443, 8444, 8445].map((port) => ({ port, tls: true, defaultServer: true })));
     expect(reject?.serverNames).toEqual(['_']);
     expect(reject?.rejectsHandshake).toBe(true);
-    expect(routes(reject)).toEqual(['/ @50 return 444']);
+    expect(bare(reject)).toEqual(['/ return 444']);
     expect(main?.listens).toEqual([{ port: 8443, tls: true, defaultServer: false }]);
-    expect(main?.serverNames).toEqual(['ai-platform.example.ts.net', 'ai-platform', '100.64.0.10']);
+    // The bare Tailscale address is no server name: a request to it carries no SNI and is refused.
+    expect(main?.serverNames).toEqual(['ai-platform.example.ts.net', 'ai-platform']);
     expect(main?.rejectsHandshake).toBe(false);
-    expect(routes(main)).toEqual([
-      '= /anythingllm @65 return 301 /anythingllm/$is_args$args',
-      '/anythingllm/ @68 anythingllm:3001',
-      '= /clawdbot @111 return 301 /clawdbot/$is_args$args',
-      '/clawdbot/ @114 clawdbot:3000',
-      '= /dify @135 return 301 /dify/$is_args$args',
-      '/dify/ @138 dify-nginx:80',
-      '= /n8n @179 return 301 /n8n/$is_args$args',
-      '/n8n/ @182 n8n:5678',
-      '/ @212 return 404',
+    expect(bare(main)).toEqual([
+      '= /anythingllm return 301 https://$host:8444/$is_args$args',
+      '^~ /anythingllm/ return 301 https://$host:8444/$1',
+      '= /clawdbot 172.20.0.21:3000',
+      '/clawdbot/ 172.20.0.21:3000',
+      '= /dify return 301 https://$host:8445/$is_args$args',
+      '^~ /dify/ return 301 https://$host:8445/$1',
+      '= /n8n return 301 /n8n/$is_args$args',
+      '/n8n/ 172.20.0.40:5678',
+      '/ return 404',
     ]);
+    expect(anything?.listens).toEqual([{ port: 8444, tls: true, defaultServer: false }]);
+    expect(bare(anything)).toEqual(['/ 172.20.0.20:3001']);
+    expect(dify?.listens).toEqual([{ port: 8445, tls: true, defaultServer: false }]);
+    expect(bare(dify)).toEqual(['/ 172.20.0.30:80']);
     expect(health?.listens).toEqual([{ address: '127.0.0.1', port: 8081, tls: false, defaultServer: true }]);
-    expect(routes(health)).toEqual(['= /healthz @220 return 200', '/ @225 return 404']);
-    expect(main?.origin).toEqual({ file: 'nginx/nginx.conf', line: 53 });
+    expect(bare(health)).toEqual(['= /healthz return 200', '/ return 404']);
+    // Every fact is at the line that states it.
+    const lines = artifact.text.split('\n');
+    for (const s of servers(result)) {
+      expect(lines[s.origin.line - 1]?.trim()).toBe('server {');
+      for (const l of s.locations) expect(lines[l.origin.line - 1]?.trim()).toMatch(/^(location|return)/);
+    }
   });
 
   it('serves every route of the model from a TLS server, at its service (by name or static address) and port', () => {
@@ -95,6 +106,8 @@ describe('moat rendered gateway (the built-in platform)', () => {
       '/explore dify-web:3000',
       '/files dify-api:5001',
       '/mcp dify-api:5001',
+      '/openapi dify-api:5001',
+      '/triggers dify-api:5001',
       '/v1 dify-api:5001',
       '= /healthz return 200',
     ]);

@@ -32,7 +32,12 @@ export function formatMatrixText(matrix: readonly MatrixRow[]): string[] {
   const routed = open.filter((r) => r.via === 'gateway');
   if (routed.length > 0) {
     out.push('', 'Through the gateway (HTTP routes to upstreams):');
-    out.push(...table(['ZONE', 'UPSTREAM', 'SERVICE', 'ROUTE'], routed.map((r) => [r.zone, hostPort(r), r.service ?? '', r.source ?? ''])));
+    out.push(
+      ...table(
+        ['ZONE', 'UPSTREAM', 'SERVICE', 'ORIGIN', 'LOCATION', 'WHO'],
+        routed.map((r) => [r.zone, hostPort(r), r.service ?? '', r.route ? `:${r.route.origin}` : '', r.route?.path ?? '', (r.source ?? '').replace(/ via .*$/, '')]),
+      ),
+    );
   }
   out.push('', 'Summary by zone:');
   out.push(
