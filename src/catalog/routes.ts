@@ -10,7 +10,7 @@ import type { InternalProxy, Route } from '../model/schema.js';
 export const GATEWAY_ROUTES: z.input<typeof Route>[] = [
   {
     path: '/anythingllm', service: 'anythingllm', port: 3001, prefix: 'none', originPort: 8444,
-    websocket: true, streaming: true, maxBodyMegabytes: 512, readTimeoutSeconds: 600,
+    websocket: true, websocketPath: '/api/agent-invocation/moat-probe', streaming: true, maxBodyMegabytes: 512, readTimeoutSeconds: 600,
     notes: [
       'no base-path support upstream: the server serves the built UI from / and the UI calls /api and opens its agent WebSocket at window.location.host, so it gets its own origin',
       'agents use WebSocket; chat streams tokens; document upload needs a large body',
@@ -23,7 +23,7 @@ export const GATEWAY_ROUTES: z.input<typeof Route>[] = [
   },
   {
     path: '/clawdbot', service: 'clawdbot', port: 3000, prefix: 'native', originPort: 8446,
-    websocket: true, streaming: false, maxBodyMegabytes: 10, readTimeoutSeconds: 3600,
+    websocket: true, websocketPath: '', streaming: false, maxBodyMegabytes: 10, readTimeoutSeconds: 3600,
     notes: [
       'the Control UI is served under gateway.controlUi.basePath (clawdbot-config.ts): the prefix is kept',
       'the UI opens its WebSocket at the base path WITHOUT a trailing slash (wss://host:8443/clawdbot): that exact URL is proxied, never redirected (a handshake does not follow redirects)',
@@ -46,7 +46,7 @@ export const GATEWAY_ROUTES: z.input<typeof Route>[] = [
   },
   {
     path: '/n8n', service: 'n8n', port: 5678, prefix: 'strip', originPort: 8447,
-    websocket: true, streaming: true, maxBodyMegabytes: 64, readTimeoutSeconds: 3600,
+    websocket: true, websocketPath: '/rest/push', streaming: true, maxBodyMegabytes: 64, readTimeoutSeconds: 3600,
     notes: [
       'N8N_PATH=/n8n/ makes the editor emit prefixed URLs; the backend serves at / so the proxy strips the prefix, passing the raw URI (an encoded / in a webhook path stays encoded)',
       'the editor pushes over WebSocket and checks Origin against X-Forwarded-Host: the port is kept ($http_host)',

@@ -148,6 +148,12 @@ export const Route = z.object({
   /** Filled by normalize: the public URL users open (`https://host.tailnet:8444/`, `https://host.tailnet:8443/n8n/`). */
   url: z.string().default(''),
   websocket: z.boolean().default(false),
+  /**
+   * The path (under where the app is served) at which its UI opens its
+   * WebSocket, exactly: '' is the base path itself without a trailing slash
+   * (OpenClaw's Control UI). `moat probe` opens it with the browser's Origin.
+   */
+  websocketPath: z.string().regex(/^(\/[A-Za-z0-9._~\-/]*)?$/).optional(),
   /** Streamed responses (SSE, chunked LLM tokens): no proxy buffering. */
   streaming: z.boolean().default(false),
   maxBodyMegabytes: z.number().int().positive().default(10),

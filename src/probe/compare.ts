@@ -19,7 +19,10 @@ export interface RouteObservation {
   readonly missingHeaders: readonly string[];
   /** Security headers present with another value than the gateway sets. */
   readonly wrongHeaders?: readonly HeaderMismatch[];
-  readonly websocket?: { readonly upgraded: boolean; readonly status: number };
+  /** `path`: the exact URL the app's UI opens. */
+  readonly websocket?: { readonly upgraded: boolean; readonly status: number; readonly path?: string };
+  /** An own-origin app: what its reference path on the main origin answered. */
+  readonly redirect?: { readonly status: number; readonly location: string; readonly expected: string };
   readonly stream?: { readonly status: number; readonly events: number; readonly firstEventMs?: number; readonly spreadMs?: number };
   readonly error?: string;
 }
@@ -107,7 +110,14 @@ function compareRoute(route: RouteObservation): Finding[] {
   }
   if (route.missingHeaders.length > 0) findings.push({ code: 'probe.route-header-missing', severity: 'medium', path, message: `${route.path} lacks ${route.missingHeaders.join(', ')}`, hint: `the gateway adds ${SECURITY_HEADERS.map((h) => h.name).join(', ')} with \`always\`; check that the running config is the rendered one` });
   for (const h of route.wrongHeaders ?? []) findings.push({ code: 'probe.route-header-wrong', severity: 'medium', path, message: `${route.path} sends ${h.name}: ${h.actual}, not ${h.expected}`, hint: 'the gateway sets this value; a different or doubled value means the running config is not the rendered one or the app sets its own (hide it with proxy_hide_header)' });
-  if (route.websocket && !route.websocket.upgraded) findings.push({ code: 'probe.route-websocket-failed', severity: 'high', path, message: `${route.path} refused a WebSocket upgrade (${route.websocket.status || 'no answer'})`, hint: 'the location needs proxy_http_version 1.1 and the Upgrade/Connection headers' });
+  // 101 is the handshake; 401/403 mean the app itself answered (it wants a session): the gateway
+  // passed it. A redirect, a 404 or a 5xx at the URL the UI opens is the gateway's failure.
+  if (route.websocket && !route.websocket.upgraded && ![401, 403].includes(route.websocket.status)) {
+    findings.push({ code: 'probe.route-websocket-failed', severity: 'high', path, message: `${route.path}: the WebSocket the UI opens at ${route.websocket.path ?? '?'} was refused (${route.websocket.status || 'no answer'}${route.websocket.status >= 300 && route.websocket.status < 400 ? ': a handshake never follows a redirect' : ''})`, hint: 'proxy that exact URL with proxy_http_version 1.1 and the Upgrade/Connection headers, never a redirect' });
+  }
+  if (route.redirect && (route.redirect.status < 300 || route.redirect.status > 399 || !route.redirect.location.startsWith(route.redirect.expected.replace(/\/$/, '')))) {
+    findings.push({ code: 'probe.route-redirect-wrong', severity: 'medium', path, message: `${route.path} on the main origin answered ${route.redirect.status} ${route.redirect.location || ''} instead of a redirect to ${route.redirect.expected}`, hint: 'the reference path of an app with its own origin must redirect there' });
+  }
   const stream = route.stream;
   if (stream && stream.events >= 3 && stream.spreadMs !== undefined && stream.spreadMs < BUFFERED_SPREAD_MS) {
     findings.push({ code: 'probe.route-stream-buffered', severity: 'high', path, message: `${route.path} delivered ${stream.events} streamed events together (within ${stream.spreadMs} ms): the gateway buffers`, hint: 'streamed routes need proxy_buffering off (or X-Accel-Buffering: no)' });

@@ -138,13 +138,16 @@ export interface WebSocketObservation {
   readonly error?: string;
 }
 
-/** Tries a WebSocket upgrade; with `send`, also one message round trip. */
-export function tryWebSocket(endpoint: Endpoint, path: string, send?: string, timeoutMs = 5000): Promise<WebSocketObservation> {
+/**
+ * Tries a WebSocket upgrade; with `send`, also one message round trip. `origin`:
+ * the Origin header a browser on the app's page sends (apps check it against Host).
+ */
+export function tryWebSocket(endpoint: Endpoint, path: string, send?: string, timeoutMs = 5000, origin?: string): Promise<WebSocketObservation> {
   return new Promise((resolve) => {
     const host = endpoint.servername ?? endpoint.host;
     const url = `${endpoint.tls ? 'wss' : 'ws'}://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}${path}`;
     const ws = new WebSocket(url, {
-      headers: { host: `${host}:${endpoint.port}` },
+      headers: { host: `${host}:${endpoint.port}`, ...(origin ? { origin } : {}) },
       handshakeTimeout: timeoutMs,
       ...(endpoint.tls ? { rejectUnauthorized: false, ...(endpoint.servername ? { servername: endpoint.servername } : {}) } : {}),
     });

@@ -63,9 +63,18 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
   // The gateway is inspected only where it answers: from other vantages its
   // port being closed is the finding (or the expectation).
   if (tcp.open.includes(platform.gateway.listenPort)) {
-    const endpoint: Endpoint = { host: address, port: platform.gateway.listenPort, servername, tls: true };
+    const main: Endpoint = { host: address, port: platform.gateway.listenPort, servername, tls: true };
     tls = await inspectTls(address, platform.gateway.listenPort, servername, 3000, options.now);
-    routes = await Promise.all(platform.gateway.routes.map((route, index) => checkRoute(endpoint, route, index, options.streamPath)));
+    // Each route where its app lives: under its path on the main origin, or at / of its own.
+    routes = await Promise.all(
+      platform.gateway.routes.map((route, index) => {
+        const own = route.servedAt === 'origin' && route.originPort !== undefined;
+        if (own && !tcp.open.includes(route.originPort as number)) {
+          return Promise.resolve({ index, path: route.path, service: route.service, status: 0, missingHeaders: [], error: `its origin port ${route.originPort} is closed` });
+        }
+        return checkRoute(own ? { ...main, port: route.originPort as number } : main, route, index, options.streamPath, own ? main : undefined);
+      }),
+    );
   }
   const observed: Observed = {
     vantage: options.vantage,
@@ -116,19 +125,32 @@ async function resolveTarget(name: string): Promise<string> {
 
 type GatewayRoute = Platform['gateway']['routes'][number];
 
-async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number, streamPath: string | undefined): Promise<RouteObservation> {
+/**
+ * One route, the way its app uses it: its page, its WebSocket at the exact URL
+ * the UI opens (with the Origin the browser sends), its stream; for an app on
+ * its own origin, also the redirect from its reference path on the main origin.
+ */
+async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number, streamPath: string | undefined, main?: Endpoint): Promise<RouteObservation> {
   const base = { index, path: route.path, service: route.service };
+  const root = route.servedAt === 'origin' ? '' : route.path.replace(/\/+$/, '');
+  const origin = new URL(route.url).origin;
   try {
-    const response = await httpGet(endpoint, `${route.path}/`);
+    const response = await httpGet(endpoint, `${root}/`);
     const { missing: missingHeaders, wrong: wrongHeaders } = checkSecurityHeaders(response.headers);
+    let redirect: RouteObservation['redirect'];
+    if (main) {
+      const moved = await httpGet(main, route.path.replace(/\/+$/, ''));
+      redirect = { status: moved.status, location: moved.headers['location'] ?? '', expected: route.url };
+    }
     let websocket: RouteObservation['websocket'];
     if (route.websocket) {
-      const ws = await tryWebSocket(endpoint, `${route.path}/`);
-      websocket = { upgraded: ws.upgraded, status: ws.status };
+      const path = route.websocketPath === undefined ? `${root}/` : `${root}${route.websocketPath}` || '/';
+      const ws = await tryWebSocket(endpoint, path, undefined, 5000, origin);
+      websocket = { upgraded: ws.upgraded, status: ws.status, path };
     }
     let stream: RouteObservation['stream'];
     if (route.streaming && streamPath) {
-      const observed = await readStream(endpoint, `${route.path}${streamPath}`);
+      const observed = await readStream(endpoint, `${root}${streamPath}`);
       const first = observed.events[0]?.atMs;
       const last = observed.events.at(-1)?.atMs;
       stream = {
@@ -138,7 +160,10 @@ async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number
         ...(first !== undefined && last !== undefined ? { spreadMs: round(last - first) } : {}),
       };
     }
-    return { ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders, ...(wrongHeaders.length > 0 ? { wrongHeaders } : {}), ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}) };
+    return {
+      ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders,
+      ...(wrongHeaders.length > 0 ? { wrongHeaders } : {}), ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}), ...(redirect ? { redirect } : {}),
+    };
   } catch (error) {
     return { ...base, status: 0, missingHeaders: [], error: error instanceof Error ? error.message : String(error) };
   }
