@@ -23,7 +23,7 @@ import type { Finding, Severity } from '../../model/findings.js';
 import { ExitCode, MissingEnvironmentError, SEVERITIES, atLeast } from '../../model/findings.js';
 import { DEFAULT_CONFIG_NAME, loadPlatform } from '../../model/load.js';
 import type { Policy } from '../../model/types.js';
-import { auditPolicy } from '../../proof/audit-policy.js';
+import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
 import { ingestAll } from '../../proof/ingest-all.js';
 import { collectArtifacts, collectLive, firstNonUtf8Line, looksSecret } from '../collect-artifacts.js';
 import { type AuditReport, formatAuditJson, LAYER_HINTS } from '../format/json.js';
@@ -215,6 +215,19 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
     matrix: recognised ? analysis.matrix : [],
     findings: sortFindings([...unusable, ...collected.problems, ...ingested.problems, ...(recognised ? analysis.findings : [])]),
     missing: missing.map((layer: Layer) => ({ layer, pass: LAYER_HINTS[layer] })),
+    policy: {
+      allow: policy.allow.map((r) => ({ zone: r.zone, port: r.port, protocol: r.protocol, why: r.why })),
+      platformOnly: policy.platformOnly.map((service) => {
+        const why = configured ? undefined : platformOnlyWhy(state.services.find((s) => s.name === service)?.image);
+        return why === undefined ? { service } : { service, why };
+      }),
+    },
+    host: {
+      adminCidrs: state.host.adminCidrs,
+      tailscaleAddresses: state.host.tailscaleAddresses,
+      tailnetIdentities: state.tailnet.hostIdentities.filter((i) => !state.host.tailscaleAddresses.includes(i)),
+      ...(state.host.publicInterface !== undefined ? { publicInterface: state.host.publicInterface } : {}),
+    },
     artifacts: kinds.map((k) => ({ file: k.file, ...(k.kind !== undefined ? { kind: k.kind } : {}), ...('includedIn' in k ? { included: true } : {}) })),
   };
   const output = options.format === 'json' ? formatAuditJson(report) : options.format === 'sarif' ? formatAuditSarif(report) : formatAuditText(report, options.failOn);

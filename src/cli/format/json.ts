@@ -29,6 +29,18 @@ export interface AuditReport {
   readonly findings: readonly Finding[];
   /** Layers no artifact spoke for: counted as open. */
   readonly missing: readonly { readonly layer: Layer; readonly pass: string }[];
+  /** What the proof took the host to be; an empty list is unknown (the admin zone is then empty: SSH from anywhere counts as the internet). */
+  readonly host: {
+    readonly adminCidrs: readonly string[];
+    readonly tailscaleAddresses: readonly string[];
+    readonly tailnetIdentities: readonly string[];
+    readonly publicInterface?: string;
+  };
+  /** The policy the cells were judged by, and why each platform-only service is (its image), when audit decided it. */
+  readonly policy: {
+    readonly allow: readonly { readonly zone: string; readonly port: number; readonly protocol: string; readonly why: string }[];
+    readonly platformOnly: readonly { readonly service: string; readonly why?: string }[];
+  };
   /** Each file and the kind it was read as (none: not recognised); `included`: read as an nginx include. */
   readonly artifacts: readonly { readonly file: string; readonly kind?: ArtifactKind; readonly included?: boolean }[];
 }
@@ -43,5 +55,5 @@ export function formatAuditJson(report: AuditReport): string {
     path: f.path,
     location: f.location ? { file: f.location.file, line: f.location.line, column: f.location.column } : null,
   }));
-  return `${JSON.stringify({ findings, matrix: report.matrix, missing: report.missing, artifacts: report.artifacts }, null, 2)}\n`;
+  return `${JSON.stringify({ findings, matrix: report.matrix, missing: report.missing, host: report.host, policy: report.policy, artifacts: report.artifacts }, null, 2)}\n`;
 }

@@ -53,7 +53,23 @@ export function formatAuditText(report: AuditReport, failOn: Severity): string {
     out.push('Layers not given (counted as open):');
     for (const m of report.missing) out.push(`  ${m.layer}: pass ${m.pass}`);
   }
-  out.push('');
+  const { host } = report;
+  const fact = (list: readonly string[], flag: string) => (list.length > 0 ? list.join(', ') : `unknown (pass ${flag})`);
+  out.push(
+    '',
+    'Host facts (from the flags, moat.yaml or the artifacts):',
+    `  admin CIDRs: ${fact(host.adminCidrs, '--admin-cidr; until then SSH from anywhere counts as the internet')}`,
+    `  Tailscale addresses: ${fact(host.tailscaleAddresses, '--tailscale-address')}`,
+    `  tailnet identities: ${fact(host.tailnetIdentities, '--tailnet-tag')}`,
+    `  public interface: ${host.publicInterface ?? 'unknown (pass --public-interface; every interface but lo, the tailnet and the bridges counts)'}`,
+    '',
+    'Policy (what may be open):',
+    ...report.policy.allow.map((r) => `  ${r.zone} → ${r.port}/${r.protocol}: ${r.why}`),
+    ...(report.policy.platformOnly.length === 0
+      ? ['  platform-only: none of the services is a kind moat knows to be unauthenticated']
+      : report.policy.platformOnly.map((p) => `  platform-only: ${p.service}${p.why ? ` (${p.why})` : ''}`)),
+    '',
+  );
   if (report.matrix.length > 0) out.push(...formatMatrixText(report.matrix), '');
   out.push(...findingsAndVerdict(report.findings, failOn));
   return `${out.join('\n')}\n`;
