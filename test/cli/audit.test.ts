@@ -1,7 +1,7 @@
 // `moat audit PATH...` end to end through main(): a deployment moat did not
 // make (fixtures under audit-fixtures/), and the bundle `moat plan` writes,
 // read back as files and compared with `moat check`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,19 @@ describe('moat audit of a directory', () => {
     expect(report.findings.some((f) => f.message.includes('reaches gateway on'))).toBe(false);
     expect(report.matrix.some((m) => m.zone === 'tailnet' && m.service === 'gateway' && m.port === 9443 && m.verdict === 'open')).toBe(true);
     expect(r.code).toBe(1);
+  });
+
+  it('never reads an include outside the paths it was given (../ or a symbolic link out of the tree)', async () => {
+    const dir = join(tmp, 'escape');
+    mkdirSync(join(dir, 'conf.d'), { recursive: true });
+    writeFileSync(join(tmp, 'outside.conf'), 'server { listen 7777; location / { proxy_pass http://db:5432; } }\n');
+    symlinkSync(join(tmp, 'outside.conf'), join(dir, 'conf.d', 'linked.conf'));
+    writeFileSync(join(dir, 'nginx.conf'), 'events {}\nhttp {\n    include ../outside.conf;\n    include conf.d/*.conf;\n}\n');
+    const report = (await audit(dir, '--format', 'json')).json();
+    const unreadable = report.findings.filter((f) => f.code === 'ingest.nginx.include-unreadable');
+    expect(unreadable.map((f) => f.location?.line).sort()).toEqual([3, 4]);
+    expect(report.artifacts.map((a) => a.file)).toEqual([join(dir, 'nginx.conf')]);
+    expect(report.matrix.some((m) => m.port === 7777)).toBe(false);
   });
 
   it('reports unreadable and unknown files as located findings, and goes on with the rest', async () => {

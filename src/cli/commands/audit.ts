@@ -8,7 +8,7 @@
 // Exit: 1 when a finding reaches --fail-on (default high), 0 otherwise, 2 when
 // nothing usable was given (no path read, no artifact recognised), 3 when
 // --live finds none of the tools it runs.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -54,7 +54,19 @@ const MAX_INCLUDE_BYTES = 5 * 1024 * 1024;
 /** Reads what an artifact refers to (nginx includes): among the collected files first, else the file system, but only under the paths the user gave. */
 function includeContext(artifacts: readonly Artifact[], roots: readonly string[], cwd: string): IngestContext {
   const byName = new Map(artifacts.map((a) => [a.file, a]));
-  const inside = (abs: string) => roots.some((r) => abs === r || abs.startsWith(r.endsWith(sep) ? r : r + sep));
+  const real = (p: string): string | undefined => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  // A hostile config must not read outside what the user named: `include ../../etc/shadow`, or a symbolic link out of the tree.
+  const realRoots = roots.flatMap((r) => [r, real(r) ?? r]);
+  const inside = (abs: string) => {
+    const target = real(abs);
+    return target !== undefined && realRoots.some((r) => target === r || target.startsWith(r.endsWith(sep) ? r : r + sep));
+  };
   const nameOf = (path: string, from: Artifact): string => {
     if (isAbsolute(path)) return relative(cwd, path).split(sep).join('/');
     const dir = posix.dirname(from.file);
