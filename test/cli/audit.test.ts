@@ -1,7 +1,7 @@
 // `moat audit PATH...` end to end through main(): a deployment moat did not
 // make (fixtures under audit-fixtures/), and the bundle `moat plan` writes,
 // read back as files and compared with `moat check`.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +111,13 @@ describe('moat audit of a compose file', () => {
     expect(r.out).not.toMatch(/\n {2}publishing: pass /);
     expect(r.out).toMatch(/test\/cli\/audit-fixtures\/exposed\/compose\.yaml:9:1: critical: .*db on \[::\]:5432\/tcp/);
     expect(r.out).toContain('FAIL: 1 finding at or above high.');
+  });
+
+  it('prints the text report of the exposed fixture as its golden file (MOAT_UPDATE_GOLDEN=1 rewrites it)', async () => {
+    const golden = fixture('exposed.golden.txt');
+    const r = await audit('test/cli/audit-fixtures/exposed');
+    if (process.env['MOAT_UPDATE_GOLDEN'] === '1') writeFileSync(golden, r.out);
+    expect(r.out).toBe(readFileSync(golden, 'utf8'));
   });
 
   it('--fail-on critical still fails on the critical db; --fail-on is validated', async () => {
