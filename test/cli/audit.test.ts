@@ -173,6 +173,13 @@ describe('moat audit of a directory', () => {
     expect(r.code).toBe(1);
   });
 
+  it('exits 2 on a malformed host-fact flag, naming it', async () => {
+    const r = await audit(fixture('exposed'), '--admin-cidr', '203.0.113.0/99');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--admin-cidr "203.0.113.0/99" is not a CIDR or an address');
+    expect((await audit(fixture('exposed'), '--tailscale-address', 'tailnet')).code).toBe(2);
+  });
+
   it('exits 2 when no path is given, or nothing given is an artifact', async () => {
     const none = await audit();
     expect(none.code).toBe(2);

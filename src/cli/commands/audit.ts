@@ -20,7 +20,8 @@ import { isGlob, loadNginxConfig, nginxGlobToRegExp } from '../../ingest/nginx-i
 import { detectKind } from '../../ingest/detect.js';
 import type { Artifact, IngestContext } from '../../ingest/types.js';
 import type { Finding, Severity } from '../../model/findings.js';
-import { ExitCode, MissingEnvironmentError, SEVERITIES, atLeast } from '../../model/findings.js';
+import { ExitCode, MissingEnvironmentError, SEVERITIES, UserInputError, atLeast } from '../../model/findings.js';
+import { isIpAddress, toCidr } from '../../model/net.js';
 import { DEFAULT_CONFIG_NAME, loadPlatform } from '../../model/load.js';
 import type { Policy } from '../../model/types.js';
 import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
@@ -34,6 +35,7 @@ export const AUDIT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 export const AUDIT_FINDING_DOCS = [
+  { code: 'audit.bad-flag', title: 'A host-fact flag of moat audit is not usable', help: '--admin-cidr takes a CIDR or an address, --tailscale-address an address, --public-interface an interface name. moat does not guess what a malformed value meant: a wrong admin CIDR would prove the wrong zone.', severity: 'high' },
   { code: 'audit.no-input', title: 'moat audit was given nothing to read', help: 'No path was named and --live was not asked for, or no path could be read, or no file is an artifact moat reads. Name the deployment\'s files or directory (compose files, firewall dumps, nginx.conf, security groups...), or run `moat audit --live` on the host.', severity: 'high' },
 ] as const;
 
@@ -157,11 +159,22 @@ async function collectNamed(paths: readonly string[], cwd: string): Promise<{ ar
   return { artifacts, problems };
 }
 
+/** The host-fact flags, checked: a value that is not an address or CIDR is unusable input (exit 2), never a guess. */
 function hintsFrom(options: AuditOptions): HostHints {
+  const bad: Finding[] = [];
+  const check = (flag: string, values: readonly string[] | undefined, ok: (v: string) => boolean, what: string) => {
+    for (const v of values ?? []) if (!ok(v)) bad.push({ code: 'audit.bad-flag', severity: 'high', path: flag, message: `${flag} ${JSON.stringify(v)} is not ${what}`, hint: `write ${flag} as ${what} (e.g. ${flag === '--admin-cidr' ? '203.0.113.10/32' : '100.64.0.10'})` });
+  };
+  check('--admin-cidr', options.adminCidr, (v) => toCidr(v) !== undefined, 'a CIDR or an address');
+  check('--tailscale-address', options.tailscaleAddress, isIpAddress, 'an IPv4 or IPv6 address');
+  if (options.publicInterface !== undefined && !/^[A-Za-z0-9_.:@-]{1,15}$/.test(options.publicInterface)) {
+    bad.push({ code: 'audit.bad-flag', severity: 'high', path: '--public-interface', message: `--public-interface ${JSON.stringify(options.publicInterface)} is not an interface name`, hint: 'name the interface as `ip link` shows it (eth0, ens5)' });
+  }
+  if (bad.length > 0) throw new UserInputError(bad);
   return {
     ...(options.publicInterface !== undefined ? { publicInterface: options.publicInterface } : {}),
     ...(options.tailscaleAddress?.length ? { tailscaleAddresses: options.tailscaleAddress } : {}),
-    ...(options.adminCidr?.length ? { adminCidrs: options.adminCidr } : {}),
+    ...(options.adminCidr?.length ? { adminCidrs: options.adminCidr.map((c) => toCidr(c)?.text ?? c) } : {}),
     ...(options.tailnetTag?.length ? { tailnetIdentities: options.tailnetTag } : {}),
   };
 }
