@@ -23,6 +23,7 @@ interface Row {
   verdict: string;
   service?: string;
   assumed?: boolean;
+  route?: { path: string; origin: number };
 }
 interface AuditJson {
   findings: { code: string; severity: string; message: string; hint: string; path: string; location: { file: string; line: number } | null }[];
@@ -206,10 +207,12 @@ describe('moat audit of a directory', () => {
 describe('moat audit of the bundle moat plan writes', () => {
   const out = join(tmp, 'bundle');
   const flags = ['--tailscale-address', '100.64.0.10', '--admin-cidr', '203.0.113.10/32', '--tailnet-tag', 'tag:ai-platform'];
-  const key = (r: Row) => `${r.zone} ${r.address} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol} via ${r.via} ${r.service ?? ''}`;
+  const key = (r: Row) => `${r.zone} ${r.address} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol} via ${r.via} ${r.service ?? ''} ${r.route?.path ?? ''}`;
   const open = (rows: readonly Row[]) => rows.filter((r) => r.verdict === 'open').map(key).sort();
+  /** Every field of a cell, with the bundle's file names as check prints them (audit names them under the --out directory). */
+  const cell = (r: Row) => JSON.stringify(r, (k, v: unknown) => (k === 'file' && typeof v === 'string' ? v.replace(`${out}/`, '') : v));
 
-  it('exits 0; its open cells (zone, address, port, protocol, via, service) equal moat check --format json\'s, plus only the cells assumed because no socket listing (ss) is in the bundle', async () => {
+  it('exits 0; its open cells (zone, address, port, protocol, via, service, route) equal moat check --format json\'s, plus only the cells assumed because no socket listing (ss) is in the bundle', async () => {
     expect((await runMoat('plan', '--out', out)).code).toBe(0);
     const r = await audit(out, ...flags, '--format', 'json');
     expect(r.code).toBe(0);
@@ -221,6 +224,8 @@ describe('moat audit of the bundle moat plan writes', () => {
     expect(report.missing.map((m) => m.layer)).toEqual(['sockets']);
     const known = report.matrix.filter((m) => m.service !== 'unknown');
     expect(open(known)).toEqual(open(check.matrix));
+    // Cell for cell, open and blocked, every field (verdict, deciding layer, sources, reason, where it was read).
+    expect(known.map(cell).sort()).toEqual(check.matrix.map(cell).sort());
     const extra = report.matrix.filter((m) => m.service === 'unknown' && m.verdict === 'open');
     expect(extra.length).toBeGreaterThan(0);
     expect(extra.every((m) => m.via === 'host')).toBe(true);
