@@ -191,6 +191,7 @@ describe('moat audit of a directory', () => {
     const gone = await audit(join(tmp, 'gone'), '--format', 'json');
     expect(gone.code).toBe(2);
     expect(gone.json().findings.find((f) => f.code === 'ingest.collect.unreadable')?.location?.file).toBe(join(tmp, 'gone'));
+    expect(gone.json().findings.find((f) => f.code === 'audit.no-input')?.message).toBe('nothing given could be read');
   });
 
   it('reports a non-UTF-8 file at the line of the first bad byte, and reads nothing from it', async () => {

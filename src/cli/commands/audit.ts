@@ -234,6 +234,7 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
   const recognised = kinds.some((k) => k.kind !== undefined);
   const unusable: Finding[] = [];
   if (paths.length === 0 && options.live !== true) unusable.push(noInput('moat audit was given no path', 'name the deployment\'s files or directory (`moat audit ./deploy`), or run `moat audit --live` on the host'));
+  else if (collected.artifacts.length === 0) unusable.push(noInput('nothing given could be read', 'check the paths (the findings above say why each was not read)'));
   else if (!recognised) unusable.push(noInput('no file given is an artifact moat reads', 'pass compose files, `docker inspect`, `ss -tulpnH`, sshd_config, nginx.conf or `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform or a Tailscale policy'));
   const report: AuditReport = {
     subject: subject ?? 'policy from what the artifacts are (no moat.yaml)',
