@@ -2,6 +2,7 @@
 // registers itself here; errors become exit codes in one place.
 import { Command, CommanderError } from 'commander';
 import { ExitCode, MissingEnvironmentError, UserInputError } from '../model/findings.js';
+import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
 import { registerModels } from './commands/models.js';
 import { registerOperate } from './commands/operate.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerPlan(program);
   registerCheck(program);
+  registerAudit(program);
   registerProbe(program);
   registerUp(program);
   registerOperate(program);

@@ -51,17 +51,26 @@ function resultFor(f: Finding, ruleIndex: number) {
 }
 
 export function formatCheckSarif(analysis: Analysis): string {
+  return sarifLog(analysis.findings);
+}
+
+/** `moat audit --format sarif`: the same log; ingest problems are results too, located in the artifact they are about. */
+export function formatAuditSarif(report: { readonly findings: readonly Finding[] }): string {
+  return sarifLog(report.findings);
+}
+
+function sarifLog(findings: readonly Finding[]): string {
   const docs = new Map(ruleDocs().map((d) => [d.code, d]));
   // Every rule the analyzer knows, plus any code a finding brings that it does not (stable order).
-  const codes = [...new Set([...docs.keys(), ...analysis.findings.map((f) => f.code)])];
-  const rules = codes.map((code) => ruleFor(code, docs, analysis.findings.find((f) => f.code === code)));
+  const codes = [...new Set([...docs.keys(), ...findings.map((f) => f.code)])];
+  const rules = codes.map((code) => ruleFor(code, docs, findings.find((f) => f.code === code)));
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
         tool: { driver: { name: 'moat', rules } },
-        results: analysis.findings.map((f) => resultFor(f, codes.indexOf(f.code))),
+        results: findings.map((f) => resultFor(f, codes.indexOf(f.code))),
         columnKind: 'unicodeCodePoints',
       },
     ],
