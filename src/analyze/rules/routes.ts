@@ -42,7 +42,7 @@ function existence(platform: Platform, route: RouteLike, at: string): Finding[] 
   return [];
 }
 
-export const routeRules: AnalysisRule = {
+export const routeRules = {
   docs: [
     { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
     { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "The upstream port must be one of the service's ports.", severity: 'high' },
@@ -52,8 +52,8 @@ export const routeRules: AnalysisRule = {
       help: 'Services such as the Signal API, rclone rcd, Ollama and the databases have no authentication of their own; routing them gives every tailnet user full control.',
       severity: 'critical',
     },
-  ],
-  check({ platform }) {
+  ] as const,
+  check({ platform }): Finding[] {
     if (!platform) return [];
     const findings: Finding[] = [];
     platform.gateway.routes.forEach((route, i) => {
@@ -75,4 +75,4 @@ export const routeRules: AnalysisRule = {
     });
     return findings;
   },
-};
+} satisfies AnalysisRule;
