@@ -12,7 +12,7 @@ export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 export const SEVERITIES: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
 
 export interface Finding {
-  /** Stable identifier, e.g. `config.unknown-service`, `exposure.backend-published`. */
+  /** Stable identifier, e.g. `config.unknown-service`, `exposure.unexpected-open`. */
   readonly code: FindingCode;
   readonly severity: Severity;
   /** Key path into the input (`services.dify-db.publish[0]`), or a file location. */

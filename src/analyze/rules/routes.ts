@@ -45,7 +45,7 @@ function existence(platform: Platform, route: RouteLike, at: string): Finding[] 
 export const routeRules = {
   docs: [
     { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
-    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "The upstream port must be one of the service's ports.", severity: 'high' },
+    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "Nothing answers on the route's upstream port, so the gateway answers 502 for the route. The upstream port must be one of the service's ports: correct the route or the service's ports.", severity: 'high' },
     {
       code: 'route.never-route',
       title: 'A route exposes a service that must never be behind the gateway',

@@ -1,6 +1,6 @@
 // `moat explain [CODE]`: what a finding code means, from the one registry
 // (src/model/finding-codes.ts). With no code it lists every code, one a line;
-// with an area prefix (`ingest.nginx`) the codes under it; with --exit-codes
+// with an area prefix (ingest.nginx) the codes under it; with --exit-codes
 // the table of exit codes. An unknown code is unusable input (exit 2) with a
 // did-you-mean, like every other name the user can mistype.
 import { Option } from 'commander';
@@ -59,7 +59,7 @@ export function formatExitCodes(): string {
   return `${[`CODE  ${'OUTCOME'.padEnd(w)}  MEANING`, ...EXIT_CODE_DOCS.map((d) => `${String(d.code).padEnd(4)}  ${d.outcome.padEnd(w)}  ${d.meaning}`)].join('\n')}\n`;
 }
 
-/** The entries a prefix names at a dot boundary (`ingest.nginx` → ingest.nginx.*). */
+/** The entries a prefix names at a dot boundary (ingest.nginx: every ingest.nginx.* code). */
 function underPrefix(prefix: string): RegistryEntry[] {
   const p = prefix.trim().toLowerCase().replace(/\.+$/, '');
   return FINDING_REGISTRY.filter((e) => e.code.startsWith(`${p}.`));
