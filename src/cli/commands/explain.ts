@@ -65,14 +65,19 @@ function underPrefix(prefix: string): RegistryEntry[] {
   return FINDING_REGISTRY.filter((e) => e.code.startsWith(`${p}.`));
 }
 
+/** Longer than any code: not worth a did-you-mean, and echoed cut short. */
+const MAX_CODE_LENGTH = 100;
+
 function unknownCode(code: string): UserInputError {
-  const best = closestName(code, FINDING_REGISTRY.map((e) => e.code));
+  const best = code.length <= MAX_CODE_LENGTH ? closestName(code, FINDING_REGISTRY.map((e) => e.code)) : undefined;
   const list = '`moat explain` lists every code';
+  // JSON.stringify escapes control characters, so a hostile argument cannot drive the terminal.
+  const shown = code.length <= MAX_CODE_LENGTH ? JSON.stringify(code) : `${JSON.stringify(code.slice(0, MAX_CODE_LENGTH))}... (${code.length} characters)`;
   return new UserInputError([{
     code: 'cli.unknown-code',
     severity: 'high',
     path: 'args[0]',
-    message: `no finding code ${JSON.stringify(code)}`,
+    message: `no finding code ${shown}`,
     hint: best !== undefined ? `did you mean ${best}? ${list}` : list,
   }]);
 }
