@@ -44,7 +44,7 @@ interface Walk {
 }
 
 const name = (w: Walk, abs: string) => (relative(w.cwd, abs) || '.').split(sep).join('/');
-const problem = (w: Walk, file: string, code: string, severity: Finding['severity'], message: string, hint: string) =>
+const problem = (w: Walk, file: string, code: Finding['code'], severity: Finding['severity'], message: string, hint: string) =>
   w.problems.push(artifactProblem(code, severity, { file, line: 1 }, message, hint));
 
 /** The 1-based line of the first byte sequence that is not UTF-8, or undefined when all of it is. */

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, MissingEnvironmentError, UserInputError } from '../model/findings.js';
 import { registerAudit } from './commands/audit.js';
 import { registerCheck } from './commands/check.js';
+import { registerExplain } from './commands/explain.js';
 import { registerModels } from './commands/models.js';
 import { registerOperate } from './commands/operate.js';
 import { registerPlan } from './commands/plan.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerUp(program);
   registerOperate(program);
   registerModels(program);
+  registerExplain(program);
   return program;
 }
 
@@ -55,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`moat: internal error: ${message}\nThis is a bug in moat.${debug ? '' : ' Run with --debug for the stack trace.'}\n`);
     if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return 70;
+    return ExitCode.internalError;
   }
 }
 

@@ -15,7 +15,7 @@ import type { Finding, Severity } from '../model/findings.js';
 import { toCidr } from '../model/net.js';
 import { artifactProblem } from './types.js';
 
-export const CLOUD_FINDING_DOCS: readonly { code: string; title: string; help: string; severity: Severity }[] = [
+export const CLOUD_FINDING_DOCS = [
   {
     code: 'ingest.cloud.syntax',
     title: 'Cloud artifact does not parse',
@@ -40,7 +40,7 @@ export const CLOUD_FINDING_DOCS: readonly { code: string; title: string; help: s
     help: 'A CIDR, port or protocol of an ingress rule is not valid as AWS reads it (a malformed CIDR, a port outside 0-65535, a range that ends before it starts). AWS would refuse it; the proof counts it at its widest until it is fixed.',
     severity: 'medium',
   },
-];
+] as const satisfies readonly { code: string; title: string; help: string; severity: Severity }[];
 
 export function syntaxProblem(file: string, line: number, message: string): Finding {
   return artifactProblem('ingest.cloud.syntax', 'high', { file, line }, `${file}:${line}: ${message}`, 'fix the syntax; until then moat counts this file as open to the world on every port');

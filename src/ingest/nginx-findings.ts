@@ -22,7 +22,7 @@ export interface FindingDoc {
   readonly severity: Severity;
 }
 
-export const NGINX_FINDING_DOCS: readonly FindingDoc[] = [
+export const NGINX_FINDING_DOCS = [
   {
     code: NGINX_CODES.syntax,
     title: 'nginx syntax error',
@@ -83,4 +83,4 @@ export const NGINX_FINDING_DOCS: readonly FindingDoc[] = [
     help: 'A server listens on the same address and port twice, two servers are default_server for one address and port (nginx refuses both), or two servers claim the same server_name on one address and port (nginx warns and ignores the second). The configuration moat read is then not exactly what nginx serves; remove the duplicate.',
     severity: 'medium',
   },
-];
+] as const satisfies readonly FindingDoc[];

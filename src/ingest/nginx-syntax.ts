@@ -52,7 +52,7 @@ const MAX_PROBLEMS = 50;
 /** Parses one file. `maxDepth` counts the block levels still allowed (an include inside a location has fewer). */
 export function parseNginx(text: string, file: string, maxDepth: number = MAX_DEPTH): ParsedConfig {
   const problems: Finding[] = [];
-  const problem = (line: number, message: string, hint: string, code: string = NGINX_CODES.syntax): void => {
+  const problem = (line: number, message: string, hint: string, code: Finding['code'] = NGINX_CODES.syntax): void => {
     if (problems.length < MAX_PROBLEMS) problems.push(artifactProblem(code, 'medium', { file, line }, message, hint));
   };
   const root: Frame = { list: [], line: 1 };

@@ -16,7 +16,7 @@ import type { Finding, Severity } from '../model/findings.js';
 import { describe, field, items, parseJsonc, text, type LNode } from './cloud-tree.js';
 import { artifactProblem, type Artifact, type IngestResult, type Ingester } from './types.js';
 
-export const TAILNET_FINDING_DOCS: readonly { code: string; title: string; help: string; severity: Severity }[] = [
+export const TAILNET_FINDING_DOCS = [
   {
     code: 'ingest.tailnet.syntax',
     title: 'Tailscale policy does not parse',
@@ -35,7 +35,7 @@ export const TAILNET_FINDING_DOCS: readonly { code: string; title: string; help:
     help: 'A port entry of a grant (`ip`) or ACL destination is not in a form moat reads (`*`, `tcp:443`, `udp:41641`, `8000-8010`, `tcp:*`). The proof counts it as every port of every protocol.',
     severity: 'low',
   },
-];
+] as const satisfies readonly { code: string; title: string; help: string; severity: Severity }[];
 
 interface Ctx {
   readonly file: string;

@@ -82,7 +82,7 @@ export interface Ingester {
 
 /** A finding about an artifact, located at a line (column 1 when the format gives none). */
 export function artifactProblem(
-  code: string,
+  code: Finding['code'],
   severity: Finding['severity'],
   at: Origin,
   message: string,

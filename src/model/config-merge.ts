@@ -26,7 +26,7 @@ export type Written = (path: string) => boolean;
 
 const listing = (names: readonly string[]): string => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
 
-const high = (code: string, path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
+const high = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
 function imageFinding(name: string, image: string): Finding | undefined {
   const path = `services.${name}.image`;

@@ -9,7 +9,7 @@ import type { Platform } from './types.js';
 /** The gateway container's loopback health port (catalog/gateway.ts): never an origin. */
 const HEALTH_PORT = 8081;
 
-const finding = (code: string, path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
+const finding = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
 export function routeFindings(platform: Platform): Finding[] {
   const findings: Finding[] = [];

@@ -53,7 +53,7 @@ const MAX_DEPTH = 64;
  */
 const MAX_ALIAS_EXPANSION = 10_000;
 
-const problem = (file: string, code: string, line: number, column: number, message: string, hint: string): Finding => ({
+const problem = (file: string, code: Finding['code'], line: number, column: number, message: string, hint: string): Finding => ({
   code, severity: 'high', path: file, location: { file, line, column }, message, hint,
 });
 

@@ -195,11 +195,11 @@ function escapeDollar(value: string): string {
   return value.replaceAll('$', () => '$$');
 }
 
-export const COMPOSE_NETWORK_FINDING_DOCS: readonly { code: string; title: string; help: string; severity: 'high' }[] = [
+export const COMPOSE_NETWORK_FINDING_DOCS = [
   {
     code: 'render.compose.internal-network-conflict',
     title: 'One internal network, two subnets',
     help: 'Two services name the same internal network (internalNetworks) with different subnets. Compose creates the network once, with the first subnet, so the egress policy that names the other one is wrong. Give every service the same subnet for that network.',
     severity: 'high',
   },
-];
+] as const satisfies readonly { code: string; title: string; help: string; severity: 'high' }[];

@@ -31,7 +31,7 @@ function hintOf(row: MatrixRow): string {
   }
 }
 
-export const unexpectedOpen: AnalysisRule = {
+export const unexpectedOpen = {
   docs: [
     {
       code: 'exposure.unexpected-open',
@@ -51,10 +51,10 @@ export const unexpectedOpen: AnalysisRule = {
       help: 'No socket listing was given (ss -tulpn, or the bundle), so what listens on the host is unknown: these ports pass every known layer and are open to anything that listens on them.',
       severity: 'medium',
     },
-  ],
-  check({ matrix, policy }) {
+  ] as const,
+  check({ matrix, policy }): Finding[] {
     // One finding per cause: the v4 and v6 cells of one binding, or several zones, are one mistake.
-    const byCause = new Map<string, { rows: MatrixRow[]; why: string; code: string }>();
+    const byCause = new Map<string, { rows: MatrixRow[]; why: string; code: Finding['code'] }>();
     for (const row of matrix) {
       const verdict = judge(policy, row);
       if (verdict.ok) continue;
@@ -83,7 +83,7 @@ export const unexpectedOpen: AnalysisRule = {
       };
     });
   },
-};
+} satisfies AnalysisRule;
 
 /** How many addresses a CIDR list holds (merged, so overlaps count once). */
 function addressCount(list: readonly string[]): bigint {
@@ -102,7 +102,7 @@ function addressCount(list: readonly string[]): bigint {
 const INTERNET_LIKE = { 4: 1n << 24n, 6: 1n << 96n } as const;
 const WIDE = { 4: 1n << 8n, 6: 1n << 80n } as const;
 
-export const adminCidrWorld: AnalysisRule = {
+export const adminCidrWorld = {
   docs: [
     {
       code: 'exposure.admin-cidr-world',
@@ -116,8 +116,8 @@ export const adminCidrWorld: AnalysisRule = {
       help: 'More than 256 IPv4 addresses (a /24) or a /48 of IPv6: everyone in that range may try SSH.',
       severity: 'medium',
     },
-  ],
-  check({ state }) {
+  ] as const,
+  check({ state }): Finding[] {
     const admin = cidrSet(state.host.adminCidrs);
     const findings: Finding[] = [];
     const where = at(state.host.adminOrigin, 'host.adminCidr');
@@ -145,4 +145,4 @@ export const adminCidrWorld: AnalysisRule = {
     }
     return findings;
   },
-};
+} satisfies AnalysisRule;

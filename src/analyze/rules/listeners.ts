@@ -32,7 +32,7 @@ function listenersClash(a: Listener, b: Listener): boolean {
   return familyOf(x) === familyOf(y) && (x === y || isWildcardAddress(x) || isWildcardAddress(y));
 }
 
-export const duplicateListeners: AnalysisRule = {
+export const duplicateListeners = {
   docs: [
     {
       code: 'listener.duplicate',
@@ -40,8 +40,8 @@ export const duplicateListeners: AnalysisRule = {
       help: 'Two services (or two publications) claim the same address:port/protocol; only one can bind it.',
       severity: 'high',
     },
-  ],
-  check({ state }) {
+  ] as const,
+  check({ state }): Finding[] {
     const findings: Finding[] = [];
     const listeners = state.sockets.listeners;
     listeners.forEach((l, i) => {
@@ -71,4 +71,4 @@ export const duplicateListeners: AnalysisRule = {
     });
     return findings;
   },
-};
+} satisfies AnalysisRule;

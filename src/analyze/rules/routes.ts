@@ -42,10 +42,10 @@ function existence(platform: Platform, route: RouteLike, at: string): Finding[] 
   return [];
 }
 
-export const routeRules: AnalysisRule = {
+export const routeRules = {
   docs: [
     { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
-    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "The upstream port must be one of the service's ports.", severity: 'high' },
+    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "Nothing answers on the route's upstream port, so the gateway answers 502 for the route. The upstream port must be one of the service's ports: correct the route or the service's ports.", severity: 'high' },
     {
       code: 'origin.shared',
       title: 'Apps share one browser origin',
@@ -58,8 +58,8 @@ export const routeRules: AnalysisRule = {
       help: 'Services such as the Signal API, rclone rcd, Ollama and the databases have no authentication of their own; routing them gives every tailnet user full control.',
       severity: 'critical',
     },
-  ],
-  check({ platform }) {
+  ] as const,
+  check({ platform }): Finding[] {
     if (!platform) return [];
     const findings: Finding[] = [];
     platform.gateway.routes.forEach((route, i) => {
@@ -92,4 +92,4 @@ export const routeRules: AnalysisRule = {
     });
     return findings;
   },
-};
+} satisfies AnalysisRule;

@@ -10,7 +10,7 @@ import type { AnalysisRule } from './types.js';
 /** Variable names that hold credentials by convention. */
 const SECRET_NAME = /(^|_)(SECRET|SECRET_KEY|PASSWORD|PASSWD|PASS|TOKEN|API_KEY|APIKEY|MASTER_KEY|ENCRYPTION_KEY|PRIVATE_KEY|SIG_KEY|SIG_SALT)$/;
 
-export const secretRules: AnalysisRule = {
+export const secretRules = {
   docs: [
     {
       code: 'secret.known-default',
@@ -24,8 +24,8 @@ export const secretRules: AnalysisRule = {
       help: 'Plain env ends up in compose.yaml and `docker inspect`; secrets belong in the secrets store (env_file written by `moat up`).',
       severity: 'high',
     },
-  ],
-  check({ platform, state }) {
+  ] as const,
+  check({ platform, state }): Finding[] {
     if (!platform) return stateSecrets(state);
     const defaults = new Map<string, string>();
     for (const service of platform.services) for (const s of service.secrets) for (const d of s.knownDefaults) defaults.set(d, s.name);
@@ -56,7 +56,7 @@ export const secretRules: AnalysisRule = {
     }
     return findings;
   },
-};
+} satisfies AnalysisRule;
 
 /** For artifacts moat did not write: a secret-looking name with a literal value in a service's plain environment. */
 function stateSecrets(state: ExposureState): Finding[] {

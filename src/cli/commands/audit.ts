@@ -34,10 +34,7 @@ import { formatAuditText } from '../format/text.js';
 export const AUDIT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-export const AUDIT_FINDING_DOCS = [
-  { code: 'audit.bad-flag', title: 'A host-fact flag of moat audit is not usable', help: '--admin-cidr takes a CIDR or an address, --tailscale-address an address, --public-interface an interface name. moat does not guess what a malformed value meant: a wrong admin CIDR would prove the wrong zone.', severity: 'high' },
-  { code: 'audit.no-input', title: 'moat audit was given nothing to read', help: 'No path was named and --live was not asked for, or no path could be read, or no file is an artifact moat reads. Name the deployment\'s files or directory (compose files, firewall dumps, nginx.conf, security groups...), or run `moat audit --live` on the host.', severity: 'high' },
-] as const;
+// The codes this command emits are documented in the registry (src/model/codes/cli.ts).
 
 interface AuditOptions {
   readonly format: AuditFormat;

@@ -3,10 +3,16 @@
 // gets a physical location (file, line, column); every finding also gets a
 // logical location, its key path into the model, since findings about the
 // built-in platform have no file to point at.
+// The rules come from the finding registry: every code of the areas a check
+// can report (config, render, ingest, analyze), plus any other code a result
+// brings. All of them rather than only those with results, so that a code has
+// the same ruleIndex in every log (logs diff cleanly), a clean run still lists
+// what was checked, and a viewer can show any rule's help (`moat explain CODE`
+// prints the same text).
 // Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+// (3.49 reportingDescriptor: shortDescription, fullDescription, help).
 import type { Analysis } from '../../analyze/index.js';
-import { ruleDocs } from '../../analyze/index.js';
-import type { RuleDoc } from '../../analyze/rules/index.js';
+import { FINDING_REGISTRY, findingDoc, type FindingArea, type FindingCode } from '../../model/finding-codes.js';
 import type { Finding, Severity } from '../../model/findings.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -18,17 +24,19 @@ const LEVEL: { readonly [S in Severity]: Level } = { critical: 'error', high: 'e
 /** GitHub code scanning reads this (0.1-10) to rank security results. */
 const SECURITY_SEVERITY: { readonly [S in Severity]: string } = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
-function ruleFor(code: string, docs: ReadonlyMap<string, RuleDoc>, example: Finding | undefined) {
-  const doc = docs.get(code);
-  const severity = doc?.severity ?? example?.severity ?? 'high';
-  const title = doc?.title ?? code;
+/** The areas whose codes `moat check` can report: its rule list. */
+export const SARIF_RULE_AREAS: readonly FindingArea[] = ['config', 'render', 'ingest', 'analyze'];
+
+function ruleFor(code: FindingCode) {
+  const doc = findingDoc(code);
   return {
     id: code,
     name: code.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')),
-    shortDescription: { text: title },
-    fullDescription: { text: doc?.help ?? title },
-    defaultConfiguration: { level: LEVEL[severity] },
-    properties: { 'security-severity': SECURITY_SEVERITY[severity], tags: ['security'] },
+    shortDescription: { text: doc.title },
+    fullDescription: { text: doc.help },
+    help: { text: `${doc.help} (moat explain ${code})` },
+    defaultConfiguration: { level: LEVEL[doc.severity] },
+    properties: { 'security-severity': SECURITY_SEVERITY[doc.severity], tags: ['security', doc.area] },
   };
 }
 
@@ -60,10 +68,10 @@ export function formatAuditSarif(report: { readonly findings: readonly Finding[]
 }
 
 function sarifLog(findings: readonly Finding[]): string {
-  const docs = new Map(ruleDocs().map((d) => [d.code, d]));
-  // Every rule the analyzer knows, plus any code a finding brings that it does not (stable order).
-  const codes = [...new Set([...docs.keys(), ...findings.map((f) => f.code)])];
-  const rules = codes.map((code) => ruleFor(code, docs, findings.find((f) => f.code === code)));
+  // Registry order, then any code of another area a result brings (stable order).
+  const known = FINDING_REGISTRY.filter((e) => SARIF_RULE_AREAS.includes(e.area)).map((e): FindingCode => e.code);
+  const codes = [...new Set([...known, ...findings.map((f) => f.code)])];
+  const rules = codes.map(ruleFor);
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

@@ -1,0 +1,57 @@
+// The one registry of finding codes: every code moat can emit, with its title,
+// its help paragraph, its usual severity and the stage (area) that emits it.
+// `FindingCode` is the union of the codes here and `Finding.code` has that
+// type, so a finding with an undeclared or misspelt code does not compile.
+// Codes are declared beside the modules that emit them (the analyzer rules'
+// `docs`, each ingester's *_FINDING_DOCS) or, for modules that had none, in
+// ./codes/<area>.ts; this file gathers them. `moat explain CODE` prints an
+// entry, and SARIF's rule list is built from it.
+import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
+import { ANALYZE_CODE_DOCS } from './codes/analyze.js';
+import { CLI_CODE_DOCS } from './codes/cli.js';
+import { CONFIG_CODE_DOCS } from './codes/config.js';
+import { DEPLOY_CODE_DOCS } from './codes/deploy.js';
+import { INGEST_CODE_DOCS } from './codes/ingest.js';
+import { PROBE_CODE_DOCS } from './codes/probe.js';
+import { RENDER_CODE_DOCS } from './codes/render.js';
+import { inArea, type RegistryEntry } from './codes/types.js';
+
+export { FINDING_AREAS, type CodeDoc, type FindingArea, type RegistryEntry } from './codes/types.js';
+
+export const FINDING_REGISTRY = [
+  ...inArea('config', CONFIG_CODE_DOCS),
+  ...inArea('render', RENDER_CODE_DOCS),
+  ...inArea('render', COMPOSE_NETWORK_FINDING_DOCS),
+  ...inArea('ingest', INGEST_CODE_DOCS),
+  ...inArea('analyze', ANALYZE_CODE_DOCS),
+  ...inArea('probe', PROBE_CODE_DOCS),
+  ...inArea('deploy', DEPLOY_CODE_DOCS),
+  ...inArea('cli', CLI_CODE_DOCS),
+] as const;
+
+/** Every finding code moat can emit. */
+export type FindingCode = (typeof FINDING_REGISTRY)[number]['code'];
+
+/** A code's dotted lower-case form: area words, then a kebab-case name (`ingest.nginx.unresolved-upstream`). */
+export const CODE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+
+const BY_CODE: ReadonlyMap<string, RegistryEntry> = new Map(FINDING_REGISTRY.map((e) => [e.code, e]));
+
+/** Every code, in registry order (by area, then as declared). */
+export const FINDING_CODES: readonly FindingCode[] = FINDING_REGISTRY.map((e) => e.code);
+
+export function isFindingCode(text: string): text is FindingCode {
+  return BY_CODE.has(text);
+}
+
+/** The entry of a code the compiler knows is declared. */
+export function findingDoc(code: FindingCode): RegistryEntry {
+  const entry = BY_CODE.get(code);
+  if (entry === undefined) throw new Error(`finding code ${code} has no registry entry (this is a bug in moat)`);
+  return entry;
+}
+
+/** The entry of a code typed by a user (`moat explain`), if there is one. */
+export function lookupFindingCode(text: string): RegistryEntry | undefined {
+  return BY_CODE.get(text.trim().toLowerCase());
+}
