@@ -30,6 +30,8 @@ const AREA_OF_PREFIX: Readonly<Record<string, FindingArea>> = {
   cli: 'cli',
   plan: 'cli',
   reset: 'cli',
+  audit: 'cli',
+  origin: 'analyze',
 };
 
 describe('the finding registry', () => {
