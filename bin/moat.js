@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The compiled CLI (npm's `prepare` builds dist/ on install).
-import { main } from '../dist/cli/main.js';
+// The bundled CLI (scripts/bundle.mjs; npm's `prepare` builds dist/ on install).
+import { main } from '../dist/moat.js';
 
 process.exitCode = await main(process.argv);

@@ -1,38 +1,87 @@
 // The moat command line. Each command lives in cli/commands/<name>.ts and
 // registers itself here; errors become exit codes in one place.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, MissingEnvironmentError, UserInputError } from '../model/findings.js';
-import { registerAudit } from './commands/audit.js';
-import { registerCheck } from './commands/check.js';
-import { registerExplain } from './commands/explain.js';
-import { registerModels } from './commands/models.js';
-import { registerOperate } from './commands/operate.js';
-import { registerPlan } from './commands/plan.js';
-import { registerProbe } from './commands/probe.js';
-import { registerUp } from './commands/up.js';
 import { printFindingsForHumans } from './report-errors.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  /** The command words the module registers. */
+  readonly names: readonly string[];
+  /** One line per name, for `moat --help` (which loads no command module). */
+  readonly summaries: readonly string[];
+  readonly load: () => Promise<Register>;
+}
+
+// Commands load lazily: `moat check` imports the proof, never the deploy
+// engine or the probe, and `moat --help` imports no command at all.
+const COMMANDS: readonly CommandEntry[] = [
+  { names: ['plan'], summaries: ['render the deployment bundle and print the port map'], load: async () => (await import('./commands/plan.js')).registerPlan },
+  { names: ['check'], summaries: ['prove statically what each zone can reach, from the rendered bundle'], load: async () => (await import('./commands/check.js')).registerCheck },
+  { names: ['audit'], summaries: ["prove what a deployment moat did not make exposes, from its artifacts (or --live)"], load: async () => (await import('./commands/audit.js')).registerAudit },
+  { names: ['probe'], summaries: ['verify a running host from one vantage point against the proof'], load: async () => (await import('./commands/probe.js')).registerProbe },
+  { names: ['up'], summaries: ['prove, render and deploy the platform on a container engine'], load: async () => (await import('./commands/up.js')).registerUp },
+  {
+    names: ['status', 'logs', 'down', 'reset', 'secrets'],
+    summaries: ['show each service and its health', "print a service's logs", 'stop the platform (volumes kept)', 'remove what moat created', 'list the secrets (values with --show)'],
+    load: async () => (await import('./commands/operate.js')).registerOperate,
+  },
+  { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
+  { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
+];
+
+/** moat's version: set by the bundle (scripts/bundle.mjs), else read from package.json. */
+export function moatVersion(): string {
+  const bundled = process.env['MOAT_VERSION'];
+  if (bundled !== undefined) return bundled;
+  const url = new URL('../../package.json', import.meta.url);
+  try {
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** The command word of argv (after the global options), if any. */
+function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i += 1) {
+    const a = args[i] ?? '';
+    if (a === '-c' || a === '--config') {
+      i += 1;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command('moat')
     .description('Deploy a private, self-hosted AI platform and prove that it is sealed.')
+    .version(moatVersion(), '-V, --version', 'print the version')
     .option('-c, --config <file>', 'platform config (default: ./moat.yaml if present, else the built-in reference platform)')
     .option('--debug', 'print stack traces of internal errors')
     .exitOverride()
     .showHelpAfterError();
-  registerPlan(program);
-  registerCheck(program);
-  registerAudit(program);
-  registerProbe(program);
-  registerUp(program);
-  registerOperate(program);
-  registerModels(program);
-  registerExplain(program);
+  const args = argv.slice(2);
+  let word = commandWord(args);
+  if (word === 'help') word = commandWord(args.slice(args.indexOf('help') + 1));
+  const entry = COMMANDS.find((c) => word !== undefined && c.names.includes(word));
+  if (entry) {
+    (await entry.load())(program);
+    return program;
+  }
+  // No command, or one moat does not have: the list (commander suggests the closest name).
+  for (const c of COMMANDS) c.names.forEach((name, i) => program.command(name).description(c.summaries[i] ?? ''));
   return program;
 }
 
 /** Runs the CLI and returns the exit code (never calls process.exit). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
