@@ -16,6 +16,8 @@ import { chromium } from 'playwright-core';
 interface Job {
   readonly executablePath: string;
   readonly hostResolverRules: string;
+  /** base64 SHA-256 of the gateway certificate's public key: Chromium trusts exactly that key. */
+  readonly spki: string;
 }
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 
@@ -50,6 +52,10 @@ const context = await chromium.launchPersistentContext(userDataDir, {
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     `--host-resolver-rules=${job.hostResolverRules}`,
+    // ignoreHTTPSErrors covers page loads, not a service worker's script fetch
+    // ("An SSL certificate error occurred when fetching the script"): the test
+    // certificate stands in for the tailnet's real one, so Chromium trusts its key.
+    `--ignore-certificate-errors-spki-list=${job.spki}`,
   ],
 });
 await context.addInitScript(WS_RECORDER);
@@ -89,9 +95,16 @@ async function perform(c: Command): Promise<unknown> {
     case 'waitFor':
       await page.waitForSelector(str(c['selector']), { state: (c['state'] as 'visible' | undefined) ?? 'visible', timeout: num(c['timeout'], 60_000) });
       return true;
-    case 'waitForFunction':
-      await page.waitForFunction(str(c['expression']), undefined, { timeout: num(c['timeout'], 60_000), polling: 250 });
-      return true;
+    case 'waitForFunction': {
+      // Polled with evaluate (CDP Runtime.evaluate): page.waitForFunction compiles the string in
+      // the page, which an app's CSP without 'unsafe-eval' (OpenClaw's) refuses.
+      const deadline = Date.now() + num(c['timeout'], 60_000);
+      for (;;) {
+        if (await page.evaluate(str(c['expression'])).catch(() => false)) return true;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${str(c['expression'])}; page text: ${String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).slice(0, 1500)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
     case 'evaluate':
       return page.evaluate(str(c['expression']));
     case 'text':

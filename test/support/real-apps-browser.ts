@@ -1,6 +1,8 @@
 // The test side of test/apps/browser-driver.ts: starts the driver inside the
 // namespace (so Chromium's traffic never leaves it) and sends it commands.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type AppNamespace, REPO, TAILNET_NAME, TAILSCALE_ADDRESS } from './real-apps.js';
@@ -32,8 +34,14 @@ export interface Browser {
 
 export const SCREENSHOTS = join(REPO, 'test-artifacts/screenshots');
 
-export async function startBrowser(ns: AppNamespace): Promise<Browser> {
-  const job = { executablePath: '/usr/bin/chromium', hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}` };
+/** base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate, the form Chromium's SPKI allow-list takes. */
+export function spkiHash(certFile: string): string {
+  const pem = new X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(pem).digest('base64');
+}
+
+export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promise<Browser> {
+  const job = { executablePath: '/usr/bin/chromium', hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}`, spki: spkiHash(gatewayCert) };
   const child: ChildProcess = spawn('ip', ['netns', 'exec', ns.name, join(REPO, 'node_modules/.bin/tsx'), join(REPO, 'test/apps/browser-driver.ts'), JSON.stringify(job)], {
     cwd: REPO,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: ns.dir },

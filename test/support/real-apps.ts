@@ -1,6 +1,6 @@
 // The harness for the real-app tests (test/apps): one private network namespace
 // per test file, `moat-apps-<pid>-<tag>`, not connected to the root namespace.
-// It holds, on one dummy interface, the platform addresses the rendered bundle
+// It holds, on its loopback interface, the platform addresses the rendered bundle
 // uses (the gateway's Tailscale address and each service's static address), a
 // DNS stub on 127.0.0.11 (Docker's embedded DNS) and the processes: the real
 // gateway nginx, the real apps (Node from the app cache), stubs, Chromium.
@@ -21,7 +21,7 @@ export const GATEWAY_PORT = 8443;
 export const ORIGIN = `https://${TAILNET_NAME}:${GATEWAY_PORT}`;
 
 /** Runs a command; throws with its stderr (and stdout) on failure. */
-export function sh(cmd: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): string {
+export function sh(cmd: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
   try {
     return execFileSync(cmd, [...args], {
       encoding: 'utf8',
@@ -30,6 +30,7 @@ export function sh(cmd: string, args: readonly string[], options: { input?: stri
       maxBuffer: 64 * 1024 * 1024,
       ...(options.input !== undefined ? { input: options.input } : {}),
       ...(options.env !== undefined ? { env: options.env } : {}),
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
     });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
@@ -70,7 +71,8 @@ export interface AppNamespace {
 }
 
 /**
- * Creates the namespace: lo up, a dummy interface with every address, and the
+ * Creates the namespace: lo up holding every address (kernels without the
+ * dummy module are common in containers; local traffic is the same), and the
  * resolv.conf `ip netns exec` gives processes. Service addresses answer
  * connections from the gateway's app-network address (the local routes' source
  * is set to it), so an app sees the gateway's address as the peer, as in the
@@ -85,13 +87,11 @@ export function createNamespace(tag: string, gatewayAddress: string, serviceAddr
   try {
     const ip = (...args: string[]): string => sh('ip', ['-n', name, ...args]);
     ip('link', 'set', 'lo', 'up');
-    ip('link', 'add', 'moat-plat0', 'type', 'dummy');
-    ip('link', 'set', 'moat-plat0', 'up');
     const all = [...new Set([TAILSCALE_ADDRESS, gatewayAddress, ...serviceAddresses])];
-    for (const a of all) ip('addr', 'add', `${a}/32`, 'dev', 'moat-plat0');
+    for (const a of all) ip('addr', 'add', `${a}/32`, 'dev', 'lo');
     for (const a of serviceAddresses) {
       if (a === gatewayAddress) continue;
-      ip('route', 'replace', 'table', 'local', 'local', a, 'dev', 'moat-plat0', 'proto', 'kernel', 'scope', 'host', 'src', gatewayAddress);
+      ip('route', 'replace', 'table', 'local', 'local', a, 'dev', 'lo', 'proto', 'kernel', 'scope', 'host', 'src', gatewayAddress);
     }
     mkdirSync(`/etc/netns/${name}`, { recursive: true });
     writeFileSync(`/etc/netns/${name}/resolv.conf`, 'nameserver 127.0.0.11\noptions ndots:0\n');
@@ -187,7 +187,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
 }
 
 /** Runs a process in the namespace to completion (CLI calls, curl). */
-export function runInNamespace(ns: AppNamespace, cmd: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): string {
+export function runInNamespace(ns: AppNamespace, cmd: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {}): string {
   return sh('ip', ['netns', 'exec', ns.name, cmd, ...args], options);
 }
 
@@ -221,4 +221,21 @@ export function startStubs(ns: AppNamespace, names: Readonly<Record<string, stri
   const config = join(ns.dir, 'stubs.json');
   writeFileSync(config, JSON.stringify({ names, ...(model ? { model } : {}) }));
   return startInNamespace(ns, 'stubs', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/apps/ns-stubs.ts'), config], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
+}
+
+/**
+ * compose's `user: 1000:1000` for a process: setpriv (util-linux) drops to
+ * that uid/gid without supplementary groups before exec, as the container
+ * runtime does. The dirs the app writes are chowned to it.
+ */
+export function asUser(user: string, cmd: string, args: readonly string[]): [string, string[]] {
+  const [uid = '', gid = uid] = user.split(':');
+  if ( !/^\d+$/.test(uid) || !/^\d+$/.test(gid)) throw new Error(`compose user ${user} is not uid:gid`);
+  return ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', cmd, ...args]];
+}
+
+export function ownedDir(path: string, user: string): string {
+  mkdirSync(path, { recursive: true });
+  sh('chown', ['-R', user, path]);
+  return path;
 }
