@@ -36,7 +36,11 @@ case "$(uname -m)" in x86_64) ;; *) echo "install-test-apps: only x86_64 is wire
 # package.json for one cache directory: the pinned app, the overrides that keep
 # every dependency on the npm registry, and the dependencies allowed to run
 # install scripts (npm 11.16+ `allowScripts`; advisory in npm 11, enforced in
-# npm 12, which blocks unlisted ones: docs.npmjs.com/cli/v11/commands/npm-approve-scripts).
+# npm 12: docs.npmjs.com/cli/v11/commands/npm-approve-scripts). npm 11 would
+# still run every other script, so the apps install with --ignore-scripts and
+# then `npm rebuild` runs exactly the allowed ones: an unlisted script (n8n's
+# Kafka client fetches a prebuilt from GitHub, then fails to build librdkafka)
+# never runs, whatever npm's version.
 write_package_json() { # dir name version substitutes-json
   local dir=$1 name=$2 ver=$3 subst=${4:-'{}'} overrides='{}' allow='{}'
   case "$name" in
@@ -46,15 +50,17 @@ write_package_json() { # dir name version substitutes-json
       # 2.x depends on the registry's @e965/xlsx instead. The override keeps any
       # leftover plain `xlsx` on the registry (0.18.5, the last one published there).
       overrides='{"xlsx": "0.18.5"}'
-      # sqlite3: n8n's database driver (prebuild-install, else node-gyp rebuild);
-      # the others build or fetch native parts n8n loads at start.
-      allow='{"sqlite3": true, "isolated-vm": true, "@swc/core": true, "protobufjs": true, "msgpackr-extract": true, "cpu-features": true, "ssh2": true}'
+      # sqlite3: n8n's database driver (prebuild-install from GitHub, which CI
+      # cannot reach, then node-gyp rebuild from the bundled SQLite source).
+      allow='{"sqlite3": true}'
       ;;
     openclaw)
       # WhatsApp's Baileys pulled libsignal from a git URL (github.com/whiskeysockets/libsignal-node);
       # the registry's `libsignal` keeps it off git if a dependency still asks for it.
       overrides='{"libsignal": "6.0.0"}'
-      allow='{"koffi": true, "@lydell/node-pty": true, "sqlite-vec": true, "protobufjs": true}'
+      # openclaw: its postinstall sets up the bundled plugins (scripts/postinstall-bundled-plugins.mjs);
+      # koffi (FFI) and node-pty ship prebuilt binaries in their tarballs and check them at install.
+      allow='{"openclaw": true, "koffi": true, "@lydell/node-pty": true}'
       ;;
   esac
   SUBST="$subst" FIXED="$overrides" ALLOW="$allow" NAME="$name" VER="$ver" node -e '
@@ -87,11 +93,21 @@ install_one() { # name
     [ -f "$node_dir/$MARKER" ] || install_one node
     env=(PATH="$node_pkg/bin:$PATH" npm_config_nodedir="$node_pkg")
   fi
-  # --foreground-scripts: build output (sqlite3's node-gyp) shows as it happens.
+  local scripts=(--foreground-scripts)
+  [ "$name" = node ] || scripts=(--ignore-scripts)
   if ! env "${env[@]}" npm install --prefix "$dir" --no-audit --no-fund --no-update-notifier \
-      --foreground-scripts --loglevel=warn; then
+      "${scripts[@]}" --loglevel=warn; then
     echo "install-test-apps: npm install of $name@$ver failed (see above); $dir is left without $MARKER" >&2
     exit 1
+  fi
+  if [ "$name" != node ]; then
+    mapfile -t allowed < <(node -p 'Object.keys(require(process.argv[1]).allowScripts).join("\n")' "$dir/package.json")
+    echo "install-test-apps: running the install scripts of ${allowed[*]} (only these: see allowScripts in $dir/package.json)"
+    # --foreground-scripts: build output (sqlite3's node-gyp) shows as it happens.
+    if ! (cd "$dir" && env "${env[@]}" npm rebuild --no-update-notifier --foreground-scripts --loglevel=warn "${allowed[@]}"); then
+      echo "install-test-apps: the install scripts of $name@$ver failed (see above); $dir is left without $MARKER" >&2
+      exit 1
+    fi
   fi
   verify "$name" "$dir"
   echo "$name $ver installed $(date -u +%FT%TZ) in $((SECONDS - start))s" >"$dir/$MARKER"
