@@ -63,6 +63,7 @@ write_package_json() { # dir name version substitutes-json
       allow='{"openclaw": true, "koffi": true, "@lydell/node-pty": true}'
       ;;
   esac
+  # shellcheck disable=SC2016 # the single-quoted text is JavaScript (template literals), not shell
   SUBST="$subst" FIXED="$overrides" ALLOW="$allow" NAME="$name" VER="$ver" node -e '
     const e = process.env;
     const pkg = {

@@ -66,7 +66,9 @@ const exec = promisify(execFile);
 
 async function npmView(spec: string, field: string): Promise<unknown> {
   try {
-    const { stdout } = await exec('npm', ['view', spec, field, '--json'], { maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await exec('npm', ['view', spec, field, '--json'], {
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return stdout.trim() === '' ? undefined : (JSON.parse(stdout) as unknown);
   } catch (error) {
     const e = error as { stderr?: string };
@@ -102,23 +104,25 @@ export async function registrySubstitutes(name: string, version: string, log: (l
     const deps = await Promise.all(queue.map(async (spec) => ((await npmView(spec, 'dependencies')) ?? {}) as Record<string, string>));
     const wanted = new Map<string, string>();
     for (const d of deps) for (const [dep, range] of Object.entries(d)) if (scope.test(dep) && /^\d+\.\d+\.\d+$/.test(range)) wanted.set(dep, range);
-    await Promise.all([...wanted].map(async ([dep, pin]) => {
-      if (seen.has(dep)) return;
-      seen.add(dep);
-      const list = (await npmView(dep, 'versions')) ?? [];
-      const versions = (Array.isArray(list) ? list : [list]).filter((v): v is string => typeof v === 'string' && /^\d+\.\d+\.\d+$/.test(v));
-      if (versions.includes(pin)) {
-        next.push(`${dep}@${pin}`);
-        return;
-      }
-      const [major, minor] = parts(pin);
-      const same = versions.filter((v) => parts(v)[0] === major && parts(v)[1] === minor && below(v, pin)).sort((a, b) => (below(a, b) ? -1 : 1));
-      const pick = same.at(-1);
-      if (pick === undefined) throw new Error(`${name}@${version} needs ${dep}@${pin}; the registry has no ${major}.${minor}.x before it (${versions.slice(-5).join(', ')})`);
-      log(`registry lacks ${dep}@${pin} (pinned by the ${name} ${version} release): using ${dep}@${pick}`);
-      chosen[dep] = pick;
-      next.push(`${dep}@${pick}`);
-    }));
+    await Promise.all(
+      [...wanted].map(async ([dep, pin]) => {
+        if (seen.has(dep)) return;
+        seen.add(dep);
+        const list = (await npmView(dep, 'versions')) ?? [];
+        const versions = (Array.isArray(list) ? list : [list]).filter((v): v is string => typeof v === 'string' && /^\d+\.\d+\.\d+$/.test(v));
+        if (versions.includes(pin)) {
+          next.push(`${dep}@${pin}`);
+          return;
+        }
+        const [major, minor] = parts(pin);
+        const same = versions.filter((v) => parts(v)[0] === major && parts(v)[1] === minor && below(v, pin)).sort((a, b) => (below(a, b) ? -1 : 1));
+        const pick = same.at(-1);
+        if (pick === undefined) throw new Error(`${name}@${version} needs ${dep}@${pin}; the registry has no ${major}.${minor}.x before it (${versions.slice(-5).join(', ')})`);
+        log(`registry lacks ${dep}@${pin} (pinned by the ${name} ${version} release): using ${dep}@${pick}`);
+        chosen[dep] = pick;
+        next.push(`${dep}@${pick}`);
+      }),
+    );
     queue = next;
   }
   return Object.fromEntries(Object.entries(chosen).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -21,9 +21,19 @@ interface Job {
 }
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 
-const failedRequests: { url: string; status?: number; error?: string; method: string }[] = [];
+const failedRequests: {
+  url: string;
+  status?: number;
+  error?: string;
+  method: string;
+}[] = [];
 const consoleErrors: { text: string; url?: string }[] = [];
-const sockets: { url: string; frames: string[]; closed: boolean; error?: string }[] = [];
+const sockets: {
+  url: string;
+  frames: string[];
+  closed: boolean;
+  error?: string;
+}[] = [];
 
 // In the page: the close code and reason of each WebSocket the app opens.
 const WS_RECORDER = `(() => {
@@ -49,8 +59,14 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   ignoreHTTPSErrors: true,
   viewport: { width: 1400, height: 900 },
   args: [
-    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
     `--host-resolver-rules=${job.hostResolverRules}`,
     // ignoreHTTPSErrors covers page loads, not a service worker's script fetch
     // ("An SSL certificate error occurred when fetching the script"): the test
@@ -61,15 +77,30 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 await context.addInitScript(WS_RECORDER);
 const page = context.pages()[0] ?? (await context.newPage());
 page.on('response', (r) => {
-  if (r.status() >= 400) failedRequests.push({ url: r.url(), status: r.status(), method: r.request().method() });
+  if (r.status() >= 400)
+    failedRequests.push({
+      url: r.url(),
+      status: r.status(),
+      method: r.request().method(),
+    });
 });
-page.on('requestfailed', (r) => failedRequests.push({ url: r.url(), error: r.failure()?.errorText ?? 'failed', method: r.method() }));
+page.on('requestfailed', (r) =>
+  failedRequests.push({
+    url: r.url(),
+    error: r.failure()?.errorText ?? 'failed',
+    method: r.method(),
+  }),
+);
 page.on('console', (m) => {
   if (m.type() === 'error') consoleErrors.push({ text: m.text(), url: m.location().url });
 });
 page.on('pageerror', (e) => consoleErrors.push({ text: `pageerror: ${e.message}` }));
 page.on('websocket', (ws) => {
-  const rec: (typeof sockets)[number] = { url: ws.url(), frames: [], closed: false };
+  const rec: (typeof sockets)[number] = {
+    url: ws.url(),
+    frames: [],
+    closed: false,
+  };
   sockets.push(rec);
   ws.on('framereceived', (f) => {
     if (rec.frames.length < 20) rec.frames.push(typeof f.payload === 'string' ? f.payload.slice(0, 300) : '[binary]');
@@ -85,15 +116,29 @@ const num = (v: unknown, d: number): number => (typeof v === 'number' ? v : d);
 async function perform(c: Command): Promise<unknown> {
   switch (c.op) {
     case 'goto':
-      return (await page.goto(str(c['url']), { waitUntil: (c['waitUntil'] as 'load' | undefined) ?? 'load', timeout: num(c['timeout'], 60_000) }))?.status();
+      return (
+        await page.goto(str(c['url']), {
+          waitUntil: (c['waitUntil'] as 'load' | undefined) ?? 'load',
+          timeout: num(c['timeout'], 60_000),
+        })
+      )?.status();
     case 'fill':
-      return page.fill(str(c['selector']), str(c['value']), { timeout: num(c['timeout'], 30_000) });
+      return page.fill(str(c['selector']), str(c['value']), {
+        timeout: num(c['timeout'], 30_000),
+      });
     case 'click':
-      return page.click(str(c['selector']), { timeout: num(c['timeout'], 30_000) });
+      return page.click(str(c['selector']), {
+        timeout: num(c['timeout'], 30_000),
+      });
     case 'press':
-      return page.press(str(c['selector']), str(c['key']), { timeout: num(c['timeout'], 30_000) });
+      return page.press(str(c['selector']), str(c['key']), {
+        timeout: num(c['timeout'], 30_000),
+      });
     case 'waitFor':
-      await page.waitForSelector(str(c['selector']), { state: (c['state'] as 'visible' | undefined) ?? 'visible', timeout: num(c['timeout'], 60_000) });
+      await page.waitForSelector(str(c['selector']), {
+        state: (c['state'] as 'visible' | undefined) ?? 'visible',
+        timeout: num(c['timeout'], 60_000),
+      });
       return true;
     case 'waitForFunction': {
       // Polled with evaluate (CDP Runtime.evaluate): page.waitForFunction compiles the string in
@@ -101,7 +146,8 @@ async function perform(c: Command): Promise<unknown> {
       const deadline = Date.now() + num(c['timeout'], 60_000);
       for (;;) {
         if (await page.evaluate(str(c['expression'])).catch(() => false)) return true;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${str(c['expression'])}; page text: ${String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).slice(0, 1500)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${str(c['expression'])}; page text: ${String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).slice(0, 1500)}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     }
@@ -120,8 +166,24 @@ async function perform(c: Command): Promise<unknown> {
     case 'sleep':
       await new Promise((r) => setTimeout(r, num(c['ms'], 1000)));
       return true;
-    case 'events':
-      return { failedRequests, consoleErrors, sockets, pageSockets: await page.evaluate('window.__moatWs || []').catch(() => []) };
+    case 'events': {
+      const value = {
+        failedRequests: [...failedRequests],
+        consoleErrors: [...consoleErrors],
+        sockets: [...sockets],
+        pageSockets: await page.evaluate('window.__moatWs || []').catch(() => []),
+      };
+      if (c['clear'] === true) {
+        failedRequests.length = 0;
+        consoleErrors.length = 0;
+      }
+      return value;
+    }
+    case 'idle':
+      await page.waitForLoadState('networkidle', {
+        timeout: num(c['timeout'], 60_000),
+      });
+      return true;
     case 'close':
       await context.close();
       return true;

@@ -59,7 +59,19 @@ if (config.model) {
       const path = (req.url ?? '').split('?')[0];
       if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: [{ id: 'llama3.2:3b', object: 'model', created: 0, owned_by: 'stub' }] }));
+        res.end(
+          JSON.stringify({
+            object: 'list',
+            data: [
+              {
+                id: 'llama3.2:3b',
+                object: 'model',
+                created: 0,
+                owned_by: 'stub',
+              },
+            ],
+          }),
+        );
         return;
       }
       if (req.method === 'POST' && (path === '/v1/chat/completions' || path === '/chat/completions')) {
@@ -68,14 +80,26 @@ if (config.model) {
           parsed = JSON.parse(body) as typeof parsed;
         } catch {
           res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ error: { message: 'invalid JSON', type: 'invalid_request_error' } }));
+          res.end(
+            JSON.stringify({
+              error: { message: 'invalid JSON', type: 'invalid_request_error' },
+            }),
+          );
           return;
         }
         const model = parsed.model ?? 'llama3.2:3b';
-        const base = { id: 'chatcmpl-stub', created: Math.floor(Date.now() / 1000), model };
+        const base = {
+          id: 'chatcmpl-stub',
+          created: Math.floor(Date.now() / 1000),
+          model,
+        };
         if (parsed.stream) {
-          res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-          const chunk = (delta: object, finish: string | null): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+          res.writeHead(200, {
+            'content-type': 'text/event-stream',
+            'cache-control': 'no-cache',
+          });
+          const chunk = (delta: object, finish: string | null): string =>
+            `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
           res.write(chunk({ role: 'assistant', content: '' }, null));
           for (const word of MODEL_REPLY.split(/(?<= )/)) res.write(chunk({ content: word }, null));
           res.write(chunk({}, 'stop'));
@@ -84,11 +108,31 @@ if (config.model) {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: MODEL_REPLY }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } }));
+        res.end(
+          JSON.stringify({
+            ...base,
+            object: 'chat.completion',
+            choices: [
+              {
+                index: 0,
+                message: { role: 'assistant', content: MODEL_REPLY },
+                finish_reason: 'stop',
+              },
+            ],
+            usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 },
+          }),
+        );
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `no route ${req.method} ${path}`, type: 'not_found' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: `no route ${req.method} ${path}`,
+            type: 'not_found',
+          },
+        }),
+      );
     });
   });
   const { address, port } = config.model;

@@ -3,16 +3,28 @@
 // all inside a private network namespace (test/support/real-apps.ts). The model
 // provider points at LiteLLM's static address, where a stub OpenAI-compatible
 // server answers (test/apps/ns-stubs.ts).
-import { join } from 'node:path';
+
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../../scripts/test-app-versions.js';
-import { type Browser, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
-import { type Gateway, dnsNames, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 import {
-  type AppNamespace, type NsProcess, ORIGIN, asUser, createNamespace, deleteNamespace, installedApp, nodeBinary, ownedDir, runInNamespace,
-  startInNamespace, startStubs, waitUntil,
+  type AppNamespace,
+  asUser,
+  createNamespace,
+  deleteNamespace,
+  installedApp,
+  type NsProcess,
+  nodeBinary,
+  ORIGIN,
+  ownedDir,
+  runInNamespace,
+  startInNamespace,
+  startStubs,
+  waitUntil,
 } from '../support/real-apps.js';
+import { type Browser, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
+import { dnsNames, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 
 const TOKEN = 'moat-test-openclaw-gateway-token-0123456789abcdef';
 const app = testApp('openclaw');
@@ -34,7 +46,10 @@ beforeAll(async () => {
   const compose = r.services['clawdbot'];
   if (compose === undefined) throw new Error('the bundle has no clawdbot service');
   ns = createNamespace('claw', serviceAddress(r, 'nginx'), [serviceAddress(r, 'clawdbot'), serviceAddress(r, 'litellm')]);
-  stubs = startStubs(ns, dnsNames(r), { address: serviceAddress(r, 'litellm'), port: 4000 });
+  stubs = startStubs(ns, dnsNames(r), {
+    address: serviceAddress(r, 'litellm'),
+    port: 4000,
+  });
   await waitUntil('the namespace stubs', () => stubs?.log().includes('ready\n') ?? false, 30_000, stubs);
 
   user = String((compose as { user?: string }).user ?? '1000:1000');
@@ -65,10 +80,15 @@ beforeAll(async () => {
   const [exe, argv] = asUser(user, node, args);
   claw = startInNamespace(ns, 'clawdbot', exe, argv, env, pkg);
   // compose's healthcheck: any HTTP answer below 500 on /clawdbot/ at the loopback.
-  await waitUntil('OpenClaw to answer its health check', () => {
-    const code = runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', 'http://127.0.0.1:3000/clawdbot/']);
-    return Number(code) > 0 && Number(code) < 500;
-  }, 240_000, claw);
+  await waitUntil(
+    'OpenClaw to answer its health check',
+    () => {
+      const code = runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', 'http://127.0.0.1:3000/clawdbot/']);
+      return Number(code) > 0 && Number(code) < 500;
+    },
+    240_000,
+    claw,
+  );
   gateway = await startGateway(ns, r);
   browser = await startBrowser(ns, gateway.ca);
 }, 600_000);
@@ -85,11 +105,19 @@ function cli(args: readonly string[]): string {
   if (!ns) throw new Error('no namespace');
   // What an operator runs: `docker compose exec clawdbot node openclaw.mjs <args>`.
   const [exe, argv] = asUser(user, node, ['openclaw.mjs', ...args]);
-  return runInNamespace(ns, exe, argv, { env: cliEnv, timeoutMs: 120_000, cwd: pkg });
+  return runInNamespace(ns, exe, argv, {
+    env: cliEnv,
+    timeoutMs: 120_000,
+    cwd: pkg,
+  });
 }
 
 interface PairingList {
-  readonly pending?: readonly { requestId?: string; deviceId?: string; clientId?: string }[];
+  readonly pending?: readonly {
+    requestId?: string;
+    deviceId?: string;
+    clientId?: string;
+  }[];
   readonly paired?: readonly { deviceId?: string; clientId?: string }[];
 }
 
@@ -105,11 +133,22 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
     // "#token=" because fragments do not enter request logs or Referer headers).
     expect(await b.send('goto', { url: `${UI}#token=${TOKEN}` })).toBe(200);
     // The first connection of a new browser stops at the pairing step (docs/web/control-ui/connect-and-pair.md).
-    await b.send('waitForFunction', { expression: `document.body && /Approve this browser|Connected|Chat/.test(document.body.innerText)`, timeout: 60_000 });
-    await b.send('screenshot', { path: join(SCREENSHOTS, 'openclaw-1-pairing.png') });
+    await b.send('waitForFunction', {
+      expression: `document.body && /Approve this browser|Connected|Chat/.test(document.body.innerText)`,
+      timeout: 60_000,
+    });
+    await b.send('screenshot', {
+      path: join(SCREENSHOTS, 'openclaw-1-pairing.png'),
+    });
     const ev = await b.events();
-    expect(ev.failedRequests.filter((f) => !isOfflineCatalogIcon(f.url)), 'requests that failed (status >= 400 or network error)').toEqual([]);
-    expect(ev.consoleErrors.filter((e) => !isOfflineCatalogIcon(e.url ?? '')), 'console errors').toEqual([]);
+    expect(
+      ev.failedRequests.filter((f) => !isOfflineCatalogIcon(f.url)),
+      'requests that failed (status >= 400 or network error)',
+    ).toEqual([]);
+    expect(
+      ev.consoleErrors.filter((e) => !isOfflineCatalogIcon(e.url ?? '')),
+      'console errors',
+    ).toEqual([]);
   }, 120_000);
 
   it('opens its WebSocket at wss://<host>:8443/clawdbot through the gateway, and OpenClaw answers it', async () => {
@@ -117,7 +156,10 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
     const attempts = ev.sockets.filter((s) => s.url === socketUrl);
     expect(attempts.length, `the UI opened no WebSocket to ${socketUrl}; it opened: ${ev.sockets.map((s) => s.url).join(', ')}`).toBeGreaterThan(0);
     const failed = attempts.filter((s) => s.error !== undefined);
-    expect(failed.map((s) => s.error), 'WebSocket handshakes that failed (a 301 at /clawdbot shows here as "Unexpected response code: 301")').toEqual([]);
+    expect(
+      failed.map((s) => s.error),
+      'WebSocket handshakes that failed (a 301 at /clawdbot shows here as "Unexpected response code: 301")',
+    ).toEqual([]);
     const page = ev.pageSockets.filter((s) => s.url === socketUrl);
     expect(page.some((s) => s.opened)).toBe(true);
     // The first frame is OpenClaw's own connect challenge: the socket reached the app, not a stand-in.
@@ -138,7 +180,10 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
   it('`openclaw devices list` shows the request and `openclaw devices approve <requestId>` approves it', () => {
     expect(requestId).not.toBe('');
     const list = JSON.parse(cli(['devices', 'list', '--json'])) as PairingList;
-    expect(list.pending?.map((p) => p.requestId), JSON.stringify(list)).toContain(requestId);
+    expect(
+      list.pending?.map((p) => p.requestId),
+      JSON.stringify(list),
+    ).toContain(requestId);
     cli(['devices', 'approve', requestId]);
     const after = JSON.parse(cli(['devices', 'list', '--json'])) as PairingList;
     expect(after.pending?.map((p) => p.requestId) ?? []).not.toContain(requestId);
@@ -148,9 +193,14 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
   it('then the UI connects on its own and its WebSocket stays open', async () => {
     const b = browser as Browser;
     // "this page connects on its own once the request is approved" (connect-and-pair.md).
-    await b.send('waitForFunction', { expression: `(window.__moatWs || []).some((s) => s.url === ${JSON.stringify(socketUrl)} && s.opened && s.closed === null && !/Approve this browser/.test(document.body.innerText))`, timeout: 90_000 });
+    await b.send('waitForFunction', {
+      expression: `(window.__moatWs || []).some((s) => s.url === ${JSON.stringify(socketUrl)} && s.opened && s.closed === null && !/Approve this browser/.test(document.body.innerText))`,
+      timeout: 90_000,
+    });
     await b.send('sleep', { ms: 5000 }); // an observation window: the socket must still be open after it
-    await b.send('screenshot', { path: join(SCREENSHOTS, 'openclaw-2-connected.png') });
+    await b.send('screenshot', {
+      path: join(SCREENSHOTS, 'openclaw-2-connected.png'),
+    });
     const ev = await b.events();
     const open = ev.pageSockets.filter((s) => s.url === socketUrl && s.opened && s.closed === null);
     expect(open.length, JSON.stringify(ev.pageSockets.slice(-3))).toBeGreaterThan(0);

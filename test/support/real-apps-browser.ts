@@ -1,20 +1,38 @@
 // The test side of test/apps/browser-driver.ts: starts the driver inside the
 // namespace (so Chromium's traffic never leaves it) and sends it commands.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate, createHash } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type AppNamespace, REPO, TAILNET_NAME, TAILSCALE_ADDRESS } from './real-apps.js';
 
-export interface FailedRequest { readonly url: string; readonly status?: number; readonly error?: string; readonly method: string }
-export interface ConsoleError { readonly text: string; readonly url?: string }
-export interface DriverSocket { readonly url: string; readonly frames: readonly string[]; readonly closed: boolean; readonly error?: string }
+export interface FailedRequest {
+  readonly url: string;
+  readonly status?: number;
+  readonly error?: string;
+  readonly method: string;
+}
+export interface ConsoleError {
+  readonly text: string;
+  readonly url?: string;
+}
+export interface DriverSocket {
+  readonly url: string;
+  readonly frames: readonly string[];
+  readonly closed: boolean;
+  readonly error?: string;
+}
 export interface PageSocket {
   readonly url: string;
   readonly opened: boolean;
   readonly openedAt: number;
-  readonly closed: { code: number; reason: string; wasClean: boolean; at: number } | null;
+  readonly closed: {
+    code: number;
+    reason: string;
+    wasClean: boolean;
+    at: number;
+  } | null;
   readonly received: readonly string[];
 }
 export interface BrowserEvents {
@@ -27,7 +45,8 @@ export interface BrowserEvents {
 export interface Browser {
   readonly pid: number;
   send<T = unknown>(op: string, args?: Record<string, unknown>, timeoutMs?: number): Promise<T>;
-  events(): Promise<BrowserEvents>;
+  /** What the driver recorded so far; `clear` starts a new record of failures (sockets are kept). */
+  events(clear?: boolean): Promise<BrowserEvents>;
   close(): Promise<void>;
   stderr(): string;
 }
@@ -36,12 +55,19 @@ export const SCREENSHOTS = join(REPO, 'test-artifacts/screenshots');
 
 /** base64(SHA-256(SubjectPublicKeyInfo)) of a PEM certificate, the form Chromium's SPKI allow-list takes. */
 export function spkiHash(certFile: string): string {
-  const pem = new X509Certificate(readFileSync(certFile)).publicKey.export({ type: 'spki', format: 'der' });
+  const pem = new X509Certificate(readFileSync(certFile)).publicKey.export({
+    type: 'spki',
+    format: 'der',
+  });
   return createHash('sha256').update(pem).digest('base64');
 }
 
 export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promise<Browser> {
-  const job = { executablePath: '/usr/bin/chromium', hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}`, spki: spkiHash(gatewayCert) };
+  const job = {
+    executablePath: '/usr/bin/chromium',
+    hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}`,
+    spki: spkiHash(gatewayCert),
+  };
   const child: ChildProcess = spawn('ip', ['netns', 'exec', ns.name, join(REPO, 'node_modules/.bin/tsx'), join(REPO, 'test/apps/browser-driver.ts'), JSON.stringify(job)], {
     cwd: REPO,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: ns.dir },
@@ -88,14 +114,23 @@ export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promi
         pending.delete(id);
         reject(new Error(`browser ${op} timed out after ${timeoutMs / 1000}s`));
       }, timeoutMs);
-      pending.set(id, { resolve: (v) => { clearTimeout(t); resolve(v as T); }, reject: (e) => { clearTimeout(t); reject(e); } });
+      pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(t);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(t);
+          reject(e);
+        },
+      });
       child.stdin?.write(`${JSON.stringify({ id, op, ...args })}\n`);
     });
   };
   return {
     pid,
     send,
-    events: () => send<BrowserEvents>('events'),
+    events: (clear = false) => send<BrowserEvents>('events', { clear }),
     close: async () => {
       if (!exited) await send('close', {}, 30_000).catch(() => undefined);
       try {

@@ -13,7 +13,7 @@ import { renderBundle } from '../../src/render/registry.js';
 import type { RenderedFile } from '../../src/render/types.js';
 import { goldenPlatform } from './golden.js';
 import { adaptNginxConfig, makeCertificate, writeConfig } from './lab-nginx.js';
-import { type AppNamespace, type NsProcess, TAILNET_NAME, TAILSCALE_ADDRESS, runInNamespace, startInNamespace, waitUntil } from './real-apps.js';
+import { type AppNamespace, type NsProcess, runInNamespace, startInNamespace, TAILNET_NAME, TAILSCALE_ADDRESS, waitUntil } from './real-apps.js';
 
 export interface ComposeService {
   readonly environment?: Record<string, string | number | boolean | null>;
@@ -36,7 +36,9 @@ export function renderedPlatform(): RenderedPlatform {
     if (f === undefined) throw new Error(`the bundle has no ${path}`);
     return f.content;
   };
-  const compose = parse(file('compose.yaml')) as { services: Record<string, ComposeService> };
+  const compose = parse(file('compose.yaml')) as {
+    services: Record<string, ComposeService>;
+  };
   return { files, services: compose.services, platform, file };
 }
 

@@ -11,7 +11,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appDir, testApp, type TestAppName } from '../../scripts/test-app-versions.js';
+import { appDir, type TestAppName, testApp } from '../../scripts/test-app-versions.js';
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 /** The built-in platform's gateway: tailnet name, Tailscale address, port, and its address on the app network. */
@@ -21,7 +21,16 @@ export const GATEWAY_PORT = 8443;
 export const ORIGIN = `https://${TAILNET_NAME}:${GATEWAY_PORT}`;
 
 /** Runs a command; throws with its stderr (and stdout) on failure. */
-export function sh(cmd: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
+export function sh(
+  cmd: string,
+  args: readonly string[],
+  options: {
+    input?: string;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+  } = {},
+): string {
   try {
     return execFileSync(cmd, [...args], {
       encoding: 'utf8',
@@ -48,7 +57,13 @@ export function installedApp(name: TestAppName): string {
   const dir = appDir(app);
   if (!existsSync(join(dir, '.moat-installed'))) {
     try {
-      execFileSync(join(REPO, 'scripts/install-test-apps.sh'), [name], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: 40 * 60_000, maxBuffer: 256 * 1024 * 1024 });
+      execFileSync(join(REPO, 'scripts/install-test-apps.sh'), [name], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+        timeout: 40 * 60_000,
+        maxBuffer: 256 * 1024 * 1024,
+      });
     } catch (error) {
       const e = error as { stderr?: string; stdout?: string };
       throw new Error(`installing ${name} ${app.version} for the app tests failed:\n${(e.stderr ?? '').slice(-6000)}\n${(e.stdout ?? '').slice(-3000)}`);
@@ -142,16 +157,23 @@ export interface NsProcess {
 export function startInNamespace(ns: AppNamespace, name: string, cmd: string, args: readonly string[], env: Record<string, string>, cwd: string): NsProcess {
   const logFile = join(ns.dir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn('ip', ['netns', 'exec', ns.name, cmd, ...args], { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+  const child = spawn('ip', ['netns', 'exec', ns.name, cmd, ...args], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   const pid = child.pid;
   ns.pids.add(pid);
   let code: number | null | undefined;
-  const exited = new Promise<void>((resolve) => child.once('exit', (c) => {
-    code = c;
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (c) => {
+      code = c;
+      resolve();
+    }),
+  );
   return {
     name,
     pid,
@@ -187,7 +209,17 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
 }
 
 /** Runs a process in the namespace to completion (CLI calls, curl). */
-export function runInNamespace(ns: AppNamespace, cmd: string, args: readonly string[], options: { env?: Record<string, string>; input?: string; timeoutMs?: number; cwd?: string } = {}): string {
+export function runInNamespace(
+  ns: AppNamespace,
+  cmd: string,
+  args: readonly string[],
+  options: {
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    cwd?: string;
+  } = {},
+): string {
   return sh('ip', ['netns', 'exec', ns.name, cmd, ...args], options);
 }
 
@@ -202,15 +234,46 @@ export interface HttpReply {
  * to the Tailscale address (the tailnet's MagicDNS), TLS verified against the
  * gateway's test certificate. A cookie jar keeps a session across calls.
  */
-export function httpInNamespace(ns: AppNamespace, method: string, url: string, options: { ca: string; body?: string; headers?: Record<string, string>; cookieJar?: string } ): HttpReply {
+export function httpInNamespace(
+  ns: AppNamespace,
+  method: string,
+  url: string,
+  options: {
+    ca: string;
+    body?: string;
+    headers?: Record<string, string>;
+    cookieJar?: string;
+  },
+): HttpReply {
   const out = join(ns.dir, `curl-${process.hrtime.bigint()}`);
-  const args = ['-sS', '--max-time', '60', '--path-as-is', '--cacert', options.ca, '--resolve', `${TAILNET_NAME}:${GATEWAY_PORT}:${TAILSCALE_ADDRESS}`, '-X', method, '-o', `${out}.body`, '-D', `${out}.headers`, '-w', '%{http_code}'];
+  const args = [
+    '-sS',
+    '--max-time',
+    '60',
+    '--path-as-is',
+    '--cacert',
+    options.ca,
+    '--resolve',
+    `${TAILNET_NAME}:${GATEWAY_PORT}:${TAILSCALE_ADDRESS}`,
+    '-X',
+    method,
+    '-o',
+    `${out}.body`,
+    '-D',
+    `${out}.headers`,
+    '-w',
+    '%{http_code}',
+  ];
   for (const [k, v] of Object.entries(options.headers ?? {})) args.push('-H', `${k}: ${v}`);
   if (options.cookieJar) args.push('-b', options.cookieJar, '-c', options.cookieJar);
   if (options.body !== undefined) args.push('--data-binary', '@-');
   args.push(url);
   const status = Number(runInNamespace(ns, 'curl', args, options.body !== undefined ? { input: options.body } : {}));
-  const reply = { status, headers: readFileSync(`${out}.headers`, 'utf8'), body: readFileSync(`${out}.body`, 'utf8') };
+  const reply = {
+    status,
+    headers: readFileSync(`${out}.headers`, 'utf8'),
+    body: readFileSync(`${out}.body`, 'utf8'),
+  };
   rmSync(`${out}.headers`, { force: true });
   rmSync(`${out}.body`, { force: true });
   return reply;
@@ -230,7 +293,7 @@ export function startStubs(ns: AppNamespace, names: Readonly<Record<string, stri
  */
 export function asUser(user: string, cmd: string, args: readonly string[]): [string, string[]] {
   const [uid = '', gid = uid] = user.split(':');
-  if ( !/^\d+$/.test(uid) || !/^\d+$/.test(gid)) throw new Error(`compose user ${user} is not uid:gid`);
+  if (!/^\d+$/.test(uid) || !/^\d+$/.test(gid)) throw new Error(`compose user ${user} is not uid:gid`);
   return ['setpriv', [`--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--', cmd, ...args]];
 }
 
