@@ -37,6 +37,7 @@ let cliEnv: Record<string, string> = {};
 let node = '';
 let pkg = '';
 let user = '1000:1000';
+let renderedConfig = '';
 
 beforeAll(async () => {
   const dir = installedApp('openclaw');
@@ -58,7 +59,8 @@ beforeAll(async () => {
   // OPENCLAW_CONFIG_PATH, and HOME, whose .openclaw is the clawdbot-state volume.
   const configDir = ownedDir(join(ns.dir, 'clawdbot-config'), user);
   const configPath = join(configDir, 'openclaw.json');
-  writeFileSync(configPath, r.file('clawdbot/openclaw.json'));
+  renderedConfig = r.file('clawdbot/openclaw.json');
+  writeFileSync(configPath, renderedConfig);
   const home = ownedDir(join(ns.dir, 'clawdbot-home'), user);
   ownedDir(join(home, '.openclaw'), user);
   const env: Record<string, string> = {
@@ -208,6 +210,23 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
     expect(ev.failedRequests.filter((f) => !isOfflineCatalogIcon(f.url))).toEqual([]);
     expect(ev.consoleErrors.filter((e) => !isOfflineCatalogIcon(e.url ?? ''))).toEqual([]);
   }, 180_000);
+
+  it('answers an agent turn with the model behind LiteLLM (a stub OpenAI-compatible server at litellm:4000)', () => {
+    // The rendered config must wire a provider to LiteLLM (review F5: OPENAI_BASE_URL alone
+    // configures none): models.providers.<id>.baseUrl = http://litellm:4000/v1, api openai-completions.
+    const config = JSON.parse(renderedConfig) as { models?: { providers?: Record<string, { baseUrl?: string; models?: { id?: string }[] }> } };
+    const providers = Object.entries(config.models?.providers ?? {});
+    const litellm = providers.find(([, p]) => p.baseUrl === 'http://litellm:4000/v1');
+    expect(litellm, `the rendered clawdbot/openclaw.json configures no model provider at http://litellm:4000/v1 (providers: ${JSON.stringify(providers)})`).toBeDefined();
+    // One turn through the Gateway, as an operator would run it (docs/cli/agent.md at this version).
+    const out = cli(['agent', '--agent', 'main', '--message', 'Say hello.', '--json']);
+    // The Gateway-backed envelope: { status, result: { payloads: [{ text }], meta: { agentMeta: { provider, model } } } }.
+    const result = JSON.parse(out) as { status?: string; result?: { payloads?: { text?: string }[]; meta?: { agentMeta?: { provider?: string } } } };
+    expect(result.status, out.slice(0, 3000)).toBe('ok');
+    expect(result.result?.payloads?.map((p) => p.text).join('')).toContain('Hello from the stub model.');
+    expect(result.result?.meta?.agentMeta?.provider).toBe(litellm?.[0]);
+    expect(stubs?.log(20_000) ?? '').toMatch(/model-stub POST \/v1\/chat\/completions/);
+  }, 300_000);
 });
 
 /**
