@@ -7,9 +7,8 @@
 // WebSocket twice: as Playwright sees it (handshake errors such as a 301) and
 // as the page sees it (an init script wraps window.WebSocket to keep the close
 // code and reason, which Playwright does not expose).
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
@@ -18,6 +17,8 @@ interface Job {
   readonly hostResolverRules: string;
   /** base64 SHA-256 of the gateway certificate's public key: Chromium trusts exactly that key. */
   readonly spki: string;
+  /** A fresh profile directory (inside the test's temp dir, removed with it). */
+  readonly userDataDir: string;
 }
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 
@@ -52,7 +53,8 @@ const WS_RECORDER = `(() => {
   window.WebSocket = Recorded;
 })();`;
 
-const userDataDir = mkdtempSync(join(tmpdir(), 'moat-apps-chromium-'));
+mkdirSync(job.userDataDir, { recursive: true });
+const userDataDir = job.userDataDir;
 const context = await chromium.launchPersistentContext(userDataDir, {
   executablePath: job.executablePath,
   headless: true,
