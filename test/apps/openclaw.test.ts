@@ -39,6 +39,8 @@ let pkg = '';
 let user = '1000:1000';
 let renderedConfig = '';
 
+// Generous but bounded: on a machine that skipped scripts/setup-test-host.sh, the first
+// run installs the app (minutes); the app start itself is waited for by health polls.
 beforeAll(async () => {
   const dir = installedApp('openclaw');
   node = nodeBinary();
@@ -93,7 +95,7 @@ beforeAll(async () => {
   );
   gateway = await startGateway(ns, r);
   browser = await startBrowser(ns, gateway.ca);
-}, 600_000);
+}, 45 * 60_000);
 
 afterAll(async () => {
   await browser?.close();

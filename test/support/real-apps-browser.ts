@@ -67,6 +67,7 @@ export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promi
     executablePath: '/usr/bin/chromium',
     hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}`,
     spki: spkiHash(gatewayCert),
+    userDataDir: join(ns.dir, 'chromium-profile'),
   };
   const child: ChildProcess = spawn('ip', ['netns', 'exec', ns.name, join(REPO, 'node_modules/.bin/tsx'), join(REPO, 'test/apps/browser-driver.ts'), JSON.stringify(job)], {
     cwd: REPO,
