@@ -86,6 +86,12 @@ page.on('response', (r) => {
       method: r.request().method(),
     });
 });
+// Requests in flight, for `quiet`: Playwright's networkidle can fire while an app is still
+// fetching its data, and navigating then aborts those requests (ERR_ABORTED).
+const inflight = new Set<unknown>();
+page.on('request', (r) => inflight.add(r));
+page.on('requestfinished', (r) => inflight.delete(r));
+page.on('requestfailed', (r) => inflight.delete(r));
 page.on('requestfailed', (r) =>
   failedRequests.push({
     url: r.url(),
@@ -180,6 +186,16 @@ async function perform(c: Command): Promise<unknown> {
         consoleErrors.length = 0;
       }
       return value;
+    }
+    case 'quiet': {
+      const deadline = Date.now() + num(c['timeout'], 60_000);
+      let since = Date.now();
+      while (Date.now() - since < num(c['ms'], 1500)) {
+        if (inflight.size > 0) since = Date.now();
+        if (Date.now() > deadline) throw new Error(`still ${inflight.size} requests in flight`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return true;
     }
     case 'idle':
       await page.waitForLoadState('networkidle', {

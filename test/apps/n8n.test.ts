@@ -133,7 +133,10 @@ describe(`n8n ${app.version} behind the rendered gateway (real app, real nginx, 
       expression: `location.pathname !== '/n8n/signin'`,
       timeout: 60_000,
     });
+    // The page after sign-in finishes its own requests before the next test navigates away
+    // (navigating would abort them: ERR_ABORTED).
     await b.send('idle');
+    await b.send('quiet');
     const ev = await b.events(true);
     expect(
       ev.failedRequests.filter((f) => !signedOutProbe(f.url, f.status)),
@@ -154,6 +157,7 @@ describe(`n8n ${app.version} behind the rendered gateway (real app, real nginx, 
       timeout: 60_000,
     });
     await b.send('idle');
+    await b.send('quiet');
     await b.send('screenshot', { path: join(SCREENSHOTS, 'n8n-1-editor.png') });
     const ev = await b.events();
     expect(ev.failedRequests, 'requests that failed (status >= 400 or network error)').toEqual([]);
