@@ -117,6 +117,19 @@ describe('explicit verdicts of the proof of moat\'s own bundle', () => {
       expect(proof.findings).toEqual([]);
     });
 
+    // Expected by the issue and promised by src/model/config-schema.ts (ServiceConfig.publish:
+    // "Only the gateway should have one; `moat check` flags the rest"), but no rule does:
+    // policy.ts judge() passes a host-zone or platform-zone cell of a publication unless the
+    // service is platform-only, and every outside cell is blocked, so moat check reports
+    // nothing. Fix (lead's call): a rule over state.publishing.bindings that flags every
+    // binding of a service other than state.gateway.service, located at the binding.
+    it.fails('moat check flags the publication at its compose line (config-schema.ts promises it)', () => {
+      const platform = get(name);
+      const proof = proveBundle(platform);
+      const at = proof.findings.filter((f) => f.location?.file === 'compose.yaml' && f.location.line === composeLine(platform));
+      expect(at.map((f) => f.code)).not.toEqual([]);
+    });
+
     it('without the security group, DOCKER-USER still blocks it (defence in depth)', () => {
       const platform = get(name);
       const audit = proveArtifacts(bundleArtifacts(renderBundle(platform).files, ['aws/cloudformation.yaml']), platform.policy, bundleHints(platform));
