@@ -68,7 +68,7 @@ const inputMatch: fc.Arbitrary<RuleMatch> = fc
     unknown: optional(fc.constant(['meta mark 0x1']), 12),
   })
   .map(compact);
-const inputVerdict = fc.constantFrom<RuleVerdict>({ kind: 'accept' }, { kind: 'accept' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'continue' });
+const inputVerdict = fc.constantFrom<RuleVerdict>({ kind: 'accept' }, { kind: 'accept' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'continue' }, { kind: 'unknown', text: 'queue num 1' });
 
 const userMatch: fc.Arbitrary<RuleMatch> = fc
   .record({

@@ -251,7 +251,7 @@ describe('loadPlatform fuzzed: a platform or located UserInputError findings, ne
   });
 
   it('random YAML-ish text', async () => {
-    await fc.assert(fc.asyncProperty(yamlish, async (text) => void (await judge(text))), { numRuns: RUNS * 2 });
+    await fc.assert(fc.asyncProperty(yamlish, async (text) => void (await judge(text))), { numRuns: RUNS * 1.5 });
   });
 
   it('random data of any shape, as YAML', async () => {
