@@ -53,12 +53,13 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     expect(code).toBe(0);
   }, 180_000);
 
-  it('tailnet vantage, all 65535 TCP ports: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
+  it('tailnet vantage, all 65535 TCP ports: the gateway\'s 8443, 8444, 8445/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
     const { code, report } = await probe('tailnet', ['--stream-path', '/v1/stream']);
     expect(report.sweptPorts).toBe(65535);
-    expect(tcpOpen(lab, 'tailnet')).toEqual([8443]);
-    expect(report.tcp.open).toEqual([8443]);
-    expect(report.tcp.filtered).toBe(65534);
+    // The main origin and the own origins of AnythingLLM and Dify (no base-path support upstream).
+    expect(tcpOpen(lab, 'tailnet')).toEqual([8443, 8444, 8445]);
+    expect(report.tcp.open).toEqual([8443, 8444, 8445]);
+    expect(report.tcp.filtered).toBe(65532);
     expect(report.tls?.accepted).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(report.tls?.certificate?.names).toContain(lab.servername);
     expect(report.routes.map((r) => [r.path, r.status])).toEqual(lab.platform.gateway.routes.map((r) => [r.path, 200]));

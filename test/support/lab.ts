@@ -153,16 +153,18 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   // The tailnet: wireguard-go as the host's tailscale0, its peer in the peer namespace.
   await startTailnet(id, NS, dir, platform, processes);
 
-  // The host firewall, as rendered, over an emulation of Docker's own chains.
-  const publish = gatewayService.publish[0];
-  if (!publish) throw new Error('the gateway service has no publication (normalizePlatform adds one)');
-  emulateDocker(NS, publish.hostAddress, publish.hostPort, gatewayService.address);
-  const nftPath = join(dir, 'nftables.conf');
+  // The host firewall, as rendered, over an emulation of Docker's own chains:
+  // the nft JSON batch for the host, the DOCKER-USER rules (both families)
+  // applied by the rendered script, which finds them beside itself.
+  if (gatewayService.publish.length === 0) throw new Error('the gateway service has no publication (normalizePlatform adds them)');
+  emulateDocker(NS, gatewayService.publish.filter((p) => p.protocol === 'tcp').map((p) => ({ hostAddress: p.hostAddress, hostPort: p.hostPort, containerPort: p.containerPort })), gatewayService.address);
+  const nftPath = join(dir, 'nftables.json');
   const dockerUserPath = join(dir, 'docker-user.sh');
-  writeFileSync(nftPath, need('firewall/nftables.conf'));
+  writeFileSync(nftPath, need('firewall/nftables.json'));
+  for (const f of ['docker-user.v4.rules', 'docker-user.v6.rules']) writeFileSync(join(dir, f), need(`firewall/${f}`));
   writeFileSync(dockerUserPath, need('firewall/docker-user.sh'), { mode: 0o755 });
   const applyFirewall = (): void => {
-    inNs(NS.host, 'nft', ['-f', nftPath]);
+    inNs(NS.host, 'nft', ['-j', '-f', nftPath]);
     inNs(NS.host, 'bash', [dockerUserPath]);
   };
   applyFirewall();
