@@ -118,17 +118,21 @@ type GatewayRoute = Platform['gateway']['routes'][number];
 
 async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number, streamPath: string | undefined): Promise<RouteObservation> {
   const base = { index, path: route.path, service: route.service };
+  // An app on its own origin is served at / of its port; its path on the main origin only redirects there.
+  const own = route.servedAt === 'origin' && route.originPort !== undefined;
+  const at: Endpoint = own && route.originPort !== undefined ? { ...endpoint, port: route.originPort } : endpoint;
+  const prefix = own ? '' : route.path;
   try {
-    const response = await httpGet(endpoint, `${route.path}/`);
+    const response = await httpGet(at, `${prefix}/`);
     const { missing: missingHeaders, wrong: wrongHeaders } = checkSecurityHeaders(response.headers);
     let websocket: RouteObservation['websocket'];
     if (route.websocket) {
-      const ws = await tryWebSocket(endpoint, `${route.path}/`);
+      const ws = await tryWebSocket(at, `${prefix}/`);
       websocket = { upgraded: ws.upgraded, status: ws.status };
     }
     let stream: RouteObservation['stream'];
     if (route.streaming && streamPath) {
-      const observed = await readStream(endpoint, `${route.path}${streamPath}`);
+      const observed = await readStream(at, `${prefix}${streamPath}`);
       const first = observed.events[0]?.atMs;
       const last = observed.events.at(-1)?.atMs;
       stream = {
