@@ -89,21 +89,25 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     const { inNs } = await import('../support/lab-net.js');
     const gateway = lab.platform.services.find((x) => x.name === lab.platform.gateway.service);
     const ollama = lab.platform.services.find((x) => x.name === 'ollama');
+    // Every port the gateway publishes (8443, 8444, 8445), and a backend that publishes none.
+    const published = (gateway?.publish ?? []).map((p) => p.containerPort);
+    expect(published).toEqual([8443, 8444, 8445]);
     const direct = [
-      { op: 'tcp', host: gateway?.address ?? '', port: lab.platform.gateway.listenPort, timeoutMs: 1000 },
+      ...published.map((port) => ({ op: 'tcp', host: gateway?.address ?? '', port, timeoutMs: 1000 })),
       { op: 'tcp', host: ollama?.address ?? '', port: ollama?.ports[0]?.port ?? 0, timeoutMs: 1000 },
     ];
+    const allFiltered = direct.map(() => 'filtered');
     // A neighbour on the internet side routes 172.20.0.0/16 to the host (lab-net.ts).
-    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(allFiltered);
     // Docker's own FORWARD accept for a published port does not look at the
     // interface (moby#22054): only the DOCKER-USER rules keep the internet out.
     inNs(lab.ns.host, 'iptables', ['-w', '-F', 'DOCKER-USER']);
     inNs(lab.ns.host, 'iptables', ['-w', '-A', 'DOCKER-USER', '-j', 'RETURN']);
     try {
-      expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['open', 'filtered']);
+      expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual([...published.map(() => 'open'), 'filtered']);
     } finally {
       lab.applyFirewall();
     }
-    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(allFiltered);
   }, 60_000);
 });
