@@ -5,6 +5,7 @@
 // server answers (test/apps/ns-stubs.ts).
 
 import { writeFileSync } from 'node:fs';
+import { CATALOG } from '../../src/catalog/index.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../../scripts/test-app-versions.js';
@@ -28,6 +29,7 @@ import { dnsNames, type Gateway, renderedPlatform, serviceAddress, serviceEnviro
 
 const TOKEN = 'moat-test-openclaw-gateway-token-0123456789abcdef';
 const app = testApp('openclaw');
+const catalogService = (name: string) => CATALOG.find((c) => c.name === name);
 let ns: AppNamespace | undefined;
 let claw: NsProcess | undefined;
 let stubs: NsProcess | undefined;
@@ -69,7 +71,9 @@ beforeAll(async () => {
     ...rendered,
     HOME: home,
     OPENCLAW_CONFIG_PATH: configPath,
-    // secrets/clawdbot.env: the one secret (`secrets[].env` of the catalog entry), a test value.
+    // secrets/clawdbot.env: every secret of the catalog entry (`secrets[].env`), a test value each;
+    // the gateway token is the one the browser is given.
+    ...Object.fromEntries((catalogService('clawdbot')?.secrets ?? []).map((x) => [x.env, `sk-test-${x.name.toLowerCase()}`])),
     OPENCLAW_GATEWAY_TOKEN: TOKEN,
     // The image's own environment (openclaw/openclaw Dockerfile: ENV NODE_ENV=production; node:*-bookworm PATH).
     NODE_ENV: 'production',
@@ -240,5 +244,16 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
  * Chromium also reports the failed image load as ERR_ABORTED.
  */
 function isOfflineCatalogIcon(url: string): boolean {
-  return url.startsWith(`${ORIGIN}/clawdbot/__openclaw__/catalog-icon/https%3A%2F%2F`);
+  return url.startsWith(`${ORIGIN}/clawdbot/__openclaw__/catalog-icon/https%3A%2F%2F`) || isMissingOwnerAvatar(url);
+}
+
+/**
+ * Harmless too: once connected, the UI asks for the operator's avatar at
+ * `<basePath>/api/users/<profile>/avatar?v=…` (openclaw 2026.9.6
+ * dist/control-ui-resource-routes-*.mjs: buildControlUiUserAvatarPath, under the
+ * base path, so through the gateway's /clawdbot/ location), and OpenClaw answers
+ * 404 while no avatar was uploaded; the UI then shows initials.
+ */
+function isMissingOwnerAvatar(url: string): boolean {
+  return /^https:\/\/[^/]+\/clawdbot\/api\/users\/[^/]+\/avatar(\?v=\d+)?$/.test(url);
 }
