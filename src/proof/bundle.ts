@@ -11,7 +11,7 @@ import { analyzeState, sortFindings } from '../analyze/index.js';
 import type { ExposureState, Layer } from '../analyze/state.js';
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
-import { mergeFragments } from '../ingest/merge.js';
+import { type HostHints, mergeFragments } from '../ingest/merge.js';
 import type { Artifact, ArtifactKind } from '../ingest/types.js';
 import { renderBundle } from '../render/registry.js';
 import type { RenderedFile, RenderResult } from '../render/types.js';
@@ -29,6 +29,22 @@ export const BUNDLE_ARTIFACTS: Readonly<Record<string, ArtifactKind>> = {
   'host/sshd-moat.conf': 'sshd-config',
   'host/tailscaled.defaults': 'tailscaled-defaults',
 };
+
+/** What the model says about the host that no rendered file states (interfaces, addresses, who the admin is). */
+export function bundleHints(platform: Platform): HostHints {
+  const { host } = platform;
+  return {
+    publicInterface: host.publicInterface,
+    tailscaleInterface: host.tailscale.interface,
+    tailscaleAddresses: [host.tailscale.address, ...(host.tailscale.address6 ? [host.tailscale.address6] : [])],
+    platformSubnets: platform.networks.map((n) => n.subnet),
+    adminCidrs: [host.adminCidr],
+    tailnetIdentities: [host.tailscale.tag],
+    gatewayService: platform.gateway.service,
+    // The bundle's host runs sshd, tailscaled and the containers, nothing else.
+    socketsComplete: true,
+  };
+}
 
 export interface Proof extends Analysis {
   readonly state: ExposureState;
@@ -63,19 +79,10 @@ export function proveBundle(platform: Platform, rendered: RenderResult = renderB
   const files = rendered.files;
   const artifacts: Artifact[] = files.filter((f) => BUNDLE_ARTIFACTS[f.path] !== undefined).map((f) => ({ file: f.path, text: f.content }));
   const ingested = ingestAll(artifacts, {}, new Map(Object.entries(BUNDLE_ARTIFACTS)));
-  const { host } = platform;
-  const { state, missing } = mergeFragments(ingested.results, {
-    publicInterface: host.publicInterface,
-    tailscaleInterface: host.tailscale.interface,
-    tailscaleAddresses: [host.tailscale.address, ...(host.tailscale.address6 ? [host.tailscale.address6] : [])],
-    platformSubnets: platform.networks.map((n) => n.subnet),
-    adminCidrs: [host.adminCidr],
-    tailnetIdentities: [host.tailscale.tag],
-    gatewayService: platform.gateway.service,
-    // The bundle's host runs sshd, tailscaled and the containers, nothing else.
-    socketsComplete: true,
-  });
+  const { state, missing } = mergeFragments(ingested.results, bundleHints(platform));
   const analysis = analyzeState(state, platform.policy, platform);
-  const findings = sortFindings([...rendered.warnings, ...traceToModel(analysis.findings, files)]);
+  // The analyzer's listener.published-beside-gateway says what this render warning says, read from the artifact.
+  const warnings = rendered.warnings.filter((w) => w.code !== 'render.compose.published-backend');
+  const findings = sortFindings([...warnings, ...traceToModel(analysis.findings, files)]);
   return { ...analysis, findings, state, missing, problems: ingested.problems };
 }

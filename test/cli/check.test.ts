@@ -120,7 +120,7 @@ const CHANGES: readonly ChangeCase[] = [
     name: 'a user service published on all interfaces',
     yaml: 'services:\n  my-tool:\n    image: ghcr.io/acme/tool:1.2.3\n    address: 172.20.0.70\n    ports: [{ port: 9000, protocol: tcp, purpose: API }]\n    publish: ["9000:9000"]\n',
     // Blocked by the security group and DOCKER-USER (the matrix says so), but only the gateway may publish.
-    code: 'render.compose.published-backend',
+    code: 'listener.published-beside-gateway',
     path: 'services.my-tool.publish[0]',
     line: 6,
   },

@@ -176,7 +176,7 @@ describe('moat up runs the proof first', () => {
     expect(err).toContain('at services.dify-db.publish[0]');
     expect(err).toContain('moat up --force');
     // The render warnings are printed as well, with their code.
-    expect(err).toContain('[render.compose.published-backend]');
+    expect(err).toContain('[listener.published-beside-gateway]');
     expect(err).not.toContain('cannot reach the container engine');
     await expect(stat(join(dir, 'deploy'))).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(stat(join(dir, '.moat'))).rejects.toMatchObject({ code: 'ENOENT' });

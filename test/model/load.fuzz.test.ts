@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { UserInputError } from '../../src/model/findings.js';
 import type { Finding } from '../../src/model/findings.js';
-import { loadPlatform } from '../../src/model/load.js';
+import { loadPlatform } from '../../src/cli/load-platform.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { DONE_WHEN_YAML, makeTempDir } from './config-helpers.js';
@@ -44,7 +44,7 @@ const knownCrash = (text: string, error: unknown): boolean => error instanceof T
 const knownUnlocated = (f: Finding, text: string): boolean =>
   text.includes('!!binary') ||
   (f.code === 'config.unknown-key' && /[.[\]]/.test(f.path)) ||
-  ((f.code === 'config.address-reserved' || f.code === 'config.address-outside-subnet' || f.code === 'config.address-duplicate') && f.path.startsWith('services.'));
+  ((f.code === 'config.address-reserved' || f.code === 'config.address-outside-subnet' || f.code === 'config.duplicate-address') && f.path.startsWith('services.'));
 
 /** Loads the text; fails the property on anything but a platform or a well-formed UserInputError. */
 async function judge(text: string, strict = false): Promise<Outcome> {
@@ -75,9 +75,9 @@ async function judge(text: string, strict = false): Promise<Outcome> {
     return { kind: 'rejected', codes: error.findings.map((f) => f.code) };
   }
   // What loads must render and prove.
-  const files = renderBundle(platform).files;
-  expect(files.length).toBeGreaterThan(0);
-  const proof = proveBundle(platform, files);
+  const rendered = renderBundle(platform);
+  expect(rendered.files.length).toBeGreaterThan(0);
+  const proof = proveBundle(platform, rendered);
   expect(proof.matrix.length).toBeGreaterThan(0);
   return { kind: 'loaded' };
 }

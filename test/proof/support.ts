@@ -48,16 +48,4 @@ export function bundleArtifacts(files: readonly RenderedFile[], without: readonl
 }
 
 /** The host hints proveBundle (src/proof/bundle.ts) gives mergeFragments, restated: bundle.ts does not export them. */
-export function bundleHints(platform: Platform): HostHints {
-  const { host } = platform;
-  return {
-    publicInterface: host.publicInterface,
-    tailscaleInterface: host.tailscale.interface,
-    tailscaleAddresses: [host.tailscale.address, ...(host.tailscale.address6 ? [host.tailscale.address6] : [])],
-    platformSubnets: platform.networks.map((n) => n.subnet),
-    adminCidrs: [host.adminCidr],
-    tailnetIdentities: [host.tailscale.tag],
-    gatewayService: platform.gateway.service,
-    socketsComplete: true,
-  };
-}
+export { bundleHints } from '../../src/proof/bundle.js';

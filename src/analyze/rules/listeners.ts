@@ -40,9 +40,29 @@ export const duplicateListeners = {
       help: 'Two services (or two publications) claim the same address:port/protocol; only one can bind it.',
       severity: 'high',
     },
+    {
+      code: 'listener.published-beside-gateway',
+      title: 'A service other than the gateway publishes a host port',
+      help: 'Only the gateway should publish: every other service is reached through it or on the platform network. Even a publication the other layers block today (the security group, DOCKER-USER, the tailnet policy) is one layer away from exposure, and Docker publishes past the host firewall (moby#22054).',
+      severity: 'high',
+    },
   ] as const,
   check({ state }): Finding[] {
     const findings: Finding[] = [];
+    // Known only when the artifacts say which service is the gateway (moat's bundle; audit with compose).
+    const gateway = state.gateway.service;
+    if (gateway !== undefined) {
+      for (const b of state.publishing.bindings) {
+        if (b.service === gateway) continue;
+        findings.push({
+          code: 'listener.published-beside-gateway',
+          severity: 'high',
+          ...at(b.origin, `${b.service}:${b.hostPorts.from}`),
+          message: `${b.service} publishes ${b.hostAddress || '*'}:${b.hostPorts.from}${b.hostPorts.to !== b.hostPorts.from ? `-${b.hostPorts.to}` : ''}/${b.protocol} on the host; only the gateway (${gateway}) should`,
+          hint: `remove the publication and route ${b.service} through the gateway, or reach it over \`docker exec\``,
+        });
+      }
+    }
     const listeners = state.sockets.listeners;
     listeners.forEach((l, i) => {
       const earlier = listeners.slice(0, i).find((o) => listenersClash(o, l) && o.owner !== l.owner);
