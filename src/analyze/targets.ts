@@ -109,6 +109,18 @@ export function segmentStarts(state: ExposureState, protocol: Protocol): number[
   for (const g of state.tailnet.grants) add(g.ports);
   for (const b of state.publishing.bindings) add(b.hostPorts);
   for (const l of state.sockets.listeners) add({ from: l.port, to: l.port });
+  // FORWARD rules match the port after DNAT (the container's): for a binding that maps
+  // host ports onto other container ports, their boundaries are translated into host ports.
+  const forwardPorts = state.firewall.chains.flatMap((c) => c.rules.flatMap((r) => r.match.dport?.values ?? []));
+  for (const b of state.publishing.bindings) {
+    if (b.protocol !== protocol) continue;
+    for (const range of forwardPorts) {
+      for (const boundary of [range.from, range.to + 1]) {
+        const hostPort = b.hostPorts.from + (boundary - b.containerPort);
+        if (hostPort > b.hostPorts.from && hostPort <= b.hostPorts.to) starts.add(hostPort);
+      }
+    }
+  }
   // A container listener inside a published range is a segment of its own (its host port).
   for (const b of state.publishing.bindings) {
     for (const l of state.sockets.listeners) {

@@ -29,6 +29,10 @@ export const CONFIG_CODE_DOCS = [
     help: 'A moat.yaml nests a handful of levels; moat stops at 64 so that a hostile file cannot exhaust the stack. Check that the file is a moat config.',
   },
   {
+    code: 'config.yaml-tag', severity: 'high', title: 'moat.yaml uses a YAML tag',
+    help: 'A tag such as !!binary, !!omap, !!set, !!timestamp or a custom !tag turns a value into bytes, an ordered map, a set or a date, which no setting of moat.yaml takes and which the checks could not judge. Write plain strings, numbers, booleans, lists and mappings.',
+  },
+  {
     code: 'config.yaml-aliases', severity: 'high', title: 'YAML aliases expand to too many nodes',
     help: 'Anchors and aliases can multiply a small file into millions of nodes (the "billion laughs" alias bomb). moat stops at 10,000 expanded nodes. Use anchors only for shared settings.',
   },

@@ -10,7 +10,8 @@ import type { Finding } from './findings.js';
 type Issue = z.core.$ZodIssue;
 
 /** Located by the caller (load.ts) from the path. */
-export type UnlocatedFinding = Finding & { readonly preferKey?: boolean };
+/** `segments`: the key path as written (a key may itself contain `.` or `[`, which the formatted path cannot round-trip). */
+export type UnlocatedFinding = Finding & { readonly preferKey?: boolean; readonly segments?: readonly PathSegment[] };
 
 function segmentsOf(path: readonly PropertyKey[]): PathSegment[] {
   return path.map((s) => (typeof s === 'number' ? s : String(s)));
@@ -29,6 +30,7 @@ function unknownKey(path: PathSegment[], key: string): UnlocatedFinding {
     code: 'config.unknown-key',
     severity: 'high',
     path: formatPath([...path, key]),
+    segments: [...path, key],
     message: `unknown key "${key}" ${where}`,
     hint: best !== undefined ? `did you mean "${best}"? ${list}` : list,
     preferKey: true,
@@ -92,5 +94,5 @@ export function issueFindings(issues: readonly Issue[], data: unknown, prefix: r
 }
 
 function invalidValue(path: PathSegment[], message: string, hint: string): UnlocatedFinding {
-  return { code: 'config.invalid-value', severity: 'high', path: formatPath(path), message, hint };
+  return { code: 'config.invalid-value', severity: 'high', path: formatPath(path), segments: path, message, hint };
 }

@@ -1,6 +1,6 @@
 // moat.yaml as a YAML document that remembers where everything was written:
 // syntax errors become located findings, and key paths map back to lines.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
 import type { Finding } from './findings.js';
 
@@ -52,6 +52,9 @@ const MAX_DEPTH = 64;
  * alias bomb (a billion laughs) expands to.
  */
 const MAX_ALIAS_EXPANSION = 10_000;
+
+/** The YAML 1.2 core schema's own tags: writing one changes nothing moat cares about. */
+const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
 
 const problem = (file: string, code: Finding['code'], line: number, column: number, message: string, hint: string): Finding => ({
   code, severity: 'high', path: file, location: { file, line, column }, message, hint,
@@ -113,6 +116,15 @@ export function parseConfigText(text: string, file: string): ParseResult {
     });
     return { ok: false, findings };
   }
+  // moat.yaml is plain data: a tag (`!!binary`, `!!omap`, `!!set`, `!!timestamp`, `!custom`)
+  // would turn a value into bytes, a Map or a Date that the schema cannot judge.
+  const tagged: Finding[] = [];
+  visit(document, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || CORE_TAGS.has(node.tag)) return;
+    const at = lines.linePos(node.range?.[0] ?? 0);
+    tagged.push(problem(file, 'config.yaml-tag', at.line, at.col, `YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not used in moat.yaml`, 'remove the tag: moat.yaml holds plain strings, numbers, booleans, lists and mappings'));
+  });
+  if (tagged.length > 0) return { ok: false, findings: tagged };
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_EXPANSION }) ?? {};

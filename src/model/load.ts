@@ -70,6 +70,9 @@ async function readConfig(options: LoadOptions): Promise<ConfigSource | undefine
   }
 }
 
+/** Address findings a network setting can cause for a service the file never names. */
+const ADDRESS_CODES: ReadonlySet<string> = new Set(['config.address-outside-subnet', 'config.address-reserved', 'config.duplicate-address']);
+
 /** The file's text, or a located error at the first byte that is not UTF-8 (never silently replaced). */
 function decodeUtf8(bytes: Buffer, display: string): string {
   try {
@@ -130,11 +133,12 @@ function byLocation(a: Finding, b: Finding): number {
 function loadFromDocument(config: ConfigDocument, source: ConfigSource, referencePlatform: () => PlatformInput): LoadedPlatform {
   const inConfig = (segments: readonly PathSegment[], prefer: 'auto' | 'key' = 'auto') => locateInDocument(config, segments, prefer);
   const written = (path: string): boolean => inConfig(parsePath(path))?.exact === true;
-  const located = (f: UnlocatedFinding, segments = parsePath(f.path)): Finding => {
-    const { preferKey, ...rest } = f;
+  const located = (f: UnlocatedFinding, segments = f.segments ?? parsePath(f.path), documentFallback = true): Finding => {
+    const { preferKey, segments: _segments, ...rest } = f;
     // A problem with the whole file (not a mapping) has no key path: name the file.
     const finding = rest.path === '' ? { ...rest, path: config.file } : rest;
-    const at = inConfig(segments, preferKey === true ? 'key' : 'auto');
+    // A key the document cannot address (an empty or complex `? key`) is located at the document.
+    const at = inConfig(segments, preferKey === true ? 'key' : 'auto') ?? (documentFallback ? inConfig([]) : undefined);
     return at ? { ...finding, location: at.location } : finding;
   };
 
@@ -168,7 +172,18 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource, referenc
     // Model key paths → the config's (`networks.ai-platform.gateway` → `network.gateway`).
     for (const f of [...addressFindings(platform, { written }), ...routeFindings(platform)]) {
       const segments = toConfig(parsePath(f.path)) ?? parsePath(f.path);
-      findings.push(located({ ...f, path: formatPath(segments) }, segments));
+      const finding = located({ ...f, path: formatPath(segments) }, segments, false);
+      // A catalog service's address the file never names, made wrong by the file's network settings:
+      // point at those settings.
+      const network = finding.location === undefined && ADDRESS_CODES.has(f.code) ? inConfig(['network']) : undefined;
+      const fallback = finding.location === undefined && !network ? inConfig([]) : undefined;
+      findings.push(
+        network
+          ? { ...finding, location: network.location, hint: `${finding.hint} (the network set in ${config.file} moved ${segments.join('.')} outside it)` }
+          : fallback
+            ? { ...finding, location: fallback.location }
+            : finding,
+      );
     }
   }
   if (findings.length > 0 || !platform) throw new UserInputError(findings.sort(byLocation));
