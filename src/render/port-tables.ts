@@ -78,7 +78,14 @@ function gatewayTable(platform: Platform): PortTable {
     rows: routes.map((route) => {
       const service = serviceByName(platform, route.service);
       return {
-        cells: [service?.title ?? route.service, String(route.port), route.path, directAccess(service), `✅ ${gatewayUrl(platform)}${route.path}`],
+        // An app on its own origin: the reference's path redirects there.
+        cells: [
+          service?.title ?? route.service,
+          String(route.port),
+          route.path,
+          directAccess(service),
+          route.servedAt === 'origin' ? `✅ ${route.url} (${gatewayUrl(platform)}${route.path} redirects there)` : `✅ ${gatewayUrl(platform)}${route.path}`,
+        ],
         notes: notesAbout(platform, [route.path, `${route.service} ${route.port}/tcp`]),
         added: service?.origin !== 'reference',
       };
