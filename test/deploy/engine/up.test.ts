@@ -189,7 +189,7 @@ describe('moat up on podman + docker-compose (engine)', () => {
     const result = await up(failing);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('moat: n8n did not become ready: its health check failed');
-    expect(result.stderr).toContain('expected: GET /healthz answers 200');
+    expect(result.stderr).toContain('expected: GET /healthz/readiness answers 200');
     expect(result.stderr).toContain('stub n8n: serving on port 5678');
     expect(result.stdout).toMatch(/^litellm +not started \(a dependency failed\)/m);
     const states = new Map((await engineFor(failing).containers()).map((c) => [c.service, `${c.state}/${c.health}`]));
