@@ -34,6 +34,8 @@ tools=(
   busybox:busybox-static wireguard-go:wireguard-go wg:wireguard-tools nmap:nmap caddy:caddy wrk:wrk
   shellcheck:shellcheck openssl:openssl curl:curl squid:squid sysctl:procps
   prlimit:util-linux findmnt:util-linux umount:mount tar:tar ldd:libc-bin bash:bash
+  chromium:chromium redis-server:redis-server rclone:rclone setpriv:util-linux flock:util-linux
+  g++:g++ make:make python3:python3
 )
 absent=()
 for entry in "${tools[@]}"; do
@@ -53,3 +55,8 @@ command -v npm >/dev/null 2>&1 || { echo "setup: Node.js 20 with npm is required
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+
+# The real apps the app tests run (test/apps), from the npm registry into a
+# cache outside the clone keyed by version: minutes on a fresh machine, nothing
+# on a rerun. Their native modules (n8n's sqlite3) build with g++, make, python3.
+./scripts/install-test-apps.sh

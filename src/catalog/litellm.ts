@@ -7,7 +7,7 @@ import { defineService, pythonHttpCheck } from './define.js';
 // python3 urllib (the image is Python, curl is not guaranteed). Platform-only,
 // so no SERVER_ROOT_PATH: it is served from `/` and never routed.
 // Stable releases are tagged main-v<version>-stable (12-hour load tested);
-// v1.71.1-stable is the one its release notes publish.
+// The pin and its sources: upstream/litellm.ts.
 // Virtual keys (one per app, revocable alone; the master key stays with moat)
 // need a PostgreSQL: DATABASE_URL, in secrets/litellm.env since it carries the
 // password (src/deploy/litellm-db.ts builds it), points at the platform's
@@ -28,7 +28,7 @@ export const litellm = defineService({
   title: 'LiteLLM',
   description: 'OpenAI-compatible proxy gateway and routing in front of Ollama',
   origin: 'reference',
-  image: 'ghcr.io/berriai/litellm:main-v1.71.1-stable',
+  image: 'ghcr.io/berriai/litellm:main-v1.83.10-stable',
   address: '172.20.0.11',
   ports: [{ port: 4000, protocol: 'tcp', purpose: 'Proxy gateway & routing (OpenAI-compatible API)' }],
   command: ['--config', '/app/config.yaml', '--port', '4000', '--num_workers', '1'],

@@ -19,15 +19,18 @@ import { defineService, nodeHttpCheck } from './define.js';
 // needed" (deprecation.service.js), so it is not set; the internal mode runs
 // the JavaScript runner as a child process in this container.
 // N8N_ENCRYPTION_KEY encrypts stored credentials and must never change.
-// Health: /healthz (the backend path; N8N_PATH applies only to the editor's
-// copy) with node, which the image has; its busybox wget is not guaranteed in
-// 2.x's hardened base images.
+// Health: /healthz/readiness (the backend path; N8N_PATH applies only to the
+// editor's copy): during start-up n8n answers 200 on every path from a
+// placeholder before its API is up, so /healthz passes too early (seen with
+// the real app in test/apps); readiness waits for the database and routes.
+// With node, which the image has; its busybox wget is not guaranteed in 2.x's
+// hardened base images.
 // Sources: https://registry.npmjs.org/n8n/-/n8n-2.41.3.tgz (dist/commands/start.js,
 // dist/push/origin-validator.js, dist/deprecation/deprecation.service.js),
 // https://docs.n8n.io/hosting/configuration/environment-variables/deployment/,
 // https://github.com/n8n-io/n8n/issues/9191,
 // https://docs.n8n.io/hosting/configuration/configuration-examples/webhook-url/,
-// https://docs.n8n.io/hosting/logging-monitoring/monitoring/ (/healthz)
+// https://docs.n8n.io/hosting/logging-monitoring/monitoring/ (/healthz, /healthz/readiness)
 export const n8n = defineService({
   name: 'n8n',
   title: 'n8n',
@@ -52,7 +55,7 @@ export const n8n = defineService({
     { name: 'N8N_ENCRYPTION_KEY', env: 'N8N_ENCRYPTION_KEY', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, why: 'encrypts stored credentials; a new key makes them unreadable' },
   ],
   volumes: [{ name: 'n8n-data', target: '/home/node/.n8n', purpose: 'workflows, credentials, SQLite database' }],
-  healthcheck: { test: nodeHttpCheck('http://127.0.0.1:5678/healthz'), expects: 'GET /healthz answers 200' },
+  healthcheck: { test: nodeHttpCheck('http://127.0.0.1:5678/healthz/readiness'), expects: 'GET /healthz/readiness answers 200 (the API and database are up)' },
   hardening: { readOnlyRootFs: false, user: '1000:1000' },
   exposure: 'routed',
   sources: [

@@ -37,7 +37,7 @@ export const GATEWAY_ROUTES: z.input<typeof Route>[] = [
   },
   {
     path: '/dify', service: 'dify-nginx', port: 80, prefix: 'none', originPort: 8445,
-    websocket: true, streaming: true, maxBodyMegabytes: 100, readTimeoutSeconds: 600,
+    websocket: false, streaming: true, maxBodyMegabytes: 100, readTimeoutSeconds: 600,
     notes: [
       "the web app's base path is a build-time Next.js setting and the stock image serves from /, so Dify gets its own origin",
       'chat and workflow runs stream SSE',

@@ -75,13 +75,15 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
       const args = ['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])];
       // A crash-looping container can be between restarts when Compose lists
       // the project's containers; it is then missed and the network removal
-      // fails. `down` is idempotent: run it again, a bounded number of times.
+      // fails; or podman refuses to stop it mid-restart ("container state
+      // improper", ErrCtrStateInvalid in podman libpod/define/errors.go). `down` is idempotent: run it
+      // again, a bounded number of times.
       for (let attempt = 1; ; attempt++) {
         try {
           await run(args);
           return;
         } catch (error) {
-          const busyNetwork = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints/i.test(error.message);
+          const busyNetwork = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints|container state improper/i.test(error.message);
           if (!busyNetwork || attempt >= DOWN_ATTEMPTS) throw error;
           await delay(DOWN_RETRY_MS);
         }

@@ -1,11 +1,11 @@
 // Findings are data: every problem moat reports, from config errors to
 // exposure violations, is one of these. Renderings (text, JSON, SARIF) and
 // exit codes are decided elsewhere. Every code is declared, with its
-// documentation, in the registry (finding-codes.ts): `code` is checked by the
+// documentation, in the registry (src/codes/index.ts): `code` is checked by the
 // compiler against it, so a typo is a type error, not a silent new code.
-import type { FindingCode } from './finding-codes.js';
+import type { FindingCode } from '../codes/index.js';
 
-export type { FindingCode } from './finding-codes.js';
+export type { FindingCode } from '../codes/index.js';
 
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
 

@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ZodError } from 'zod';
-import { referencePlatform } from '../catalog/reference.js';
 import { addressFindings } from './addressing.js';
 import { routeFindings } from './config-routes.js';
 import { issueFindings } from './config-issues.js';
@@ -24,6 +23,8 @@ export interface LoadOptions {
   /** An explicit config file; otherwise `moat.yaml` in cwd if it exists. */
   readonly configPath?: string | undefined;
   readonly cwd: string;
+  /** The platform a config overrides: the catalog's reference (the model imports no catalog). */
+  readonly reference: () => PlatformInput;
 }
 
 export type { SourceLocation } from './config-yaml.js';
@@ -126,7 +127,7 @@ function byLocation(a: Finding, b: Finding): number {
   return byText(a.path, b.path) || byText(a.code, b.code);
 }
 
-function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedPlatform {
+function loadFromDocument(config: ConfigDocument, source: ConfigSource, referencePlatform: () => PlatformInput): LoadedPlatform {
   const inConfig = (segments: readonly PathSegment[], prefer: 'auto' | 'key' = 'auto') => locateInDocument(config, segments, prefer);
   const written = (path: string): boolean => inConfig(parsePath(path))?.exact === true;
   const located = (f: UnlocatedFinding, segments = parsePath(f.path)): Finding => {
@@ -177,10 +178,10 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource): LoadedP
 /** Throws UserInputError (exit 2) with every problem of the config at once. */
 export async function loadPlatform(options: LoadOptions): Promise<LoadedPlatform> {
   const source = await readConfig(options);
-  if (!source) return { platform: normalizePlatform(referencePlatform()), locate: () => undefined };
+  if (!source) return { platform: normalizePlatform(options.reference()), locate: () => undefined };
   const parsed = parseConfigText(source.text, displayName(source, options.cwd));
   if (!parsed.ok) throw new UserInputError(parsed.findings);
-  return loadFromDocument(parsed.config, source);
+  return loadFromDocument(parsed.config, source, options.reference);
 }
 
 function displayName(source: ConfigSource, cwd: string): string {

@@ -2,7 +2,7 @@
 // order in every log, each with the help `moat explain` prints.
 import { describe, expect, it } from 'vitest';
 import { formatCheckSarif, SARIF_RULE_AREAS } from '../../src/cli/format/sarif.js';
-import { FINDING_REGISTRY } from '../../src/model/finding-codes.js';
+import { FINDING_REGISTRY } from '../../src/codes/index.js';
 import { runMoat } from '../support/run-moat.js';
 
 interface Rule {

@@ -2,7 +2,7 @@
 // the exit-code table; an unknown or hostile code is exit 2 with a located
 // problem and a did-you-mean, never a stack trace.
 import { describe, expect, it } from 'vitest';
-import { FINDING_REGISTRY } from '../../src/model/finding-codes.js';
+import { FINDING_REGISTRY } from '../../src/codes/index.js';
 import { EXIT_CODE_DOCS } from '../../src/model/findings.js';
 import { runMoat } from '../support/run-moat.js';
 

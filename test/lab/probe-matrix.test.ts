@@ -53,12 +53,13 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     expect(code).toBe(0);
   }, 180_000);
 
-  it('tailnet vantage, all 65535 TCP ports: 8443/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
+  it('tailnet vantage, all 65535 TCP ports: the gateway\'s 8443, 8444, 8445/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
     const { code, report } = await probe('tailnet', ['--stream-path', '/v1/stream']);
     expect(report.sweptPorts).toBe(65535);
-    expect(tcpOpen(lab, 'tailnet')).toEqual([8443]);
-    expect(report.tcp.open).toEqual([8443]);
-    expect(report.tcp.filtered).toBe(65534);
+    // The main origin and the own origins of AnythingLLM and Dify (no base-path support upstream).
+    expect(tcpOpen(lab, 'tailnet')).toEqual([8443, 8444, 8445]);
+    expect(report.tcp.open).toEqual([8443, 8444, 8445]);
+    expect(report.tcp.filtered).toBe(65532);
     expect(report.tls?.accepted).toEqual(['TLSv1.2', 'TLSv1.3']);
     expect(report.tls?.certificate?.names).toContain(lab.servername);
     expect(report.routes.map((r) => [r.path, r.status])).toEqual(lab.platform.gateway.routes.map((r) => [r.path, 200]));
@@ -88,21 +89,25 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     const { inNs } = await import('../support/lab-net.js');
     const gateway = lab.platform.services.find((x) => x.name === lab.platform.gateway.service);
     const ollama = lab.platform.services.find((x) => x.name === 'ollama');
+    // Every port the gateway publishes (8443, 8444, 8445), and a backend that publishes none.
+    const published = (gateway?.publish ?? []).map((p) => p.containerPort);
+    expect(published).toEqual([8443, 8444, 8445]);
     const direct = [
-      { op: 'tcp', host: gateway?.address ?? '', port: lab.platform.gateway.listenPort, timeoutMs: 1000 },
+      ...published.map((port) => ({ op: 'tcp', host: gateway?.address ?? '', port, timeoutMs: 1000 })),
       { op: 'tcp', host: ollama?.address ?? '', port: ollama?.ports[0]?.port ?? 0, timeoutMs: 1000 },
     ];
+    const allFiltered = direct.map(() => 'filtered');
     // A neighbour on the internet side routes 172.20.0.0/16 to the host (lab-net.ts).
-    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(allFiltered);
     // Docker's own FORWARD accept for a published port does not look at the
     // interface (moby#22054): only the DOCKER-USER rules keep the internet out.
     inNs(lab.ns.host, 'iptables', ['-w', '-F', 'DOCKER-USER']);
     inNs(lab.ns.host, 'iptables', ['-w', '-A', 'DOCKER-USER', '-j', 'RETURN']);
     try {
-      expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['open', 'filtered']);
+      expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual([...published.map(() => 'open'), 'filtered']);
     } finally {
       lab.applyFirewall();
     }
-    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(['filtered', 'filtered']);
+    expect(await lab.client<string[]>(lab.ns.client, direct)).toEqual(allFiltered);
   }, 60_000);
 });

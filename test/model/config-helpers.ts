@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserInputError } from '../../src/model/findings.js';
 import type { Finding } from '../../src/model/findings.js';
-import { loadPlatform } from '../../src/model/load.js';
+import { loadPlatform } from '../../src/cli/load-platform.js';
 import type { LoadedPlatform } from '../../src/model/load.js';
 
 export function makeTempDir(): { dir: string; cleanup: () => void } {

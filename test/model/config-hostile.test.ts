@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadPlatform } from '../../src/model/load.js';
+import { loadPlatform } from '../../src/cli/load-platform.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { findingsOf, loadText, makeTempDir, summary, yamlText } from './config-helpers.js';

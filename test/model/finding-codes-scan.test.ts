@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FINDING_REGISTRY, isFindingCode } from '../../src/model/finding-codes.js';
+import { FINDING_REGISTRY, isFindingCode } from '../../src/codes/index.js';
 
 const SRC = join(import.meta.dirname, '../../src');
 /** The registry's own folder only declares codes; it is not where they are emitted. */

@@ -12,7 +12,7 @@ import {
   findingDoc,
   isFindingCode,
   lookupFindingCode,
-} from '../../src/model/finding-codes.js';
+} from '../../src/codes/index.js';
 import { EXIT_CODE_DOCS, ExitCode, exitCodeFor, type Finding, SEVERITIES } from '../../src/model/findings.js';
 
 /** Which area each first segment of a code belongs to. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { UserInputError } from '../../src/model/findings.js';
-import { loadPlatform } from '../../src/model/load.js';
+import { loadPlatform } from '../../src/cli/load-platform.js';
 import { serviceByName } from '../../src/model/lookup.js';
 import { DONE_WHEN_YAML, findingsOf, loadText, makeTempDir, summary, yamlText } from './config-helpers.js';
 

@@ -127,10 +127,17 @@ export function buildNetwork(NS: LabNamespaces, svcAddresses: readonly string[],
   inNs(NS.host, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
 }
 
+/** One published port: Docker DNATs hostAddress:hostPort to the container's containerPort. */
+export interface Publication {
+  readonly hostAddress: string;
+  readonly hostPort: number;
+  readonly containerPort: number;
+}
+
 /** Emulates what Docker sets up in the host: DOCKER-USER hooked into FORWARD,
- * FORWARD's policy drop with its accepts, and the DNAT of the gateway's
- * publication on the Tailscale address. */
-export function emulateDocker(NS: LabNamespaces, publishAddress: string, port: number, containerAddress: string): void {
+ * FORWARD's policy drop with its accepts, and for each of the gateway's
+ * publications (on the Tailscale address) the DNAT and the DOCKER accept. */
+export function emulateDocker(NS: LabNamespaces, publications: readonly Publication[], containerAddress: string): void {
   const ipt = (...args: string[]): string => inNs(NS.host, 'iptables', ['-w', ...args]);
   ipt('-N', 'DOCKER-USER');
   ipt('-A', 'DOCKER-USER', '-j', 'RETURN');
@@ -140,6 +147,8 @@ export function emulateDocker(NS: LabNamespaces, publishAddress: string, port: n
   ipt('-A', 'FORWARD', '-o', 'moat-br-ai', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
   ipt('-A', 'FORWARD', '-o', 'moat-br-ai', '-j', 'DOCKER');
   ipt('-A', 'FORWARD', '-i', 'moat-br-ai', '-j', 'ACCEPT');
-  ipt('-A', 'DOCKER', '-d', `${containerAddress}/32`, '!', '-i', 'moat-br-ai', '-o', 'moat-br-ai', '-p', 'tcp', '--dport', String(port), '-j', 'ACCEPT');
-  ipt('-t', 'nat', '-A', 'PREROUTING', '-d', `${publishAddress}/32`, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${containerAddress}:${port}`);
+  for (const p of publications) {
+    ipt('-A', 'DOCKER', '-d', `${containerAddress}/32`, '!', '-i', 'moat-br-ai', '-o', 'moat-br-ai', '-p', 'tcp', '--dport', String(p.containerPort), '-j', 'ACCEPT');
+    ipt('-t', 'nat', '-A', 'PREROUTING', '-d', `${p.hostAddress}/32`, '-p', 'tcp', '--dport', String(p.hostPort), '-j', 'DNAT', '--to-destination', `${containerAddress}:${p.containerPort}`);
+  }
 }

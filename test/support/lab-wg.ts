@@ -11,7 +11,8 @@ import { startInNs, waitUntil, type LabProcess } from './lab-procs.js';
 /** wireguard-go's control sockets live in one global folder (/var/run/wireguard): names unique per lab. */
 export const wgNames = (id: string): { host: string; peer: string } => ({ host: `moat-${id}h`, peer: `moat-${id}p` });
 
-export async function startTailnet(id: string, NS: LabNamespaces, dir: string, platform: Platform, processes: LabProcess[]): Promise<void> {
+/** `udpPort` is the port tailscaled listens on (the bundle's host/tailscaled.defaults). */
+export async function startTailnet(id: string, NS: LabNamespaces, dir: string, platform: Platform, udpPort: number, processes: LabProcess[]): Promise<void> {
   const ts = platform.host.tailscale;
   const wg = wgNames(id);
   const wgEnv = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1', LOG_LEVEL: 'error' };
@@ -26,12 +27,12 @@ export async function startTailnet(id: string, NS: LabNamespaces, dir: string, p
     const socket = `/var/run/wireguard/${name}.sock`;
     await waitUntil(async () => existsSync(socket), 10_000, () => `${socket} did not appear`);
   }
-  await retry(() => inNs(NS.host, 'wg', ['set', wg.host, 'private-key', join(dir, 'host.key'), 'listen-port', String(ts.udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
+  await retry(() => inNs(NS.host, 'wg', ['set', wg.host, 'private-key', join(dir, 'host.key'), 'listen-port', String(udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
   inNs(NS.host, 'ip', ['link', 'set', wg.host, 'name', ts.interface]);
   inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
   inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
   inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
-  await retry(() => inNs(NS.peer, 'wg', ['set', wg.peer, 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${ts.udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
+  await retry(() => inNs(NS.peer, 'wg', ['set', wg.peer, 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
   inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', wg.peer]);
   inNs(NS.peer, 'ip', ['link', 'set', wg.peer, 'up']);
   inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', wg.peer]);

@@ -121,11 +121,13 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
 
   buildNetwork(NS, addresses, platform.host.publicInterface);
 
-  // Name resolution inside the service namespace: /etc/hosts for plain
-  // proxy_pass names, a small DNS on 127.0.0.11 (Docker's) for `resolver`.
+  // Name resolution inside the service namespace: only the small DNS on
+  // 127.0.0.11 (Docker's), which Dify's nginx asks through its `resolver`.
+  // /etc/hosts names no service: the gateway names its upstreams by static
+  // address, and a service name in it would fail nginx -t here.
   const names = Object.fromEntries(platform.services.map((s) => [s.name, s.address]));
   mkdirSync(`/etc/netns/${NS.svc}`, { recursive: true });
-  writeFileSync(`/etc/netns/${NS.svc}/hosts`, `127.0.0.1 localhost\n${platform.services.map((s) => `${s.address} ${s.name}`).join('\n')}\n`);
+  writeFileSync(`/etc/netns/${NS.svc}/hosts`, '127.0.0.1 localhost\n');
 
   const spawnEnv = { NODE_OPTIONS: '' };
   const tsx = ['--import', 'tsx'];
@@ -140,10 +142,14 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   };
   const stubs = startInNs(dir, NS.svc, 'stubs', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(stubConfig)], spawnEnv);
   processes.push(stubs);
+  // The host's own listeners, as the bundle configures them (the files the
+  // bootstrap installs): sshd on every address at the port of sshd-moat.conf,
+  // tailscaled's WireGuard at the port of tailscaled.defaults.
+  const listeners = hostListeners(need('host/sshd-moat.conf'), need('host/tailscaled.defaults'));
   const hostConfig: StubConfig = {
     services: [],
     listeners: [
-      { name: 'sshd', address: '0.0.0.0', port: platform.host.sshPort, banner: 'SSH-2.0-moat-lab\r\n' },
+      { name: 'sshd', address: '0.0.0.0', port: listeners.sshPort, banner: 'SSH-2.0-moat-lab\r\n' },
       { name: 'decoy', address: '0.0.0.0', port: DECOY_PORT, banner: 'not for you\n' },
     ],
   };
@@ -151,18 +157,20 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   processes.push(hostSockets);
 
   // The tailnet: wireguard-go as the host's tailscale0, its peer in the peer namespace.
-  await startTailnet(id, NS, dir, platform, processes);
+  await startTailnet(id, NS, dir, platform, listeners.wireguardPort, processes);
 
-  // The host firewall, as rendered, over an emulation of Docker's own chains.
-  const publish = gatewayService.publish[0];
-  if (!publish) throw new Error('the gateway service has no publication (normalizePlatform adds one)');
-  emulateDocker(NS, publish.hostAddress, publish.hostPort, gatewayService.address);
-  const nftPath = join(dir, 'nftables.conf');
+  // The host firewall, as rendered, over an emulation of Docker's own chains:
+  // the nft JSON batch for the host, the DOCKER-USER rules (both families)
+  // applied by the rendered script, which finds them beside itself.
+  if (gatewayService.publish.length === 0) throw new Error('the gateway service has no publication (normalizePlatform adds them)');
+  emulateDocker(NS, gatewayService.publish.filter((p) => p.protocol === 'tcp').map((p) => ({ hostAddress: p.hostAddress, hostPort: p.hostPort, containerPort: p.containerPort })), gatewayService.address);
+  const nftPath = join(dir, 'nftables.json');
   const dockerUserPath = join(dir, 'docker-user.sh');
-  writeFileSync(nftPath, need('firewall/nftables.conf'));
+  writeFileSync(nftPath, need('firewall/nftables.json'));
+  for (const f of ['docker-user.v4.rules', 'docker-user.v6.rules']) writeFileSync(join(dir, f), need(`firewall/${f}`));
   writeFileSync(dockerUserPath, need('firewall/docker-user.sh'), { mode: 0o755 });
   const applyFirewall = (): void => {
-    inNs(NS.host, 'nft', ['-f', nftPath]);
+    inNs(NS.host, 'nft', ['-j', '-f', nftPath]);
     inNs(NS.host, 'bash', [dockerUserPath]);
   };
   applyFirewall();
@@ -222,6 +230,17 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
     return r?.status === 200;
   }, 30_000, () => `the gateway did not answer over the tailnet:\n${processes.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`);
   return lab;
+}
+
+/** The ports of the bundle's host-listener files; the lab refuses files it cannot read. */
+export function hostListeners(sshdConf: string, tailscaledDefaults: string): { sshPort: number; wireguardPort: number } {
+  const sshPorts = [...sshdConf.matchAll(/^\s*Port\s+(\d+)\s*$/gim)].map((m) => Number(m[1]));
+  const wg = /^\s*PORT="?(\d+)"?\s*$/m.exec(tailscaledDefaults);
+  const [sshPort] = sshPorts;
+  if (sshPorts.length !== 1 || sshPort === undefined) throw new Error(`the lab expects one Port line in host/sshd-moat.conf, found ${sshPorts.length}:\n${sshdConf}`);
+  if (/^\s*ListenAddress\b/im.test(sshdConf)) throw new Error('host/sshd-moat.conf names a ListenAddress: the lab\'s sshd stand-in listens on every address');
+  if (!wg?.[1]) throw new Error(`the lab found no PORT= in host/tailscaled.defaults:\n${tailscaledDefaults}`);
+  return { sshPort, wireguardPort: Number(wg[1]) };
 }
 
 function runMoat(ns: LabNs, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {

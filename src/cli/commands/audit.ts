@@ -22,7 +22,8 @@ import type { Artifact, IngestContext } from '../../ingest/types.js';
 import type { Finding, Severity } from '../../model/findings.js';
 import { ExitCode, MissingEnvironmentError, SEVERITIES, UserInputError, atLeast } from '../../model/findings.js';
 import { isIpAddress, toCidr } from '../../model/net.js';
-import { DEFAULT_CONFIG_NAME, loadPlatform } from '../../model/load.js';
+import { DEFAULT_CONFIG_NAME } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import type { Policy } from '../../model/types.js';
 import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
 import { ingestAll } from '../../proof/ingest-all.js';
@@ -34,7 +35,7 @@ import { formatAuditText } from '../format/text.js';
 export const AUDIT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
-// The codes this command emits are documented in the registry (src/model/codes/cli.ts).
+// The codes this command emits are documented in the registry (src/codes/cli.ts).
 
 interface AuditOptions {
   readonly format: AuditFormat;

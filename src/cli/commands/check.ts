@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { proveBundle } from '../../proof/bundle.js';
 import type { Severity } from '../../model/findings.js';
 import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import { formatCheckJson } from '../format/json.js';
 import { locateFindings } from '../format/located.js';
 import { formatCheckSarif } from '../format/sarif.js';

@@ -1,12 +1,12 @@
 // `moat explain [CODE]`: what a finding code means, from the one registry
-// (src/model/finding-codes.ts). With no code it lists every code, one a line;
+// (src/codes/index.ts). With no code it lists every code, one a line;
 // with an area prefix (ingest.nginx) the codes under it; with --exit-codes
 // the table of exit codes. An unknown code is unusable input (exit 2) with a
 // did-you-mean, like every other name the user can mistype.
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { closestName } from '../../model/did-you-mean.js';
-import { FINDING_REGISTRY, lookupFindingCode, type RegistryEntry } from '../../model/finding-codes.js';
+import { FINDING_REGISTRY, lookupFindingCode, type RegistryEntry } from '../../codes/index.js';
 import { EXIT_CODE_DOCS, ExitCode, UserInputError } from '../../model/findings.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json'] as const;

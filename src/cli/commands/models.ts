@@ -10,7 +10,7 @@ import type { OllamaClient } from '../../deploy/ollama.js';
 import { OllamaError, OllamaStreamError, OllamaUnreachableError, canonicalModelName, ollamaClient } from '../../deploy/ollama.js';
 import { createPullProgress, formatBytes } from '../../deploy/pull-progress.js';
 import { ExitCode } from '../../model/findings.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import type { Platform } from '../../model/types.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };

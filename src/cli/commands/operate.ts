@@ -16,7 +16,7 @@ import { writeServiceEnvFiles } from '../../deploy/service-env.js';
 import { formatRows } from '../../deploy/summary.js';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import { didYouMean } from '../../model/did-you-mean.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';

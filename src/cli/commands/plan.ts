@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { Finding } from '../../model/findings.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import { portTables } from '../../render/port-tables.js';
 import { renderBundle } from '../../render/registry.js';
 import { formatNotes, formatTables } from '../terminal-tables.js';

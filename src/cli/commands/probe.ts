@@ -2,7 +2,7 @@
 // from one vantage point, compared with what the static proof expects there.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ExitCode, UserInputError } from '../../model/findings.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import { ProbeRuntimeError } from '../../probe/errors.js';
 import { expectedFor, VANTAGES, type Vantage } from '../../probe/expected.js';
 import { runProbe } from '../../probe/index.js';

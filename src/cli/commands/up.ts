@@ -19,7 +19,7 @@ import { deployUp, formatFailures } from '../../deploy/up.js';
 import { proveBundle } from '../../proof/bundle.js';
 import type { Finding } from '../../model/findings.js';
 import { ExitCode, UserInputError, atLeast } from '../../model/findings.js';
-import { loadPlatform } from '../../model/load.js';
+import { loadPlatform } from '../load-platform.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';

@@ -209,7 +209,10 @@ describe('moat up on podman + docker-compose (engine)', () => {
       expect(result.stderr).toMatch(/moat: n8n did not become ready: the container (keeps crashing|crashed and was restarted|exited)/);
       expect(result.stderr).toContain('stub n8n: fatal: cannot start');
     } finally {
-      await runReset(crashing, paths(), true, { out: new Sink() as unknown as NodeJS.WritableStream });
+      // reset (down --volumes) must succeed on a container that is mid-restart, and leave nothing.
+      expect(await runReset(crashing, paths(), true, { out: new Sink() as unknown as NodeJS.WritableStream })).toBe(0);
     }
+    expect(await engineFor(crashing).containers()).toEqual([]);
+    expect(await engineFor(crashing).resources()).toEqual({ networks: [], volumes: [] });
   }, 120_000);
 });

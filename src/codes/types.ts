@@ -2,7 +2,7 @@
 // (next to the code that emits it, or in this folder for modules that had
 // none). Kept free of the registry itself so that modules declaring docs never
 // depend on it: the registry is built from them, not the other way round.
-import type { Severity } from '../findings.js';
+import type { Severity } from '../model/findings.js';
 
 /** Where a code comes from: which stage of moat emits it. */
 export type FindingArea = 'config' | 'render' | 'analyze' | 'ingest' | 'probe' | 'deploy' | 'cli';

@@ -7,16 +7,16 @@
 // ./codes/<area>.ts; this file gathers them. `moat explain CODE` prints an
 // entry, and SARIF's rule list is built from it.
 import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
-import { ANALYZE_CODE_DOCS } from './codes/analyze.js';
-import { CLI_CODE_DOCS } from './codes/cli.js';
-import { CONFIG_CODE_DOCS } from './codes/config.js';
-import { DEPLOY_CODE_DOCS } from './codes/deploy.js';
-import { INGEST_CODE_DOCS } from './codes/ingest.js';
-import { PROBE_CODE_DOCS } from './codes/probe.js';
-import { RENDER_CODE_DOCS } from './codes/render.js';
-import { inArea, type RegistryEntry } from './codes/types.js';
+import { ANALYZE_CODE_DOCS } from './analyze.js';
+import { CLI_CODE_DOCS } from './cli.js';
+import { CONFIG_CODE_DOCS } from './config.js';
+import { DEPLOY_CODE_DOCS } from './deploy.js';
+import { INGEST_CODE_DOCS } from './ingest.js';
+import { PROBE_CODE_DOCS } from './probe.js';
+import { RENDER_CODE_DOCS } from './render.js';
+import { inArea, type RegistryEntry } from './types.js';
 
-export { FINDING_AREAS, type CodeDoc, type FindingArea, type RegistryEntry } from './codes/types.js';
+export { FINDING_AREAS, type CodeDoc, type FindingArea, type RegistryEntry } from './types.js';
 
 export const FINDING_REGISTRY = [
   ...inArea('config', CONFIG_CODE_DOCS),
