@@ -1,12 +1,50 @@
 import { defineConfig } from 'vitest/config';
 
+// Test tiers (vitest projects). `unit` needs no root, no network namespaces and
+// none of the real tools (nginx, nft, iptables, squid, redis, postgres, podman,
+// chromium): membership was decided by running it as nobody with PATH=/usr/bin:/bin
+// on this machine. `npm run test:unit` runs it with its files in parallel; the
+// other tiers run one file at a time (`npm test` runs every tier in turn).
+// A file moves out of `unit` only because it needs the real thing, never by
+// weakening it.
+
+/** Real tools or namespaces, run as root: each of these failed or skipped as nobody without sbin on PATH. */
+const TOOLS = [
+  'test/catalog/real-redis.test.ts', // redis-server
+  'test/deploy/litellm-db.test.ts', // postgres
+  'test/ingest/nginx-real.test.ts', // nginx -t
+  'test/probe/resolve.test.ts', // unshare (a namespace without DNS)
+  'test/probe/udp.test.ts', // network namespaces
+  'test/render/core/dify-nginx-live.test.ts', // nginx
+  'test/render/core/gateway-live.test.ts', // nginx
+  'test/render/core/nginx.test.ts', // nginx -t
+  'test/render/outer/docker-user.test.ts', // iptables-restore --test
+  'test/render/outer/nftables.test.ts', // nft --check
+];
+/** Real apps (containers) and browsers. */
+const APPS = ['test/apps/**/*.test.ts'];
+const LAB = ['test/lab/**/*.test.ts'];
+const ENGINE = ['test/deploy/engine/**/*.test.ts'];
+
+const tier = (name: string, include: string[], exclude: string[] = []) => ({
+  extends: true as const,
+  test: { name, include, exclude: ['**/node_modules/**', ...exclude] },
+});
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    // Lab and engine suites share kernel namespaces and a container engine: run files one at a time.
+    // Lab and engine suites share kernel namespaces and a container engine: files run one at a
+    // time unless a script says otherwise (`test:unit` passes --fileParallelism).
     fileParallelism: false,
     reporters: ['default'],
+    projects: [
+      tier('unit', ['test/**/*.test.ts'], [...TOOLS, ...APPS, ...LAB, ...ENGINE]),
+      tier('tools', TOOLS),
+      tier('apps', APPS),
+      tier('lab', LAB),
+      tier('engine', ENGINE),
+    ],
   },
 });

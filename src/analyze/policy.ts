@@ -19,8 +19,22 @@ function portCovered(rule: PolicyRule, row: MatrixRow): boolean {
   return rule.protocol === row.protocol && row.port === rule.port && (row.portEnd === undefined || row.portEnd === rule.port);
 }
 
+// The list as a set, once per policy: a scan per matrix row grew with the square of the platform.
+const platformOnlySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** Whether `service` is listed as platform-only (a set lookup). */
+export function platformOnlyHas(policy: Policy, service: string | undefined): boolean {
+  if (service === undefined) return false;
+  let set = platformOnlySets.get(policy.platformOnly);
+  if (!set) {
+    set = new Set(policy.platformOnly);
+    platformOnlySets.set(policy.platformOnly, set);
+  }
+  return set.has(service);
+}
+
 function isPlatformOnly(policy: Policy, row: MatrixRow): boolean {
-  return row.service !== undefined && policy.platformOnly.includes(row.service);
+  return platformOnlyHas(policy, row.service);
 }
 
 function targetCovered(rule: PolicyRule, row: MatrixRow): boolean {

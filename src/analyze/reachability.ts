@@ -177,9 +177,43 @@ export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | un
 /** The services an upstream host (address or name) names, by the artifacts' addresses and aliases. */
 function upstreamService(state: ExposureState, host: string): string | undefined {
   const bare = canonicalAddress(host);
-  const byFacts = state.services.find((s) => s.addresses.some((a) => canonicalAddress(a) === bare) || s.aliases.includes(bare) || s.name === bare);
-  if (byFacts) return byFacts.name;
-  return state.sockets.listeners.find((l) => l.kind === 'container' && canonicalAddress(l.address) === bare)?.owner;
+  const index = upstreamIndex(state);
+  const byFacts = index.services.get(bare);
+  if (byFacts !== undefined) return byFacts;
+  return index.listeners.get(bare)?.owner;
+}
+
+interface UpstreamIndex {
+  /** Address, alias or name → the first service (in state order) that has it. */
+  readonly services: ReadonlyMap<string, string>;
+  /** Canonical address → the first container listener on it. */
+  readonly listeners: ReadonlyMap<string, { readonly owner?: string }>;
+}
+
+// Built once per state: a scan of every service per gateway location grew with the square of the platform.
+const upstreamIndexes = new WeakMap<ExposureState, UpstreamIndex>();
+
+function upstreamIndex(state: ExposureState): UpstreamIndex {
+  const known = upstreamIndexes.get(state);
+  if (known) return known;
+  const services = new Map<string, string>();
+  const add = (key: string, name: string): void => {
+    if (!services.has(key)) services.set(key, name);
+  };
+  for (const s of state.services) {
+    for (const a of s.addresses) add(canonicalAddress(a), s.name);
+    for (const a of s.aliases) add(a, s.name);
+    add(s.name, s.name);
+  }
+  const listeners = new Map<string, { readonly owner?: string }>();
+  for (const l of state.sockets.listeners) {
+    if (l.kind !== 'container') continue;
+    const key = canonicalAddress(l.address);
+    if (!listeners.has(key)) listeners.set(key, l);
+  }
+  const index = { services, listeners };
+  upstreamIndexes.set(state, index);
+  return index;
 }
 
 /** Zones that reach a gateway publication also reach, at the HTTP level, every upstream its servers route to. */

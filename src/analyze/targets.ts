@@ -122,9 +122,9 @@ export function segmentStarts(state: ExposureState, protocol: Protocol): number[
     }
   }
   // A container listener inside a published range is a segment of its own (its host port).
+  const containerListeners = containerListenersOf(state);
   for (const b of state.publishing.bindings) {
-    for (const l of state.sockets.listeners) {
-      if (l.kind !== 'container' || l.owner !== b.service || l.protocol !== b.protocol) continue;
+    for (const l of containerListeners.get(`${b.service}|${b.protocol}`) ?? []) {
       const hostPort = b.hostPorts.from + (l.port - b.containerPort);
       if (hostPort >= b.hostPorts.from && hostPort <= b.hostPorts.to) add({ from: hostPort, to: hostPort });
     }
@@ -150,10 +150,30 @@ function listenerTarget(l: Listener, via: 'host' | 'container'): Target {
   return { via, address, family: familyOf(address || '0.0.0.0'), ports: { from: l.port, to: l.port }, protocol: l.protocol, owner: l.owner, listener: l, origin: l.origin };
 }
 
+// Container listeners by owner and protocol, in state order, once per state:
+// a scan of every listener per binding grew with the square of the platform.
+const containerListenerIndexes = new WeakMap<ExposureState, ReadonlyMap<string, readonly Listener[]>>();
+
+function containerListenersOf(state: ExposureState): ReadonlyMap<string, readonly Listener[]> {
+  const known = containerListenerIndexes.get(state);
+  if (known) return known;
+  const index = new Map<string, Listener[]>();
+  for (const l of state.sockets.listeners) {
+    if (l.kind !== 'container') continue;
+    const key = `${l.owner}|${l.protocol}`;
+    const list = index.get(key);
+    if (list) list.push(l);
+    else index.set(key, [l]);
+  }
+  containerListenerIndexes.set(state, index);
+  return index;
+}
+
 /** Every target of the state, in a stable order. */
 export function targetsOf(state: ExposureState): Target[] {
   const targets: Target[] = [];
   const starts: Record<Protocol, number[]> = { tcp: segmentStarts(state, 'tcp'), udp: segmentStarts(state, 'udp') };
+  const containerListeners = containerListenersOf(state);
   const hostListeners = state.sockets.listeners.filter((s) => s.kind === 'host' && !(state.publishing.present && s.owner === 'docker-proxy'));
   for (const l of hostListeners) {
     if (canonicalAddress(l.address) === '') continue;
@@ -173,9 +193,7 @@ export function targetsOf(state: ExposureState): Target[] {
       if (!address.includes('.') && !address.includes(':')) continue;
       for (const ports of cut(b.hostPorts, starts[b.protocol])) {
         const offset = ports.from - b.hostPorts.from;
-        const listener = state.sockets.listeners.find(
-          (l) => l.kind === 'container' && l.owner === b.service && l.protocol === b.protocol && l.port === b.containerPort + offset,
-        );
+        const listener = containerListeners.get(`${b.service}|${b.protocol}`)?.find((l) => l.port === b.containerPort + offset);
         targets.push({
           via: 'publish', address, family: familyOf(address), ports, protocol: b.protocol, owner: b.service, binding: b, origin: b.origin,
           // Nothing known listens behind this part of the binding: open if something does, never hidden.

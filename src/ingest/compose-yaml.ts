@@ -37,8 +37,13 @@ export type LNode = LMap | LSeq | LScalar;
 
 /** yaml's own alias limit (its default is 100); a compose file needs a few dozen at most. */
 const MAX_ALIAS_COUNT = 1000;
-/** Nodes one document may expand to, and how deep: far above any real compose file. */
-const MAX_NODES = 200_000;
+/**
+ * Nodes one document may expand to, and how deep: far above any real compose
+ * file. An alias-free document has fewer nodes than characters, so a budget of
+ * one node per character (at least 200,000) refuses only expansion by aliases,
+ * never a large platform written out (10,000 services is ~500,000 nodes).
+ */
+const MIN_NODES = 200_000;
 const MAX_DEPTH = 64;
 
 export const COMPOSE_YAML_FINDING_DOCS = [
@@ -82,7 +87,7 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
       if (error instanceof ReferenceError) return { problems: [bomb(artifact, at(1))] };
       throw error;
     }
-    const walker = new Walker(doc, artifact.file, lineOf);
+    const walker = new Walker(doc, artifact.file, lineOf, Math.max(MIN_NODES, artifact.text.length));
     const root = doc.contents === null ? undefined : walker.node(doc.contents, 0);
     return root === undefined ? { problems: [] } : { root, problems: [] };
   } catch (error) {
@@ -108,11 +113,12 @@ class Walker {
     private readonly doc: Document,
     private readonly file: string,
     private readonly lineOf: (offset: number | undefined) => number,
+    private readonly maxNodes: number,
   ) {}
 
   node(input: unknown, depth: number): LNode {
     this.count += 1;
-    if (this.count > MAX_NODES || depth > MAX_DEPTH) throw new Budget();
+    if (this.count > this.maxNodes || depth > MAX_DEPTH) throw new Budget();
     let node = input as Node;
     if (isAlias(node)) {
       const target = node.resolve(this.doc);

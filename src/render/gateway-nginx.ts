@@ -151,14 +151,20 @@ export const renderGatewayNginx: Renderer = (platform) => {
 
 /** Each route's locations (and its own origin's server) → `gateway.routes[i]`, read back from the text. */
 function routeLines(content: string, targets: readonly RoutedTarget[]): { line: number; path: string }[] {
-  const lines = content.split('\n');
+  // Lines indexed by their text once: a scan of every line per route grew with the square of the platform.
+  const byText = new Map<string, number[]>();
+  content.split('\n').forEach((l, i) => {
+    const key = l.trim();
+    const at = byText.get(key);
+    if (at) at.push(i + 1);
+    else byText.set(key, [i + 1]);
+  });
   const out: { line: number; path: string }[] = [];
   for (const t of targets) {
     const prefix = base(t.route.path);
-    const marks = [`location = ${prefix} {`, `location ${prefix}/ {`, `location ^~ ${prefix}/ {`, `upstream ${upstreamName(t.service.name, t.route.port)} {`];
-    lines.forEach((l, i) => {
-      if (marks.includes(l.trim())) out.push({ line: i + 1, path: `gateway.routes[${t.index}]` });
-    });
+    const marks = new Set([`location = ${prefix} {`, `location ${prefix}/ {`, `location ^~ ${prefix}/ {`, `upstream ${upstreamName(t.service.name, t.route.port)} {`]);
+    const lines = [...marks].flatMap((m) => byText.get(m) ?? []).sort((a, b) => a - b);
+    for (const line of lines) out.push({ line, path: `gateway.routes[${t.index}]` });
   }
   return out.sort((a, b) => a.line - b.line);
 }

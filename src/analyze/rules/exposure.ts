@@ -3,7 +3,7 @@
 import type { Finding, Severity } from '../../model/findings.js';
 import { parseCidr } from 'cidr-tools';
 import { cidrSet, coversWorld } from '../cidr-set.js';
-import { judge } from '../policy.js';
+import { judge, platformOnlyHas } from '../policy.js';
 import type { MatrixRow } from '../reachability.js';
 import { formatOrigin } from '../state.js';
 import { at } from './located.js';
@@ -68,7 +68,7 @@ export const unexpectedOpen = {
     }
     return [...byCause.values()].map(({ rows, why, code }): Finding => {
       const first = rows[0] as MatrixRow;
-      const platformOnly = rows.some((r) => r.service !== undefined && policy.platformOnly.includes(r.service));
+      const platformOnly = rows.some((r) => platformOnlyHas(policy, r.service));
       const severity: Severity =
         code === 'exposure.unverified-open' ? 'medium' : rows.some((r) => severityOf(r, platformOnly) === 'critical') ? 'critical' : 'high';
       const zones = [...new Set(rows.map((r) => r.zone))].join(', ');

@@ -24,12 +24,44 @@ function bindingsClash(a: Binding, b: Binding): boolean {
   return bindingAddresses(a).some((x) => bindingAddresses(b).some((y) => clash(x, y)));
 }
 
-function listenersClash(a: Listener, b: Listener): boolean {
-  if (a.kind !== b.kind || a.protocol !== b.protocol || a.port !== b.port) return false;
-  const x = canonicalAddress(a.address);
-  const y = canonicalAddress(b.address);
-  if (x === '' || y === '') return false;
-  return familyOf(x) === familyOf(y) && (x === y || isWildcardAddress(x) || isWildcardAddress(y));
+/**
+ * For listener i, the first earlier listener that clashes with it (same kind,
+ * protocol and port, same family, same address or either a wildcard) and has
+ * another owner. Listeners are grouped by kind, protocol, port, family and
+ * address as they are read: a scan of every earlier listener per listener grew
+ * with the square of the platform. Call in order of i.
+ */
+function earlierClashes(listeners: readonly Listener[]): (l: Listener, i: number) => Listener | undefined {
+  interface Seen { readonly at: number; readonly l: Listener }
+  const byAddress = new Map<string, Seen[]>();
+  const wildcards = new Map<string, Seen[]>();
+  const family = new Map<string, Seen[]>();
+  const push = (m: Map<string, Seen[]>, key: string, s: Seen): void => {
+    const list = m.get(key);
+    if (list) list.push(s);
+    else m.set(key, [s]);
+  };
+  const firstOther = (list: readonly Seen[] | undefined, owner: string): Seen | undefined => list?.find((s) => s.l.owner !== owner);
+  return (l, i) => {
+    const x = canonicalAddress(l.address);
+    if (x === '') return undefined;
+    // A name where an address belongs clashes only with the same name (the scan threw on it).
+    const fam = x.includes('.') || x.includes(':') ? String(familyOf(x)) : `name:${x}`;
+    const group = `${l.kind}|${l.protocol}|${l.port}|${fam}`;
+    const wildcard = !fam.startsWith('name:') && isWildcardAddress(x);
+    let found: Seen | undefined;
+    if (wildcard) found = firstOther(family.get(group), l.owner);
+    else {
+      const a = firstOther(byAddress.get(`${group}|${x}`), l.owner);
+      const b = firstOther(wildcards.get(group), l.owner);
+      found = a && b ? (a.at < b.at ? a : b) : (a ?? b);
+    }
+    const seen = { at: i, l };
+    push(family, group, seen);
+    if (wildcard) push(wildcards, group, seen);
+    else push(byAddress, `${group}|${x}`, seen);
+    return found?.l;
+  };
 }
 
 export const duplicateListeners = {
@@ -64,8 +96,9 @@ export const duplicateListeners = {
       }
     }
     const listeners = state.sockets.listeners;
+    const earlierOf = earlierClashes(listeners);
     listeners.forEach((l, i) => {
-      const earlier = listeners.slice(0, i).find((o) => listenersClash(o, l) && o.owner !== l.owner);
+      const earlier = earlierOf(l, i);
       if (earlier) {
         findings.push({
           code: 'listener.duplicate',
