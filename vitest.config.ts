@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
 
 /** Real tools or namespaces, run as root: each of these failed or skipped as nobody without sbin on PATH. */
 const TOOLS = [
+  'test/catalog/dify-squid.test.ts', // squid, in a network namespace
+  'test/catalog/real-rclone.test.ts', // rclone rcd
   'test/catalog/real-redis.test.ts', // redis-server
   'test/deploy/litellm-db.test.ts', // postgres
   'test/ingest/nginx-real.test.ts', // nginx -t
