@@ -83,6 +83,8 @@ export function proveBundle(platform: Platform, rendered: RenderResult = renderB
   const analysis = analyzeState(state, platform.policy, platform);
   // The analyzer's listener.published-beside-gateway says what this render warning says, read from the artifact.
   const warnings = rendered.warnings.filter((w) => w.code !== 'render.compose.published-backend');
-  const findings = sortFindings([...warnings, ...traceToModel(analysis.findings, files)]);
+  // A rendered file the proof cannot read back is a layer it does not know: never silent.
+  const unread = ingested.problems.filter((p) => p.severity === 'high' || p.severity === 'critical');
+  const findings = sortFindings([...warnings, ...unread, ...traceToModel(analysis.findings, files)]);
   return { ...analysis, findings, state, missing, problems: ingested.problems };
 }
