@@ -43,7 +43,7 @@ describe('analyzer at scale', () => {
   it('finds the same duplicate listeners as a scan of every earlier listener (property)', () => {
     fc.assert(
       fc.property(fc.array(listener, { maxLength: 40 }), (listeners) => {
-        const state = { sockets: { present: true, listeners }, publishing: { present: true, bindings: [] } } as unknown as ExposureState;
+        const state = { sockets: { present: true, listeners }, publishing: { present: true, bindings: [] }, gateway: { present: false, servers: [] } } as unknown as ExposureState;
         const found = duplicateListeners.check({ state, matrix: [], policy: { allow: [], platformOnly: [] } as never });
         const got = found.map((f) => {
           const m = /^(\S+) \(.*\) and (\S+) both listen on (.*)\/(tcp|udp)$/.exec(f.message);
