@@ -8,6 +8,7 @@
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { lineIndex } from './lines.js';
 
 export interface LEntry {
   readonly key: string;
@@ -37,21 +38,7 @@ export const MAX_DEPTH = 200;
 /** More nodes than any real template: YAML aliases of aliases ("billion laughs") stop here. */
 export const MAX_NODES = 200_000;
 
-/** offset → 1-based line, by binary search over line starts. */
-export function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
+export { lineIndex };
 
 // ---------------------------------------------------------------- JSON / HuJSON
 
