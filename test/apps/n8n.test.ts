@@ -23,7 +23,7 @@ import {
   waitUntil,
 } from '../support/real-apps.js';
 import { type Browser, type BrowserEvents, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
-import { dnsNames, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
+import { dnsNames, healthcheckPasses, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 
 const app = testApp('n8n');
 const OWNER = {
@@ -70,14 +70,11 @@ beforeAll(async () => {
   jar = join(ns.dir, 'n8n-cookies.txt');
   // The image's entrypoint runs `n8n` (start); here the package's bin with Node 24.
   const [exe, argv] = asUser(user, node, [join(dir, 'node_modules/n8n/bin/n8n'), 'start']);
+  // The check can fail: nothing answers before the app starts.
+  expect(healthcheckPasses(ns, r, 'n8n', node)).toBe(false);
   n8n = startInNamespace(ns, 'n8n', exe, argv, env, home);
-  // compose's healthcheck: GET /healthz on the loopback answers 200.
-  await waitUntil(
-    'n8n to answer its health check',
-    () => runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', 'http://127.0.0.1:5678/healthz']) === '200',
-    300_000,
-    n8n,
-  );
+  // compose's own health check, as rendered (node fetch of /healthz/readiness), run in the namespace.
+  await waitUntil('n8n to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'n8n', node), 300_000, n8n);
   // /healthz answers as soon as the HTTP server listens, and while n8n starts every
   // path answers 200 (a placeholder), then 404, until the controllers are registered
   // (seen with 2.41.3): wait for /healthz/readiness (database up and migrated) and then

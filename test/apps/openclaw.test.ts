@@ -25,7 +25,7 @@ import {
   waitUntil,
 } from '../support/real-apps.js';
 import { type Browser, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
-import { dnsNames, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
+import { dnsNames, healthcheckPasses, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 
 const TOKEN = 'moat-test-openclaw-gateway-token-0123456789abcdef';
 const app = testApp('openclaw');
@@ -86,17 +86,11 @@ beforeAll(async () => {
   const [cmd, ...args] = compose.command ?? [];
   expect(cmd).toBe('node');
   const [exe, argv] = asUser(user, node, args);
+  // The check can fail: nothing answers before the app starts.
+  expect(healthcheckPasses(ns, r, 'clawdbot', node)).toBe(false);
   claw = startInNamespace(ns, 'clawdbot', exe, argv, env, pkg);
-  // compose's healthcheck: any HTTP answer below 500 on /clawdbot/ at the loopback.
-  await waitUntil(
-    'OpenClaw to answer its health check',
-    () => {
-      const code = runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', 'http://127.0.0.1:3000/clawdbot/']);
-      return Number(code) > 0 && Number(code) < 500;
-    },
-    240_000,
-    claw,
-  );
+  // compose's own health check, as rendered (node fetch of /healthz answering {"ok":true}), run in the namespace.
+  await waitUntil('OpenClaw to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'clawdbot', node), 240_000, claw);
   gateway = await startGateway(ns, r);
   browser = await startBrowser(ns, gateway.ca);
 }, 45 * 60_000);

@@ -87,3 +87,20 @@ export async function startGateway(ns: AppNamespace, r: RenderedPlatform): Promi
   await waitUntil('the gateway health check', () => runInNamespace(ns, 'curl', ['-sf', 'http://127.0.0.1:8081/healthz']) === 'ok\n', 30_000, proc);
   return { proc, ca: tls.cert, config };
 }
+
+/**
+ * Runs a service's rendered compose health check inside the namespace, the way
+ * the engine would inside the container (`CMD` argv; `node` is the image's:
+ * here the test's Node 24), and says whether it passed.
+ */
+export function healthcheckPasses(ns: AppNamespace, r: RenderedPlatform, name: string, node: string): boolean {
+  const test = (r.services[name] as { healthcheck?: { test?: readonly string[] } } | undefined)?.healthcheck?.test ?? [];
+  const [form, cmd, ...args] = test;
+  if (form !== 'CMD' || cmd !== 'node') throw new Error(`${name}'s rendered health check is not a node CMD: ${JSON.stringify(test)}`);
+  try {
+    runInNamespace(ns, node, args, { timeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
