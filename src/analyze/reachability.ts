@@ -142,6 +142,7 @@ function viaTailnet(state: ExposureState, t: Target): Cell {
 
 function viaPlatform(state: ExposureState, zone: Zone, t: Target, sources: CidrSet): Cell {
   if (t.via === 'host') {
+    // A concrete bridge name: a named one, or a name the first pattern matches (`br-*` → `br-x`).
     const iif = state.host.platformInterfaces.find((i) => !i.endsWith('*')) ?? state.host.platformInterfaces[0]?.replace(/\*$/, 'x') ?? 'br-platform';
     const daddr: AddressSpec = classify(t.address, state) === 'wildcard' ? publicDestination(state, t) : { kind: 'exact', address: t.address };
     const result = evaluateHook(state.firewall, 'input', { iif, protocol: t.protocol, dport: t.ports.from, daddr, ctState: ['new'] }, sources);

@@ -4,6 +4,7 @@
 // route is served (its path on the main origin, or its own origin), its public
 // URL, and the gateway's publications (one TLS port per origin, on the
 // Tailscale address only).
+import { gatewayOrigins } from './lookup.js';
 import { Platform as PlatformSchema } from './schema.js';
 import type { Platform, PlatformInput } from './types.js';
 
@@ -31,10 +32,8 @@ export function normalizePlatform(input: PlatformInput): Platform {
         ? `https://${name}:${route.originPort}/`
         : `https://${name}:${gateway.listenPort}${route.path.replace(/\/+$/, '')}/`;
   }
-  // Every TLS port the gateway serves: the main origin, then each own origin by port
-  // (not by route order: the same platform renders the same files whatever the order).
-  const own = gateway.routes.flatMap((r) => (r.servedAt === 'origin' && r.originPort !== undefined ? [r.originPort] : []));
-  const ports = [gateway.listenPort, ...[...new Set(own)].filter((p) => p !== gateway.listenPort).sort((a, b) => a - b)];
+  // Every TLS port the gateway serves, main origin first, as every consumer sees them.
+  const ports = gatewayOrigins(parsed).map((o) => o.port);
   // The policy admits the tailnet to every own origin of an app (the reference names the main
   // one, 8443), so the proof and the artifacts agree.
   for (const port of ports.slice(1)) {
