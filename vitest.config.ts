@@ -16,6 +16,7 @@ const TOOLS = [
   'test/deploy/litellm-db.test.ts', // postgres
   'test/ingest/nginx-real.test.ts', // nginx -t
   'test/probe/resolve.test.ts', // unshare (a namespace without DNS)
+  'test/probe/tcp-filtered.test.ts', // network namespaces, nft
   'test/probe/udp.test.ts', // network namespaces
   'test/render/core/dify-nginx-live.test.ts', // nginx
   'test/render/core/gateway-live.test.ts', // nginx
