@@ -56,7 +56,7 @@ export interface DriveOptions {
 export const AUTHORIZE_COMMAND = `rclone authorize "drive" "${Buffer.from('{"scope":"drive.readonly"}').toString('base64').replace(/=+$/, '')}"`;
 
 function bad(path: string, message: string, hint: string): UserInputError {
-  return new UserInputError([{ code: 'drive.bad-credential', severity: 'high', path, message, hint }]);
+  return new UserInputError([{ code: 'deploy.drive.bad-credential', severity: 'high', path, message, hint }]);
 }
 
 function parseObject(text: string, where: string, what: string, hint: string): Record<string, unknown> {
@@ -101,7 +101,7 @@ export function parseToken(text: string, where: string): DriveCredential {
 /** rclone's parameters for a Drive remote (the credential inside: never print this). */
 export function driveParameters(credential: DriveCredential, options: DriveOptions): Record<string, string> {
   if (options.rootFolderId !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(options.rootFolderId)) {
-    throw new UserInputError([{ code: 'drive.bad-option', severity: 'high', path: '--root-folder-id', message: `--root-folder-id ${JSON.stringify(options.rootFolderId)} is not a Drive folder id`, hint: 'the id is the last part of the folder URL: https://drive.google.com/drive/folders/<id>' }]);
+    throw new UserInputError([{ code: 'deploy.drive.bad-option', severity: 'high', path: '--root-folder-id', message: `--root-folder-id ${JSON.stringify(options.rootFolderId)} is not a Drive folder id`, hint: 'the id is the last part of the folder URL: https://drive.google.com/drive/folders/<id>' }]);
   }
   return {
     scope: options.scope,
