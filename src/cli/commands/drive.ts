@@ -28,6 +28,8 @@ const MAX_CREDENTIAL_BYTES = 64 * 1024;
 export interface DriveIo extends KnowledgeIo {
   readonly stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   readonly pollMs?: number;
+  /** rclone options for the sync call (tests: fewer retries). */
+  readonly syncConfig?: Readonly<Record<string, unknown>>;
 }
 
 function sourceError(message: string): UserInputError {
@@ -116,7 +118,7 @@ export async function runDriveSync(platform: Platform, paths: DeployPaths, optio
       return ExitCode.findings;
     }
     const progress = syncProgress(stderr);
-    const result = await syncDrive(rc, paths.secretsFile, { dstFs: io.dataFs ?? driveDataPath(platform), ...(options.srcFs === undefined ? {} : { srcFs: options.srcFs }), ...(io.pollMs === undefined ? {} : { pollMs: io.pollMs }), onStats: (s) => progress.update(s) });
+    const result = await syncDrive(rc, paths.secretsFile, { dstFs: io.dataFs ?? driveDataPath(platform), ...(options.srcFs === undefined ? {} : { srcFs: options.srcFs }), ...(io.pollMs === undefined ? {} : { pollMs: io.pollMs }), ...(io.syncConfig === undefined ? {} : { config: io.syncConfig }), onStats: (s) => progress.update(s) });
     progress.done();
     const s = result.stats;
     stdout.write(`drive: ${result.success ? 'synced' : 'sync FAILED'}: ${s.transfers} files copied (${formatBytes(s.bytes)}), ${s.deletes} deleted, ${s.checks} unchanged, ${s.errors} errors in ${result.duration.toFixed(1)} s\n`);

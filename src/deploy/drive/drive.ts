@@ -66,6 +66,7 @@ export interface DriveSyncOptions {
   readonly srcFs?: string;
   readonly dstFs: string;
   readonly pollMs?: number;
+  readonly config?: Readonly<Record<string, unknown>>;
   readonly onStats?: (stats: SyncStats) => void;
   readonly now?: () => Date;
 }
@@ -74,16 +75,19 @@ export interface DriveSyncOptions {
 export async function syncDrive(rc: RcClient, secretsFile: string, options: DriveSyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const result = await runSync(rc, { srcFs: options.srcFs ?? `${DRIVE_REMOTE}:`, dstFs: options.dstFs, mode: 'sync' }, { ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }), ...(options.onStats ? { onStats: options.onStats } : {}) });
+  const result = await runSync(rc, { srcFs: options.srcFs ?? `${DRIVE_REMOTE}:`, dstFs: options.dstFs, mode: 'sync', ...(options.config === undefined ? {} : { config: options.config }) }, { ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }), ...(options.onStats ? { onStats: options.onStats } : {}) });
   const file = stateFileBeside(secretsFile, DRIVE_STATE_FILE);
   const state = await readJsonState(file, DriveStateSchema, {});
   const s = result.stats;
   const finishedAt = now().toISOString();
+  const lastError = s.lastError ?? result.error;
   const lastSync: NonNullable<DriveState['lastSync']> = {
     startedAt, finishedAt, jobid: result.jobid, success: result.success,
     ...(result.error === undefined ? {} : { error: result.error }),
-    files: s.transfers, bytes: s.bytes, checks: s.checks, deletes: s.deletes, errors: s.errors,
-    ...(s.lastError === undefined ? {} : { lastError: s.lastError }),
+    // A sync that ended on a fatal error (the remote went away mid-transfer) can leave its stats group at 0 errors
+    // (seen with 1.60.1: the job says "unexpected EOF", core/stats errors 0): the job's own error counts as one.
+    files: s.transfers, bytes: s.bytes, checks: s.checks, deletes: s.deletes, errors: Math.max(s.errors, result.success ? 0 : 1),
+    ...(lastError === undefined ? {} : { lastError }),
   };
   await writeJsonState(file, { ...state, lastSync, ...(result.success ? { lastSuccess: finishedAt } : {}) });
   return result;

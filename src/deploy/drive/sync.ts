@@ -17,6 +17,11 @@ export interface SyncRequest {
   /** Destination: the gdrive-data volume's path inside the container. */
   readonly dstFs: string;
   readonly mode?: 'sync' | 'copy';
+  /**
+   * rclone options for this call only (rc's `_config`, e.g. {Retries: 1}):
+   * rclone.org/rc/ "Setting config flags with _config", since 1.57.
+   */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
 export interface SyncStats {
@@ -74,7 +79,7 @@ interface JobStatus {
 export async function runSync(rc: RcClient, request: SyncRequest, options: SyncOptions = {}): Promise<SyncResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? 1_000;
-  const started = await rc.call<{ jobid?: unknown }>(`sync/${request.mode ?? 'sync'}`, { srcFs: request.srcFs, dstFs: request.dstFs, _async: true });
+  const started = await rc.call<{ jobid?: unknown }>(`sync/${request.mode ?? 'sync'}`, { srcFs: request.srcFs, dstFs: request.dstFs, _async: true, ...(request.config === undefined ? {} : { _config: request.config }) });
   const jobid = typeof started.jobid === 'number' ? started.jobid : Number.NaN;
   if (!Number.isInteger(jobid)) throw new Error(`rclone answered sync/${request.mode ?? 'sync'} without a job id (this is a bug in moat, or not rclone)`);
   const group = `job/${jobid}`;
