@@ -16,8 +16,8 @@ import { formatBytes } from '../../deploy/pull-progress.js';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { loadPlatform } from '../load-platform.js';
-import type { KnowledgeIo } from './knowledge.js';
-import { apiGuard, runKnowledgeSync, withServiceOptions } from './knowledge.js';
+import type { KnowledgeIo, ServiceOpts as Opts } from './knowledge.js';
+import { apiGuard, ioFrom, runKnowledgeSync, withServiceOptions } from './knowledge.js';
 import type { DeployPaths } from './up.js';
 import { deployPaths } from './up.js';
 
@@ -173,18 +173,6 @@ export async function runDriveStatus(platform: Platform, paths: DeployPaths, for
   } else lines.push(`rclone: not reachable (${printable(live.why ?? '?')})`);
   stdout.write(`${lines.join('\n')}\n`);
   return last && !last.success ? ExitCode.findings : ExitCode.ok;
-}
-
-interface Opts {
-  out?: string;
-  secrets?: string;
-  workspace?: string;
-  anythingllmUrl?: string;
-  rcUrl?: string;
-}
-
-function ioFrom(opts: Opts): DriveIo {
-  return { ...(opts.anythingllmUrl === undefined ? {} : { anythingllmUrl: opts.anythingllmUrl }), ...(opts.rcUrl === undefined ? {} : { rcUrl: opts.rcUrl }) };
 }
 
 export function registerDrive(program: Command): void {

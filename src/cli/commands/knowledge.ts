@@ -93,7 +93,8 @@ export async function runKnowledgeSearch(platform: Platform, paths: DeployPaths,
   });
 }
 
-interface Opts {
+/** The options of withServiceOptions, as commander parses them. */
+export interface ServiceOpts {
   out?: string;
   secrets?: string;
   workspace?: string;
@@ -101,7 +102,7 @@ interface Opts {
   rcUrl?: string;
 }
 
-function ioFrom(opts: Opts): KnowledgeIo {
+export function ioFrom(opts: ServiceOpts): KnowledgeIo {
   return { ...(opts.anythingllmUrl === undefined ? {} : { anythingllmUrl: opts.anythingllmUrl }), ...(opts.rcUrl === undefined ? {} : { rcUrl: opts.rcUrl }) };
 }
 
@@ -118,10 +119,10 @@ export function withServiceOptions(cmd: Command): Command {
 export function registerKnowledge(program: Command): void {
   const load = async () => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const knowledge = program.command('knowledge').description('synced Drive documents as an AnythingLLM workspace: sync, search');
-  withServiceOptions(knowledge.command('sync').description('add, replace and remove workspace documents to match the synced Drive files (unchanged ones are skipped)')).action(async (opts: Opts) => {
+  withServiceOptions(knowledge.command('sync').description('add, replace and remove workspace documents to match the synced Drive files (unchanged ones are skipped)')).action(async (opts: ServiceOpts) => {
     process.exitCode = await runKnowledgeSync(await load(), deployPaths(opts), opts.workspace, ioFrom(opts));
   });
-  withServiceOptions(knowledge.command('search').description("the workspace's closest passages to a query (AnythingLLM's vector search)").argument('<query>')).action(async (query: string, opts: Opts) => {
+  withServiceOptions(knowledge.command('search').description("the workspace's closest passages to a query (AnythingLLM's vector search)").argument('<query>')).action(async (query: string, opts: ServiceOpts) => {
     process.exitCode = await runKnowledgeSearch(await load(), deployPaths(opts), query, opts.workspace, ioFrom(opts));
   });
 }

@@ -7,12 +7,12 @@
 // stopped by their own PID.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { COMPOSE_FILE, renderCompose } from '../../../src/render/compose.js';
+import { freePort } from '../../render/core/stubs.js';
 
 interface Rendered {
   readonly command: readonly string[];
@@ -21,17 +21,6 @@ interface Rendered {
 
 const compose = parse(renderCompose(normalizePlatform(referencePlatform()), {}).files.find((f) => f.path === COMPOSE_FILE)?.content ?? '') as { services: Record<string, Rendered> };
 export const GDRIVE = compose.services['gdrive'] as Rendered;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** The caller's environment without any RCLONE_* (a developer's own rclone settings must not leak in). */
 function cleanEnv(dir: string): NodeJS.ProcessEnv {

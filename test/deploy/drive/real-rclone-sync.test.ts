@@ -17,17 +17,11 @@ import { rcClient } from '../../../src/deploy/drive/rc.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { type Running, RC_USER, cmdline, startRcd, startWebdav } from './rclone-harness.js';
+import { sink } from '../knowledge/sink.js';
 
 const platform = normalizePlatform(referencePlatform());
 const PASS = 'moat-test-rc-pass-5d41402abc4b2a76';
 
-interface Sink extends NodeJS.WritableStream {
-  text: string;
-}
-function sink(): Sink {
-  const out = { text: '', isTTY: false, write(chunk: string | Uint8Array) { out.text += chunk.toString(); return true; } };
-  return out as unknown as Sink;
-}
 
 let dir: string;
 let remoteDir: string;

@@ -20,17 +20,11 @@ import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { type Running, RC_USER, cmdline, startRcd, startWebdav } from '../drive/rclone-harness.js';
 import { type AnythingStub, startAnythingStub } from './anythingllm-stub.js';
+import { sink } from './sink.js';
 
 const platform = normalizePlatform(referencePlatform());
 const PASS = 'moat-e2e-rc-pass-7c6a180b36896a0a';
 
-interface Sink extends NodeJS.WritableStream {
-  text: string;
-}
-function sink(): Sink {
-  const out = { text: '', isTTY: false, write(chunk: string | Uint8Array) { out.text += chunk.toString(); return true; } };
-  return out as unknown as Sink;
-}
 
 let dir: string;
 let remoteDir: string;

@@ -18,6 +18,7 @@ import { syncKnowledge } from '../../../src/deploy/knowledge/sync.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { type AnythingStub, startAnythingStub } from './anythingllm-stub.js';
+import { sink } from './sink.js';
 
 const platform = normalizePlatform(referencePlatform());
 const WS = platform.knowledge.workspace;
@@ -36,15 +37,6 @@ function memorySource(files: Map<string, string>, withHashes = true): KnowledgeS
   };
 }
 
-interface Sink extends NodeJS.WritableStream {
-  text: string;
-}
-
-/** Collects what a command writes (not a terminal: plain lines). */
-function sink(): Sink {
-  const out = { text: '', isTTY: false, write(chunk: string | Uint8Array) { out.text += chunk.toString(); return true; } };
-  return out as unknown as Sink;
-}
 
 let stub: AnythingStub;
 let dir: string;
