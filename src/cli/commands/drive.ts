@@ -14,6 +14,7 @@ import { readStats } from '../../deploy/drive/sync.js';
 import { printable, syncLine, syncProgress } from '../../deploy/knowledge/progress.js';
 import { formatBytes } from '../../deploy/pull-progress.js';
 import { ExitCode, UserInputError } from '../../model/findings.js';
+import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
 import { loadPlatform } from '../load-platform.js';
 import type { KnowledgeIo, ServiceOpts as Opts } from './knowledge.js';
@@ -133,6 +134,10 @@ export async function runDriveSync(platform: Platform, paths: DeployPaths, optio
     return synced;
   }
   if (options.knowledge === false) return ExitCode.ok;
+  if (io.anythingllmUrl === undefined && serviceByName(platform, 'anythingllm') === undefined) {
+    stderr.write('moat: the platform has no anythingllm service: the knowledge step is skipped\n');
+    return ExitCode.ok;
+  }
   return runKnowledgeSync(platform, paths, options.workspace, io);
 }
 

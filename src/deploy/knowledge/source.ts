@@ -47,6 +47,10 @@ export function rcSource(rc: RcClient, dataFs: string): KnowledgeSource {
           ...(typeof i.Hashes?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(i.Hashes.sha256) ? { sha256: i.Hashes.sha256 } : {}),
         }));
     },
-    read: (path) => rc.read(dataFs, path),
+    read: async (path) => {
+      // A `.` or `..` segment would be resolved by URL parsing before rclone sees it, and read another path.
+      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw new Error(`refusing to read ${JSON.stringify(path)}: not a plain relative path`);
+      return rc.read(dataFs, path);
+    },
   };
 }

@@ -17,6 +17,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { readJsonState, writeJsonState } from '../drive/state.js';
+import { formatBytes } from '../pull-progress.js';
 import type { AnythingClient, Workspace } from './anythingllm.js';
 import type { KnowledgeSource } from './source.js';
 import { sha256 } from './source.js';
@@ -51,7 +52,11 @@ export interface KnowledgeSyncOptions {
   readonly stateFile: string;
   readonly events?: KnowledgeEvents;
   readonly now?: () => Date;
+  /** Larger files are skipped (and said so): moat holds a file in memory to upload it. Default 100 MB. */
+  readonly maxBytes?: number;
 }
+
+const DEFAULT_MAX_BYTES = 100 * 1000 * 1000;
 
 /** The workspace by its slug, created when missing; AnythingLLM derives the slug from the name, so a taken slug is an error, not a silent other workspace. */
 export async function ensureWorkspace(client: AnythingClient, slug: string): Promise<Workspace> {
@@ -91,8 +96,14 @@ export async function syncKnowledge(client: AnythingClient, source: KnowledgeSou
     await save();
   };
 
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   for (const file of files) {
     const known = state.files[file.path];
+    if (file.size > maxBytes) {
+      counts.skipped++;
+      events.file?.(file.path, 'skipped', `larger than ${formatBytes(maxBytes)}; not uploaded`);
+      continue;
+    }
     const inWorkspace = known !== undefined && embedded().has(known.location);
     if (known && inWorkspace && file.sha256 !== undefined && file.sha256 === known.sha256) {
       counts.skipped++;

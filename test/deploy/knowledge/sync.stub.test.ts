@@ -13,7 +13,7 @@ import { runKnowledgeSearch, runKnowledgeSync } from '../../../src/cli/commands/
 import { ensureApiKey } from '../../../src/deploy/knowledge/api-key.js';
 import { AnythingError, anythingClient } from '../../../src/deploy/knowledge/anythingllm.js';
 import type { KnowledgeSource } from '../../../src/deploy/knowledge/source.js';
-import { sha256 } from '../../../src/deploy/knowledge/source.js';
+import { rcSource, sha256 } from '../../../src/deploy/knowledge/source.js';
 import { syncKnowledge } from '../../../src/deploy/knowledge/sync.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
@@ -141,6 +141,24 @@ describe('knowledge sync against the AnythingLLM stub', () => {
     const summary = await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     expect(summary.changed).toBe(1);
     expect(workspaceTitles()).toEqual(['a.md']);
+  });
+
+  it('skips a file larger than the limit and says so, without reading it', async () => {
+    const source = memorySource(new Map([['video.mp4', 'x'.repeat(2000)], ['a.md', 'alpha']]));
+    const seen: string[] = [];
+    const summary = await syncKnowledge(anythingClient(stub.url, key), source, { workspace: WS, stateFile, maxBytes: 1000, events: { file: (p, o, d) => seen.push(`${o} ${p} ${d ?? ''}`.trim()) } });
+    expect(summary).toMatchObject({ added: 1, skipped: 1, failed: 0 });
+    expect(seen).toContain('skipped video.mp4 larger than 1.0 KB; not uploaded');
+    expect(source.reads).toEqual(['a.md']);
+  });
+
+  it('the rc source refuses a path with . or .. segments (URL parsing would resolve them to another file)', async () => {
+    const asked: string[] = [];
+    const rc = { baseUrl: 'http://rc', call: async <T>() => ({}) as T, read: async (_fs: string, path: string) => (asked.push(path), new Uint8Array()) };
+    const source = rcSource(rc, '/data');
+    for (const path of ['../secrets.env', 'a/../../etc/passwd', './a', 'a//b']) await expect(source.read(path)).rejects.toThrow(/not a plain relative path/);
+    await source.read('Team/ok.md');
+    expect(asked).toEqual(['Team/ok.md']);
   });
 
   it('refuses a workspace whose slug AnythingLLM would change', async () => {
