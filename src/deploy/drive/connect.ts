@@ -119,12 +119,31 @@ interface ConfigOut {
 
 /** Creates (or replaces) a remote over rc, refusing to leave one that still waits on a question. */
 export async function connectRemote(rc: RcClient, remote: { readonly name: string; readonly type: string; readonly parameters: Record<string, string> }): Promise<void> {
-  const out = await rc.call<ConfigOut>('config/create', { name: remote.name, type: remote.type, parameters: remote.parameters, opt: { nonInteractive: true, obscure: false } });
+  let out: ConfigOut;
+  try {
+    out = await rc.call<ConfigOut>('config/create', { name: remote.name, type: remote.type, parameters: remote.parameters, opt: { nonInteractive: true, obscure: false } });
+  } catch (error) {
+    // rclone's message may quote a value it could not parse (the token, the key): never let it through.
+    if (error instanceof RcError) throw new RcError(error.command, error.status, redact(error.reason, Object.values(remote.parameters)));
+    throw error;
+  }
   if (out.Error) throw new RcError('config/create', 200, `rclone refused the ${remote.type} configuration: ${out.Error}`);
   if (out.State !== undefined && out.State !== '') {
     await rc.call('config/delete', { name: remote.name }).catch(() => undefined);
     throw new RcError('config/create', 200, `rclone still asks ${out.Option?.Name ?? 'a question'} (${(out.Option?.Help ?? '').split('\n')[0]}); the remote was removed again: this is a bug in moat if it happens with a token from \`rclone authorize\``);
   }
+}
+
+/** Replaces every long parameter value (and every JSON string inside one) in a message. */
+export function redact(message: string, values: readonly string[]): string {
+  const secrets = new Set<string>();
+  for (const value of values) {
+    secrets.add(value);
+    for (const match of value.matchAll(/"((?:[^"\\]|\\.){8,})"/g)) secrets.add(match[1] ?? '');
+  }
+  let out = message;
+  for (const secret of [...secrets].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length)) out = out.split(secret).join('[redacted]');
+  return out;
 }
 
 /** The remotes rclone knows (config/listremotes). */

@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCredential } from '../../../src/cli/commands/drive.js';
-import { AUTHORIZE_COMMAND, connectRemote, driveParameters, parseServiceAccount, parseToken } from '../../../src/deploy/drive/connect.js';
+import { AUTHORIZE_COMMAND, connectRemote, driveParameters, parseServiceAccount, parseToken, redact } from '../../../src/deploy/drive/connect.js';
 import type { RcClient } from '../../../src/deploy/drive/rc.js';
+import { RcError } from '../../../src/deploy/drive/rc.js';
 import { UserInputError } from '../../../src/model/findings.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'moat-drive-connect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const KEY = { type: 'service_account', client_email: 'a@b.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' };
-const TOKEN = { access_token: 'ya29.x', token_type: 'Bearer', refresh_token: '1//r', expiry: '2026-12-02T14:00:00Z' };
+const TOKEN = { access_token: 'ya29.moat-unit-access', token_type: 'Bearer', refresh_token: '1//moat-unit-refresh', expiry: '2026-12-02T14:00:00Z' };
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 
 function codeOf(run: () => unknown): string | undefined {
@@ -67,6 +68,24 @@ describe('Drive credentials', () => {
     const blob = /"drive" "([^"]+)"/.exec(AUTHORIZE_COMMAND)?.[1] ?? '';
     expect(blob).not.toContain('=');
     expect(JSON.parse(Buffer.from(blob, 'base64').toString('utf8'))).toEqual({ scope: 'drive.readonly' });
+  });
+
+  it("rclone's refusal of a configuration never carries the credential into the message", async () => {
+    const credential = parseToken(JSON.stringify(TOKEN), 's');
+    const params = driveParameters(credential, { scope: 'drive.readonly' });
+    const rc: RcClient = {
+      baseUrl: 'http://rc',
+      read: async () => new Uint8Array(),
+      call: async () => {
+        throw new RcError('config/create', 500, `couldn't parse token ${params['token']} or refresh ${TOKEN.refresh_token}x`);
+      },
+    };
+    const error = (await connectRemote(rc, { name: 'gdrive', type: 'drive', parameters: params }).then(() => new Error('no error'), (e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(RcError);
+    expect(error.message).toContain('[redacted]');
+    expect(error.message).not.toContain(TOKEN.refresh_token);
+    expect(error.message).not.toContain(TOKEN.access_token);
+    expect(redact('value 1//r', ['short'])).toBe('value 1//r');
   });
 
   it('a configuration rclone still asks about is removed again and reported', async () => {
