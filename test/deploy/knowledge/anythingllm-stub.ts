@@ -4,7 +4,7 @@
 // POST /api/request-token and /api/system/generate-api-key (single-user mode),
 // GET /api/v1/auth, POST /api/v1/workspace/new, GET /api/v1/workspace/:slug
 // ({workspace: [..]}), POST /api/v1/document/upload (multipart),
-// POST /api/v1/workspace/:slug/update-embeddings ({adds, deletes}; a failed
+// GET /api/v1/documents ({localFiles} tree), POST /api/v1/workspace/:slug/update-embeddings ({adds, deletes}; a failed
 // embedding answers 200 without the document, as upstream),
 // DELETE /api/v1/system/remove-documents, POST /api/v1/workspace/:slug/vector-search.
 // Every /api/v1 call checks the Bearer key (403 otherwise). "Vectors" are
@@ -78,6 +78,11 @@ export async function startAnythingStub(password = 'moat-stub-password'): Promis
     if (bearer === undefined || !stub.keys.has(bearer)) return send(403, { error: 'No valid api key found.' });
 
     if (req.method === 'GET' && path === '/api/v1/auth') return send(200, { authenticated: true });
+    if (req.method === 'GET' && path === '/api/v1/documents') {
+      // viewLocalFiles' tree: documents/ → folders → files named by the location's last part.
+      const items = [...stub.documents.values()].map((d) => ({ name: d.location.split('/')[1], type: 'file', title: d.title }));
+      return send(200, { localFiles: { name: 'documents', type: 'folder', items: [{ name: 'custom-documents', type: 'folder', items }] } });
+    }
     if (req.method === 'POST' && path === '/api/v1/workspace/new') {
       const name = String(json()['name'] ?? '');
       let slug = slugify(name);

@@ -110,7 +110,9 @@ describe('knowledge sync against the AnythingLLM stub', () => {
     const summary = await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     expect(summary).toMatchObject({ added: 0, removed: 1, skipped: 1, failed: 0 });
     expect(workspaceTitles()).toEqual(['a.md']);
-    expect([...stub.documents.values()].map((d) => d.title)).toEqual(['a.md']);
+    // AnythingLLM's own document list (GET /api/v1/documents) no longer has it either.
+    const listed = (await (await fetch(`${stub.url}/api/v1/documents`, { headers: { authorization: `Bearer ${key}` } })).json()) as { localFiles: { items: { items: { title: string }[] }[] } };
+    expect(listed.localFiles.items.flatMap((f) => f.items.map((i) => i.title))).toEqual(['a.md']);
   });
 
   it('a failed upload is reported, the others go on, and the next run tries it again', async () => {
