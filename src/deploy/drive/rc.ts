@@ -71,7 +71,8 @@ export function rcClient(baseUrl: string, credentials: RcCredentials, timeoutMs 
   const authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.pass}`).toString('base64')}`;
   const send = async (url: string, init: RequestInit, what: string): Promise<Response> => {
     try {
-      return await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization }, signal: AbortSignal.timeout(timeoutMs) });
+      // No redirects: the rc never sends one, and the credentials must go nowhere else.
+      return await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new RcUnreachableError(base, (error as Error).name === 'TimeoutError' ? `no answer to ${what} in ${timeoutMs / 1000} s` : causeOf(error));
     }

@@ -100,7 +100,8 @@ function sender(base: string, bearer: string | undefined): Send {
     if (json) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
+      // No redirects: the key must go to AnythingLLM only.
+      response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new AnythingUnreachableError(base, (error as Error).name === 'TimeoutError' ? `no answer to ${what} in ${timeoutMs / 1000} s` : causeOf(error));
     }
