@@ -13,6 +13,8 @@ const TOOLS = [
   'test/catalog/dify-squid.test.ts', // squid, in a network namespace
   'test/catalog/real-rclone.test.ts', // rclone rcd
   'test/catalog/real-redis.test.ts', // redis-server
+  'test/deploy/drive/real-rclone-sync.test.ts', // rclone rcd + rclone serve webdav
+  'test/deploy/knowledge/drive-to-knowledge.stub.test.ts', // rclone rcd + rclone serve webdav
   'test/deploy/litellm-db.test.ts', // postgres
   'test/ingest/nginx-real.test.ts', // nginx -t
   'test/probe/resolve.test.ts', // unshare (a namespace without DNS)

@@ -29,6 +29,8 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
+  { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
+  { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },
   { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
 ];
 

@@ -11,6 +11,7 @@ import { ANALYZE_CODE_DOCS } from './analyze.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
+import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
@@ -26,6 +27,7 @@ export const FINDING_REGISTRY = [
   ...inArea('analyze', ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
+  ...inArea('deploy', DRIVE_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
 ] as const;
 

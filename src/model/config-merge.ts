@@ -196,6 +196,7 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       platformOnly: reference.policy.platformOnly.filter((n) => !disabled.has(n)),
     },
     llm: { ...reference.llm, models: config.models ?? reference.llm.models },
+    knowledge: { ...reference.knowledge, ...definedOnly(config.knowledge ?? {}) },
   };
   return { input, findings, referenceRoutes: refRoutes.length, referenceAllow: refAllow.length };
 }

@@ -149,6 +149,15 @@ export const ConfigSchema = z
     host: HostConfig.optional(),
     network: NetworkConfig.optional(),
     models: z.array(ModelName).max(50).optional().describe('Models LiteLLM serves from Ollama (replaces the default list), e.g. llama3.2:3b.'),
+    knowledge: z
+      .strictObject({
+        // AnythingLLM makes a workspace's slug from its name with slugify (lower-case, dashes): moat asks for one it can keep as it is.
+        workspace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace slug: lower-case letters, digits and dashes, up to 63').optional().describe('The AnythingLLM workspace Drive documents are embedded into (default moat-knowledge); the bot answers from the same one.'),
+        // Lands in a systemd unit file: one line of the characters calendar expressions use, nothing that starts a new line or a new key.
+        schedule: z.string().max(64).regex(/^[A-Za-z0-9*:,./~ -]+$/, 'a systemd calendar expression like hourly, daily or *-*-* 06:00:00').optional().describe('When the rendered systemd timer runs `moat drive sync` (systemd OnCalendar, default hourly; `systemd-analyze calendar` checks one).'),
+      })
+      .optional()
+      .describe('Google Drive documents as knowledge in AnythingLLM.'),
     services: z
       .record(ServiceName, ServiceConfig)
       .optional()

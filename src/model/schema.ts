@@ -264,5 +264,14 @@ export const Platform = z.object({
     /** The embedding model AnythingLLM (and the knowledge step) uses, pulled by `moat up` too. */
     embedder: z.string().default('nomic-embed-text:latest'),
   }),
+  /** The knowledge step: synced Drive files kept in step with an AnythingLLM workspace (`moat knowledge sync`). */
+  knowledge: z
+    .object({
+      /** The AnythingLLM workspace slug; the bot's knowledge tool reads the same one. */
+      workspace: z.string().default('moat-knowledge'),
+      /** When the rendered systemd timer runs `moat drive sync` (an OnCalendar expression). */
+      schedule: z.string().default('hourly'),
+    })
+    .prefault({}),
   notes: z.array(ReferenceNote),
 });

@@ -7,6 +7,7 @@ import { renderBootstrap } from './bootstrap.js';
 import { renderCompose } from './compose.js';
 import { renderDifyNginx } from './dify-nginx.js';
 import { renderDockerUser } from './docker-user.js';
+import { renderDriveTimer } from './drive-timer.js';
 import { renderEnvExample } from './env-example.js';
 import { renderGatewayNginx } from './gateway-nginx.js';
 import { renderHostServices } from './host-services.js';
@@ -33,6 +34,7 @@ export const TARGETS = [
   'bootstrap',
   'host-services',
   'app-configs',
+  'drive-timer',
 ] as const;
 
 export type Target = (typeof TARGETS)[number];
@@ -52,6 +54,7 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   bootstrap: renderBootstrap,
   'host-services': renderHostServices,
   'app-configs': renderAppConfigs,
+  'drive-timer': renderDriveTimer,
 };
 
 /** Render every target into one bundle, sorted by path; duplicate paths are a bug. */
