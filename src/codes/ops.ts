@@ -18,6 +18,14 @@ export const CONFIG_EDIT_CODE_DOCS = [
   },
 ] as const satisfies readonly CodeDoc[];
 
+/** LiteLLM's routing (src/render/litellm-config.ts). */
+export const LITELLM_ROUTING_CODE_DOCS = [
+  {
+    code: 'render.litellm.no-fallbacks', severity: 'low', title: 'Routing is set, but there is nothing to fall back to',
+    help: 'llm.routing (local-first or cloud-first) makes every local chat model fall back to the cloud models, or the reverse. With no provider in llm.providers (or no local chat model) there is no fallback to render: LiteLLM routes as it would without the setting. Add a provider (`moat providers add NAME`) or a local model.',
+  },
+] as const satisfies readonly CodeDoc[];
+
 /** Provider keys reaching LiteLLM (src/deploy/provider-keys.ts). */
 export const PROVIDER_DEPLOY_CODE_DOCS = [
   {
