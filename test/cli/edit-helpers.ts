@@ -10,7 +10,14 @@ export function insertedBlock(before: string, after: string): string {
   while (s < before.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s += 1;
   // What is left of `before` between the common prefix and suffix must be nothing: a pure insertion.
   expect(before.length - p - s, 'bytes of the original that changed').toBe(0);
-  const block = after.slice(p, after.length - s);
+  let block = after.slice(p, after.length - s);
+  // The same insertion can be read at several offsets ("  a\n" before "  b" matches from its third byte):
+  // read it from the start of its line, as it was written.
+  const k = p - (before.lastIndexOf('\n', p - 1) + 1);
+  if (k > 0 && block.endsWith(before.slice(p - k, p))) {
+    block = `${before.slice(p - k, p)}${block.slice(0, block.length - k)}`;
+    p -= k;
+  }
   expect(`${before.slice(0, p)}${block}${before.slice(p)}`).toBe(after);
   return block;
 }
