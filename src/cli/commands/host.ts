@@ -32,6 +32,7 @@ import { parseDefaultRoute, parseTailscaleIp4, parseTailscaleStatus } from '../h
 import type { Runner, RunResult } from '../host-runner.js';
 import { systemRunner } from '../host-runner.js';
 import { writeBundle } from '../write-bundle.js';
+import { proofRefusal } from './service.js';
 
 export interface HostInitOptions {
   readonly configFile: string;
@@ -149,7 +150,7 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     if (blocking.length > 0) {
       stderr.write(`moat: the proof (\`moat check\`) has ${blocking.length} high or critical finding(s):\n${blocking.map((f) => `${formatFindingText(f)}\n`).join('')}\n`);
       if (options.force !== true) {
-        stderr.write('moat: refusing to set up the host [cli.proof-failed]\n  hint: fix moat.yaml (`moat check` explains each finding), or pass --force\n');
+        stderr.write(`${formatFindingText(proofRefusal(options.configFile, blocking.length, 'nothing was written or run', false))}\n`);
         return ExitCode.findings;
       }
     }

@@ -116,6 +116,15 @@ function nextOriginPort(platform: Platform): number {
   return port;
 }
 
+/** The refusal printed after the proof's findings (one finding, so `moat explain cli.proof-failed` tells more). */
+export function proofRefusal(path: string, count: number, done: string, fresh = true): Finding {
+  return {
+    code: 'cli.proof-failed', severity: 'high', path,
+    message: `refused: the proof has ${count} ${fresh ? 'new ' : ''}high or critical finding(s), printed above; ${done}`,
+    hint: 'fix what the findings say (`moat explain CODE` tells more), or pass --force to go on anyway (`moat up` refuses it again unless forced)',
+  };
+}
+
 /** Findings of the proof after the change that the platform did not have before, at high or above. */
 export function newBlockingFindings(change: ConfigChange): Finding[] {
   const key = (f: Finding): string => `${f.code}\u0000${f.path}\u0000${f.message}`;
@@ -134,7 +143,7 @@ export async function runAddService(values: AddServiceValues, options: ServiceCo
   if (blocking.length > 0) {
     stderr.write(`moat: the proof (\`moat check\`) with ${String(entryEdits[0]?.path[1])} added has ${blocking.length} new high or critical finding(s):\n${blocking.map((f) => `${formatFindingText(f)}\n`).join('')}\n`);
     if (options.force !== true) {
-      stderr.write(`moat: refusing to write ${options.configFile} [cli.proof-failed]\n  hint: fix what the findings say, or pass --force to write it anyway (\`moat up\` refuses it again unless forced)\n`);
+      stderr.write(`${formatFindingText(proofRefusal(options.configFile, blocking.length, 'nothing was written'))}\n`);
       return ExitCode.findings;
     }
     stderr.write('moat: writing it anyway (--force)\n');
