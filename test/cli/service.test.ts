@@ -156,3 +156,27 @@ describe('moat remove service', () => {
     expect(typo.err).toContain('did you mean "ollama"');
   });
 });
+
+describe('moat add service on a terminal', () => {
+  it('asks for what the flags left out, suggesting the next free address', async () => {
+    const { PassThrough } = await import('node:stream');
+    const stdin = Object.assign(new PassThrough(), { isTTY: true });
+    const prompts = sink();
+    const answers = ['ghcr.io/acme/wiki:2.0.1', '', '8080', '', 'none'];
+    // readline asks one question at a time: answer each as it is printed.
+    let asked = 0;
+    const stderr = new Writable({
+      write: (chunk, _enc, done) => {
+        prompts.write(chunk);
+        if (String(chunk).endsWith(': ')) stdin.write(`${answers[asked++] ?? ''}\n`);
+        done();
+      },
+    });
+    const code = await runAddService({ name: 'wiki' }, { configFile: file(), stdin, stdout: sink(), stderr });
+    expect(code).toBe(0);
+    expect(prompts.text()).toContain('static address on 172.20.0.0/16 [172.20.0.71]');
+    const data = parse(readFileSync(file(), 'utf8'));
+    expect(data.services.wiki).toMatchObject({ image: 'ghcr.io/acme/wiki:2.0.1', address: '172.20.0.71', ports: [{ port: 8080 }] });
+    expect(data.routes).toBeUndefined();
+  });
+});

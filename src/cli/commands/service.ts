@@ -60,7 +60,8 @@ async function complete(values: AddServiceValues, platform: Platform, io: Servic
     if (missing.length > 0) throw bad(`--${missing[0]}`, `moat add service needs ${missing.map((m) => `--${m === 'ports' ? 'port' : m}`).join(', ')} (standard input is not a terminal, so moat does not ask)`, 'e.g. moat add service --name my-tool --image ghcr.io/acme/tool:1.2.3 --port 9000 --health "wget -q -O /dev/null http://127.0.0.1:9000/health" --route none');
     return { ...values, name: values.name ?? '', image: values.image ?? '', ports: values.ports ?? [], address: values.address ?? suggested ?? '' };
   }
-  const rl = createInterface({ input: stdin, output: io.stderr ?? process.stderr, terminal: true });
+  // terminal: false: the terminal's own line editing and echo serve; readline only reads lines.
+  const rl = createInterface({ input: stdin, output: io.stderr ?? process.stderr, terminal: false });
   try {
     const ask = async (q: string, fallback?: string): Promise<string> => ((await rl.question(`${q}${fallback ? ` [${fallback}]` : ''}: `)).trim() || fallback) ?? '';
     const name = values.name ?? (await ask('service name (lower-case letters, digits, dashes)'));
