@@ -236,7 +236,7 @@ function setAt(ctx: Ctx, root: Node | null, path: readonly PathSegment[], value:
 function replaceDocument(ctx: Ctx, root: Node | null, value: unknown): string {
   if (root !== null && !(isScalar(root) && root.value === null)) throw unsupported(ctx, [], 'the document is not a mapping');
   // An empty file (or comments only): the new entry goes after whatever is there.
-  const body = renderBlock(ctx, value, 0, false);
+  const body = renderBlock(ctx, value, 0, seqIndented(ctx));
   const text = ctx.text;
   const sep = text === '' || text.endsWith('\n') ? '' : ctx.eol;
   return `${text}${sep}${body}`;

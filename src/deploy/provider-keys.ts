@@ -7,7 +7,7 @@
 // whose key is not in the store stops `moat up` before anything starts:
 // LiteLLM would otherwise call it without credentials and fail every request.
 import { PROVIDERS } from '../catalog/providers.js';
-import { UserInputError } from '../model/findings.js';
+import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 
 export const PROVIDER_KEY_SERVICE = 'litellm';
@@ -17,26 +17,30 @@ export function providerKeyNames(platform: Platform): string[] {
   return [...new Set(platform.llm.providers.map((p) => PROVIDERS[p.name].keyEnv))];
 }
 
-/** The provider keys for `service`'s env file (LiteLLM's only); throws UserInputError naming every missing key. */
+/** The provider keys for `service`'s env file (LiteLLM's only); a missing one is left out (`moat up` refuses first: providerKeyFindings). */
 export function providerKeyEnv(platform: Platform, service: string, values: ReadonlyMap<string, string>): Record<string, string> {
   if (service !== PROVIDER_KEY_SERVICE) return {};
   const env: Record<string, string> = {};
-  const missing: string[] = [];
-  platform.llm.providers.forEach((p) => {
+  for (const p of platform.llm.providers) {
     const name = PROVIDERS[p.name].keyEnv;
     const value = values.get(name);
-    if (value === undefined || value === '') missing.push(p.name);
-    else env[name] = value;
-  });
-  if (missing.length > 0) {
-    throw new UserInputError(missing.map((name) => {
-      const i = platform.llm.providers.findIndex((p) => p.name === name);
-      return {
-        code: 'deploy.provider-key-missing' as const, severity: 'high' as const, path: `llm.providers[${i}]`,
-        message: `provider ${name} is in moat.yaml, but the secrets store has no ${PROVIDERS[name as keyof typeof PROVIDERS].keyEnv}`,
-        hint: `store it with \`moat providers add ${name} < key-file\` (or --key-file FILE), or remove the provider from llm.providers`,
-      };
-    }));
+    if (value !== undefined && value !== '') env[name] = value;
   }
   return env;
+}
+
+/**
+ * A provider of moat.yaml whose key the store lacks: `moat up` stops before
+ * anything starts (status, logs and down still work, with the key left out).
+ */
+export function providerKeyFindings(platform: Platform, values: ReadonlyMap<string, string>): Finding[] {
+  return platform.llm.providers.flatMap((p, i): Finding[] => {
+    const name = PROVIDERS[p.name].keyEnv;
+    if ((values.get(name) ?? '') !== '') return [];
+    return [{
+      code: 'deploy.provider-key-missing', severity: 'high', path: `llm.providers[${i}]`,
+      message: `provider ${p.name} is in moat.yaml, but the secrets store has no ${name}`,
+      hint: `store it with \`moat providers add ${p.name} < key-file\` (or --key-file FILE), or remove the provider from llm.providers`,
+    }];
+  });
 }

@@ -3,7 +3,7 @@
 // env file, and nowhere else (moat.yaml, compose.yaml, the rendered config,
 // argv, the output); a key given as an argument is refused without being
 // repeated; routing writes llm.routing and the rendered router_settings.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -13,6 +13,7 @@ import { loadPlatform } from '../../src/cli/load-platform.js';
 import { runProvidersAdd, runProvidersList, runProvidersRm } from '../../src/cli/commands/providers.js';
 import { runRouting } from '../../src/cli/commands/routing.js';
 import { readSecrets } from '../../src/deploy/secrets-store.js';
+import { prepareUp } from '../../src/deploy/up.js';
 import { serviceEnvContent, writeServiceEnvFiles } from '../../src/deploy/service-env.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { requireService } from '../../src/model/lookup.js';
@@ -125,12 +126,22 @@ describe('moat providers add', () => {
     expect(await readSecrets(paths().secretsFile)).toBeUndefined();
   });
 
-  it('a provider in moat.yaml without a stored key stops the env files (and so moat up)', async () => {
+  it('a provider in moat.yaml without a stored key stops moat up before anything starts; down and status still work', async () => {
     writeFileSync(join(dir, 'moat.yaml'), `${COMMENTED}llm:\n  providers: [{ name: groq, models: [llama-3.3-70b-versatile] }]\n`);
     const { platform } = await loadPlatform({ cwd: dir, configPath: 'moat.yaml' });
-    const values = new Map(platform.services.flatMap((s) => s.secrets).map((s) => [s.name, 'v'.repeat(24)] as const));
-    const error = await writeServiceEnvFiles(platform, join(dir, 'deploy'), values).catch((e: unknown) => e);
+    const error = await prepareUp(platform, { bundleDir: join(dir, 'deploy'), secretsFile: paths().secretsFile }).catch((e: unknown) => e);
     expect((error as UserInputError).findings.map((f) => [f.code, f.path])).toEqual([['deploy.provider-key-missing', 'llm.providers[0]']]);
+    expect(await readSecrets(paths().secretsFile)).toBeUndefined();
+    // The env files (which status, logs and down write too) leave the missing key out instead of failing.
+    const values = new Map(platform.services.flatMap((s) => s.secrets).map((s) => [s.name, 'v'.repeat(24)] as const));
+    await writeServiceEnvFiles(platform, join(dir, 'deploy'), values);
+    expect(readFileSync(join(dir, 'deploy', 'secrets', 'litellm.env'), 'utf8')).not.toContain('GROQ_API_KEY');
+  });
+
+  it('says that moat up applies the change when the platform is deployed', async () => {
+    mkdirSync(join(dir, 'deploy'));
+    writeFileSync(join(dir, 'deploy', 'compose.yaml'), 'name: ai-platform\n');
+    expect((await addOpenai()).out).toContain(`next: \`moat up\` applies it (the platform in ${join(dir, 'deploy')} runs the old settings until then)`);
   });
 });
 

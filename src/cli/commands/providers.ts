@@ -111,9 +111,9 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /** What applies the change: `moat up`, which rewrites LiteLLM's config and env file (Compose recreates it for the new env). */
-export function nextStep(bundleDir: string, what: string): string {
+export function nextStep(bundleDir: string, what: string, whenDeployed = ''): string {
   return isDeployed(bundleDir)
-    ? `next: \`moat up\` applies it (the platform in ${bundleDir} runs the old settings until then): ${what}\n`
+    ? `next: \`moat up\` applies it (the platform in ${bundleDir} runs the old settings until then): ${what}${whenDeployed}\n`
     : `next: \`moat up\` deploys it: ${what}\n`;
 }
 
@@ -169,7 +169,7 @@ export function registerProviders(program: Command): void {
   const providers = program.command('providers').description(`the cloud providers LiteLLM may call (${PROVIDER_NAMES.join(', ')})`);
   withPaths(providers.command('add').description('add a provider to moat.yaml and store its key (read from standard input or --key-file, never an argument)'))
     .argument('<name>', PROVIDER_NAMES.join(' | '))
-    .argument('[refused...]')
+    .argument('[refused...]', 'a key given here is refused: pass it on standard input or with --key-file')
     .option('--models <list>', 'comma-separated models (default: the provider\'s current small model)')
     .option('--key-file <file>', 'read the key from this file')
     .addOption(new Option('--key <key>').hideHelp())

@@ -64,7 +64,7 @@ export async function runRouting(options: RoutingOptions): Promise<number> {
     stdout.write(`${wrote === 'written' ? `written to ${options.configFile} (llm.routing)` : `${options.configFile} already says so`}\n`);
     // Compose recreates a container when its compose entry or env file changes, not when a file it mounts does:
     // LiteLLM reads config.yaml only at start, so a running LiteLLM needs a restart after `moat up`.
-    if (wrote === 'written') stdout.write(nextStep(options.bundleDir, `it rewrites litellm/config.yaml (router_settings); LiteLLM reads that file only when it starts, so restart a running LiteLLM after it (\`docker compose -p ${change.after.platform.project} restart litellm\` in the bundle)`));
+    if (wrote === 'written') stdout.write(nextStep(options.bundleDir, 'LiteLLM gets router_settings in litellm/config.yaml', `; LiteLLM reads that file only when it starts, so restart the running LiteLLM after it (\`docker compose -p ${change.after.platform.project} restart litellm\` in the bundle)`));
   }
   return ExitCode.ok;
 }
