@@ -17,13 +17,17 @@ export function parseTailscaleIp4(stdout: string): string | undefined {
   return stdout.split('\n').map((l) => l.trim()).find((l) => ipVersion(l) === 4);
 }
 
-export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
-  let status: unknown;
+/** JSON output, or undefined for anything else (a tool that printed an error on stdout). */
+function json(stdout: string): unknown {
   try {
-    status = JSON.parse(stdout);
+    return JSON.parse(stdout);
   } catch {
     return undefined;
   }
+}
+
+export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
+  const status = json(stdout);
   const self = (status as { Self?: { DNSName?: unknown } } | null)?.Self;
   const dns = typeof self?.DNSName === 'string' ? self.DNSName.replace(/\.$/, '').toLowerCase() : '';
   const dot = dns.indexOf('.');
@@ -32,12 +36,7 @@ export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
 }
 
 export function parseDefaultRoute(stdout: string): string | undefined {
-  let routes: unknown;
-  try {
-    routes = JSON.parse(stdout);
-  } catch {
-    return undefined;
-  }
+  const routes = json(stdout);
   if (!Array.isArray(routes)) return undefined;
   const route = routes.find((r) => typeof r === 'object' && r !== null && typeof (r as { dev?: unknown }).dev === 'string' && ((r as { dst?: unknown }).dst === 'default' || (r as { dst?: unknown }).dst === undefined));
   return (route as { dev?: string } | undefined)?.dev;

@@ -1,6 +1,15 @@
 // For the tests of commands that edit moat.yaml: the edit inserted one block
-// and left every other byte where it was.
+// and left every other byte where it was; a stream that keeps what is written.
+import { Writable } from 'node:stream';
 import { expect } from 'vitest';
+
+/** A writable that keeps what it is given (a command's stdout or stderr). */
+export function sink(): Writable & { text: () => string } {
+  let text = '';
+  const w = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }) as Writable & { text: () => string };
+  w.text = () => text;
+  return w;
+}
 
 /** The text `after` adds to `before` at one place; fails unless everything before and after that place is byte-identical. */
 export function insertedBlock(before: string, after: string): string {

@@ -6,11 +6,11 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runHostInit } from '../../src/cli/commands/host.js';
 import { parseDefaultRoute, parseTailscaleIp4, parseTailscaleStatus } from '../../src/cli/host-facts.js';
 import { systemRunner } from '../../src/cli/host-runner.js';
+import { sink } from './edit-helpers.js';
 
 const FIXTURES = new URL('./host-fixtures/', import.meta.url).pathname;
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -77,13 +77,6 @@ beforeEach(() => {
   runner = systemRunner({ PATH: `${bin}:/usr/bin:/bin`, STATE: state, FIXTURES });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink(): Writable & { text: () => string } {
-  let text = '';
-  const w = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }) as Writable & { text: () => string };
-  w.text = () => text;
-  return w;
-}
 
 async function init(dryRun = false) {
   const stdout = sink();

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadPlatform } from '../../src/cli/load-platform.js';
@@ -19,7 +19,7 @@ import { UserInputError } from '../../src/model/findings.js';
 import { requireService } from '../../src/model/lookup.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { runMoat } from '../support/run-moat.js';
-import { insertedBlock } from './edit-helpers.js';
+import { insertedBlock, sink } from './edit-helpers.js';
 
 const KEY = 'sk-proj-moatTEST0123456789abcdefXYZ';
 
@@ -41,13 +41,6 @@ beforeEach(() => {
   writeFileSync(join(dir, 'moat.yaml'), COMMENTED);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink(): Writable & { text: () => string } {
-  let text = '';
-  const w = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }) as Writable & { text: () => string };
-  w.text = () => text;
-  return w;
-}
 
 const paths = () => ({ configFile: join(dir, 'moat.yaml'), bundleDir: join(dir, 'deploy'), secretsFile: join(dir, '.moat', 'secrets.env') });
 

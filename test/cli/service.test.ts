@@ -14,7 +14,7 @@ import { runAddService, runRemoveService } from '../../src/cli/commands/service.
 import { loadPlatform } from '../../src/cli/load-platform.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { runMoat } from '../support/run-moat.js';
-import { insertedBlock } from './edit-helpers.js';
+import { insertedBlock, sink } from './edit-helpers.js';
 
 // Keys out of the usual order, comments everywhere, a blank line, flow maps, CRLF-free, no final blank line.
 const FIXTURE = `# yaml-language-server: $schema=schema/moat.schema.json
@@ -45,13 +45,6 @@ beforeEach(() => {
   chmodSync(file(), 0o640);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function sink(): Writable & { text: () => string } {
-  let text = '';
-  const w = new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }) as Writable & { text: () => string };
-  w.text = () => text;
-  return w;
-}
 
 const HEALTH = 'wget -q -O /dev/null http://127.0.0.1:8080/health';
 
