@@ -17,7 +17,11 @@
 // src/catalog/providers.ts. Routing (llm.routing): `router_settings` with
 // `routing_strategy` and `fallbacks` ([{model: [fallback, ...]}]), where the
 // proxy docs put them (https://docs.litellm.ai/docs/proxy/reliability,
-// https://docs.litellm.ai/docs/router/api_reference/configuration).
+// https://docs.litellm.ai/docs/router/api_reference/configuration); the proxy
+// hands every router_settings key that is a litellm.Router argument to the
+// Router (litellm/proxy/proxy_server.py, "ROUTER SETTINGS"), and both are.
+// Read in the index's copies (docs of 2026-10/11, newer than the 1.83.10 pin);
+// both keys are older than the pin (fallbacks since 1.x's Router).
 import { LITELLM_ROUTING_STRATEGY, PROVIDERS } from '../catalog/providers.js';
 import type { Finding } from '../model/findings.js';
 import { effectiveFallbacks, providerModelName } from '../model/llm.js';
