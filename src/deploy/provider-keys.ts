@@ -10,12 +10,7 @@ import { PROVIDERS } from '../catalog/providers.js';
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 
-export const PROVIDER_KEY_SERVICE = 'litellm';
-
-/** The secret names (= variable names) of the platform's providers, in moat.yaml order. */
-export function providerKeyNames(platform: Platform): string[] {
-  return [...new Set(platform.llm.providers.map((p) => PROVIDERS[p.name].keyEnv))];
-}
+const PROVIDER_KEY_SERVICE = 'litellm';
 
 /** The provider keys for `service`'s env file (LiteLLM's only); a missing one is left out (`moat up` refuses first: providerKeyFindings). */
 export function providerKeyEnv(platform: Platform, service: string, values: ReadonlyMap<string, string>): Record<string, string> {

@@ -11,7 +11,7 @@ import type { Platform } from '../model/types.js';
 import { generatedHeader, type RenderResult } from './types.js';
 
 export const HOST_UNIT_NAME = 'moat-platform.service';
-export const HOST_UNIT_PATH = `host/${HOST_UNIT_NAME}`;
+const HOST_UNIT_PATH = `host/${HOST_UNIT_NAME}`;
 
 export interface HostUnitOptions {
   /** The moat command: an executable, or node and moat's script (absolute paths). */

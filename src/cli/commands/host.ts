@@ -49,7 +49,7 @@ export interface HostInitOptions {
 }
 
 /** Records which bundle the bootstrap last applied: its host and firewall files. */
-export const BOOTSTRAP_STAMP = '.moat-host-init';
+const BOOTSTRAP_STAMP = '.moat-host-init';
 
 interface HostFacts {
   readonly publicInterface: string;

@@ -34,7 +34,7 @@ export interface ProvidersOptions {
 /** `google` is what people call Gemini's provider; LiteLLM calls it `gemini`. */
 const ALIASES: Readonly<Record<string, ProviderName>> = { google: 'gemini' };
 
-export function providerName(name: string): ProviderName {
+function providerName(name: string): ProviderName {
   const lower = name.trim().toLowerCase();
   const known = (PROVIDER_NAMES as readonly string[]).includes(lower) ? (lower as ProviderName) : ALIASES[lower];
   if (known) return known;
@@ -46,7 +46,7 @@ export function providerName(name: string): ProviderName {
 }
 
 /** The refusal of a key given on the command line: says how, never repeats the value. */
-export function keyAsArgument(where: string): UserInputError {
+function keyAsArgument(where: string): UserInputError {
   return new UserInputError([{
     code: 'cli.key-as-argument', severity: 'high', path: where,
     message: 'moat does not take an API key on the command line: every user of this host can read it there (ps) and it stays in your shell history; nothing was stored',
@@ -55,7 +55,7 @@ export function keyAsArgument(where: string): UserInputError {
 }
 
 /** One printable line without spaces, quotes or backslashes: what the store and the env file carry unquoted. */
-export function checkKey(key: string, source: string): string {
+function checkKey(key: string, source: string): string {
   const value = key.replace(/\r?\n$/, '');
   if (value.length < 8 || value.length > 4096 || !/^[\x21-\x7e]+$/.test(value) || /["'\\]/.test(value)) {
     throw new UserInputError([{

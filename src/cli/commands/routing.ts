@@ -28,7 +28,7 @@ function badRouting(path: string, message: string, hint: string): UserInputError
   return new UserInputError([{ code: 'cli.invalid-option', severity: 'high', path, message, hint }]);
 }
 
-export function parseFallback(text: string): { model: string; to: string[] } {
+function parseFallback(text: string): { model: string; to: string[] } {
   const at = text.indexOf('=');
   const model = text.slice(0, at).trim();
   const to = text.slice(at + 1).split(',').map((m) => m.trim()).filter((m) => m !== '');

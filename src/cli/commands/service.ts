@@ -84,7 +84,7 @@ function parsePort(text: string, i: number): { port: number; protocol: 'tcp' | '
 }
 
 /** The moat.yaml entries the values describe: the service, and its route when it has one. */
-export function serviceEdits(values: Required<Pick<AddServiceValues, 'name' | 'image' | 'address' | 'ports'>> & AddServiceValues, platform: Platform): ConfigEdit[] {
+function serviceEdits(values: Required<Pick<AddServiceValues, 'name' | 'image' | 'address' | 'ports'>> & AddServiceValues, platform: Platform): ConfigEdit[] {
   const name = ServiceName.safeParse(values.name);
   if (!name.success) throw bad('--name', `service name ${JSON.stringify(values.name.slice(0, 60))} is not lower-case letters, digits and dashes starting with a letter`, 'e.g. --name my-tool');
   if (platform.services.some((s) => s.name === values.name)) {
@@ -127,7 +127,7 @@ export function proofRefusal(path: string, count: number, done: string, fresh = 
 }
 
 /** Findings of the proof after the change that the platform did not have before, at high or above. */
-export function newBlockingFindings(change: ConfigChange): Finding[] {
+function newBlockingFindings(change: ConfigChange): Finding[] {
   const key = (f: Finding): string => `${f.code}\u0000${f.path}\u0000${f.message}`;
   const before = new Set(proveBundle(change.before.platform).findings.map(key));
   const after = locateFindings(proveBundle(change.after.platform).findings, change.after.locate);
