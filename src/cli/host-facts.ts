@@ -26,13 +26,16 @@ function json(stdout: string): unknown {
   }
 }
 
+/** Self.DNSName (`host.tailnet.`); without it (MagicDNS off), Self.HostName and the tailnet's MagicDNSSuffix. */
 export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
-  const status = json(stdout);
-  const self = (status as { Self?: { DNSName?: unknown } } | null)?.Self;
-  const dns = typeof self?.DNSName === 'string' ? self.DNSName.replace(/\.$/, '').toLowerCase() : '';
+  const status = json(stdout) as { Self?: { DNSName?: unknown; HostName?: unknown }; MagicDNSSuffix?: unknown; CurrentTailnet?: { MagicDNSSuffix?: unknown } } | undefined;
+  const text = (v: unknown): string => (typeof v === 'string' ? v.replace(/\.$/, '').toLowerCase() : '');
+  const dns = text(status?.Self?.DNSName);
   const dot = dns.indexOf('.');
-  if (dot <= 0 || dot === dns.length - 1) return undefined;
-  return { hostname: dns.slice(0, dot), tailnet: dns.slice(dot + 1) };
+  if (dot > 0 && dot < dns.length - 1) return { hostname: dns.slice(0, dot), tailnet: dns.slice(dot + 1) };
+  const host = text(status?.Self?.HostName);
+  const suffix = text(status?.CurrentTailnet?.MagicDNSSuffix) || text(status?.MagicDNSSuffix);
+  return host !== '' && suffix !== '' ? { hostname: host, tailnet: suffix } : undefined;
 }
 
 export function parseDefaultRoute(stdout: string): string | undefined {

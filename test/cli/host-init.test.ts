@@ -173,6 +173,8 @@ describe('the host facts, from recorded outputs', () => {
     expect(parseTailscaleIp4('fd7a:115c:a1e0::1\n')).toBeUndefined();
     expect(parseTailscaleStatus(fixture('tailscale-status.json'))).toEqual({ hostname: 'ai-host', tailnet: 'tail1234.ts.net' });
     expect(parseTailscaleStatus('{"Self":{"DNSName":""}}')).toBeUndefined();
+    // MagicDNS off: no DNSName, the host name and the tailnet's suffix instead.
+    expect(parseTailscaleStatus('{"Self":{"DNSName":"","HostName":"AI-Host"},"CurrentTailnet":{"MagicDNSSuffix":"tail1234.ts.net"}}')).toEqual({ hostname: 'ai-host', tailnet: 'tail1234.ts.net' });
   });
 
   it('stub: a hostile name from tailscale is refused by the loader before anything is written', async () => {
