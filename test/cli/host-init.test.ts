@@ -100,6 +100,7 @@ describe('moat host init (stub tailscale, ip, bash, systemctl)', () => {
     expect(run.out).toContain(`bootstrap: would run \`MOAT_BUNDLE=${join(dir, 'deploy')} bash ${join(dir, 'deploy', 'host', 'bootstrap.sh')}\``);
     expect(run.out).toContain('unit: would install');
     expect(run.out).toContain('unit: would run systemctl enable moat-platform.service');
+    expect(run.out).toContain('moat host init: dry run: 5 step(s) would change something; nothing was changed');
     expect(readFileSync(join(dir, 'moat.yaml'), 'utf8')).toBe(CONFIG);
     expect(existsSync(join(dir, 'deploy'))).toBe(false);
     expect(existsSync(join(dir, 'units'))).toBe(false);
@@ -141,6 +142,10 @@ models: [llama3.2:3b]
     expect(readFileSync(join(dir, 'moat.yaml'), 'utf8')).toBe(yaml);
     expect(lines(join(state, 'bootstrap.log'))).toHaveLength(2);
     expect(lines(join(state, 'calls.log')).slice(calls)).toEqual(['ip -j route show default', 'tailscale ip -4', 'tailscale status --json', 'systemctl is-enabled moat-platform.service']);
+    // A dry run on the set-up host finds nothing to do either.
+    const dry = await init(true);
+    expect(dry.out).toContain('bundle: unchanged');
+    expect(dry.out).toContain('moat host init: nothing changed');
   });
 
   it('stub: refuses when the proof has high findings, before writing or running anything', async () => {

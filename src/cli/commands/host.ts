@@ -155,11 +155,15 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
       }
     }
     log(`proof: ${blocking.length === 0 ? 'no high or critical findings' : `${blocking.length} high or critical finding(s), going on (--force)`}`);
-    if (!dry && (await commitChange(change)) === 'written') changes += 1;
+    if (dry ? said.length > 0 : (await commitChange(change)) === 'written') changes += 1;
     // 3. The bundle, with the unit.
     const unit = renderHostUnit(platform, { moat: options.moat, configFile: options.configFile, bundleDir: options.bundleDir }).files;
     const files = [...bundle.files, ...unit];
-    if (dry) log(`bundle: would write ${files.length} files into ${options.bundleDir} (files moat did not write are never overwritten)`);
+    if (dry) {
+      const differ = (await Promise.all(files.map(async (f) => ((await readOr(join(options.bundleDir, f.path))) === f.content ? 0 : 1)))).reduce<number>((a, b) => a + b, 0);
+      if (differ > 0) changes += 1;
+      log(differ > 0 ? `bundle: would write ${differ} of ${files.length} files into ${options.bundleDir} (files moat did not write are never overwritten)` : `bundle: unchanged in ${options.bundleDir}`);
+    }
     else {
       const written = (await writeBundle(options.bundleDir, files)).files.filter((f) => f.status === 'written');
       if (written.length > 0) changes += 1;
@@ -171,6 +175,7 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     const bootstrap = ['bash', join(options.bundleDir, BOOTSTRAP_PATH)];
     if (facts.tailscale && (await readOr(stampFile)) === stamp) log('bootstrap: already applied to this host (its host and firewall files are unchanged)');
     else if (dry) {
+      changes += 1;
       log(`bootstrap: would run \`MOAT_BUNDLE=${options.bundleDir} ${bootstrap.join(' ')}\` (as root: Docker, the firewall, Tailscale, the certificate)`);
       if (!facts.tailscale) log('tailscale: would read `tailscale ip -4` and `tailscale status --json` after it, write them into moat.yaml, render and run it again');
     } else {
@@ -194,7 +199,7 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     }
     // 5. The unit that runs `moat up` after a reboot.
     changes += await installUnit(options, unit[0]?.content ?? '', log);
-    log(changes === 0 ? 'moat host init: nothing changed; this host already matches moat.yaml' : dry ? 'moat host init: dry run, nothing was changed' : `moat host init: done; \`moat up\` starts the platform (and ${HOST_UNIT_NAME} does after a reboot)`);
+    log(changes === 0 ? 'moat host init: nothing changed; this host already matches moat.yaml' : dry ? `moat host init: dry run: ${changes} step(s) would change something; nothing was changed` : `moat host init: done; \`moat up\` starts the platform (and ${HOST_UNIT_NAME} does after a reboot)`);
     return ExitCode.ok;
   }
 }
@@ -209,7 +214,10 @@ async function installUnit(options: HostInitOptions, content: string, log: (line
     return result;
   };
   if ((await readOr(target)) === content) log(`unit: ${target} is installed and current`);
-  else if (dry) log(`unit: would install ${target} (runs \`moat up\` after docker and tailscaled) and run systemctl daemon-reload`);
+  else if (dry) {
+    log(`unit: would install ${target} (runs \`moat up\` after docker and tailscaled) and run systemctl daemon-reload`);
+    changes += 1;
+  }
   else {
     await mkdir(options.unitsDir, { recursive: true });
     await writeFile(target, content, { mode: 0o644 });
@@ -219,7 +227,10 @@ async function installUnit(options: HostInitOptions, content: string, log: (line
   }
   const enabled = await options.runner.run(['systemctl', 'is-enabled', HOST_UNIT_NAME]);
   if (enabled.code === 0 && enabled.stdout.trim() === 'enabled') log(`unit: ${HOST_UNIT_NAME} is enabled`);
-  else if (dry) log(`unit: would run systemctl enable ${HOST_UNIT_NAME}`);
+  else if (dry) {
+    log(`unit: would run systemctl enable ${HOST_UNIT_NAME}`);
+    changes += 1;
+  }
   else {
     await run(['systemctl', 'enable', HOST_UNIT_NAME]);
     log(`unit: enabled ${HOST_UNIT_NAME} (it starts at the next boot; \`moat up\` starts the platform now)`);
