@@ -115,6 +115,11 @@ describe('moat providers add', () => {
       expect(run.err).toContain('standard input');
       expect(`${run.out}${run.err}`).not.toContain(KEY);
     }
+    // An option moat does not have is refused by the parser, which must not repeat its value either.
+    const unknown = await runMoat('-c', join(dir, 'moat.yaml'), 'providers', 'add', 'openai', `--token=${KEY}`);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('--token=<not shown>');
+    expect(`${unknown.out}${unknown.err}`).not.toContain(KEY);
     expect(readFileSync(join(dir, 'moat.yaml'), 'utf8')).toBe(COMMENTED);
     expect(await readSecrets(paths().secretsFile)).toBeUndefined();
   });

@@ -174,6 +174,8 @@ export function registerProviders(program: Command): void {
     .option('--key-file <file>', 'read the key from this file')
     .addOption(new Option('--key <key>').hideHelp())
     .addOption(new Option('--api-key <key>').hideHelp())
+    // commander repeats an unknown option as given: `--token=sk-...` would print the key.
+    .configureOutput({ outputError: (text, write) => write(text.replace(/(--[A-Za-z0-9-]+=)[^'\s]*/g, '$1<not shown>')) })
     .action(async (name: string, refusedArgs: string[], o: PathOpts & { models?: string; keyFile?: string; key?: string; apiKey?: string }) => {
       if (o.key !== undefined || o.apiKey !== undefined) throw keyAsArgument(o.key !== undefined ? '--key' : '--api-key');
       if (refusedArgs.length > 0) throw keyAsArgument('argument 2');
