@@ -13,6 +13,7 @@ import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
+import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
 import { inArea, type RegistryEntry } from './types.js';
@@ -29,6 +30,7 @@ export const FINDING_REGISTRY = [
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
+  ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),
 ] as const;
 
 /** Every finding code moat can emit. */
