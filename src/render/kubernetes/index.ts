@@ -10,8 +10,10 @@
 // Kubernetes proof, which ingests these files).
 // Sources: https://tailscale.com/kb/1236/kubernetes-operator (installation: the
 // `tailscale` namespace and IngressClass), https://tailscale.com/kb/1439/kubernetes-operator-cluster-ingress
-// (a Service with `loadBalancerClass: tailscale` is exposed on the tailnet; `tailscale.com/hostname`
-// names the device), https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
+// (now https://tailscale.com/docs/kubernetes-operator/ingress: "Layer 3 (TCP/UDP)" ingress is a Service
+// with `loadBalancerClass: tailscale`, whose proxy pod forwards tailnet traffic to it; `tailscale.com/hostname`
+// names the device), https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation,
+// https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
 import { stringify } from 'yaml';
 import type { Finding } from '../../model/findings.js';
 import { UserInputError } from '../../model/findings.js';
@@ -76,6 +78,9 @@ function tailnetService(platform: Platform): K8sObject[] {
     spec: {
       type: 'LoadBalancer',
       loadBalancerClass: 'tailscale',
+      // A LoadBalancer Service opens a NodePort on every node by default: the gateway reachable on the
+      // nodes' own addresses, past the tailnet. The operator's proxy needs none (it forwards to the ClusterIP).
+      allocateLoadBalancerNodePorts: false,
       selector: selectorOf(gateway.name),
       ports: ports.map((p) => ({ name: portName(p), port: p.port, targetPort: portName(p), protocol: 'TCP' })),
     },
