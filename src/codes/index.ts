@@ -7,6 +7,7 @@
 // ./codes/<area>.ts; this file gathers them. `moat explain CODE` prints an
 // entry, and SARIF's rule list is built from it.
 import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
+import { KUBERNETES_FINDING_DOCS } from '../render/kubernetes/codes.js';
 import { ANALYZE_CODE_DOCS } from './analyze.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
@@ -14,6 +15,7 @@ import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
 import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
+import { KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
 import { inArea, type RegistryEntry } from './types.js';
@@ -24,11 +26,13 @@ export const FINDING_REGISTRY = [
   ...inArea('config', CONFIG_CODE_DOCS),
   ...inArea('render', RENDER_CODE_DOCS),
   ...inArea('render', COMPOSE_NETWORK_FINDING_DOCS),
+  ...inArea('render', KUBERNETES_FINDING_DOCS),
   ...inArea('ingest', INGEST_CODE_DOCS),
   ...inArea('analyze', ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),
+  ...inArea('deploy', KUBERNETES_SECRETS_FINDING_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
   ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),
 ] as const;

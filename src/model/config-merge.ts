@@ -202,6 +202,7 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       ...(config.llm?.routing !== undefined ? { routing: { mode: config.llm.routing.mode, fallbacks: config.llm.routing.fallbacks ?? [] } } : {}),
     },
     knowledge: { ...reference.knowledge, ...definedOnly(config.knowledge ?? {}) },
+    ...(config.kubernetes !== undefined ? { kubernetes: config.kubernetes } : {}),
   };
   return { input, findings, referenceRoutes: refRoutes.length, referenceAllow: refAllow.length };
 }

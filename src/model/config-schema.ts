@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { contains, ipVersion, isIpAddress, parseCidrText, toCidr } from './net.js';
+import { KubernetesSettings } from './kubernetes-schema.js';
 import { Exposure, Healthcheck, PolicyRule, PortSpec, Route, Volume } from './schema.js';
 
 const IpAddress = z
@@ -215,6 +216,7 @@ export const ConfigSchema = z
       })
       .optional()
       .describe('The exposure policy `moat check` proves.'),
+    kubernetes: KubernetesSettings.optional(),
   })
   .describe('moat.yaml: overrides of the built-in reference platform.');
 

@@ -2,6 +2,7 @@
 // from these (see types.ts); the model itself is plain readonly data.
 import { z } from 'zod';
 import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
+import { KubernetesSettings } from './kubernetes-schema.js';
 
 export const Protocol = z.enum(['tcp', 'udp']);
 export const ZoneName = z.enum(['internet', 'admin', 'tailnet', 'host', 'platform']);
@@ -279,4 +280,8 @@ export const Platform = z.object({
     })
     .prefault({}),
   notes: z.array(ReferenceNote),
+  /** What a Kubernetes cluster needs that one host does not (`moat plan --target kubernetes`). */
+  kubernetes: KubernetesSettings.prefault({}),
 });
+
+export { KubernetesSettings };

@@ -11,6 +11,7 @@ import { renderDriveTimer } from './drive-timer.js';
 import { renderEnvExample } from './env-example.js';
 import { renderGatewayNginx } from './gateway-nginx.js';
 import { renderHostServices } from './host-services.js';
+import { renderKubernetes } from './kubernetes/index.js';
 import { renderLitellmConfig } from './litellm-config.js';
 import { renderNftables } from './nftables.js';
 import { renderPortsDoc } from './ports-doc.js';
@@ -35,9 +36,21 @@ export const TARGETS = [
   'host-services',
   'app-configs',
   'drive-timer',
+  'kubernetes',
 ] as const;
 
 export type Target = (typeof TARGETS)[number];
+
+/**
+ * What each deployment renders: `moat plan` writes the host bundle unless
+ * `--target kubernetes`. Every target belongs to one (checked below).
+ */
+export const DEPLOYMENTS = {
+  host: TARGETS.filter((t) => t !== 'kubernetes'),
+  kubernetes: ['kubernetes'],
+} as const satisfies Record<string, readonly Target[]>;
+
+export type Deployment = keyof typeof DEPLOYMENTS;
 
 export const RENDERERS: { readonly [T in Target]: Renderer } = {
   compose: renderCompose,
@@ -55,10 +68,11 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   'host-services': renderHostServices,
   'app-configs': renderAppConfigs,
   'drive-timer': renderDriveTimer,
+  kubernetes: renderKubernetes,
 };
 
 /** Render every target into one bundle, sorted by path; duplicate paths are a bug. */
-export function renderBundle(platform: Platform, options: RenderOptions = {}, targets: readonly Target[] = TARGETS): RenderResult {
+export function renderBundle(platform: Platform, options: RenderOptions = {}, targets: readonly Target[] = DEPLOYMENTS.host): RenderResult {
   const files: RenderedFile[] = [];
   const warnings: RenderResult['warnings'][number][] = [];
   for (const target of targets) {
