@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { Finding } from '../../model/findings.js';
+import type { Platform } from '../../model/types.js';
+import type { RenderedFile, RenderResult } from '../../render/types.js';
 import { loadPlatform } from '../load-platform.js';
 import { portTables } from '../../render/port-tables.js';
 import { renderBundle } from '../../render/registry.js';
@@ -30,7 +32,7 @@ export function registerPlan(program: Command): void {
       const { platform } = loaded;
       const bundle = renderBundle(platform, { withInstance: options.withInstance === true });
       const outDir = resolve(process.cwd(), options.out);
-      const written = await writeBundle(outDir, bundle.files);
+      const written = await writeBundle(outDir, [...bundle.files, await topologyFile(platform, bundle)]);
       const tables = portTables(platform);
       if (options.format === 'json') {
         const report = {
@@ -61,6 +63,12 @@ export function registerPlan(program: Command): void {
           .join('\n'),
       );
     });
+}
+
+/** topology.svg: the picture of what the proof of this very bundle says (elkjs loaded only here). */
+async function topologyFile(platform: Platform, bundle: RenderResult): Promise<RenderedFile> {
+  const [{ proveBundle }, { platformTopologyInput, topologySvg }] = await Promise.all([import('../../proof/bundle.js'), import('../../render/topology/index.js')]);
+  return { path: 'topology.svg', content: await topologySvg(platformTopologyInput(platform, proveBundle(platform, bundle).matrix)) };
 }
 
 function formatWarnings(warnings: readonly Finding[]): string {
