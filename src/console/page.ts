@@ -40,7 +40,7 @@ function matrix(s: ConsoleSnapshot): string {
 }
 
 export function renderPage(read: { ok: true; snapshot: ConsoleSnapshot } | { ok: false; problem: string }, now: Date = new Date()): string {
-  const head = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>moat console</title><link rel="stylesheet" href="/console.css"><script src="/console.js" defer></script></head>`;
+  const head = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>moat console</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/console.css"><script src="/console.js" defer></script></head>`;
   if (!read.ok) return `${head}<body><main><h1>moat console</h1><p id="problem" class="failed">${escapeHtml(read.problem)}</p></main></body></html>\n`;
   const s = read.snapshot;
   return `${head}<body><main>
