@@ -8,3 +8,4 @@ export type { BackupTarget, StartFailure, TargetExecIo, TargetExecResult } from 
 export type { Manifest, Part } from './manifest.js';
 export { MANIFEST_FILE } from './manifest.js';
 export { listBackups } from './retention.js';
+export { engineBackupTarget } from './engine-target.js';
