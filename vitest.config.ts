@@ -27,7 +27,7 @@ const TOOLS = [
 /** Real apps (containers) and browsers. */
 const APPS = ['test/apps/**/*.test.ts'];
 const LAB = ['test/lab/**/*.test.ts'];
-const ENGINE = ['test/deploy/engine/**/*.test.ts'];
+const ENGINE = ['test/deploy/engine/**/*.test.ts', 'test/deploy/backup/engine.test.ts'];
 
 const tier = (name: string, include: string[], exclude: string[] = []) => ({
   extends: true as const,
