@@ -14,23 +14,27 @@ const STREAM_TIMEOUT_MS = 60 * 60_000;
 
 export interface StreamOutcome {
   readonly stderr: string;
+  /** The output, when no `stdout` sink was given. */
+  readonly stdout: Buffer;
 }
 
-/** Splits the multiplexed stream as it arrives: stdout frames to `stdout`, stderr collected. */
-function demux(stdout: (chunk: Buffer) => void): { push(chunk: Buffer): void; stderr(): string } {
+/** Splits the multiplexed stream as it arrives: stdout frames to `stdout` (false = wait for drain), stderr collected. */
+function demux(stdout: (chunk: Buffer) => boolean): { push(chunk: Buffer): boolean; stderr(): string } {
   let pending: Buffer = Buffer.alloc(0);
   const err: Buffer[] = [];
   return {
     push(chunk) {
+      let flowing = true;
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       while (pending.length >= 8) {
         const size = pending.readUInt32BE(4);
         if (pending.length < 8 + size) break;
         const frame = pending.subarray(8, 8 + size);
         if (pending[0] === 2) err.push(Buffer.from(frame));
-        else if (pending[0] === 1) stdout(Buffer.from(frame));
+        else if (pending[0] === 1) flowing = stdout(Buffer.from(frame)) && flowing;
         pending = pending.subarray(8 + size);
       }
+      return flowing;
     },
     stderr: () => Buffer.concat(err).toString('utf8'),
   };
@@ -45,7 +49,7 @@ export function hijack(
   endpoint: EngineEndpoint,
   path: string,
   body: unknown,
-  io: { stdin?: Buffer; stdout: (chunk: Buffer) => void; onUpgrade?: () => Promise<void> },
+  io: { stdin?: Buffer | NodeJS.ReadableStream; stdout?: NodeJS.WritableStream; onUpgrade?: () => Promise<void> },
 ): Promise<StreamOutcome> {
   const where = `engine API POST ${path}`;
   return new Promise((resolve, reject) => {
@@ -57,13 +61,20 @@ export function hijack(
       headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Connection: 'Upgrade', Upgrade: 'tcp' },
     });
     const timer = setTimeout(() => req.destroy(new Error(`no end in ${STREAM_TIMEOUT_MS / 60_000} min`)), STREAM_TIMEOUT_MS);
-    const frames = demux(io.stdout);
-    const collect = (socket: Socket | NodeJS.ReadableStream, head: Buffer): void => {
+    const out: Buffer[] = [];
+    const frames = demux((c) => (io.stdout ? io.stdout.write(c) : (out.push(c), true)));
+    const collect = (socket: Socket, head: Buffer): void => {
       if (head.length > 0) frames.push(head);
-      socket.on('data', (c: Buffer) => frames.push(c));
+      // Backpressure: a slow disk pauses the engine's stream instead of filling memory.
+      socket.on('data', (c: Buffer) => {
+        if (!frames.push(c)) {
+          socket.pause();
+          io.stdout?.once('drain', () => socket.resume());
+        }
+      });
       socket.on('end', () => {
         clearTimeout(timer);
-        resolve({ stderr: frames.stderr() });
+        resolve({ stderr: frames.stderr(), stdout: Buffer.concat(out) });
       });
       socket.on('error', (error: Error) => {
         clearTimeout(timer);
@@ -75,7 +86,12 @@ export function hijack(
       void (async () => {
         try {
           await io.onUpgrade?.();
-          if (io.stdin !== undefined) socket.end(io.stdin);
+          // The half-close (end) is the command's end of input.
+          if (Buffer.isBuffer(io.stdin)) socket.end(io.stdin);
+          else if (io.stdin !== undefined) {
+            io.stdin.once('error', (error: Error) => socket.destroy(error));
+            io.stdin.pipe(socket);
+          }
         } catch (error) {
           socket.destroy();
           clearTimeout(timer);
@@ -84,6 +100,7 @@ export function hijack(
       })();
     });
     req.on('response', (res) => {
+      if (res.statusCode === 101) return;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

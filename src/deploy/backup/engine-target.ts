@@ -5,7 +5,7 @@
 // or replaced by a throwaway container of the owning service's own image (so
 // no image is pulled) with the volume mounted, running tar, without a network.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { Platform } from '../../model/types.js';
 import type { Engine } from '../engine.js';
 import { EngineCommandError } from '../engine.js';
@@ -25,7 +25,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
   const running = async (service: string) => (await engine.containers()).filter((c) => c.service === service && c.state === 'running');
 
   /** Runs a throwaway container of `image` with the volume at MOUNT; stdout frames go to `stdout`. */
-  const throwaway = async (volume: string, argv: readonly string[], readOnly: boolean, stdout: (c: Buffer) => void, stdin?: Buffer): Promise<void> => {
+  const throwaway = async (volume: string, argv: readonly string[], readOnly: boolean, stdout: NodeJS.WritableStream | undefined, stdin?: NodeJS.ReadableStream): Promise<void> => {
     const owner = volumeOwners(platform, volume)[0];
     if (!owner) throw new EngineCommandError(`volume ${volume}`, `no service of ${platform.project} mounts ${volume}`);
     const name = `moat-backup-${platform.project}-${volume}-${randomBytes(3).toString('hex')}`;
@@ -47,7 +47,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
     if (typeof id !== 'string') throw new EngineCommandError(`create a container for ${volume}`, 'the engine answered no Id');
     try {
       const { stderr } = await hijack(endpoint, `/containers/${id}/attach?stream=1&stdout=1&stderr=1${stdin ? '&stdin=1' : ''}`, undefined, {
-        stdout,
+        ...(stdout ? { stdout } : {}),
         ...(stdin ? { stdin } : {}),
         onUpgrade: async () => void (await engineCall(endpoint, 'POST', `/containers/${id}/start`)),
       });
@@ -62,13 +62,12 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
     async exec(service, argv, io = {}): Promise<TargetExecResult> {
       const container = (await running(service))[0];
       if (!container) throw new EngineCommandError(`exec in ${service}`, `${service} has no running container; \`moat status\` shows its state`);
-      const stdin = io.stdin === undefined ? undefined : Buffer.isBuffer(io.stdin) ? io.stdin : Buffer.from(io.stdin);
+      const stdin = typeof io.stdin === 'string' ? Buffer.from(io.stdin) : io.stdin;
       const created = await engineCall<{ Id?: string }>(endpoint, 'POST', `/containers/${container.id}/exec`, { AttachStdin: stdin !== undefined, AttachStdout: true, AttachStderr: true, Tty: false, Cmd: argv });
       if (typeof created?.Id !== 'string') throw new EngineCommandError(`exec in ${service}`, 'the engine answered no exec Id');
-      const out: Buffer[] = [];
-      const { stderr } = await hijack(endpoint, `/exec/${created.Id}/start`, { Detach: false, Tty: false }, { ...(stdin ? { stdin } : {}), stdout: (c) => (io.stdout ? io.stdout.write(c) : out.push(c)) });
+      const { stderr, stdout } = await hijack(endpoint, `/exec/${created.Id}/start`, { Detach: false, Tty: false }, { ...(stdin ? { stdin } : {}), ...(io.stdout ? { stdout: io.stdout } : {}) });
       const inspected = await engineCall<{ ExitCode?: number | null }>(endpoint, 'GET', `/exec/${created.Id}/json`);
-      return { exitCode: typeof inspected?.ExitCode === 'number' ? inspected.ExitCode : -1, stdout: Buffer.concat(out), stderr };
+      return { exitCode: typeof inspected?.ExitCode === 'number' ? inspected.ExitCode : -1, stdout, stderr };
     },
     async running() {
       return [...new Set((await engine.containers()).filter((c) => c.state === 'running').map((c) => c.service))];
@@ -88,10 +87,10 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
       return failures;
     },
     async exportVolume(volume, sink) {
-      await throwaway(volume, ['tar', '-C', MOUNT, '-cf', '-', '.'], true, (c) => sink.write(c));
+      await throwaway(volume, ['tar', '-C', MOUNT, '-cf', '-', '.'], true, sink);
     },
     async importVolume(volume, tarFile) {
-      await throwaway(volume, ['sh', '-c', REPLACE_SCRIPT], false, () => undefined, await readFile(tarFile));
+      await throwaway(volume, ['sh', '-c', REPLACE_SCRIPT], false, undefined, createReadStream(tarFile));
     },
   };
 }

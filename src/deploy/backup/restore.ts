@@ -3,6 +3,7 @@
 // comes back are stopped (a database's clients, the services that mount a
 // restored volume, Redis itself), the parts are restored, and those services
 // are started again and waited on until healthy.
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,7 +128,7 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
   return { ok: failures.length === 0 && startFailures.length === 0, restored, failures, keysReplaced: options.replaceKeys ? conflicts.map((c) => c.path.replace(/^secrets\./, '')) : [], stopped, startFailures };
 }
 
-async function execChecked(target: BackupTarget, service: string, argv: readonly string[], stdin: Buffer, what: string): Promise<void> {
+async function execChecked(target: BackupTarget, service: string, argv: readonly string[], stdin: NodeJS.ReadableStream, what: string): Promise<void> {
   const result = await target.exec(service, argv, { stdin });
   if (result.exitCode !== 0) throw new Error(`${what} in ${service} failed with exit code ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-5).join(' / ') || '(no output)'}`);
 }
@@ -137,9 +138,9 @@ async function restorePart(target: BackupTarget, platform: Platform, options: Re
   const service = part.service ?? '';
   switch (part.kind) {
     case 'postgres':
-      return execChecked(target, service, pgRestore(part.item ?? ''), await readFile(file), `pg_restore of ${part.item ?? ''}`);
+      return execChecked(target, service, pgRestore(part.item ?? ''), createReadStream(file), `pg_restore of ${part.item ?? ''}`);
     case 'n8n-export':
-      return execChecked(target, service, N8N_IMPORT, await readFile(file), 'n8n import');
+      return execChecked(target, service, N8N_IMPORT, createReadStream(file), 'n8n import');
     case 'redis': {
       const owner = serviceByName(platform, service);
       const volume = owner?.volumes.find((v) => v.bundleFile === undefined)?.name;

@@ -13,7 +13,8 @@ export interface TargetExecResult {
 }
 
 export interface TargetExecIo {
-  readonly stdin?: Buffer | string;
+  /** A stream is piped (a dump or archive of any size never sits in memory whole). */
+  readonly stdin?: Buffer | string | NodeJS.ReadableStream;
   /** Receives the command's output as it comes (binary-safe); the caller ends nothing. */
   readonly stdout?: NodeJS.WritableStream;
 }

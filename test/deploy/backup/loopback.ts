@@ -31,7 +31,8 @@ function run(argv: readonly string[], options: { env: NodeJS.ProcessEnv; uid?: n
     child.stdout.on('data', (c: Buffer) => (io.stdout ? io.stdout.write(c) : out.push(c)));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.stdin.on('error', () => undefined);
-    child.stdin.end(io.stdin ?? '');
+    if (io.stdin === undefined || typeof io.stdin === 'string' || Buffer.isBuffer(io.stdin)) child.stdin.end(io.stdin ?? '');
+    else io.stdin.pipe(child.stdin);
     child.on('error', reject);
     child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
   });
