@@ -8,11 +8,11 @@
 // wrapper that adds the test's port (the container's Redis is on 6379).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { BackupTarget, TargetExecIo, TargetExecResult } from '../../../src/deploy/backup/target.js';
+import { freePort } from '../../render/core/stubs.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 
@@ -35,17 +35,6 @@ function run(argv: readonly string[], options: { env: NodeJS.ProcessEnv; uid?: n
     else io.stdin.pipe(child.stdin);
     child.on('error', reject);
     child.on('close', (code) => resolve({ exitCode: code ?? -1, stdout: Buffer.concat(out), stderr: err }));
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
   });
 }
 
