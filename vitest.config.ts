@@ -25,7 +25,7 @@ const TOOLS = [
   'test/render/outer/nftables.test.ts', // nft --check
 ];
 /** Real apps (containers) and browsers. */
-const APPS = ['test/apps/**/*.test.ts'];
+const APPS = ['test/apps/**/*.test.ts', 'test/deploy/backup/n8n-export.test.ts'];
 const LAB = ['test/lab/**/*.test.ts'];
 const ENGINE = ['test/deploy/engine/**/*.test.ts', 'test/deploy/backup/engine.test.ts'];
 
