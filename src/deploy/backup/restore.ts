@@ -47,7 +47,8 @@ export interface RestoreResult {
   readonly startFailures: readonly StartFailure[];
 }
 
-const matches = (part: Part, selector: string): boolean => part.name === selector || part.name.startsWith(`${selector}/`) || part.service === selector;
+/** A part name or prefix selects on-request parts too; a service name selects that service's default parts (its volume, not n8n's export on top). */
+const matches = (part: Part, selector: string): boolean => part.name === selector || part.name.startsWith(`${selector}/`) || (part.service === selector && !part.onRequest);
 
 function selectParts(manifest: Manifest, only: readonly string[] | undefined): { parts: Part[]; findings: Finding[] } {
   if (only === undefined || only.length === 0) return { parts: manifest.parts.filter((p) => !p.onRequest), findings: [] };
