@@ -19,8 +19,9 @@ const isRoot = process.getuid?.() === 0;
 const PASSPHRASE = 'correct horse battery staple (test only)';
 
 const full = normalizePlatform(referencePlatform());
-// The reduced platform: the two database servers, and AnythingLLM for a volume part (a directory here: no AnythingLLM runs).
-const platform: Platform = { ...full, services: full.services.filter((s) => ['dify-db', 'dify-redis', 'anythingllm'].includes(s.name)) };
+// The reduced platform: the two database servers, AnythingLLM for a volume part (a directory here: no AnythingLLM runs),
+// and LiteLLM as a client of dify-db (no process either: the test checks it is stopped and started around the database restore).
+const platform: Platform = { ...full, services: full.services.filter((s) => ['dify-db', 'dify-redis', 'anythingllm', 'litellm'].includes(s.name)) };
 
 let loop: Loopback;
 let work = '';
@@ -54,7 +55,7 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     await mkdir(join(bundleDir, 'secrets'), { recursive: true });
     await writeFile(join(bundleDir, 'compose.yaml'), 'name: moat\n');
     await writeFile(join(bundleDir, 'secrets', 'dify-db.env'), `POSTGRES_PASSWORD=${values.get('DIFY_DB_PASSWORD') ?? ''}\n`, { mode: 0o600 });
-    loop = await startLoopback(redisPassword, { 'dify-redis': ['dify-redis-data'], anythingllm: ['anythingllm-storage'] });
+    loop = await startLoopback(redisPassword, { 'dify-redis': ['dify-redis-data'], anythingllm: ['anythingllm-storage'], litellm: [] });
     await loop.psql('postgres', 'CREATE DATABASE dify');
     await loop.psql('postgres', 'CREATE ROLE litellm LOGIN');
     await loop.psql('postgres', 'CREATE DATABASE litellm OWNER litellm');
@@ -103,8 +104,11 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     expect(await rows()).toEqual(before);
     expect(await keys()).toEqual(beforeKeys);
     expect(await readFile(join(loop.volumeDir('anythingllm-storage'), 'documents', 'doc.json'), 'utf8')).toBe('{"title":"x"}');
-    // Only what is restored is stopped: Redis and AnythingLLM; PostgreSQL keeps running (pg_restore needs it).
-    expect(loop.calls.filter((c) => c.op === 'stop').map((c) => c.service).sort()).toEqual(['anythingllm', 'dify-redis']);
+    // Only what is restored is stopped: Redis, AnythingLLM, and the database's client LiteLLM; PostgreSQL keeps
+    // running (pg_restore needs it); all of them run again at the end.
+    expect(loop.calls.filter((c) => c.op === 'stop').map((c) => c.service).sort()).toEqual(['anythingllm', 'dify-redis', 'litellm']);
+    expect(result.stopped).toEqual(expect.arrayContaining(['litellm']));
+    expect([...(await loop.target.running())].sort()).toEqual(['anythingllm', 'dify-db', 'dify-redis', 'litellm']);
   });
 
   it('keeps the secrets encrypted: the passphrase opens them, another does not, and no value appears in the backup in plain', async () => {
