@@ -108,6 +108,7 @@ export async function runRestore(platform: Platform, backupDir: string, opts: Re
   const target = await openTarget(platform, paths);
   const result = await restoreBackup(target, { platform, backupDir: resolve(backupDir), secretsFile: paths.secretsFile, bundleDir: paths.bundleDir, passphrase, ...(opts.only ? { only: opts.only } : {}), replaceKeys: opts.replaceKeys === true, progress: createProgress([], err) });
   err.write(`moat: restored ${result.restored.length} part(s) from ${backupDir}${result.keysReplaced.length > 0 ? `; never-rotate keys replaced: ${result.keysReplaced.join(', ')}` : ''}\n`);
+  if (result.restored.includes('secrets')) err.write('  next: `moat up`, so services that were not restarted read the restored secrets too\n');
   for (const f of result.failures) err.write(`  failed ${f.part}: ${f.message}\n`);
   for (const f of result.startFailures) err.write(`  ${f.service} is not healthy: ${f.reason}; \`moat logs ${f.service}\`\n`);
   return result.ok ? ExitCode.ok : ExitCode.findings;
