@@ -21,10 +21,9 @@ import { defineService } from './define.js';
 // base path (gateway-http-route-contracts: GATEWAY_PROBE_ROUTES); any other path
 // may be the Control UI's catch-all 200 (docs/install/kubernetes.md), so the
 // check parses the JSON.
-// Signal: OpenClaw's Signal channel speaks signal-cli's own HTTP JSON-RPC + SSE
-// daemon (channels.signal.httpUrl), not signal-cli-rest-api's REST API, so
-// signal-api cannot serve as its daemon as is: the channel is left for the
-// operator to configure (see the note ref.clawdbot-signal).
+// Signal: the channel is the @openclaw/signal plugin with its `container`
+// transport, straight to signal-api's REST + WebSocket API (the decision and
+// its sources: clawdbot-signal.ts); hence dependsOn signal-api.
 // Sources: https://registry.npmjs.org/openclaw/-/openclaw-2026.9.6.tgz (docs/),
 // https://github.com/openclaw/openclaw/pull/72662, https://github.com/openclaw/openclaw/pull/78777,
 // https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md
@@ -60,7 +59,7 @@ export const clawdbot = defineService({
     ],
     expects: 'GET /healthz answers {"ok":true}',
   },
-  dependsOn: ['litellm'],
+  dependsOn: ['litellm', 'signal-api'],
   hardening: { readOnlyRootFs: false, user: '1000:1000' },
   exposure: 'routed',
   sources: [
