@@ -45,35 +45,45 @@ export const SIGNAL_ACCOUNT_ENV = 'SIGNAL_ACCOUNT';
 const SIGNAL_SERVICE = 'signal-api';
 
 /**
- * The plugin, pinned: installed into the clawdbot-state volume (it holds the
- * bot's state already, owned by uid 1000) and loaded from there by
- * `plugins.load.paths`, because the config is read-only and `openclaw plugins
- * install` records installs in it. Its tarball bundles its own node_modules
- * (ws, zod, @openclaw/fs-safe); its peer is openclaw >= 2026.9.6.
- * Source: https://registry.npmjs.org/@openclaw/signal/2026.9.6 (published
- * 2026-09-24, the same day as openclaw 2026.9.6).
+ * The plugin, pinned. It must be an official install: a copy loaded through
+ * `plugins.load.paths` is untrusted, and the channel then refuses to start
+ * ("openChannelIngressQueue is only available for trusted plugins", seen with
+ * 2026.9.6; docs/cli/plugins/install.md: "Local copies selected through
+ * plugins.load.paths … do not inherit official package trust"). An install
+ * from the trusted official catalog (CLAWDBOT_SIGNAL.installPlugin) puts it into `<state dir>/npm/projects/…` and records it in
+ * `<state dir>/state/openclaw.sqlite`, with the config read-only: both in the
+ * clawdbot-state volume, so it survives recreation. OPENCLAW_STATE_DIR is set
+ * for that: without it, 2026.9.6 put the npm projects beside the config file
+ * (/etc/openclaw, not writable). The install needs the npm registry once; the
+ * integrity is the registry's (dist.integrity of 2026.9.6, published
+ * 2026-09-24 with openclaw 2026.9.6), which npm checks.
+ * Source: https://registry.npmjs.org/@openclaw/signal/2026.9.6
  */
 export const CLAWDBOT_SIGNAL_PLUGIN = {
+  id: 'signal',
   package: '@openclaw/signal',
   version: '2026.9.6',
   integrity: 'sha512-0iKoejjg0eIKbcm8C7hHcSzBWHCOj5Wc4AX4/oMBXUDXO/MCSC0+5gssr9F9RSjh+7GUZKxz6b8A9Ldcmv8JCw==',
-  dir: '/home/node/.openclaw/moat-plugins/signal',
 } as const;
 
 /**
- * What an operator runs once (the clawdbot container reaches the npm registry
- * for it): unpack the pinned plugin into the state volume. `npm pack` checks
- * the registry's integrity; the tarball's `package/` prefix is stripped. And
- * the pairing approval of a Signal sender (docs/channels/signal.md, Access control).
+ * What an operator runs once, after `moat up` rendered the channel (the
+ * container needs the npm registry for it): any `openclaw plugins` command
+ * first installs a plugin the config enables but the state lacks (seen with
+ * 2026.9.6; docs/gateway/doctor/state-and-sessions.md: doctor "can also
+ * reinstall missing downloadable plugins when config references them"), from
+ * the official catalog at the config's OpenClaw version. `plugins install
+ * <spec>` installs it that way too and then exits 1 ("plugin already exists"),
+ * and `doctor --repair` exits 1 on the read-only config, so the step is
+ * `plugins inspect`, which installs and then prints the verdict
+ * (`"trust": {"reason": "trusted-official"}`). And the pairing approval of a
+ * Signal sender (docs/channels/signal.md, Access control).
  */
 export const CLAWDBOT_SIGNAL: {
   readonly installPlugin: readonly string[];
   readonly approve: (code: string) => string[];
 } = {
-  installPlugin: [
-    'docker', 'compose', 'exec', 'clawdbot', 'sh', '-c',
-    `set -e; d=$(mktemp -d); cd "$d"; npm pack --silent ${CLAWDBOT_SIGNAL_PLUGIN.package}@${CLAWDBOT_SIGNAL_PLUGIN.version}; rm -rf ${CLAWDBOT_SIGNAL_PLUGIN.dir}; mkdir -p ${CLAWDBOT_SIGNAL_PLUGIN.dir}; tar xzf ./*.tgz -C ${CLAWDBOT_SIGNAL_PLUGIN.dir} --strip-components=1; rm -rf "$d"`,
-  ],
+  installPlugin: ['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'plugins', 'inspect', CLAWDBOT_SIGNAL_PLUGIN.id, '--json'],
   approve: (code) => ['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'pairing', 'approve', 'signal', code],
 };
 
@@ -97,9 +107,7 @@ export function signalChannelConfig(platform: Platform): Record<string, unknown>
         dmPolicy: 'pairing',
       },
     },
-    plugins: {
-      load: { paths: [CLAWDBOT_SIGNAL_PLUGIN.dir] },
-      entries: { signal: { enabled: true } },
-    },
+    // Enabled explicitly: an external plugin is not on by default.
+    plugins: { entries: { [CLAWDBOT_SIGNAL_PLUGIN.id]: { enabled: true } } },
   };
 }

@@ -41,6 +41,8 @@ export const clawdbot = defineService({
     OPENCLAW_CONFIG_PATH: CLAWDBOT_CONFIG_PATH,
     OPENCLAW_CONFIG_READONLY: '1',
     OPENCLAW_GATEWAY_PORT: '3000',
+    // Plugin installs (the Signal channel's) go to <state dir>/npm: the state volume (clawdbot-signal.ts).
+    OPENCLAW_STATE_DIR: '/home/node/.openclaw',
   },
   secrets: [
     { name: 'CLAWDBOT_GATEWAY_TOKEN', env: 'OPENCLAW_GATEWAY_TOKEN', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['your-token'], why: 'authenticates control UI and clients to the bot gateway; rotating it logs out paired clients' },
