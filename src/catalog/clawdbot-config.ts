@@ -33,6 +33,7 @@
 // https://github.com/openclaw/openclaw/issues/2305, https://docs.openclaw.ai/gateway/trusted-proxy-auth
 import { gatewayUrl, serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
+import { knowledgeToolConfig } from './clawdbot-knowledge.js';
 import { signalChannelConfig } from './clawdbot-signal.js';
 
 export { signalAccount } from './clawdbot-signal.js';
@@ -102,6 +103,7 @@ export function clawdbotConfig(platform: Platform): Record<string, unknown> {
     },
     ...modelConfig(platform),
     ...signalChannelConfig(platform),
+    ...knowledgeToolConfig(platform),
   };
 }
 
