@@ -18,6 +18,11 @@
 // `Authorization: Bearer <developer key>`, answering {results: [{text,
 // metadata: {title}, score}]} (AnythingLLM 1.16.0 server/endpoints/api/workspace,
 // recorded in upstream/anythingllm.ts of the knowledge step).
+// `tools.toolSearch: false`: 2026.9.6 otherwise hides tool schemas behind its
+// experimental Tool Search (a JavaScript bridge the model must drive,
+// docs/tools/tool-search.md: "Set tools.toolSearch: false to restore direct
+// schemas"); the platform's small local models call a direct tool far more
+// reliably than they write code against a search API.
 // The key: ANYTHINGLLM_API_KEY (the knowledge step's secret) reaches the
 // gateway's environment through secrets/clawdbot.env, and the server's env
 // through `${ANYTHINGLLM_API_KEY}` substitution (docs/gateway/config-secrets-env.md):
@@ -30,7 +35,7 @@ import type { Platform } from '../model/types.js';
 export const KNOWLEDGE_TOOL_PATH = '/etc/openclaw/knowledge-mcp.mjs';
 export const KNOWLEDGE_KEY_ENV = 'ANYTHINGLLM_API_KEY';
 /** The workspace slug when moat.yaml sets no `knowledge.workspace`. */
-export const KNOWLEDGE_DEFAULT_WORKSPACE = 'moat-knowledge';
+const KNOWLEDGE_DEFAULT_WORKSPACE = 'moat-knowledge';
 
 function workspace(platform: Platform): string {
   // `knowledge.workspace` of moat.yaml (the knowledge step's model field), when the platform has one.
@@ -57,6 +62,7 @@ export function knowledgeToolConfig(platform: Platform): Record<string, unknown>
         },
       },
     },
+    tools: { toolSearch: false },
   };
 }
 

@@ -41,7 +41,7 @@
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 
-export const SIGNAL_ACCOUNT_ENV = 'SIGNAL_ACCOUNT';
+const SIGNAL_ACCOUNT_ENV = 'SIGNAL_ACCOUNT';
 const SIGNAL_SERVICE = 'signal-api';
 
 /**

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_APPS_CACHE, testApp } from '../../scripts/test-app-versions.js';
 import { CATALOG } from '../../src/catalog/index.js';
 import { CLAWDBOT_SIGNAL, CLAWDBOT_SIGNAL_PLUGIN } from '../../src/catalog/clawdbot-signal.js';
+import { KNOWLEDGE_KEY_ENV, KNOWLEDGE_TOOL_PATH } from '../../src/catalog/clawdbot-knowledge.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { goldenPlatform } from '../support/golden.js';
 import {
@@ -38,12 +39,15 @@ import { type ComposeService, dnsNames, healthcheckPasses, type RenderedPlatform
 const BOT = '+4915112345678';
 const USER = '+4917600000001';
 const MODEL_REPLY = 'Hello from the stub model.';
+const ANYTHINGLLM_KEY = 'moat-test-anythingllm-developer-key-5f2c9a';
+const SNIPPET = 'The Q3 travel policy caps hotel nights at 180 EUR in Berlin.';
 const app = testApp('openclaw');
 
 let ns: AppNamespace | undefined;
 let claw: NsProcess | undefined;
 let stubs: NsProcess | undefined;
 let signal: NsProcess | undefined;
+let knowledge: NsProcess | undefined;
 let node = '';
 let pkg = '';
 let user = '1000:1000';
@@ -103,9 +107,16 @@ beforeAll(async () => {
   r = renderedWithSignal();
   const compose = r.services['clawdbot'];
   if (compose === undefined) throw new Error('the bundle has no clawdbot service');
-  ns = createNamespace('clawsig', serviceAddress(r, 'nginx'), [serviceAddress(r, 'clawdbot'), serviceAddress(r, 'litellm'), serviceAddress(r, 'signal-api')]);
-  stubs = startStubs(ns, dnsNames(r), { address: serviceAddress(r, 'litellm'), port: 4000 });
-  await waitUntil('the namespace stubs', () => stubs?.log().includes('ready\n') ?? false, 30_000, stubs);
+  ns = createNamespace('clawsig', serviceAddress(r, 'nginx'), [serviceAddress(r, 'clawdbot'), serviceAddress(r, 'litellm'), serviceAddress(r, 'signal-api'), serviceAddress(r, 'anythingllm')]);
+  stubs = startStubs(ns, dnsNames(r));
+  await waitUntil('the namespace DNS stub', () => stubs?.log().includes('ready\n') ?? false, 30_000, stubs);
+  const knowledgeConfig = join(ns.dir, 'knowledge-stubs.json');
+  writeFileSync(knowledgeConfig, JSON.stringify({
+    model: { address: serviceAddress(r, 'litellm'), port: 4000 },
+    anythingllm: { address: serviceAddress(r, 'anythingllm'), port: 3001, key: ANYTHINGLLM_KEY, workspace: 'moat-knowledge', snippet: SNIPPET, title: 'travel-policy.pdf' },
+  }));
+  knowledge = startInNamespace(ns, 'knowledge-stubs', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/deploy/signal/knowledge-ns-stubs.ts'), knowledgeConfig], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
+  await waitUntil('the model and AnythingLLM stubs', () => knowledge?.log().includes('ready\n') ?? false, 30_000, knowledge);
   const signalConfig = join(ns.dir, 'signal-stub.json');
   writeFileSync(signalConfig, JSON.stringify({ address: serviceAddress(r, 'signal-api'), port: 8080, account: BOT }));
   signal = startInNamespace(ns, 'signal-stub', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/deploy/signal/signal-api-ns-stub.ts'), signalConfig], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
@@ -117,7 +128,13 @@ beforeAll(async () => {
   config = JSON.parse(r.file('clawdbot/openclaw.json')) as typeof config;
   const configDir = ownedDir(join(ns.dir, 'clawdbot-config'), user);
   const configPath = join(configDir, 'openclaw.json');
-  writeFileSync(configPath, r.file('clawdbot/openclaw.json'));
+  // The knowledge tool's script, mounted at its path in the container, becomes a file in the temp dir.
+  const toolPath = join(configDir, 'knowledge-mcp.mjs');
+  writeFileSync(toolPath, r.file('clawdbot/knowledge-mcp.mjs'));
+  const adapted = JSON.parse(r.file('clawdbot/openclaw.json')) as { mcp: { servers: { knowledge: { args: string[] } } } };
+  expect(adapted.mcp.servers.knowledge.args).toEqual([KNOWLEDGE_TOOL_PATH]);
+  adapted.mcp.servers.knowledge.args = [toolPath];
+  writeFileSync(configPath, `${JSON.stringify(adapted, null, 2)}\n`);
   const rendered = serviceEnvironment(r, 'clawdbot');
   expect(rendered['OPENCLAW_STATE_DIR']).toBe('/home/node/.openclaw');
   env = {
@@ -127,6 +144,8 @@ beforeAll(async () => {
     OPENCLAW_STATE_DIR: join(home, '.openclaw'),
     OPENCLAW_CONFIG_PATH: configPath,
     ...Object.fromEntries((CATALOG.find((c) => c.name === 'clawdbot')?.secrets ?? []).map((x) => [x.env, `sk-test-${x.name.toLowerCase()}`])),
+    // secrets/clawdbot.env carries the knowledge step's AnythingLLM key.
+    [KNOWLEDGE_KEY_ENV]: ANYTHINGLLM_KEY,
     NODE_ENV: 'production',
     PATH: `${join(node, '..')}:/usr/local/bin:/usr/bin:/bin`,
   };
@@ -149,6 +168,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await claw?.stop();
   await signal?.stop();
+  await knowledge?.stop();
   await stubs?.stop();
   if (ns) deleteNamespace(ns);
 }, 120_000);
@@ -197,7 +217,7 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
   }, 240_000);
 
   it('answers a stranger with a pairing code only, and the CLI approves it', async () => {
-    const calls = (stubs?.log(200_000) ?? '').split('model-stub POST /v1/chat/completions').length;
+    const calls = (knowledge?.log(200_000) ?? '').split('model-stub POST /v1/chat/completions').length;
     await waitUntil('the stub to deliver to an open socket', () => deliver('Hello bot') > 0, 60_000, claw);
     await waitUntil('a pairing reply through POST /v2/send', () => sends().length > 0, 120_000, claw);
     const first = sends()[0];
@@ -209,7 +229,7 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
     expect(code, list).toBeDefined();
     expect(first?.message ?? '').toContain(code ?? '');
     // A stranger's message never reached the model.
-    expect((stubs?.log(200_000) ?? '').split('model-stub POST /v1/chat/completions').length).toBe(calls);
+    expect((knowledge?.log(200_000) ?? '').split('model-stub POST /v1/chat/completions').length).toBe(calls);
     // The operator's step (CLAWDBOT_SIGNAL.approve). 2026.9.6 stores the approval in the state dir, prints
     // "Approved signal sender …", then exits 1 because it cannot also write the read-only config: the next
     // test shows the approval took effect.
@@ -229,6 +249,19 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
     const answer = sends().slice(before).find((s) => (s.message ?? '').includes(MODEL_REPLY));
     expect(answer?.recipients).toEqual([USER]);
     expect(answer?.number).toBe(BOT);
-    expect(stubs?.log(200_000) ?? '').toMatch(/model-stub POST \/v1\/chat\/completions /);
+    expect(knowledge?.log(200_000) ?? '').toMatch(/model-stub POST \/v1\/chat\/completions /);
+  }, 240_000);
+
+  it('answers a question about a document with a passage AnythingLLM found, through the search_documents tool', async () => {
+    const before = sends().length;
+    expect(deliver('What does the travel policy say about hotels?')).toBeGreaterThan(0);
+    await waitUntil('an answer quoting the document through POST /v2/send', () => sends().slice(before).some((s) => (s.message ?? '').includes(SNIPPET)), 180_000, claw);
+    const answer = sends().slice(before).find((s) => (s.message ?? '').includes(SNIPPET));
+    expect(answer?.recipients).toEqual([USER]);
+    const log = knowledge?.log(200_000) ?? '';
+    // The model was offered the tool directly, called it, and AnythingLLM got the developer key.
+    expect(log).toMatch(/model-stub POST \/v1\/chat\/completions .*tools=[^ ]*search_documents/);
+    expect(log).toMatch(/anythingllm-stub POST \/api\/v1\/workspace\/moat-knowledge\/vector-search authorized=true /);
+    expect(log).toMatch(/roles=[^ ]*tool/);
   }, 240_000);
 });

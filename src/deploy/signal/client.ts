@@ -13,7 +13,7 @@
 // number is part of the path, URL-encoded (upstream url.PathUnescape's it).
 import { MissingEnvironmentError } from '../../model/findings.js';
 
-export const SIGNAL_API_HINT =
+const SIGNAL_API_HINT =
   'a running signal-api: `moat up` starts it (`moat status` shows its state); from a host that cannot route to the platform network, pass --api-url';
 
 /** signal-api cannot be reached at all (refused, timed out, no route): exit 3. */
@@ -148,6 +148,6 @@ export function signalApiClient(baseUrl: string, timeoutMs = REQUEST_TIMEOUT_MS)
  * (signal-cli's DeviceLinkUrl; older releases wrote `tsdevice:/?uuid=…`). Only
  * printable ASCII: it is printed to a terminal.
  */
-export function isLinkUri(uri: string): boolean {
+function isLinkUri(uri: string): boolean {
   return uri.length <= 2048 && /^(sgnl:\/\/linkdevice\?|tsdevice:\/?\?)[\x21-\x7e]+$/.test(uri);
 }

@@ -33,7 +33,7 @@ export function checkPin(pin: string): string | undefined {
 }
 
 /** Reads all of a stream (standard input), bounded, as text. */
-export async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024): Promise<string> {
+async function readAll(stream: NodeJS.ReadableStream, limit = 64 * 1024): Promise<string> {
   let text = '';
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
