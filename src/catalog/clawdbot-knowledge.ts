@@ -34,13 +34,16 @@ import type { Platform } from '../model/types.js';
 
 export const KNOWLEDGE_TOOL_PATH = '/etc/openclaw/knowledge-mcp.mjs';
 export const KNOWLEDGE_KEY_ENV = 'ANYTHINGLLM_API_KEY';
-/** The workspace slug when moat.yaml sets no `knowledge.workspace`. */
-const KNOWLEDGE_DEFAULT_WORKSPACE = 'moat-knowledge';
 
-function workspace(platform: Platform): string {
-  // `knowledge.workspace` of moat.yaml (the knowledge step's model field), when the platform has one.
-  const slug = (platform as { readonly knowledge?: { readonly workspace?: unknown } }).knowledge?.workspace;
-  return typeof slug === 'string' && /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? slug : KNOWLEDGE_DEFAULT_WORKSPACE;
+/**
+ * secrets/clawdbot.env's share of the knowledge step: the store's
+ * ANYTHINGLLM_API_KEY (made by `moat knowledge sync`, deploy/knowledge/api-key.ts),
+ * under the name openclaw.json substitutes, once there is one. A key made after
+ * the env file was written reaches the bot with the next `moat up`.
+ */
+export function knowledgeKeyEnv(service: string, values: ReadonlyMap<string, string>): Record<string, string> {
+  const key = values.get(KNOWLEDGE_KEY_ENV);
+  return service === 'clawdbot' && key !== undefined && key !== '' ? { [KNOWLEDGE_KEY_ENV]: key } : {};
 }
 
 /** `mcp` key: only when the platform has AnythingLLM. */
@@ -55,7 +58,8 @@ export function knowledgeToolConfig(platform: Platform): Record<string, unknown>
           args: [KNOWLEDGE_TOOL_PATH],
           env: {
             ANYTHINGLLM_URL: `http://${anything.name}:${anything.ports[0]?.port ?? 3001}`,
-            ANYTHINGLLM_WORKSPACE: workspace(platform),
+            // moat.yaml's knowledge.workspace (default moat-knowledge): the workspace `moat knowledge sync` fills.
+            ANYTHINGLLM_WORKSPACE: platform.knowledge.workspace,
             [KNOWLEDGE_KEY_ENV]: `\${${KNOWLEDGE_KEY_ENV}}`,
           },
           requestTimeoutMs: 30_000,

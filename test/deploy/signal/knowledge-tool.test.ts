@@ -12,6 +12,8 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clawdbotConfig } from '../../../src/catalog/clawdbot-config.js';
 import { KNOWLEDGE_TOOL_PATH, knowledgeToolScript } from '../../../src/catalog/clawdbot-knowledge.js';
+import { ANYTHINGLLM_API_KEY_SECRET } from '../../../src/deploy/knowledge/api-key.js';
+import { serviceEnvContent } from '../../../src/deploy/service-env.js';
 import { renderBundle } from '../../../src/render/registry.js';
 import { goldenPlatform } from '../../support/golden.js';
 
@@ -153,5 +155,19 @@ describe('the knowledge tool in the bundle', () => {
     expect(Object.keys(claw?.depends_on ?? {})).toContain('anythingllm');
     expect(file('compose.yaml')).not.toMatch(/ANYTHINGLLM_API_KEY/);
     expect(file('clawdbot/knowledge-mcp.mjs')).toBe(knowledgeToolScript(reference));
+  });
+});
+
+describe("the key's way to the bot", () => {
+  const values = (extra: Record<string, string>) => new Map(Object.entries({ ...Object.fromEntries(reference.services.flatMap((s) => s.secrets.map((x) => [x.name, `v-${x.name}`]))), ...extra }));
+  const claw = reference.services.find((s) => s.name === 'clawdbot');
+  const anything = reference.services.find((s) => s.name === 'anythingllm');
+
+  it("secrets/clawdbot.env carries the store's AnythingLLM key once the knowledge step made it, and no other service's file does", () => {
+    if (!claw || !anything) throw new Error('the reference platform lacks clawdbot or anythingllm');
+    expect(serviceEnvContent(claw, values({}), reference)).not.toContain('ANYTHINGLLM_API_KEY');
+    const store = values({ [ANYTHINGLLM_API_KEY_SECRET]: KEY });
+    expect(serviceEnvContent(claw, store, reference)).toContain(`ANYTHINGLLM_API_KEY=${KEY}\n`);
+    expect(serviceEnvContent(anything, store, reference)).not.toContain(KEY);
   });
 });
