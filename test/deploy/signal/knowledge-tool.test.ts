@@ -18,6 +18,8 @@ import { renderBundle } from '../../../src/render/registry.js';
 import { goldenPlatform } from '../../support/golden.js';
 
 const KEY = 'moat-test-anythingllm-developer-key-5f2c9a';
+/** What openclaw.json holds in place of the key: OpenClaw's `${VAR}` substitution of the gateway's env. */
+const KEY_REFERENCE = `$${'{'}ANYTHINGLLM_API_KEY}`;
 const SNIPPET = 'The Q3 travel policy caps hotel nights at 180 EUR in Berlin.';
 const reference = goldenPlatform('reference');
 let stub: Server;
@@ -88,7 +90,7 @@ describe("the bot's knowledge tool (stub AnythingLLM workspace API)", () => {
       { id: 2, method: 'tools/list', params: {} },
     ]);
     expect(init).toMatchObject({ id: 1, result: { protocolVersion: '2025-06-18', capabilities: { tools: {} } } });
-    const tools = (list?.['result'] as { tools: { name: string; inputSchema: { required: string[] } }[] }).tools;
+    const tools = (list?.['result'] as { tools?: { name: string; inputSchema: { required: string[] } }[] } | undefined)?.tools ?? [];
     expect(tools.map((t) => t.name)).toEqual(['search_documents']);
     expect(tools[0]?.inputSchema.required).toEqual(['query']);
   });
@@ -108,10 +110,10 @@ describe("the bot's knowledge tool (stub AnythingLLM workspace API)", () => {
     expect(JSON.parse(seen[0]?.body ?? '')).toEqual({ query: 'hotel limit Berlin', topN: 4 });
   });
 
-  it('without a key (the substitution left ${ANYTHINGLLM_API_KEY} as is) says so and sends nothing', async () => {
+  it('without a key (the substitution left the reference as is) says so and sends nothing', async () => {
     seen.length = 0;
     const env = serverEnv();
-    expect(env['ANYTHINGLLM_API_KEY']).toBe('${ANYTHINGLLM_API_KEY}');
+    expect(env['ANYTHINGLLM_API_KEY']).toBe(KEY_REFERENCE);
     const [call] = await session({ ...env, ANYTHINGLLM_URL: url }, [{ id: 7, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'anything' } } }]);
     expect(call?.['result']).toMatchObject({ isError: true });
     expect(JSON.stringify(call)).toContain('no API key');
@@ -138,12 +140,12 @@ describe('the knowledge tool in the bundle', () => {
   const { files } = renderBundle(reference);
   const file = (p: string) => files.find((f) => f.path === p)?.content ?? '';
 
-  it("openclaw.json starts it with the image's node, AnythingLLM's address, the default workspace, and the key only as ${…}", () => {
+  it("openclaw.json starts it with the image's node, AnythingLLM's address, the default workspace, and the key only as a reference", () => {
     const server = (JSON.parse(file('clawdbot/openclaw.json')) as { mcp: { servers: Record<string, unknown> } }).mcp.servers['knowledge'];
     expect(server).toEqual({
       command: 'node',
       args: [KNOWLEDGE_TOOL_PATH],
-      env: { ANYTHINGLLM_URL: 'http://anythingllm:3001', ANYTHINGLLM_WORKSPACE: 'moat-knowledge', ANYTHINGLLM_API_KEY: '${ANYTHINGLLM_API_KEY}' },
+      env: { ANYTHINGLLM_URL: 'http://anythingllm:3001', ANYTHINGLLM_WORKSPACE: 'moat-knowledge', ANYTHINGLLM_API_KEY: KEY_REFERENCE },
       requestTimeoutMs: 30_000,
     });
   });

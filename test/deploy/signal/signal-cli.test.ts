@@ -93,7 +93,7 @@ describe('moat signal (stub signal-cli-rest-api 0.100)', () => {
     (out as unknown as { isTTY: boolean }).isTTY = true;
     expect(await runSignalLink(reference, 'moat', true, io())).toBe(0);
     expect(outText).toContain('\x1b[30;47m');
-    expect(readQr(outText.replace(/\x1b\[[0-9;]*m/g, ''))).toEqual(modulesOf(stub.linkUri));
+    expect(readQr(outText.replaceAll('\x1b[30;47m', '').replaceAll('\x1b[0m', ''))).toEqual(modulesOf(stub.linkUri));
     expect(errText).toContain(`services.clawdbot.env.SIGNAL_ACCOUNT: "${NUMBER}"`);
   });
 
@@ -139,7 +139,10 @@ describe('moat signal (stub signal-cli-rest-api 0.100)', () => {
   it('a captcha given as an argument is refused by the command line, and not echoed', async () => {
     let stderr = '';
     const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      stderr += String(chunk);
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const code = await main(['node', 'moat', 'signal', 'register', NUMBER, '--captcha', CAPTCHA, '--api-url', stub.url]);
       expect(code).toBe(2);
