@@ -33,6 +33,10 @@
 // https://github.com/openclaw/openclaw/issues/2305, https://docs.openclaw.ai/gateway/trusted-proxy-auth
 import { gatewayUrl, serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
+import { knowledgeToolConfig } from './clawdbot-knowledge.js';
+import { signalChannelConfig } from './clawdbot-signal.js';
+
+export { signalAccount } from './clawdbot-signal.js';
 
 export const CLAWDBOT_CONFIG_PATH = '/etc/openclaw/openclaw.json';
 
@@ -98,6 +102,8 @@ export function clawdbotConfig(platform: Platform): Record<string, unknown> {
       },
     },
     ...modelConfig(platform),
+    ...signalChannelConfig(platform),
+    ...knowledgeToolConfig(platform),
   };
 }
 

@@ -1,4 +1,5 @@
 import { CLAWDBOT_CONFIG_PATH, CLAWDBOT_LITELLM_KEY_ENV } from './clawdbot-config.js';
+import { KNOWLEDGE_TOOL_PATH } from './clawdbot-knowledge.js';
 import { defineService } from './define.js';
 
 // Clawdbot (OpenClaw 2026.9.6): a WebSocket + HTTP gateway with a Control UI,
@@ -21,10 +22,11 @@ import { defineService } from './define.js';
 // base path (gateway-http-route-contracts: GATEWAY_PROBE_ROUTES); any other path
 // may be the Control UI's catch-all 200 (docs/install/kubernetes.md), so the
 // check parses the JSON.
-// Signal: OpenClaw's Signal channel speaks signal-cli's own HTTP JSON-RPC + SSE
-// daemon (channels.signal.httpUrl), not signal-cli-rest-api's REST API, so
-// signal-api cannot serve as its daemon as is: the channel is left for the
-// operator to configure (see the note ref.clawdbot-signal).
+// Signal: the channel is the @openclaw/signal plugin with its `container`
+// transport, straight to signal-api's REST + WebSocket API (the decision and
+// its sources: clawdbot-signal.ts); hence dependsOn signal-api.
+// Knowledge: the search_documents tool asks AnythingLLM's workspace API
+// (clawdbot-knowledge.ts); hence dependsOn anythingllm.
 // Sources: https://registry.npmjs.org/openclaw/-/openclaw-2026.9.6.tgz (docs/),
 // https://github.com/openclaw/openclaw/pull/72662, https://github.com/openclaw/openclaw/pull/78777,
 // https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md
@@ -42,6 +44,8 @@ export const clawdbot = defineService({
     OPENCLAW_CONFIG_PATH: CLAWDBOT_CONFIG_PATH,
     OPENCLAW_CONFIG_READONLY: '1',
     OPENCLAW_GATEWAY_PORT: '3000',
+    // Plugin installs (the Signal channel's) go to <state dir>/npm: the state volume (clawdbot-signal.ts).
+    OPENCLAW_STATE_DIR: '/home/node/.openclaw',
   },
   secrets: [
     { name: 'CLAWDBOT_GATEWAY_TOKEN', env: 'OPENCLAW_GATEWAY_TOKEN', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['your-token'], why: 'authenticates control UI and clients to the bot gateway; rotating it logs out paired clients' },
@@ -50,6 +54,7 @@ export const clawdbot = defineService({
   volumes: [
     { name: 'clawdbot-state', target: '/home/node/.openclaw', purpose: 'bot state, credentials, sessions, workspace, paired devices' },
     { name: 'clawdbot-config', target: CLAWDBOT_CONFIG_PATH, purpose: 'rendered gateway config (bind, trusted proxy, base path, LiteLLM provider)', readOnly: true, bundleFile: 'clawdbot/openclaw.json' },
+    { name: 'clawdbot-knowledge-tool', target: KNOWLEDGE_TOOL_PATH, purpose: "the bot's search_documents tool: an MCP server over stdio asking AnythingLLM's workspace (clawdbot-knowledge.ts)", readOnly: true, bundleFile: 'clawdbot/knowledge-mcp.mjs' },
   ],
   healthcheck: {
     test: [
@@ -60,7 +65,7 @@ export const clawdbot = defineService({
     ],
     expects: 'GET /healthz answers {"ok":true}',
   },
-  dependsOn: ['litellm'],
+  dependsOn: ['litellm', 'signal-api', 'anythingllm'],
   hardening: { readOnlyRootFs: false, user: '1000:1000' },
   exposure: 'routed',
   sources: [

@@ -85,8 +85,8 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.clawdbot-signal', subject: 'clawdbot ↔ signal-api',
     reference: 'Signal API 8080: Signal messaging primary (for the bot)',
-    moat: "not wired: OpenClaw's Signal channel talks to signal-cli's own HTTP JSON-RPC + SSE daemon (channels.signal.httpUrl), which signal-cli-rest-api does not expose; configure the channel (a signal-cli daemon) yourself, signal-api stays for REST clients",
-    source: 'https://github.com/openclaw/openclaw/blob/main/docs/channels/signal.md, https://github.com/bbernhard/signal-cli-rest-api',
+    moat: "wired when moat.yaml names the bot's number (services.clawdbot.env.SIGNAL_ACCOUNT): OpenClaw's Signal plugin (@openclaw/signal) uses its `container` transport, signal-api's REST (/v2/send) and WebSocket (/v1/receive/{account}) in json-rpc mode; no second signal-cli daemon (signal-api's own runs on its loopback, and one account takes one daemon). Only clawdbot may reach 8080",
+    source: 'https://registry.npmjs.org/openclaw/-/openclaw-2026.9.6.tgz (docs/channels/signal.md), https://registry.npmjs.org/@openclaw/signal/-/signal-2026.9.6.tgz (dist/.setup/client-*.mjs), https://github.com/bbernhard/signal-cli-rest-api/blob/0.100/src/scripts/jsonrpc2-helper.go',
   },
   {
     code: 'ref.dify-ssrf-egress', subject: 'dify-ssrf-proxy 3128/tcp',

@@ -6,7 +6,12 @@ import { curlCheck, defineService } from './define.js';
 // Health: GET /v1/health (the image is Ubuntu based, ships curl and uses it in
 // its own HEALTHCHECK). Data: SIGNAL_CLI_CONFIG_DIR=/home/.local/share/signal-cli.
 // Modes: normal, native, json-rpc (MODE); json-rpc keeps one signal-cli daemon
-// running, which receiving over WebSocket needs.
+// running (`daemon --tcp 127.0.0.1:6001`, loopback inside the container), which
+// receiving over WebSocket needs, and so does the bot: OpenClaw's Signal plugin
+// uses its `container` transport against this API (clawdbot-signal.ts), the one
+// client allowed to 8080 (clawdbot dependsOn signal-api).
+// `moat signal` (cli/commands/signal.ts) links or registers the bot's account here:
+// GET /v1/qrcodelink/raw, POST /v1/register/{number}[/verify/{code}], GET /v1/accounts.
 // 0.100 (upstream/signal-cli-rest-api.ts; signal-cli 0.14.5: old signal-cli
 // releases stop working once Signal's servers change). The entrypoint runs as
 // root (usermod, chown of the data dir, supervisord in json-rpc mode) and always

@@ -29,6 +29,7 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
   { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
+  { names: ['signal'], summaries: ["link, register and check the bot's Signal account"], load: async () => (await import('./commands/signal.js')).registerSignal },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
   { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
   { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },

@@ -4,6 +4,7 @@
 // container learns nothing about its neighbours' keys.
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { knowledgeKeyEnv } from '../catalog/clawdbot-knowledge.js';
 import { derivedSecretEnv } from '../catalog/derived-secrets.js';
 import type { Platform, Service } from '../model/types.js';
 import { platformDerivedEnv } from './litellm-db.js';
@@ -31,6 +32,8 @@ export function serviceEnvContent(service: Service, values: ReadonlyMap<string, 
   if (platform) Object.assign(env, platformDerivedEnv(platform, service.name, own));
   // Cloud provider keys (LiteLLM's), stored by `moat providers add`.
   if (platform) Object.assign(env, providerKeyEnv(platform, service.name, values));
+  // The bot's knowledge tool: AnythingLLM's developer key, stored by `moat knowledge sync`.
+  Object.assign(env, knowledgeKeyEnv(service.name, values));
   const lines = Object.keys(env)
     .sort()
     .map((name) => `${name}=${env[name]}`);

@@ -2,6 +2,7 @@
 // rendered from the catalog's pure functions. A file is rendered only when its
 // service is part of the platform.
 import { clawdbotConfigJson } from '../catalog/clawdbot-config.js';
+import { knowledgeToolScript } from '../catalog/clawdbot-knowledge.js';
 import { difySquidConf } from '../catalog/dify-squid.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
@@ -15,6 +16,7 @@ interface AppConfig {
 
 const APP_CONFIGS: readonly AppConfig[] = [
   { service: 'clawdbot', path: 'clawdbot/openclaw.json', render: clawdbotConfigJson },
+  { service: 'clawdbot', path: 'clawdbot/knowledge-mcp.mjs', render: knowledgeToolScript },
   { service: 'dify-ssrf-proxy', path: 'dify/squid.conf', render: difySquidConf },
 ];
 

@@ -70,6 +70,7 @@ beforeAll(async () => {
   const env: Record<string, string> = {
     ...rendered,
     HOME: home,
+    OPENCLAW_STATE_DIR: join(home, '.openclaw'),
     OPENCLAW_CONFIG_PATH: configPath,
     // secrets/clawdbot.env: every secret of the catalog entry (`secrets[].env`), a test value each;
     // the gateway token is the one the browser is given.
