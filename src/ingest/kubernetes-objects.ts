@@ -43,7 +43,7 @@ function protocolOf(r: Reader, parent: LNode, path: string): KubeProtocol | unde
 
 function readPod(r: Reader, kind: string, name: string, namespace: string, root: LNode, facts: ObjectFacts): void {
   let template: LNode | undefined = root;
-  for (const key of TEMPLATE_PATH[kind] ?? []) template = r.map(template, key, key);
+  for (const key of (Object.hasOwn(TEMPLATE_PATH, kind) ? TEMPLATE_PATH[kind] : undefined) ?? []) template = r.map(template, key, key);
   if (template === undefined) return;
   const labels = r.labels(r.map(template, 'metadata', 'metadata'), 'labels', 'metadata.labels') ?? {};
   const spec = r.map(template, 'spec', 'spec');
@@ -266,7 +266,7 @@ export function readObject(root: LNode, kind: string, object: string, defaultNam
   const namespace = reader.str(metadata, 'namespace', 'metadata.namespace') ?? defaultNamespace;
   const annotations = reader.labels(metadata, 'annotations', 'metadata.annotations') ?? {};
   void object;
-  if (kind in TEMPLATE_PATH) readPod(reader, kind, name, namespace, root, facts);
+  if (Object.hasOwn(TEMPLATE_PATH, kind)) readPod(reader, kind, name, namespace, root, facts);
   else if (kind === 'Service') readService(reader, name, namespace, root, annotations, facts);
   else if (kind === 'Ingress') readIngress(reader, name, namespace, root, annotations, facts);
   else if (kind === 'NetworkPolicy') readPolicy(reader, name, namespace, root, facts);

@@ -75,12 +75,13 @@ export class Reader {
       const raw = get(parent, key);
       return raw === undefined || (raw.kind === 'scalar' && raw.value === null) ? {} : undefined;
     }
-    const out: Record<string, string> = {};
+    const out: [string, string][] = [];
     for (const [k, v] of mapEntries(node)) {
-      if (v.kind === 'scalar' && v.value !== null) out[k] = String(v.value);
+      if (v.kind === 'scalar' && v.value !== null) out.push([k, String(v.value)]);
       else this.bad(v, `${path}.${k}`, 'a string', 'the label is ignored');
     }
-    return out;
+    // fromEntries defines own properties: a key `__proto__` stays a label, never a prototype.
+    return Object.fromEntries(out);
   }
 
   keyLine(parent: LNode, key: string): number {

@@ -70,7 +70,9 @@ export function parseManifests(artifact: Artifact): ManifestStream {
         doc.toJS({ maxAliasCount: MAX_ALIASES });
       } catch (error) {
         if (!(error instanceof ReferenceError)) throw error;
-        problems.push(bomb(artifact, at(lineOf(start))));
+        // yaml throws a ReferenceError for both; an anchor is defined per document, so `*x` may name one of another.
+        if (/excessive alias count/i.test(error.message)) problems.push(bomb(artifact, at(lineOf(start))));
+        else problems.push(artifactProblem('ingest.yaml.syntax', 'high', at(lineOf(start)), `${artifact.file} does not parse: ${firstLine(error.message)}`, 'define the anchor in the same document as its alias (anchors do not cross `---`); the document is not read'));
         continue;
       }
       if (doc.contents === null) continue; // an empty document (`---` at the end) says nothing

@@ -80,7 +80,8 @@ function serviceDoors(state: KubeState, s: KubeService): Door[] {
 }
 
 function ingressDoors(state: KubeState, ing: KubeIngress, options: DoorOptions): Door[] {
-  const zone: DoorZone = ing.className === TAILSCALE_CLASS ? 'tailnet' : (options.ingressZones?.[ing.className ?? ''] ?? 'internet');
+  const told = options.ingressZones && ing.className !== undefined && Object.hasOwn(options.ingressZones, ing.className) ? options.ingressZones[ing.className] : undefined;
+  const zone: DoorZone = ing.className === TAILSCALE_CLASS ? 'tailnet' : (told ?? 'internet');
   const doors: Door[] = [];
   for (const b of ing.backends) {
     const s = state.services.find((x) => x.namespace === ing.namespace && x.name === b.service);
