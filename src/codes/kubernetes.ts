@@ -32,31 +32,31 @@ export const KUBERNETES_INGEST_CODE_DOCS = [
 
 export const KUBERNETES_ANALYZE_CODE_DOCS = [
   {
-    code: 'kubernetes.namespace-no-default-deny',
+    code: 'exposure.kubernetes.no-default-deny',
     title: 'A namespace has no default-deny NetworkPolicy',
     help: 'Pods that no NetworkPolicy selects accept every connection and may open any (kubernetes.io/docs/concepts/services-networking/network-policies/, "Default policies"). A namespace with pods needs a policy with an empty podSelector, policyTypes Ingress and Egress and no rules, so that every connection must be allowed by an explicit policy.',
     severity: 'high',
   },
   {
-    code: 'kubernetes.exposed-beyond-policy',
+    code: 'exposure.kubernetes.exposed-beyond-policy',
     title: 'A Service exposes pods outside the cluster that their NetworkPolicy does not admit',
     help: 'A LoadBalancer, NodePort or externalIPs Service (or a hostPort) makes the pods reachable from outside the cluster, while their ingress policy admits no cluster-external address. Whether the policy applies to that traffic is undefined: Services rewrite source addresses, and the policy may see the client, the load balancer or the node (network-policies docs, "Behavior of to and from selectors"; traffic from the pod\'s node is always allowed). Counted as open. Make the Service ClusterIP, or say in the policy which addresses may come in (and set externalTrafficPolicy: Local so that they are the clients\').',
     severity: 'medium',
   },
   {
-    code: 'kubernetes.unauthenticated-reachable',
+    code: 'exposure.kubernetes.unauthenticated-reachable',
     title: 'A backend without authentication is reachable from pods that do not depend on it',
     help: 'Ollama, Redis, PostgreSQL, Weaviate, the Signal API, rclone\'s rc and the sandbox have no authentication of their own (the catalog\'s exposure never-route, or images known to be open): only the services that depend on them may connect. A NetworkPolicy should admit exactly those pods on exactly those ports.',
     severity: 'high',
   },
   {
-    code: 'kubernetes.host-network',
+    code: 'exposure.kubernetes.host-network',
     title: 'A pod runs on the node\'s network or binds a node port',
     help: 'hostNetwork pods listen on the node\'s own addresses, and NetworkPolicy does not reliably apply to them (network-policies docs, "NetworkPolicy and hostNetwork pods"); a hostPort publishes a container port on every node. Both are reachable from wherever the node is. Use a ClusterIP Service instead.',
     severity: 'high',
   },
   {
-    code: 'kubernetes.service-unresolved',
+    code: 'exposure.kubernetes.service-unresolved',
     title: 'A Service port leads nowhere moat can see',
     help: 'The Service has no selector (its endpoints are managed by hand, so its backends are unknown), selects no pod of the manifests, or names a targetPort no selected pod declares. Nothing is counted behind it; if backends exist elsewhere, they are reachable as the Service is.',
     severity: 'low',

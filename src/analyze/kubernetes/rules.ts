@@ -32,7 +32,7 @@ function noDefaultDeny({ state }: KubeRuleContext): Finding[] {
     if (missing.length === 0) return [];
     const where = state.namespaces.find((n) => n.name === ns)?.origin ?? state.pods.find((p) => p.namespace === ns)?.origin;
     return [{
-      code: 'kubernetes.namespace-no-default-deny',
+      code: 'exposure.kubernetes.no-default-deny',
       severity: missing.includes('Ingress') ? 'high' : 'medium',
       ...at(where, `namespace ${ns}`),
       message: `namespace ${ns} has no default-deny NetworkPolicy for ${missing.join(' and ')}: pods no policy selects accept (and open) every connection`,
@@ -54,7 +54,7 @@ function exposedBeyondPolicy({ state, options }: KubeRuleContext): Finding[] {
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({
-      code: 'kubernetes.exposed-beyond-policy',
+      code: 'exposure.kubernetes.exposed-beyond-policy',
       severity: 'medium',
       ...at(origin, `${door.address}:${door.port}`),
       message: `${door.service ? `Service ${door.service.namespace}/${door.service.name}` : podAddress(door.pod)} exposes ${podAddress(door.pod)} ${door.target.port}/${door.target.protocol} outside the cluster (${door.kind} ${door.address}:${door.port}), but NetworkPolicy ${d.by.map((p) => p.name).join(', ')} admits no outside address: whether it applies to that traffic is undefined`,
@@ -90,7 +90,7 @@ function unauthenticatedReachable({ state, policy, options, dependents }: KubeRu
       if (intruders.length === 0) continue;
       const shown = intruders.length > 5 ? `${intruders.slice(0, 5).join(', ')}, … (${intruders.length})` : intruders.join(', ');
       out.push({
-        code: 'kubernetes.unauthenticated-reachable',
+        code: 'exposure.kubernetes.unauthenticated-reachable',
         severity: 'high',
         ...at(c.origin, `${podAddress(pod)}:${c.port}`),
         message: `${pod.service} (${podAddress(pod)}) has no authentication of its own, and ${shown} can connect to ${c.port}/${c.protocol}${foreign.isolated ? '' : ' (no NetworkPolicy isolates it)'}`,
@@ -106,7 +106,7 @@ function hostNetwork({ state }: KubeRuleContext): Finding[] {
     const bound = pod.ports.filter((c) => c.hostPort !== undefined);
     if (!pod.hostNetwork && bound.length === 0) return [];
     const what = pod.hostNetwork ? "runs on the node's network (hostNetwork)" : `binds node ports ${bound.map((c) => `${c.hostPort}/${c.protocol}`).join(', ')} (hostPort)`;
-    return [{ code: 'kubernetes.host-network', severity: 'high', ...at(pod.hostNetwork ? pod.origin : bound[0]?.origin, podAddress(pod)), message: `${podAddress(pod)} ${what}: reachable wherever the nodes are`, hint: 'drop hostNetwork/hostPort and reach the pod through a ClusterIP Service' }];
+    return [{ code: 'exposure.kubernetes.host-network', severity: 'high', ...at(pod.hostNetwork ? pod.origin : bound[0]?.origin, podAddress(pod)), message: `${podAddress(pod)} ${what}: reachable wherever the nodes are`, hint: 'drop hostNetwork/hostPort and reach the pod through a ClusterIP Service' }];
   });
 }
 
@@ -115,7 +115,7 @@ function serviceUnresolved({ state }: KubeRuleContext): Finding[] {
   for (const s of state.services) {
     if (s.type === 'ExternalName') continue;
     const name = `Service ${s.namespace}/${s.name}`;
-    const finding = (message: string, origin = s.origin): Finding => ({ code: 'kubernetes.service-unresolved', severity: 'low', ...at(origin, name), message, hint: 'give the Service a selector that matches its pods, and targetPorts they declare' });
+    const finding = (message: string, origin = s.origin): Finding => ({ code: 'exposure.kubernetes.service-unresolved', severity: 'low', ...at(origin, name), message, hint: 'give the Service a selector that matches its pods, and targetPorts they declare' });
     if (s.selector === undefined) {
       out.push(finding(`${name} has no selector: its endpoints are managed elsewhere, so what it reaches is unknown`));
       continue;

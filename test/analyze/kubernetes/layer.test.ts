@@ -58,7 +58,7 @@ describe('Kubernetes layer: one mistake at a time', () => {
     const a = run(edit('  allocateLoadBalancerNodePorts: false\n', ''));
     expect(open(a.matrix, 'internet')).toEqual(['nginx:30000/tcp via publish (publishing)']);
     expect(a.matrix.find((r) => r.zone === 'internet' && r.verdict === 'open')?.portEnd).toBe(32767);
-    expect(codes(a)).toEqual(['exposure.unexpected-open', 'kubernetes.exposed-beyond-policy']);
+    expect(codes(a)).toEqual(['exposure.unexpected-open', 'exposure.kubernetes.exposed-beyond-policy']);
   });
 
   it('a backend made a LoadBalancer is open to the internet whatever its policy says (sources are rewritten), and reported', () => {
@@ -66,7 +66,7 @@ describe('Kubernetes layer: one mistake at a time', () => {
     expect(open(a.matrix, 'internet')).toEqual(['ollama:11434/tcp via publish (publishing)']);
     const unexpected = a.findings.find((f) => f.code === 'exposure.unexpected-open');
     expect(unexpected?.severity).toBe('critical');
-    expect(codes(a)).toContain('kubernetes.exposed-beyond-policy');
+    expect(codes(a)).toContain('exposure.kubernetes.exposed-beyond-policy');
   });
 
   it('without the policy admitting the operator, the tailnet is blocked at the NetworkPolicy', () => {
@@ -84,25 +84,25 @@ describe('Kubernetes layer: one mistake at a time', () => {
     const a = run(edit('spec: {podSelector: {}, policyTypes: [Ingress, Egress]}', 'spec: {podSelector: {matchLabels: {none: none}}, policyTypes: [Ingress, Egress]}'));
     // litellm is isolated by nothing now; the pods without egress policies (n8n, ollama) reach it
     expect(a.matrix.find((r) => r.zone === 'platform' && r.service === 'litellm')).toMatchObject({ verdict: 'open', source: 'Deployment/n8n, StatefulSet/ollama' });
-    expect(a.findings.filter((f) => f.code === 'kubernetes.namespace-no-default-deny').map((f) => f.severity)).toEqual(['high']);
-    expect(a.findings.filter((f) => f.code === 'kubernetes.unauthenticated-reachable').map((f) => f.message.split(' has ')[0])).toEqual(['litellm (moat/Deployment/litellm)']);
+    expect(a.findings.filter((f) => f.code === 'exposure.kubernetes.no-default-deny').map((f) => f.severity)).toEqual(['high']);
+    expect(a.findings.filter((f) => f.code === 'exposure.kubernetes.unauthenticated-reachable').map((f) => f.message.split(' has ')[0])).toEqual(['litellm (moat/Deployment/litellm)']);
   });
 
   it('an ingress-only default deny leaves egress open (medium)', () => {
     const a = run(edit('spec: {podSelector: {}, policyTypes: [Ingress, Egress]}', 'spec: {podSelector: {}, policyTypes: [Ingress]}'));
-    expect(a.findings.filter((f) => f.code === 'kubernetes.namespace-no-default-deny').map((f) => [f.severity, f.message.includes('for Egress:')])).toEqual([['medium', true]]);
+    expect(a.findings.filter((f) => f.code === 'exposure.kubernetes.no-default-deny').map((f) => [f.severity, f.message.includes('for Egress:')])).toEqual([['medium', true]]);
   });
 
   it('a pod that does not depend on a backend but is admitted to it is reported', () => {
     const a = run(edit('ingress: [{from: [{podSelector: {matchLabels: {app.kubernetes.io/name: litellm}}}], ports: [{port: 11434}]}]', 'ingress: [{from: [{podSelector: {matchLabels: {app.kubernetes.io/part-of: moat}}}], ports: [{port: 11434}]}]') + '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n8n-out, namespace: moat}\nspec:\n  podSelector: {matchLabels: {app.kubernetes.io/name: n8n}}\n  policyTypes: [Egress]\n  egress: [{}]\n');
-    const f = a.findings.filter((x) => x.code === 'kubernetes.unauthenticated-reachable');
+    const f = a.findings.filter((x) => x.code === 'exposure.kubernetes.unauthenticated-reachable');
     expect(f.map((x) => x.message)).toEqual([expect.stringContaining('moat/Deployment/n8n can connect to 11434/TCP')]);
     expect(f[0]?.location?.line).toBeGreaterThan(1);
   });
 
   it('a peer naming every namespace lets pods of other namespaces in', () => {
     const a = run(edit('ingress: [{from: [{podSelector: {matchLabels: {app.kubernetes.io/name: litellm}}}], ports: [{port: 11434}]}]', 'ingress: [{from: [{namespaceSelector: {}}], ports: [{port: 11434}]}]'));
-    expect(a.findings.filter((x) => x.code === 'kubernetes.unauthenticated-reachable').map((x) => x.message)).toEqual([expect.stringContaining('any pod of another namespace')]);
+    expect(a.findings.filter((x) => x.code === 'exposure.kubernetes.unauthenticated-reachable').map((x) => x.message)).toEqual([expect.stringContaining('any pod of another namespace')]);
   });
 
   it('an Ingress faces the internet (class tailscale: the tailnet; other classes as told), through the controller', () => {
@@ -118,12 +118,12 @@ describe('Kubernetes layer: one mistake at a time', () => {
     const a = run(`${SEALED}---\napiVersion: v1\nkind: Pod\nmetadata: {name: debug, namespace: moat}\nspec:\n  hostNetwork: true\n  containers: [{name: c, image: busybox}]\n`);
     expect(open(a.matrix, 'internet')).toEqual(['debug:1/tcp via host (sockets)']);
     expect(a.matrix.find((r) => r.service === 'debug')).toMatchObject({ portEnd: 65535, assumed: true });
-    expect(codes(a)).toEqual(expect.arrayContaining(['kubernetes.host-network', 'exposure.unverified-open']));
+    expect(codes(a)).toEqual(expect.arrayContaining(['exposure.kubernetes.host-network', 'exposure.unverified-open']));
   });
 
   it('Services that lead nowhere are reported (no selector, no pod, a targetPort no pod names)', () => {
     const a = run(`${SEALED}---\napiVersion: v1\nkind: Service\nmetadata: {name: manual, namespace: moat}\nspec: {ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ghost, namespace: moat}\nspec: {selector: {app: ghost}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: typo, namespace: moat}\nspec: {selector: {app.kubernetes.io/name: n8n}, ports: [{port: 80, targetPort: htp}]}\n`);
-    expect(a.findings.filter((f) => f.code === 'kubernetes.service-unresolved').map((f) => f.message)).toEqual([
+    expect(a.findings.filter((f) => f.code === 'exposure.kubernetes.service-unresolved').map((f) => f.message)).toEqual([
       expect.stringContaining('ghost selects no pod'),
       expect.stringContaining('manual has no selector'),
       expect.stringContaining('targets htp'),
