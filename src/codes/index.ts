@@ -7,6 +7,7 @@
 // ./codes/<area>.ts; this file gathers them. `moat explain CODE` prints an
 // entry, and SARIF's rule list is built from it.
 import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
+import { KUBERNETES_FINDING_DOCS } from '../render/kubernetes/codes.js';
 import { ANALYZE_CODE_DOCS } from './analyze.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
@@ -23,6 +24,7 @@ export const FINDING_REGISTRY = [
   ...inArea('config', CONFIG_CODE_DOCS),
   ...inArea('render', RENDER_CODE_DOCS),
   ...inArea('render', COMPOSE_NETWORK_FINDING_DOCS),
+  ...inArea('render', KUBERNETES_FINDING_DOCS),
   ...inArea('ingest', INGEST_CODE_DOCS),
   ...inArea('analyze', ANALYZE_CODE_DOCS),
   ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS), ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),

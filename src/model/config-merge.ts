@@ -196,6 +196,7 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       platformOnly: reference.policy.platformOnly.filter((n) => !disabled.has(n)),
     },
     llm: { ...reference.llm, models: config.models ?? reference.llm.models },
+    ...(config.kubernetes !== undefined ? { kubernetes: config.kubernetes } : {}),
   };
   return { input, findings, referenceRoutes: refRoutes.length, referenceAllow: refAllow.length };
 }

@@ -5,6 +5,7 @@
 // dependencies, pinned images) live in config-merge.ts and addressing.ts.
 import { z } from 'zod';
 import { contains, ipVersion, isIpAddress, parseCidrText, toCidr } from './net.js';
+import { KubernetesSettings } from './kubernetes-schema.js';
 import { Exposure, Healthcheck, PolicyRule, PortSpec, Route, Volume } from './schema.js';
 
 const IpAddress = z
@@ -172,6 +173,7 @@ export const ConfigSchema = z
       })
       .optional()
       .describe('The exposure policy `moat check` proves.'),
+    kubernetes: KubernetesSettings.optional(),
   })
   .describe('moat.yaml: overrides of the built-in reference platform.');
 

@@ -24,6 +24,7 @@ function servedAt(route: ParsedRoute, originPerApp: boolean): ParsedRoute['serve
 export function normalizePlatform(input: PlatformInput): Platform {
   const parsed = PlatformSchema.parse(input);
   const { gateway, host } = parsed;
+  parsed.kubernetes.namespace ??= parsed.project;
   const name = tailnetName(host);
   for (const route of gateway.routes) {
     route.servedAt = servedAt(route, gateway.originPerApp);

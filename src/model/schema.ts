@@ -1,6 +1,7 @@
 // The platform model: what a deployment is, as zod schemas. Types are inferred
 // from these (see types.ts); the model itself is plain readonly data.
 import { z } from 'zod';
+import { KubernetesSettings } from './kubernetes-schema.js';
 
 export const Protocol = z.enum(['tcp', 'udp']);
 export const ZoneName = z.enum(['internet', 'admin', 'tailnet', 'host', 'platform']);
@@ -265,4 +266,8 @@ export const Platform = z.object({
     embedder: z.string().default('nomic-embed-text:latest'),
   }),
   notes: z.array(ReferenceNote),
+  /** What a Kubernetes cluster needs that one host does not (`moat plan --target kubernetes`). */
+  kubernetes: KubernetesSettings.prefault({}),
 });
+
+export { KubernetesSettings };

@@ -32,6 +32,7 @@ export type PolicyRule = Out<typeof S.PolicyRule>;
 export type Policy = Out<typeof S.Policy>;
 export type ReferenceNote = Out<typeof S.ReferenceNote>;
 export type Platform = Out<typeof S.Platform>;
+export type KubernetesSettings = Out<typeof S.KubernetesSettings>;
 
 /** Schema input types: what a catalog entry or a config may leave to defaults. */
 export type ServiceInput = z.input<typeof S.Service>;

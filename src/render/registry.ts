@@ -10,6 +10,7 @@ import { renderDockerUser } from './docker-user.js';
 import { renderEnvExample } from './env-example.js';
 import { renderGatewayNginx } from './gateway-nginx.js';
 import { renderHostServices } from './host-services.js';
+import { renderKubernetes } from './kubernetes/index.js';
 import { renderLitellmConfig } from './litellm-config.js';
 import { renderNftables } from './nftables.js';
 import { renderPortsDoc } from './ports-doc.js';
@@ -33,9 +34,21 @@ export const TARGETS = [
   'bootstrap',
   'host-services',
   'app-configs',
+  'kubernetes',
 ] as const;
 
 export type Target = (typeof TARGETS)[number];
+
+/**
+ * What each deployment renders: `moat plan` writes the host bundle unless
+ * `--target kubernetes`. Every target belongs to one (checked below).
+ */
+export const DEPLOYMENTS = {
+  host: TARGETS.filter((t) => t !== 'kubernetes'),
+  kubernetes: ['kubernetes'],
+} as const satisfies Record<string, readonly Target[]>;
+
+export type Deployment = keyof typeof DEPLOYMENTS;
 
 export const RENDERERS: { readonly [T in Target]: Renderer } = {
   compose: renderCompose,
@@ -52,10 +65,11 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   bootstrap: renderBootstrap,
   'host-services': renderHostServices,
   'app-configs': renderAppConfigs,
+  kubernetes: renderKubernetes,
 };
 
 /** Render every target into one bundle, sorted by path; duplicate paths are a bug. */
-export function renderBundle(platform: Platform, options: RenderOptions = {}, targets: readonly Target[] = TARGETS): RenderResult {
+export function renderBundle(platform: Platform, options: RenderOptions = {}, targets: readonly Target[] = DEPLOYMENTS.host): RenderResult {
   const files: RenderedFile[] = [];
   const warnings: RenderResult['warnings'][number][] = [];
   for (const target of targets) {
