@@ -58,7 +58,9 @@ function exposedBeyondPolicy({ state, options }: KubeRuleContext): Finding[] {
       severity: 'medium',
       ...at(origin, `${door.address}:${door.port}`),
       message: `${door.service ? `Service ${door.service.namespace}/${door.service.name}` : podAddress(door.pod)} exposes ${podAddress(door.pod)} ${door.target.port}/${door.target.protocol} outside the cluster (${door.kind} ${door.address}:${door.port}), but NetworkPolicy ${d.by.map((p) => p.name).join(', ')} admits no outside address: whether it applies to that traffic is undefined`,
-      hint: 'make the Service ClusterIP (expose through the tailnet gateway), or admit the intended addresses with an ipBlock and set externalTrafficPolicy: Local',
+      hint: door.kind === 'node-port' && door.service?.type === 'LoadBalancer'
+        ? 'set `spec.allocateLoadBalancerNodePorts: false` (a load balancer that proxies to the Service, as the Tailscale operator does, needs no node ports)'
+        : 'make the Service ClusterIP (expose through the tailnet gateway), or admit the intended addresses with an ipBlock and set externalTrafficPolicy: Local',
     });
   }
   return out;
