@@ -5,7 +5,7 @@
 // NetworkPolicy). What cannot be read is a located problem, and is resolved
 // towards exposure: an unreadable peer or port of a NetworkPolicy rule matches
 // everything, a policy whose selector or types cannot be read allows all.
-import type { IngressBackend, KubeIngress, KubeNamespace, KubePod, KubeProtocol, KubeService, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, SelectorRequirement, ServicePort } from '../analyze/kubernetes/types.js';
+import type { IngressBackend, KubeConfigMap, KubeIngress, KubeNamespace, KubePod, KubeProtocol, KubeService, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, SelectorRequirement, ServicePort } from '../analyze/kubernetes/types.js';
 import { toCidr } from '../model/net.js';
 import { get, type LNode, mapEntries, text } from './compose-yaml.js';
 import { Reader } from './kubernetes-read.js';
@@ -24,6 +24,7 @@ const TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
 export const WORKLOAD_KINDS = Object.keys(TEMPLATE_PATH);
 
 export interface ObjectFacts {
+  readonly configMaps: KubeConfigMap[];
   readonly pods: KubePod[];
   readonly services: KubeService[];
   readonly ingresses: KubeIngress[];
@@ -69,8 +70,12 @@ function readPod(r: Reader, kind: string, name: string, namespace: string, root:
     });
   }
   const hostNetwork = r.bool(spec, 'hostNetwork', 'spec.hostNetwork') === true;
+  const configMaps = (r.list(spec, 'volumes', 'spec.volumes') ?? []).flatMap((v) => {
+    const name = text(get(get(v, 'configMap'), 'name'));
+    return name !== undefined ? [name] : [];
+  });
   const service = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
-  facts.pods.push({ namespace, workload: `${kind}/${name}`, service, labels, ports, hostNetwork, images, origin: r.origin(root, root, 'metadata.name') });
+  facts.pods.push({ namespace, workload: `${kind}/${name}`, service, labels, ports, hostNetwork, images, ...(configMaps.length > 0 ? { configMaps } : {}), origin: r.origin(root, root, 'metadata.name') });
 }
 
 function readSelector(r: Reader, node: LNode | undefined, path: string): LabelSelector | undefined {
@@ -270,7 +275,11 @@ export function readObject(root: LNode, kind: string, object: string, defaultNam
   else if (kind === 'Service') readService(reader, name, namespace, root, annotations, facts);
   else if (kind === 'Ingress') readIngress(reader, name, namespace, root, annotations, facts);
   else if (kind === 'NetworkPolicy') readPolicy(reader, name, namespace, root, facts);
-  else if (kind === 'Namespace') facts.namespaces.push({ name, labels: reader.labels(metadata, 'labels', 'metadata.labels') ?? {}, origin: reader.origin(root, root, 'metadata.name') });
+  else if (kind === 'ConfigMap') {
+    // A block scalar's text starts on the line after its `|`: lines inside it are counted from there.
+    const data = mapEntries(reader.map(root, 'data', 'data')).flatMap(([key, v]) => (v.kind === 'scalar' && typeof v.value === 'string' ? [{ key, text: v.value, origin: { file: v.file, line: v.line + 1, key: `${object} data.${key}` } }] : []));
+    facts.configMaps.push({ namespace, name, data });
+  } else if (kind === 'Namespace') facts.namespaces.push({ name, labels: reader.labels(metadata, 'labels', 'metadata.labels') ?? {}, origin: reader.origin(root, root, 'metadata.name') });
 }
 
 export { mapEntries };

@@ -37,7 +37,7 @@ export interface KubernetesIngestOptions {
 export function ingestKubernetes(artifact: Artifact, options: KubernetesIngestOptions = {}): IngestResult {
   const { documents, problems: parseProblems } = parseManifests(artifact);
   const problems: Finding[] = [...parseProblems];
-  const facts: ObjectFacts = { pods: [], services: [], ingresses: [], policies: [], namespaces: [] };
+  const facts: ObjectFacts = { configMaps: [], pods: [], services: [], ingresses: [], policies: [], namespaces: [] };
   const defaultNamespace = options.defaultNamespace ?? DEFAULT_NAMESPACE;
   const readOne = (root: LNode, source: string | undefined, depth: number): void => {
     if (!isObject(root)) {
@@ -86,5 +86,6 @@ export function mergeKubernetes(results: readonly IngestResult[]): KubeState {
     services: parts.flatMap((p) => p.services),
     ingresses: parts.flatMap((p) => p.ingresses),
     policies: parts.flatMap((p) => p.policies),
+    configMaps: parts.flatMap((p) => p.configMaps ?? []),
   };
 }

@@ -16,6 +16,7 @@ import type { Platform, Policy } from '../model/types.js';
 import type { RenderOptions, RenderResult } from '../render/types.js';
 import { platformOnlyWhy } from './audit-policy.js';
 import { ingestAll } from './ingest-all.js';
+import { withGateways } from './kubernetes-gateways.js';
 
 export interface KubeProof extends Analysis {
   readonly state: KubeState;
@@ -39,9 +40,9 @@ export function platformDependents(platform: Platform): Map<string, string[]> {
 function prove(artifacts: readonly Artifact[], policy: Policy, options: KubeAnalysisOptions): KubeProof {
   const known = new Map(artifacts.map((a) => [a.file, 'kubernetes' as const]));
   const ingested = ingestAll(artifacts, {}, known);
-  const state = mergeKubernetes(ingested.results);
+  const { state, problems } = withGateways(mergeKubernetes(ingested.results));
   const analysis = analyzeKubernetes(state, policy, options);
-  return { ...analysis, state, problems: ingested.problems };
+  return { ...analysis, state, problems: [...ingested.problems, ...problems] };
 }
 
 export type KubernetesRenderer = (platform: Platform, options: RenderOptions) => RenderResult;
@@ -64,9 +65,10 @@ export function kubernetesAuditPolicy(state: KubeState, policy: Policy): Policy 
 /** `moat audit`: the Kubernetes part of what was ingested, if any manifests were given. */
 export function auditKubernetes(results: readonly IngestResult[], policy: Policy, options: KubeAnalysisOptions = {}): (Analysis & { readonly state: KubeState; readonly policy: Policy }) | undefined {
   if (!results.some((r) => r.kind === 'kubernetes')) return undefined;
-  const state = mergeKubernetes(results);
+  const { state, problems } = withGateways(mergeKubernetes(results));
   const withImages = kubernetesAuditPolicy(state, policy);
-  return { ...analyzeKubernetes(state, withImages, options), state, policy: withImages };
+  const analysis = analyzeKubernetes(state, withImages, options);
+  return { ...analysis, findings: sortFindings([...problems, ...analysis.findings]), state, policy: withImages };
 }
 
 export { prove as proveManifests };

@@ -6,7 +6,7 @@
 // what is exposed), `firewall` (NetworkPolicy), `sockets` (hostNetwork),
 // `tailnet` (the Tailscale operator), `gateway` (an Ingress route).
 // Addresses: `ns/Kind/name` for a pod, `ns/service` for a Service's door,
-// `node` for node ports and hostNetwork.
+// `node` for node ports and hostNetwork; behind a gateway pod, its routes (routes.ts).
 import type { Protocol } from '../../model/types.js';
 import type { CidrSet } from '../cidr-set.js';
 import { WORLD, isEmpty, setEquals, toList } from '../cidr-set.js';
@@ -14,6 +14,7 @@ import type { MatrixRow } from '../reachability.js';
 import { sortRows } from '../reachability.js';
 import type { Door, DoorOptions } from './doors.js';
 import { doorsOf } from './doors.js';
+import { gatewayRows } from './routes.js';
 import { type Cluster, type Decision, type PodPeer, foreignPeer, ingressDecision, namespaceView, podToPod } from './netpol.js';
 import type { ContainerPort, KubePod, KubeProtocol, KubeState } from './types.js';
 
@@ -105,11 +106,12 @@ function platformRow(state: KubeState, cluster: Cluster, pod: KubePod, c: Contai
 
 export function kubernetesMatrix(state: KubeState, options: KubeMatrixOptions = {}): MatrixRow[] {
   const cluster = clusterOf(state, options);
-  const rows: MatrixRow[] = [];
+  const doors: { door: Door; row: MatrixRow }[] = [];
   for (const door of doorsOf(state, options)) {
     const row = doorRow(state, cluster, door, options);
-    if (row) rows.push(row);
+    if (row) doors.push({ door, row });
   }
+  const rows = doors.map((d) => d.row);
   for (const pod of state.pods) for (const c of pod.ports) rows.push(...platformRow(state, cluster, pod, c));
-  return sortRows(rows);
+  return sortRows([...rows, ...gatewayRows(state, cluster, doors)]);
 }

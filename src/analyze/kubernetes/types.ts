@@ -8,7 +8,7 @@
 // operator's proxy pods, an ingress controller, a namespace the manifests do
 // not declare) has `open` labels: a selector requirement on a key it does not
 // know is taken as met.
-import type { Origin } from '../state.js';
+import type { GatewayServer, Origin } from '../state.js';
 
 export type KubeProtocol = 'TCP' | 'UDP' | 'SCTP';
 
@@ -56,7 +56,23 @@ export interface KubePod {
   readonly images: readonly string[];
   /** Its address, when known (tests); unknown pod addresses are anywhere in the pod network. */
   readonly ip?: string;
+  /** The ConfigMaps its volumes mount (a gateway's nginx.conf lives in one). */
+  readonly configMaps?: readonly string[];
   readonly origin: Origin;
+}
+
+/** A ConfigMap's text entries, each with the line its value starts on. */
+export interface KubeConfigMap {
+  readonly namespace: string;
+  readonly name: string;
+  readonly data: readonly { readonly key: string; readonly text: string; readonly origin: Origin }[];
+}
+
+/** An HTTP gateway running in a pod (nginx with its config in a ConfigMap): its servers, as the nginx ingester read them. */
+export interface KubeGateway {
+  readonly namespace: string;
+  readonly workload: string;
+  readonly servers: readonly GatewayServer[];
 }
 
 export interface PolicyPort {
@@ -147,6 +163,9 @@ export interface KubeState {
   readonly services: readonly KubeService[];
   readonly ingresses: readonly KubeIngress[];
   readonly policies: readonly NetworkPolicy[];
+  readonly configMaps?: readonly KubeConfigMap[];
+  /** Filled by the proof from the ConfigMaps (the analyzer reads no nginx). */
+  readonly gateways?: readonly KubeGateway[];
 }
 
 export const EMPTY_KUBE_STATE: KubeState = { namespaces: [], pods: [], services: [], ingresses: [], policies: [] };
