@@ -41,3 +41,39 @@ describe('proveKubernetes with a renderer passed in', () => {
     expect(proof.findings[0]?.location?.file).toBe('kubernetes/bad.yaml');
   });
 });
+
+describe('the gateway behind a Kubernetes door', () => {
+  const conf = (upstream: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: gateway-conf, namespace: moat}
+data:
+  nginx.conf: |
+    events {}
+    http {
+      server {
+        listen 8443 ssl;
+        server_name ai.example.ts.net;
+        location /n8n/ { proxy_pass http://${upstream}; }
+      }
+    }
+`;
+  const withConf = (upstream: string, extra = '') =>
+    `${SEALED.replace("        ports: [{name: tcp-8443, containerPort: 8443}]\n", "        ports: [{name: tcp-8443, containerPort: 8443}]\n      volumes: [{name: conf, configMap: {name: gateway-conf}}]\n")}---\n${conf(upstream)}${extra}---\napiVersion: v1\nkind: Service\nmetadata: {name: n8n, namespace: moat}\nspec:\n  selector: {app.kubernetes.io/name: n8n}\n  ports: [{port: 5678}]\n`;
+  const prove = (text: string) => proveKubernetes(platform, () => ({ files: [{ path: 'kubernetes/all.yaml', content: text }], warnings: [] }));
+  const routes = (text: string) => prove(text).matrix.filter((r) => r.via === 'gateway').map((r) => [r.zone, r.service, r.port, r.verdict, r.decidedBy, r.route?.path, r.cause?.line]);
+
+  it('follows a route to the Service its upstream names, open when the policies let the gateway through, at the line of the location', () => {
+    const text = withConf('n8n.moat.svc.cluster.local:5678');
+    const line = text.split('\n').findIndex((l) => l.includes('location /n8n/')) + 1;
+    expect(routes(text)).toEqual([['tailnet', 'n8n', 5678, 'open', 'gateway', '/n8n/', line]]);
+  });
+
+  it('a route the NetworkPolicy does not allow is blocked, decided by it', () => {
+    const text = withConf('n8n:5678').replace('egress: [{to: [{podSelector: {matchLabels: {app.kubernetes.io/name: n8n}}}], ports: [{port: 5678}]}]', 'egress: [{to: [{podSelector: {matchLabels: {app.kubernetes.io/name: n8n}}}], ports: [{port: 5679}]}]');
+    expect(routes(text).map((r) => r.slice(0, 5))).toEqual([['tailnet', 'n8n', 5678, 'blocked', 'firewall']]);
+  });
+
+  it('an upstream the manifests do not resolve stays open and unknown', () => {
+    expect(routes(withConf('example.org:443')).map((r) => r.slice(0, 5))).toEqual([['tailnet', 'example.org', 443, 'open', 'gateway']]);
+  });
+});

@@ -49,7 +49,7 @@ describe('the built-in platform on Kubernetes, against one host', () => {
     const k = openCells(kube.matrix, 'platform');
     const h = openCells(host.matrix, 'platform');
     const dependents = platformDependents(platform);
-    const onlyHost = [...new Set(h.filter((c) => !k.includes(c)).map((c) => c.split(' ')[0]))].sort();
+    const onlyHost = [...new Set(h.filter((c) => !k.includes(c)).map((c) => c.split(' ')[0] ?? c))].sort();
     // one host's Docker network lets every container reach every other; no model edge leads to these
     expect(onlyHost).toEqual(['gdrive', 'nginx', 'signal-api']);
     for (const s of onlyHost) expect(dependents.get(s) ?? [], s).toEqual([]);
