@@ -220,7 +220,8 @@ function readService(r: Reader, name: string, namespace: string, root: LNode, an
   const selector = selectorNode === undefined || (selectorNode.kind === 'scalar' && selectorNode.value === null) ? undefined : r.labels(spec, 'selector', 'spec.selector');
   const lbClass = r.str(spec, 'loadBalancerClass', 'spec.loadBalancerClass');
   const etp = r.str(spec, 'externalTrafficPolicy', 'spec.externalTrafficPolicy');
-  // The API server allocates node ports for a LoadBalancer too, unless told not to (ServiceSpec.allocateLoadBalancerNodePorts, default true).
+  // The API server allocates node ports for a LoadBalancer too, whatever its class, unless told not to: SetDefaults_Service
+  // (kubernetes/kubernetes pkg/apis/core/v1/defaults.go) sets allocateLoadBalancerNodePorts to true when it is absent.
   const allocate = r.bool(spec, 'allocateLoadBalancerNodePorts', 'spec.allocateLoadBalancerNodePorts');
   facts.services.push({
     namespace,
