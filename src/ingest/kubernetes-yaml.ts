@@ -5,10 +5,12 @@
 //
 // Not compose-yaml's parseLocated: that reads one document, and a manifest
 // stream is many (yaml's parseAllDocuments). Hostile input is bounded the same
-// ways: yaml's maxAliasCount refuses alias bombs before expansion (eemeli/yaml
-// 2.x toJS option), and the walk has a node budget (one per character of the
-// text, at least 200,000) and a depth limit, shared by every document.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, parseAllDocuments } from 'yaml';
+// way compose's are, by a node budget the walk shares across every document
+// (one node per character of the text, at least 200,000: an alias-free stream
+// has fewer nodes than characters, so only expansion by aliases exceeds it)
+// and a depth limit. (No second expansion by yaml's toJS to count aliases: the
+// budget stops a bomb as early, and the stream is parsed once.)
+import { type Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, parseAllDocuments } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import type { LMap, LNode } from './compose-yaml.js';
 import { artifactProblem, type Artifact } from './types.js';
@@ -24,13 +26,21 @@ export interface ManifestStream {
   readonly problems: readonly Finding[];
 }
 
-const MAX_ALIASES = 1000;
 const MAX_DEPTH = 64;
 const MIN_NODES = 200_000;
 /** Far above a real chart (a large one renders a few hundred objects). */
 const MAX_DOCUMENTS = 20_000;
 
 class OverBudget extends Error {}
+
+class UnresolvedAlias extends Error {
+  constructor(
+    readonly alias: string,
+    readonly line: number,
+  ) {
+    super(alias);
+  }
+}
 
 const firstLine = (text: string) => text.split('\n')[0] ?? text;
 
@@ -66,17 +76,14 @@ export function parseManifests(artifact: Artifact): ManifestStream {
         }
         continue;
       }
-      try {
-        doc.toJS({ maxAliasCount: MAX_ALIASES });
-      } catch (error) {
-        if (!(error instanceof ReferenceError)) throw error;
-        // yaml throws a ReferenceError for both; an anchor is defined per document, so `*x` may name one of another.
-        if (/excessive alias count/i.test(error.message)) problems.push(bomb(artifact, at(lineOf(start))));
-        else problems.push(artifactProblem('ingest.yaml.syntax', 'high', at(lineOf(start)), `${artifact.file} does not parse: ${firstLine(error.message)}`, 'define the anchor in the same document as its alias (anchors do not cross `---`); the document is not read'));
-        continue;
-      }
       if (doc.contents === null) continue; // an empty document (`---` at the end) says nothing
-      documents.push({ root: walk.tree(doc, doc.contents), ...(source ? { source } : {}) });
+      try {
+        documents.push({ root: walk.tree(doc, doc.contents), ...(source ? { source } : {}) });
+      } catch (error) {
+        if (!(error instanceof UnresolvedAlias)) throw error;
+        // An anchor is defined per document: `*x` may name one of another document.
+        problems.push(artifactProblem('ingest.yaml.syntax', 'high', at(error.line), `${artifact.file} does not parse: the alias *${error.alias} names no anchor of its document`, 'define the anchor in the same document as its alias (anchors do not cross `---`); the document is not read'));
+      }
     }
   } catch (error) {
     if (error instanceof OverBudget) return { documents: [], problems: [...problems, bomb(artifact, at(1))] };
@@ -101,7 +108,7 @@ class TreeWalk {
 
   tree(doc: Document, input: unknown, depth = 0): LNode {
     if (++this.nodes > this.budget || depth > MAX_DEPTH) throw new OverBudget();
-    const node = isAlias(input) ? (input.resolve(doc) ?? null) : (input as Node | null);
+    const node = isAlias(input) ? this.resolve(doc, input) : (input as Node | null);
     const line = this.lineOf(node?.range?.[0] ?? (input as Node | null)?.range?.[0]);
     if (isSeq(node)) return { kind: 'seq', file: this.file, line, items: node.items.map((i) => this.tree(doc, i, depth + 1)) };
     if (isMap(node)) return this.map(doc, node.items, line, depth);
@@ -110,6 +117,12 @@ class TreeWalk {
       return { kind: 'scalar', file: this.file, line, value: v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v) };
     }
     return { kind: 'scalar', file: this.file, line, value: null };
+  }
+
+  private resolve(doc: Document, alias: Alias): Node {
+    const target = alias.resolve(doc);
+    if (target === undefined) throw new UnresolvedAlias(alias.source, this.lineOf(alias.range?.[0]));
+    return target;
   }
 
   private map(doc: Document, items: readonly unknown[], line: number, depth: number): LMap {
