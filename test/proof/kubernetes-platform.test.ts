@@ -6,7 +6,11 @@
 // two must be equal; inside, Kubernetes is stricter by design (one
 // NetworkPolicy per model edge instead of one flat Docker network), and the
 // difference must be exactly that.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderKubernetes } from '../../src/render/kubernetes/index.js';
 import type { MatrixRow } from '../../src/analyze/index.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { checkKubernetes } from '../../src/proof/kubernetes-check.js';
@@ -89,5 +93,19 @@ describe('the built-in platform on Kubernetes, against one host', () => {
     const text = await runMoat('check', '--target', 'kubernetes');
     expect(text.out).toContain('on Kubernetes');
     expect(text.out).toContain('Through the gateway');
+  });
+
+  it('moat audit of the rendered manifests, written to disk, gives the same matrix cell for cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moat-k8s-audit-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    for (const f of renderKubernetes(platform, {}).files) {
+      mkdirSync(join(dir, dirname(f.path)), { recursive: true });
+      writeFileSync(join(dir, f.path), f.content);
+    }
+    const r = await runMoat('audit', join(dir, 'kubernetes'), '--format', 'json');
+    const json = JSON.parse(r.out) as { matrix: MatrixRow[]; artifacts: { kind?: string }[] };
+    expect(json.artifacts.every((a) => a.kind === 'kubernetes')).toBe(true);
+    const strip = (rows: readonly MatrixRow[]) => rows.map(({ cause: _c, at: _a, ...rest }) => rest);
+    expect(strip(json.matrix)).toEqual(strip(kube.matrix));
   });
 });
