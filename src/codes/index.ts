@@ -13,7 +13,7 @@ import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
-import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS } from './kubernetes.js';
+import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS, KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
 import { inArea, type RegistryEntry } from './types.js';
@@ -30,6 +30,7 @@ export const FINDING_REGISTRY = [
   ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS), ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
+  ...inArea('deploy', KUBERNETES_SECRETS_FINDING_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
 ] as const;
 

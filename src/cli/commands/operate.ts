@@ -21,6 +21,7 @@ import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
 import { writeBundle } from '../write-bundle.js';
+import { registerKubernetesSecrets } from './secrets-kubernetes.js';
 import type { DeployPaths } from './up.js';
 import { deployPaths } from './up.js';
 
@@ -192,4 +193,5 @@ export function registerOperate(program: Command): void {
     .action(async (name: string, _opts: unknown, command: Command) => {
       process.exitCode = await runRotate(await load(), deployPaths(command.optsWithGlobals<PathOptions>()), name);
     });
+  registerKubernetesSecrets(secrets, load);
 }

@@ -1,13 +1,15 @@
 // `moat plan`: load the platform, render the bundle, print the port map, the
 // differences from the reference and the render warnings, and write the bundle
 // (./deploy by default) without touching files moat did not render.
+// `--target kubernetes` renders the Kubernetes manifests (kubernetes/ in the
+// bundle) instead of the one-host bundle; the port map is the model's either way.
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { Finding } from '../../model/findings.js';
 import { loadPlatform } from '../load-platform.js';
 import { portTables } from '../../render/port-tables.js';
-import { renderBundle } from '../../render/registry.js';
+import { DEPLOYMENTS, type Deployment, renderBundle } from '../../render/registry.js';
 import { formatNotes, formatTables } from '../terminal-tables.js';
 import { type BundleWrite, MANIFEST, writeBundle } from '../write-bundle.js';
 
@@ -15,6 +17,7 @@ interface PlanOptions {
   readonly out: string;
   readonly format: 'text' | 'json';
   readonly withInstance?: boolean;
+  readonly target: Deployment;
 }
 
 export function registerPlan(program: Command): void {
@@ -24,17 +27,22 @@ export function registerPlan(program: Command): void {
     .option('-o, --out <dir>', 'the bundle directory', 'deploy')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--with-instance', 'also render the cloud instance (with the bootstrap as its user data)')
+    .addOption(new Option('--target <target>', 'what to render: the one-host bundle, or Kubernetes manifests (a Kustomize base)').choices(Object.keys(DEPLOYMENTS)).default('host'))
     .action(async (options: PlanOptions) => {
       const { config } = program.opts<{ config?: string }>();
       const loaded = await loadPlatform({ configPath: config, cwd: process.cwd() });
       const { platform } = loaded;
-      const bundle = renderBundle(platform, { withInstance: options.withInstance === true });
+      const bundle = renderBundle(platform, { withInstance: options.withInstance === true }, DEPLOYMENTS[options.target]);
       const outDir = resolve(process.cwd(), options.out);
-      const written = await writeBundle(outDir, bundle.files);
+      const all = await writeBundle(outDir, bundle.files);
+      // The host bundle and the Kubernetes manifests share the directory: one is not the other's stale files.
+      const ours = (path: string): boolean => path.startsWith('kubernetes/') === (options.target === 'kubernetes');
+      const written: BundleWrite = { ...all, stale: all.stale.filter(ours) };
       const tables = portTables(platform);
       if (options.format === 'json') {
         const report = {
           project: platform.project,
+          ...(options.target === 'kubernetes' ? { target: options.target } : {}),
           config: loaded.configFile ?? null,
           out: outDir,
           manifest: MANIFEST,
@@ -55,7 +63,7 @@ export function registerPlan(program: Command): void {
           formatTables(tables),
           formatNotes(platform.notes),
           formatWarnings(bundle.warnings),
-          formatWritten(options.out, written),
+          formatWritten(options.out, written, options.target),
         ]
           .filter((s) => s !== '')
           .join('\n'),
@@ -70,11 +78,13 @@ function formatWarnings(warnings: readonly Finding[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function formatWritten(out: string, written: BundleWrite): string {
+function formatWritten(out: string, written: BundleWrite, target: Deployment): string {
   const changed = written.files.filter((f) => f.status === 'written').length;
   const lines = [pc.bold(`Bundle in ${out}/ (${changed} written, ${written.files.length - changed} unchanged)`)];
   for (const f of written.files) lines.push(`  ${f.status.padEnd(9)} ${f.mode.toString(8)}  ${f.path}`);
   for (const path of written.stale) lines.push(`  stale     ${path} (rendered before, no longer; left in place)`);
-  lines.push('', 'Next: `moat check` proves what this bundle exposes; `moat up` deploys it.');
+  lines.push('', target === 'kubernetes'
+    ? 'Next: `moat secrets kubernetes` creates the Secrets in the cluster; then `kubectl apply -k ' + `${out}/kubernetes` + '`.'
+    : 'Next: `moat check` proves what this bundle exposes; `moat up` deploys it.');
   return `${lines.join('\n')}\n`;
 }
