@@ -21,7 +21,6 @@ const TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
 };
-export const WORKLOAD_KINDS = Object.keys(TEMPLATE_PATH);
 
 export interface ObjectFacts {
   readonly configMaps: KubeConfigMap[];
@@ -265,22 +264,20 @@ function readIngress(r: Reader, name: string, namespace: string, root: LNode, an
   facts.ingresses.push({ namespace, name, ...(className !== undefined ? { className } : {}), backends, origin: r.origin(root, root, 'metadata.name') });
 }
 
-/** Reads one object (not a List) into `facts`; returns the reader's problems. */
-export function readObject(root: LNode, kind: string, object: string, defaultNamespace: string, facts: ObjectFacts, reader: Reader): void {
+/** Reads one object (not a List) into `facts`; what it cannot read goes to the reader's problems. */
+export function readObject(root: LNode, kind: string, defaultNamespace: string, facts: ObjectFacts, reader: Reader): void {
   const metadata = reader.map(root, 'metadata', 'metadata');
   const name = reader.str(metadata, 'name', 'metadata.name') ?? reader.str(metadata, 'generateName', 'metadata.generateName') ?? '(unnamed)';
   const namespace = reader.str(metadata, 'namespace', 'metadata.namespace') ?? defaultNamespace;
   const annotations = reader.labels(metadata, 'annotations', 'metadata.annotations') ?? {};
-  void object;
   if (Object.hasOwn(TEMPLATE_PATH, kind)) readPod(reader, kind, name, namespace, root, facts);
   else if (kind === 'Service') readService(reader, name, namespace, root, annotations, facts);
   else if (kind === 'Ingress') readIngress(reader, name, namespace, root, annotations, facts);
   else if (kind === 'NetworkPolicy') readPolicy(reader, name, namespace, root, facts);
   else if (kind === 'ConfigMap') {
     // A block scalar's text starts on the line after its `|`: lines inside it are counted from there.
-    const data = mapEntries(reader.map(root, 'data', 'data')).flatMap(([key, v]) => (v.kind === 'scalar' && typeof v.value === 'string' ? [{ key, text: v.value, origin: { file: v.file, line: v.line + 1, key: `${object} data.${key}` } }] : []));
+    const data = mapEntries(reader.map(root, 'data', 'data')).flatMap(([key, v]) => (v.kind === 'scalar' && typeof v.value === 'string' ? [{ key, text: v.value, origin: { file: v.file, line: v.line + 1, key: `${reader.object} data.${key}` } }] : []));
     facts.configMaps.push({ namespace, name, data });
   } else if (kind === 'Namespace') facts.namespaces.push({ name, labels: reader.labels(metadata, 'labels', 'metadata.labels') ?? {}, origin: reader.origin(root, root, 'metadata.name') });
 }
 
-export { mapEntries };

@@ -3,7 +3,7 @@
 // so one bad field never hides the rest of the object.
 import type { Origin } from '../analyze/state.js';
 import type { Finding } from '../model/findings.js';
-import { get, keyOrigin, type LNode, mapEntries, seqItems } from './compose-yaml.js';
+import { get, type LNode, mapEntries, seqItems } from './compose-yaml.js';
 import { artifactProblem } from './types.js';
 
 export class Reader {
@@ -82,9 +82,5 @@ export class Reader {
     }
     // fromEntries defines own properties: a key `__proto__` stays a label, never a prototype.
     return Object.fromEntries(out);
-  }
-
-  keyLine(parent: LNode, key: string): number {
-    return keyOrigin(parent, key)?.line ?? parent.line;
   }
 }

@@ -63,7 +63,7 @@ export function ingestKubernetes(artifact: Artifact, options: KubernetesIngestOp
       return;
     }
     const reader = new Reader(object);
-    readObject(root, kind, object, defaultNamespace, facts, reader);
+    readObject(root, kind, defaultNamespace, facts, reader);
     problems.push(...reader.problems);
   };
   for (const doc of documents) readOne(doc.root, doc.source, 0);

@@ -71,8 +71,6 @@ export function auditKubernetes(results: readonly IngestResult[], policy: Policy
   return { ...analysis, findings: sortFindings([...problems, ...analysis.findings]), state, policy: withImages };
 }
 
-export { prove as proveManifests };
-
 /**
  * `moat audit` with manifests among its artifacts: the Kubernetes rows and
  * findings join the host's. Given manifests only, the host's layers are not

@@ -167,5 +167,3 @@ export interface KubeState {
   /** Filled by the proof from the ConfigMaps (the analyzer reads no nginx). */
   readonly gateways?: readonly KubeGateway[];
 }
-
-export const EMPTY_KUBE_STATE: KubeState = { namespaces: [], pods: [], services: [], ingresses: [], policies: [] };
