@@ -4,8 +4,10 @@
 // 10.0.0.8/29, two ports over TCP and UDP (one named), and up to four random
 // policies (selectors with matchLabels and every operator, peers of every
 // kind, ipBlocks with except, numeric, named and ranged ports, every policyType).
-// And the soundness property of unknown labels: a source whose labels are
-// open is admitted whenever some concrete labelling of it would be.
+// And two soundness properties: a source whose labels are open is admitted
+// whenever some concrete labelling of it would be, and a policy replaced by
+// allow-all (the ingester's reading of one it cannot read) denies nothing the
+// real one allowed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrSet } from '../../../src/analyze/cidr-set.js';
@@ -133,6 +135,27 @@ describe('NetworkPolicy evaluator against a brute force (property)', () => {
             const concrete = ingressDecision(cluster, dst, port, 'TCP', { kind: 'pod', namespace, pod: { labels }, namespaceLabels: { labels: nsLabels }, ip: '10.0.0.7' }).allowed;
             const open = ingressDecision(cluster, dst, port, 'TCP', { kind: 'pod', namespace, pod: { labels: {}, open: true }, namespaceLabels: { labels: { 'kubernetes.io/metadata.name': namespace }, open: true } }).allowed;
             if (concrete) expect(open).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a policy read as allow-all (what the ingester makes of one it cannot read) never denies what the real one allowed', () => {
+    fc.assert(
+      fc.property(universeArb, fc.nat(), ({ u, policies }, pick) => {
+        if (policies.length === 0) return;
+        const i = pick % policies.length;
+        const real = policies[i] as NetworkPolicy;
+        const all: PolicyRule = { origin: at };
+        const unread = policies.map((p, j) => (j === i ? { ...real, podSelector: {}, policyTypes: ['Ingress', 'Egress'] as ('Ingress' | 'Egress')[], ingress: [all], egress: [all] } : p));
+        for (const src of u.pods) {
+          for (const dst of u.pods) {
+            if (src === dst) continue;
+            for (const port of PORTS) {
+              if (podToPod({ namespaces: u.namespaces, policies }, src, dst, port, 'TCP').allowed) expect(podToPod({ namespaces: u.namespaces, policies: unread }, src, dst, port, 'TCP').allowed).toBe(true);
+            }
           }
         }
       }),
