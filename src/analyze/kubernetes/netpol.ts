@@ -83,9 +83,20 @@ export function podPeer(cluster: Pick<Cluster, 'namespaces'>, pod: KubePod): Pod
   return { kind: 'pod', namespace: pod.namespace, pod: { labels: pod.labels }, namespaceLabels: namespaceView(cluster, pod.namespace), ...(pod.ip ? { ip: pod.ip } : {}) };
 }
 
+// Which policies select a pod, once per cluster and pod: a matrix asks for every pair of pods.
+const selections = new WeakMap<Cluster, WeakMap<KubePod, Readonly<Record<'Ingress' | 'Egress', readonly NetworkPolicy[]>>>>();
+
 /** The policies of the pod's namespace that select it for this direction. */
-export function selecting(cluster: Cluster, pod: KubePod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
-  return cluster.policies.filter((p) => p.namespace === pod.namespace && p.policyTypes.includes(direction) && selects(p.podSelector, { labels: pod.labels }));
+export function selecting(cluster: Cluster, pod: KubePod, direction: 'Ingress' | 'Egress'): readonly NetworkPolicy[] {
+  let byPod = selections.get(cluster);
+  if (!byPod) selections.set(cluster, (byPod = new WeakMap()));
+  let known = byPod.get(pod);
+  if (!known) {
+    const mine = cluster.policies.filter((p) => p.namespace === pod.namespace && selects(p.podSelector, { labels: pod.labels }));
+    known = { Ingress: mine.filter((p) => p.policyTypes.includes('Ingress')), Egress: mine.filter((p) => p.policyTypes.includes('Egress')) };
+    byPod.set(pod, known);
+  }
+  return known[direction];
 }
 
 function portMatches(ports: readonly PolicyPort[] | undefined, port: number, protocol: KubeProtocol, dst: KubePod | undefined): boolean {
