@@ -57,6 +57,13 @@ function litellmConfig(platform: Platform, oneHost: string): string {
   ]);
 }
 
+/** The gateway's one-host comments, said as they hold on a cluster. */
+function gatewayNginx(oneHost: string): string {
+  return oneHost
+    .replace(/^(# The gateway: TLS on [0-9, ]+), published only on the Tailscale address [^\n]*$/m, "$1, on the tailnet only (the Tailscale operator's LoadBalancer Service).")
+    .replace(/^# Upstreams are static addresses with keepalive: [^\n]*$/m, '# Upstreams are Service DNS names with keepalive, resolved when nginx starts (a ClusterIP Service resolves while its app is down).');
+}
+
 function difyNginx(platform: Platform, oneHost: string): string {
   let text = oneHost.replace('resolver 127.0.0.11 ', 'resolver kube-dns.kube-system.svc.cluster.local ');
   for (const s of platform.services) text = text.replaceAll(`http://${s.name}:`, `http://${serviceFqdn(platform, s.name)}:`);
@@ -83,7 +90,7 @@ export function clusterConfigs(platform: Platform): { files: Map<string, string>
   const warnings: Finding[] = [];
   const view = clusterView(platform);
   const gateway = renderGatewayNginx(view, {});
-  for (const f of gateway.files) files.set(f.path, f.content);
+  for (const f of gateway.files) files.set(f.path, gatewayNginx(f.content));
   for (const f of renderDifyNginx(platform, {}).files) files.set(f.path, difyNginx(platform, f.content));
   for (const f of renderLitellmConfig(platform, {}).files) files.set(f.path, litellmConfig(platform, f.content));
   if (serviceByName(platform, 'dify-ssrf-proxy')) files.set('dify/squid.conf', difySquidConf(squidView(platform)));

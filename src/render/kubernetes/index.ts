@@ -10,15 +10,17 @@
 // Kubernetes proof, which ingests these files).
 // Sources: https://tailscale.com/kb/1236/kubernetes-operator (installation: the
 // `tailscale` namespace and IngressClass), https://tailscale.com/kb/1439/kubernetes-operator-cluster-ingress
-// (a Service with `loadBalancerClass: tailscale` is exposed on the tailnet; `tailscale.com/hostname`
-// names the device), https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
+// (now https://tailscale.com/docs/kubernetes-operator/ingress: "Layer 3 (TCP/UDP)" ingress is a Service
+// with `loadBalancerClass: tailscale`, whose proxy pod forwards tailnet traffic to it; `tailscale.com/hostname`
+// names the device), https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation,
+// https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
 import { stringify } from 'yaml';
 import type { Finding } from '../../model/findings.js';
 import { UserInputError } from '../../model/findings.js';
 import { gatewayOrigins, serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
 import { generatedHeader, type RenderedFile, type RenderOptions, type RenderResult } from '../types.js';
-import { clusterConfigs } from './configs.js';
+import { clusterConfigs, OLLAMA_REPLICAS_SERVICE } from './configs.js';
 import { type K8sObject, labelsOf, manifestFile, metadata, namespaceOf, portName, selectorOf } from './objects.js';
 import { networkPolicies } from './network-policies.js';
 import { keepsDefaultCapabilities } from './pod.js';
@@ -37,8 +39,9 @@ export function serviceFile(service: string): string {
   return `${KUBERNETES_DIR}/services/${service}.yaml`;
 }
 
-// A Service's name is a DNS-1035 label (a letter first); namespaces and the rest are DNS-1123 labels.
+// A Service's name is a DNS-1035 label (a letter first); a namespace is a DNS-1123 label.
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function nameFindings(platform: Platform): Finding[] {
   const bad = (path: string, what: string, name: string): Finding => ({
@@ -48,10 +51,19 @@ function nameFindings(platform: Platform): Finding[] {
   });
   const out: Finding[] = [];
   const ns = namespaceOf(platform);
-  if (ns.length > 63 || !DNS_1035.test(ns)) out.push(bad(platform.kubernetes.namespace === platform.project ? 'project' : 'kubernetes.namespace', 'the namespace', ns));
+  if (ns.length > 63 || !DNS_1123.test(ns)) out.push(bad(platform.kubernetes.namespace === platform.project ? 'project' : 'kubernetes.namespace', 'the namespace', ns));
   platform.services.forEach((s, i) => {
     // The longest derived names: `<name>-secrets`, `<name>-from-tailnet-ingress` stay within 253; the Service name itself within 63.
     if (s.name.length > 63 || !DNS_1035.test(s.name)) out.push(bad(`services[${i}].name`, 'the service name', s.name));
+    // Names the renderer gives Services of its own.
+    const taken = [OLLAMA_REPLICAS_SERVICE, `${platform.gateway.service}-tailnet`].filter((n) => n === s.name && serviceByName(platform, n.replace(/-tailnet$|-replicas$/, '')));
+    for (const name of taken) {
+      out.push({
+        code: 'render.kubernetes.bad-name', severity: 'high', path: `services[${i}].name`,
+        message: `a service named ${name} would share its Service name with the one moat renders for ${name.replace(/-tailnet$|-replicas$/, '')}`,
+        hint: `rename ${name} in moat.yaml`,
+      });
+    }
   });
   return out;
 }
@@ -66,6 +78,9 @@ function tailnetService(platform: Platform): K8sObject[] {
     spec: {
       type: 'LoadBalancer',
       loadBalancerClass: 'tailscale',
+      // A LoadBalancer Service opens a NodePort on every node by default: the gateway reachable on the
+      // nodes' own addresses, past the tailnet. The operator's proxy needs none (it forwards to the ClusterIP).
+      allocateLoadBalancerNodePorts: false,
       selector: selectorOf(gateway.name),
       ports: ports.map((p) => ({ name: portName(p), port: p.port, targetPort: portName(p), protocol: 'TCP' })),
     },

@@ -106,6 +106,8 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     const services = objects.filter((o) => o.kind === 'Service');
     const outside = services.filter((s) => s.spec?.['type'] !== 'ClusterIP');
     expect(outside.map((s) => [s.metadata.name, s.spec?.['type'], s.spec?.['loadBalancerClass']])).toEqual([[`${platform.gateway.service}-tailnet`, 'LoadBalancer', 'tailscale']]);
+    // No NodePort behind the load balancer either: it would open the gateway on every node's address.
+    expect(outside[0]?.spec?.['allocateLoadBalancerNodePorts']).toBe(false);
     expect(outside[0]?.spec?.['selector']).toEqual({ 'app.kubernetes.io/name': platform.gateway.service, 'app.kubernetes.io/part-of': 'moat' });
     for (const s of services) {
       expect(s.spec?.['externalIPs'], s.metadata.name).toBeUndefined();
