@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Test tiers (vitest projects). `unit` needs no root, no network namespaces and
 // none of the real tools (nginx, nft, iptables, squid, redis, postgres, podman,
-// chromium): membership was decided by running it as nobody with PATH=/usr/bin:/bin
-// on this machine. `npm run test:unit` runs it with its files in parallel; the
+// chromium): scripts/test-unit-nonroot.sh (run by scripts/test) proves it, as
+// nobody with PATH=/usr/bin:/bin in a copy of the tree. `npm run test:unit` runs it with its files in parallel; the
 // other tiers run one file at a time (`npm test` runs every tier in turn).
 // A file moves out of `unit` only because it needs the real thing, never by
 // weakening it.
@@ -13,10 +13,14 @@ const TOOLS = [
   'test/catalog/dify-squid.test.ts', // squid, in a network namespace
   'test/catalog/real-rclone.test.ts', // rclone rcd
   'test/catalog/real-redis.test.ts', // redis-server
+  'test/deploy/drive/real-rclone-sync.test.ts', // rclone rcd + rclone serve webdav
+  'test/deploy/knowledge/drive-to-knowledge.stub.test.ts', // rclone rcd + rclone serve webdav
   'test/deploy/litellm-db.test.ts', // postgres
   'test/ingest/nginx-real.test.ts', // nginx -t
   'test/probe/resolve.test.ts', // unshare (a namespace without DNS)
+  'test/probe/tcp-filtered.test.ts', // network namespaces, nft
   'test/probe/udp.test.ts', // network namespaces
+  'test/probe/unreachable.test.ts', // unshare -n (a namespace of its own; unprivileged user namespaces are off on some hosts)
   'test/render/core/dify-nginx-live.test.ts', // nginx
   'test/render/core/gateway-live.test.ts', // nginx
   'test/render/core/nginx.test.ts', // nginx -t

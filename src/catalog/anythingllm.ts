@@ -1,4 +1,5 @@
 import { defineService, nodeHttpCheck } from './define.js';
+import { difySecrets } from './dify-secrets.js';
 
 // AnythingLLM v1.16.0 (upstream/anythingllm.ts). No base-path support
 // (maintainers: out of scope, Mintplex-Labs/anything-llm#2078), so its route
@@ -31,6 +32,22 @@ import { defineService, nodeHttpCheck } from './define.js';
 // a process that parses untrusted pages and documents; without it, a
 // compromised renderer has what the collector has (uid 1000, no capabilities,
 // no-new-privileges, this container), which is the sandbox now.
+// Vector database: the platform's Weaviate (the reference names it "AnythingLLM
+// vector database"), not the embedded LanceDB. VECTOR_DB=weaviate makes
+// server/utils/vectorDbProviders/weaviate/index.js connect to WEAVIATE_ENDPOINT
+// (a URL: scheme and host:port) with WEAVIATE_API_KEY when set, through
+// weaviate-ts-client ^1.4.0, which speaks REST and GraphQL only (port 8080, no
+// gRPC). The platform's Weaviate requires an API key
+// (AUTHENTICATION_APIKEY_ENABLED, dify-backing.ts) and accepts one key, mapped to
+// its one admin user: AnythingLLM uses that key (DIFY_WEAVIATE_API_KEY, the one
+// Dify's API and worker use). Both keep their own classes in it: AnythingLLM
+// one per workspace (camelCase of the slug, e.g. MoatKnowledge), Dify
+// Vector_index_<uuid>_Node. A second key would need Weaviate's comma-separated
+// key and user lists built from two secrets, which the catalog cannot express
+// yet. The embeddings come from Ollama (EMBEDDING_ENGINE=ollama), so Weaviate
+// only stores vectors (DEFAULT_VECTORIZER_MODULE=none). Documents embedded
+// into LanceDB before this change stay in the storage volume, unused: embed
+// them again (`moat knowledge sync` does for Drive files).
 // DISABLE_SWAGGER_DOCS=true: read at 1.16.0 (server/swagger/utils.js; it first
 // appears in v1.9.1, so 1.8.1 did not have it). Health: /api/ping with Node 18
 // (global fetch); the image's own HEALTHCHECK probes the same path with curl.
@@ -38,6 +55,7 @@ import { defineService, nodeHttpCheck } from './define.js';
 // https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/.env.example,
 // https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/middleware/validatedRequest.js,
 // https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/helpers/updateENV.js,
+// https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/vectorDbProviders/weaviate/index.js,
 // https://github.com/Mintplex-Labs/anything-llm/issues/2078
 export const anythingllm = defineService({
   name: 'anythingllm',
@@ -57,7 +75,8 @@ export const anythingllm = defineService({
     EMBEDDING_BASE_PATH: 'http://ollama:11434',
     EMBEDDING_MODEL_PREF: 'nomic-embed-text:latest',
     EMBEDDING_MODEL_MAX_CHUNK_LENGTH: '8192',
-    VECTOR_DB: 'lancedb',
+    VECTOR_DB: 'weaviate',
+    WEAVIATE_ENDPOINT: 'http://dify-weaviate:8080',
     DISABLE_TELEMETRY: 'true',
     DISABLE_SWAGGER_DOCS: 'true',
     ANYTHINGLLM_CHROMIUM_ARGS: '--no-sandbox,--disable-setuid-sandbox',
@@ -67,10 +86,11 @@ export const anythingllm = defineService({
     { name: 'ANYTHINGLLM_JWT_SECRET', env: 'JWT_SECRET', policy: 'rotatable', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['my-random-string-for-seeding'], why: 'signs sessions (and turns the password on, with AUTH_TOKEN); rotating logs everyone out' },
     { name: 'ANYTHINGLLM_SIG_KEY', env: 'SIG_KEY', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['passphrase'], why: 'encrypts stored credentials; a new key makes them unreadable' },
     { name: 'ANYTHINGLLM_SIG_SALT', env: 'SIG_SALT', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, knownDefaults: ['salt'], why: 'salt of the credential encryption; a new salt makes stored credentials unreadable' },
+    difySecrets.weaviateKey,
   ],
-  volumes: [{ name: 'anythingllm-storage', target: '/app/server/storage', purpose: 'documents, vectors, database (users, multi-user mode, settings)' }],
+  volumes: [{ name: 'anythingllm-storage', target: '/app/server/storage', purpose: 'documents, database (users, multi-user mode, settings, API keys); vectors live in Weaviate' }],
   healthcheck: { test: nodeHttpCheck('http://127.0.0.1:3001/api/ping'), expects: 'GET /api/ping answers 200' },
-  dependsOn: ['ollama'],
+  dependsOn: ['ollama', 'dify-weaviate'],
   hardening: { readOnlyRootFs: false },
   exposure: 'routed',
   sources: [
@@ -78,5 +98,6 @@ export const anythingllm = defineService({
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/.env.example',
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/middleware/validatedRequest.js',
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/helpers/updateENV.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/vectorDbProviders/weaviate/index.js',
   ],
 });

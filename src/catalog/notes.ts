@@ -19,7 +19,7 @@ export const REFERENCE_NOTES: z.input<typeof ReferenceNote>[] = [
   {
     code: 'ref.weaviate-owner', subject: 'dify-weaviate 8080/tcp',
     reference: 'Weaviate 8080: AnythingLLM vector database; static address table: dify-weaviate',
-    moat: "one Weaviate, at dify-weaviate, serving Dify; AnythingLLM keeps its embedded LanceDB (set VECTOR_DB=weaviate in moat.yaml to share)",
+    moat: "one Weaviate, at dify-weaviate, serving Dify and AnythingLLM (VECTOR_DB=weaviate, with Weaviate's one API key); the address table's name is kept",
     source: 'https://github.com/langgenius/dify/blob/1.9.2/docker/docker-compose.yaml',
   },
   {

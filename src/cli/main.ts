@@ -29,6 +29,12 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
+  { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
+  { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },
+  { names: ['providers'], summaries: ['add, list and remove the cloud providers LiteLLM may call (key from stdin or a file)'], load: async () => (await import('./commands/providers.js')).registerProviders },
+  { names: ['routing'], summaries: ["set LiteLLM's routing: local-first or cloud-first, with fallbacks"], load: async () => (await import('./commands/routing.js')).registerRouting },
+  { names: ['add', 'remove'], summaries: ['add a service to moat.yaml (proven before it is written)', 'remove a service from moat.yaml'], load: async () => (await import('./commands/service.js')).registerService },
+  { names: ['host'], summaries: ['set up this host: bootstrap, real Tailscale address and interface into moat.yaml, reboot unit'], load: async () => (await import('./commands/host.js')).registerHost },
   { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
 ];
 

@@ -12,7 +12,9 @@ import { ANALYZE_CODE_DOCS } from './analyze.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
+import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
+import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
 import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS, KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
@@ -30,8 +32,10 @@ export const FINDING_REGISTRY = [
   ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS), ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
+  ...inArea('deploy', DRIVE_CODE_DOCS),
   ...inArea('deploy', KUBERNETES_SECRETS_FINDING_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
+  ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),
 ] as const;
 
 /** Every finding code moat can emit. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { derivedSecretEnv } from '../catalog/derived-secrets.js';
 import type { Platform, Service } from '../model/types.js';
 import { platformDerivedEnv } from './litellm-db.js';
+import { providerKeyEnv } from './provider-keys.js';
 import { SECRETS_FILE_MODE } from './secrets-store.js';
 
 export const SERVICE_ENV_DIR = 'secrets';
@@ -28,6 +29,8 @@ export function serviceEnvContent(service: Service, values: ReadonlyMap<string, 
   Object.assign(env, derivedSecretEnv(service.name, own));
   // Values that also need the platform (LiteLLM's DATABASE_URL names dify-db's address).
   if (platform) Object.assign(env, platformDerivedEnv(platform, service.name, own));
+  // Cloud provider keys (LiteLLM's), stored by `moat providers add`.
+  if (platform) Object.assign(env, providerKeyEnv(platform, service.name, values));
   const lines = Object.keys(env)
     .sort()
     .map((name) => `${name}=${env[name]}`);

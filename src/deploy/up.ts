@@ -13,6 +13,7 @@ import { waitReady } from './health.js';
 import { dependencyLevels } from './levels.js';
 import type { Progress } from './progress.js';
 import { lostSecretFindings } from './lost-secrets.js';
+import { providerKeyFindings } from './provider-keys.js';
 import { ensureSecrets, readSecrets } from './secrets-store.js';
 import { writeServiceEnvFiles } from './service-env.js';
 import type { ServiceRow } from './summary.js';
@@ -68,6 +69,7 @@ export async function prepareUp(
   if (findings.length > 0) throw new UserInputError(findings);
   const stored = (await readSecrets(options.secretsFile)) ?? new Map<string, string>();
   const lost = lostSecretFindings(platform, stored, existingVolumes, options.secretsFile);
+  lost.push(...providerKeyFindings(platform, stored));
   if (lost.length > 0) throw new UserInputError(lost);
   const { values, generated } = await ensureSecrets(platform, options.secretsFile);
   await writeServiceEnvFiles(platform, options.bundleDir, values);

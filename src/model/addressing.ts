@@ -100,3 +100,28 @@ export function addressFindings(platform: Platform, options: AddressingOptions =
   }
   return findings;
 }
+
+const v4ToInt = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+const intToV4 = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/**
+ * The address to suggest for a new service on the platform network: the first
+ * free host address after the highest one a service holds (so additions
+ * follow the catalog's), else after the gateway; never the network, gateway
+ * or broadcast address, never a taken one. Undefined for an IPv6 or full subnet.
+ */
+export function nextFreeAddress(platform: Platform, networkName = platform.networks[0]?.name): string | undefined {
+  const network = platform.networks.find((n) => n.name === networkName);
+  if (!network || ipVersion(network.gateway) !== 4) return undefined;
+  const [base, bits] = network.subnet.split('/');
+  const size = 2 ** (32 - Number(bits));
+  const first = v4ToInt(base ?? '0.0.0.0');
+  const last = first + size - 1;
+  const taken = new Set(platform.services.filter((s) => s.network === network.name && ipVersion(s.address) === 4).map((s) => v4ToInt(s.address)));
+  taken.add(v4ToInt(network.gateway));
+  const start = Math.max(v4ToInt(network.gateway), ...[...taken].filter((n) => n > first && n < last)) + 1;
+  for (const from of [start, first + 1]) {
+    for (let n = from; n < last; n += 1) if (!taken.has(n)) return intToV4(n);
+  }
+  return undefined;
+}

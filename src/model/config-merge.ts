@@ -195,7 +195,13 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       allow: [...refAllow, ...(config.policy?.allow ?? [])],
       platformOnly: reference.policy.platformOnly.filter((n) => !disabled.has(n)),
     },
-    llm: { ...reference.llm, models: config.models ?? reference.llm.models },
+    llm: {
+      ...reference.llm,
+      models: config.models ?? reference.llm.models,
+      ...(config.llm?.providers !== undefined ? { providers: config.llm.providers } : {}),
+      ...(config.llm?.routing !== undefined ? { routing: { mode: config.llm.routing.mode, fallbacks: config.llm.routing.fallbacks ?? [] } } : {}),
+    },
+    knowledge: { ...reference.knowledge, ...definedOnly(config.knowledge ?? {}) },
     ...(config.kubernetes !== undefined ? { kubernetes: config.kubernetes } : {}),
   };
   return { input, findings, referenceRoutes: refRoutes.length, referenceAllow: refAllow.length };

@@ -4,6 +4,7 @@
 // gives editors hover text. Cross-field rules (unknown services, addresses,
 // dependencies, pinned images) live in config-merge.ts and addressing.ts.
 import { z } from 'zod';
+import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { contains, ipVersion, isIpAddress, parseCidrText, toCidr } from './net.js';
 import { KubernetesSettings } from './kubernetes-schema.js';
 import { Exposure, Healthcheck, PolicyRule, PortSpec, Route, Volume } from './schema.js';
@@ -144,12 +145,54 @@ const NetworkConfig = z
   })
   .describe('The private platform network.');
 
+/** A model as a provider names it (gpt-4o-mini, claude-sonnet-4-5, meta-llama/llama-3.3-70b-instruct on OpenRouter): no spaces or control characters. */
+const ProviderModel = z.string().max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*(\/[A-Za-z0-9][A-Za-z0-9._:@+-]*){0,3}$/, 'a model name as the provider writes it, e.g. gpt-4o-mini');
+
+/** A model LiteLLM serves: a local one (llama3.2:3b) or a provider's, written <provider>/<model> (openai/gpt-4o-mini). */
+const ServedModel = z.string().max(260).regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]*(\/[A-Za-z0-9][A-Za-z0-9._:@+-]*){0,4}$/, 'a model LiteLLM serves: llama3.2:3b, or openai/gpt-4o-mini for a provider model');
+
+const LlmConfig = z
+  .strictObject({
+    providers: z
+      .array(
+        z.strictObject({
+          name: z.enum(PROVIDER_NAMES).describe('The provider, by LiteLLM\'s name for it (gemini is Google\'s Gemini API).'),
+          models: z.array(ProviderModel).min(1).max(50).describe('The provider\'s models LiteLLM serves, each as <provider>/<model>.'),
+        }),
+      )
+      .max(PROVIDER_NAMES.length)
+      .optional()
+      .describe('Cloud providers LiteLLM may call (`moat providers add NAME` writes an entry and stores its key; the key is never in this file).'),
+    routing: z
+      .strictObject({
+        mode: z.enum(ROUTING_MODES).describe('local-first: Ollama\'s models answer, a cloud model takes over when one fails; cloud-first: the reverse.'),
+        fallbacks: z
+          .array(z.strictObject({ model: ServedModel, to: z.array(ServedModel).min(1).max(10) }))
+          .max(50)
+          .optional()
+          .describe('Explicit fallbacks (model → models tried in order), replacing the mode\'s for the same model.'),
+      })
+      .optional()
+      .describe('How LiteLLM routes between local and cloud models (`moat routing` writes it).'),
+  })
+  .describe('LiteLLM beyond Ollama: cloud providers and routing.');
+
 export const ConfigSchema = z
   .strictObject({
     project: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a project name is lower-case letters, digits and dashes').optional().describe('Project name: prefixes containers, volumes and cloud resources.'),
     host: HostConfig.optional(),
     network: NetworkConfig.optional(),
     models: z.array(ModelName).max(50).optional().describe('Models LiteLLM serves from Ollama (replaces the default list), e.g. llama3.2:3b.'),
+    knowledge: z
+      .strictObject({
+        // AnythingLLM makes a workspace's slug from its name with slugify (lower-case, dashes): moat asks for one it can keep as it is.
+        workspace: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace slug: lower-case letters, digits and dashes, up to 63').optional().describe('The AnythingLLM workspace Drive documents are embedded into (default moat-knowledge); the bot answers from the same one.'),
+        // Lands in a systemd unit file: one line of the characters calendar expressions use, nothing that starts a new line or a new key.
+        schedule: z.string().max(64).regex(/^[A-Za-z0-9*:,./~ -]+$/, 'a systemd calendar expression like hourly, daily or *-*-* 06:00:00').optional().describe('When the rendered systemd timer runs `moat drive sync` (systemd OnCalendar, default hourly; `systemd-analyze calendar` checks one).'),
+      })
+      .optional()
+      .describe('Google Drive documents as knowledge in AnythingLLM.'),
+    llm: LlmConfig.optional(),
     services: z
       .record(ServiceName, ServiceConfig)
       .optional()

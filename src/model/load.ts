@@ -9,6 +9,7 @@ import { routeFindings } from './config-routes.js';
 import { issueFindings } from './config-issues.js';
 import type { UnlocatedFinding } from './config-issues.js';
 import { mergeConfig } from './config-merge.js';
+import { llmFindings } from './llm.js';
 import { validRemainder } from './config-prune.js';
 import { ConfigSchema } from './config-schema.js';
 import { formatPath, locateInDocument, parseConfigText, parsePath } from './config-yaml.js';
@@ -170,7 +171,7 @@ function loadFromDocument(config: ConfigDocument, source: ConfigSource, referenc
   }
   if (platform) {
     // Model key paths → the config's (`networks.ai-platform.gateway` → `network.gateway`).
-    for (const f of [...addressFindings(platform, { written }), ...routeFindings(platform)]) {
+    for (const f of [...addressFindings(platform, { written }), ...routeFindings(platform), ...llmFindings(platform)]) {
       const segments = toConfig(parsePath(f.path)) ?? parsePath(f.path);
       const finding = located({ ...f, path: formatPath(segments) }, segments, false);
       // A catalog service's address the file never names, made wrong by the file's network settings:
@@ -203,4 +204,11 @@ function displayName(source: ConfigSource, cwd: string): string {
   if (!isAbsolute(source.display)) return source.display;
   const rel = relative(cwd, source.file);
   return rel.startsWith('..') ? source.file : rel;
+}
+
+/** loadPlatform for text that is not on disk yet (what a command is about to write to `file`); throws UserInputError the same way. */
+export function loadPlatformText(text: string, file: string, reference: () => PlatformInput, display = file): LoadedPlatform {
+  const parsed = parseConfigText(text, display);
+  if (!parsed.ok) throw new UserInputError(parsed.findings);
+  return loadFromDocument(parsed.config, { file, display, text }, reference);
 }

@@ -1,6 +1,7 @@
 // The platform model: what a deployment is, as zod schemas. Types are inferred
 // from these (see types.ts); the model itself is plain readonly data.
 import { z } from 'zod';
+import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { KubernetesSettings } from './kubernetes-schema.js';
 
 export const Protocol = z.enum(['tcp', 'udp']);
@@ -264,7 +265,20 @@ export const Platform = z.object({
     models: z.array(z.string()),
     /** The embedding model AnythingLLM (and the knowledge step) uses, pulled by `moat up` too. */
     embedder: z.string().default('nomic-embed-text:latest'),
+    /** Cloud providers LiteLLM may call, each with the models it serves (keys in the secrets store, never here). */
+    providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), models: z.array(z.string()).min(1) })).default([]),
+    /** LiteLLM's routing between local and cloud models; absent: LiteLLM's defaults, no fallbacks. */
+    routing: z.object({ mode: z.enum(ROUTING_MODES), fallbacks: z.array(z.object({ model: z.string(), to: z.array(z.string()).min(1) })).default([]) }).optional(),
   }),
+  /** The knowledge step: synced Drive files kept in step with an AnythingLLM workspace (`moat knowledge sync`). */
+  knowledge: z
+    .object({
+      /** The AnythingLLM workspace slug; the bot's knowledge tool reads the same one. */
+      workspace: z.string().default('moat-knowledge'),
+      /** When the rendered systemd timer runs `moat drive sync` (an OnCalendar expression). */
+      schedule: z.string().default('hourly'),
+    })
+    .prefault({}),
   notes: z.array(ReferenceNote),
   /** What a Kubernetes cluster needs that one host does not (`moat plan --target kubernetes`). */
   kubernetes: KubernetesSettings.prefault({}),

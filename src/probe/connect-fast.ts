@@ -3,7 +3,8 @@
 // by how many connects per second one core can start, and libuv's bare TCP
 // handle (the one net.Socket wraps) starts about three times as many. It is
 // Node's internal binding, so it is feature-detected: when it is missing or
-// behaves unexpectedly, the sweep falls back to net.Socket (tcp.ts).
+// behaves unexpectedly, the sweep falls back to net.Socket (tcp.ts). The sweep
+// drives it in callback lanes (sweep-lanes.ts).
 import { getSystemErrorName } from 'node:util';
 import { classifyError, type Outcome } from './errors.js';
 
@@ -25,7 +26,7 @@ interface ConnectReq {
   address: string;
   port: number;
 }
-interface TcpWrap {
+export interface TcpWrap {
   TCP: new (type: number) => TcpHandle;
   TCPConnectWrap: new () => ConnectReq;
   constants: { SOCKET: number };
@@ -42,9 +43,8 @@ const classify = (status: number): Outcome => {
   return classifyError(code);
 };
 
-export type Connector = (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number) => Promise<Outcome>;
-
-function loadBinding(): TcpWrap | undefined {
+/** The bare TCP handle binding, when this Node has it. */
+export function tcpBinding(): TcpWrap | undefined {
   try {
     const binding = (process as unknown as { binding(name: string): unknown }).binding('tcp_wrap') as Partial<TcpWrap>;
     if (typeof binding.TCP === 'function' && typeof binding.TCPConnectWrap === 'function' && binding.constants) return binding as TcpWrap;
@@ -54,46 +54,48 @@ function loadBinding(): TcpWrap | undefined {
   return undefined;
 }
 
-export function fastConnector(): Connector | undefined {
-  const wrap = loadBinding();
-  if (!wrap) return undefined;
-  return (host, port, timeoutMs, localAddress, localPort) =>
-    new Promise<Outcome>((resolve) => {
-      const v6 = host.includes(':');
-      const handle = new wrap.TCP(wrap.constants.SOCKET);
-      const req = new wrap.TCPConnectWrap();
-      let settled = false;
-      const done = (outcome: Outcome): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        handle.close();
-        resolve(outcome);
-      };
-      // See tcp.ts: give completed connects one poll pass before a timeout counts.
-      const timer = setTimeout(() => setImmediate(() => done({ state: 'filtered' })), timeoutMs);
-      req.oncomplete = (status) => {
-        if (status !== 0) {
-          done(classify(status));
-          return;
-        }
-        const local: SockName = {};
-        const remote: SockName = {};
-        handle.getsockname(local);
-        handle.getpeername(remote);
-        // A self-connect (TCP simultaneous open with itself) is not a listener.
-        done({ state: local.address === remote.address && local.port === remote.port ? 'closed' : 'open' });
-      };
-      req.address = host;
-      req.port = port;
-      if (localAddress !== undefined || localPort !== undefined) {
-        const err = v6 ? handle.bind6(localAddress ?? '::', localPort ?? 0, 0) : handle.bind(localAddress ?? '0.0.0.0', localPort ?? 0);
-        if (err !== 0) {
-          done(classify(err));
-          return;
-        }
-      }
-      const err = v6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
-      if (err !== 0) done(classify(err));
-    });
+/**
+ * Starts one connect on a fresh handle and calls `settle` once with its outcome
+ * (never for a timeout: the caller owns the clock and calls the returned
+ * `abandon` when its deadline passes). Returns undefined when `settle` already ran
+ * synchronously (a local error before any packet).
+ */
+export function startConnect(wrap: TcpWrap, host: string, port: number, settle: (outcome: Outcome) => void, localAddress?: string, localPort?: number): (() => void) | undefined {
+  const v6 = host.includes(':');
+  const handle = new wrap.TCP(wrap.constants.SOCKET);
+  const req = new wrap.TCPConnectWrap();
+  let settled = false;
+  const done = (outcome: Outcome): void => {
+    if (settled) return;
+    settled = true;
+    handle.close();
+    settle(outcome);
+  };
+  req.oncomplete = (status) => {
+    if (status !== 0) {
+      done(classify(status));
+      return;
+    }
+    const local: SockName = {};
+    const remote: SockName = {};
+    handle.getsockname(local);
+    handle.getpeername(remote);
+    // A self-connect (TCP simultaneous open with itself) is not a listener.
+    done({ state: local.address === remote.address && local.port === remote.port ? 'closed' : 'open' });
+  };
+  req.address = host;
+  req.port = port;
+  if (localAddress !== undefined || localPort !== undefined) {
+    const err = v6 ? handle.bind6(localAddress ?? '::', localPort ?? 0, 0) : handle.bind(localAddress ?? '0.0.0.0', localPort ?? 0);
+    if (err !== 0) {
+      done(classify(err));
+      return undefined;
+    }
+  }
+  const err = v6 ? handle.connect6(req, host, port) : handle.connect(req, host, port);
+  if (err !== 0) {
+    done(classify(err));
+    return undefined;
+  }
+  return () => done({ state: 'filtered' });
 }

@@ -15,7 +15,10 @@ import { udpProbe, type UdpResult } from './udp.js';
 export interface ProbeOptions {
   readonly target: string;
   readonly vantage: Vantage;
-  readonly expected: readonly ExpectedPort[];
+  /** What the proof expects open from this vantage. A function: the proof is
+   * computed while the sweep's first connects are in flight (it takes about one
+   * short timeout), not before them. */
+  readonly expected: () => readonly ExpectedPort[];
   readonly ports: readonly number[];
   readonly concurrency?: number;
   readonly timeoutMs?: number;
@@ -47,15 +50,24 @@ export function gatewayName(platform: Platform): string {
 export async function runProbe(platform: Platform, options: ProbeOptions): Promise<ProbeReport> {
   // A name is resolved once: 65535 connects must not mean 65535 lookups.
   const address = isIP(options.target) ? options.target : await resolveTarget(options.target);
-  const tcp = await tcpSweep({
+  let expected: readonly ExpectedPort[] = [];
+  // tcpSweep starts its first connects before it returns; the recheck list is read once the sweep's pass is over.
+  const sweeping = tcpSweep({
     host: address,
     label: options.target,
     ports: options.ports,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
-    recheck: options.expected.filter((e) => e.protocol === 'tcp').map((e) => e.port),
+    recheck: () => expected.filter((e) => e.protocol === 'tcp').map((e) => e.port),
   });
-  const udpPorts = [...new Set([...options.expected.filter((e) => e.protocol === 'udp').map((e) => e.port), ...(options.udpPorts ?? [])])].sort((a, b) => a - b);
+  try {
+    expected = options.expected();
+  } catch (error) {
+    sweeping.catch(() => undefined);
+    throw error;
+  }
+  const tcp = await sweeping;
+  const udpPorts = [...new Set([...expected.filter((e) => e.protocol === 'udp').map((e) => e.port), ...(options.udpPorts ?? [])])].sort((a, b) => a - b);
   const udp = await Promise.all(udpPorts.map((port) => udpProbe(address, port)));
   const servername = options.servername ?? gatewayName(platform);
   let tls: TlsReport | undefined;
@@ -89,13 +101,13 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
   return {
     target: options.target,
     vantage: options.vantage,
-    expected: options.expected,
+    expected,
     tcp,
     sweptPorts: options.ports.length,
     udp,
     ...(tls ? { tls } : {}),
     routes,
-    findings: compareObserved(platform, options.expected, observed),
+    findings: compareObserved(platform, expected, observed),
   };
 }
 

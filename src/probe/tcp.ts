@@ -3,8 +3,9 @@
 // is about ports / concurrency × timeout. Ports that answered are connected to
 // again before they are reported, so one lucky race cannot make a port "open".
 import net from 'node:net';
-import { fastConnector, type Connector } from './connect-fast.js';
+import { tcpBinding } from './connect-fast.js';
 import { classifyError, ProbeRuntimeError, type Attempt, type Outcome } from './errors.js';
+import { sweepLanes } from './sweep-lanes.js';
 
 export { LOCAL_ERRORS, type Attempt } from './errors.js';
 /** `unreachable`: the connect failed with a network error (no route, network
@@ -25,8 +26,8 @@ export interface TcpSweepOptions {
   /** Ports expected open: when the sweep saw no answer, they are tried again
    * with a generous timeout before being reported closed (a difference is
    * confirmed before it is reported, in both directions). */
-  readonly recheck?: readonly number[];
-  /** `socket` forces net.Socket; `auto` (default) uses the lighter handle when this Node has it. */
+  readonly recheck?: readonly number[] | (() => readonly number[]);
+  /** `socket` forces net.Socket; `auto` (default) uses the bare TCP handle in callback lanes (sweep-lanes.ts) when this Node has it. */
   readonly engine?: 'auto' | 'socket';
   /** How the target is named in errors (the name the user gave); default `host`. */
   readonly label?: string;
@@ -50,6 +51,7 @@ export interface TcpSweepResult {
 export const DEFAULT_CONCURRENCY = 4000;
 export const DEFAULT_TIMEOUT_MS = 1000;
 const LOCAL_RETRIES = 100;
+const LOCAL_RETRY_MS = 20;
 
 /** One connect attempt. Self-connects (local = remote endpoint) are not open ports. */
 export const connectOnce = async (host: string, port: number, timeoutMs: number, localAddress?: string, localPort?: number): Promise<Attempt> =>
@@ -99,29 +101,34 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const reprobes = options.reprobes ?? 1;
   const label = options.label ?? options.host;
-  const connect = (options.engine !== 'socket' && fastConnector()) || connectSocket;
-  const outcomes = await mapBounded(options.ports, options.concurrency ?? DEFAULT_CONCURRENCY, async (port) => {
-    // A local failure is retried (other connects finish and free what it
-    // lacked); a port is never called filtered because this machine ran short.
-    for (let attempt = 0; ; attempt++) {
-      const outcome = await connect(options.host, port, timeoutMs, options.localAddress);
-      if (outcome.state !== 'local') return outcome;
-      if (attempt >= LOCAL_RETRIES) {
-        throw new ProbeRuntimeError(
-          `this machine cannot open connections (${outcome.code ?? 'local error'} on every try) while probing ${label}:${port}`,
-          'lower --concurrency (default ' + DEFAULT_CONCURRENCY + '), or raise `ulimit -n` and the source port range (net.ipv4.ip_local_port_range)',
-        );
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  });
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const wrap = options.engine !== 'socket' ? tcpBinding() : undefined;
+  const outcomes = wrap
+    ? await sweepLanes(wrap, { host: options.host, ports: options.ports, concurrency, timeoutMs, localRetryMs: LOCAL_RETRY_MS, localRetries: LOCAL_RETRIES, ...(options.localAddress ? { localAddress: options.localAddress } : {}) })
+    : await mapBounded(options.ports, concurrency, async (port) => {
+        // A local failure is retried (other connects finish and free what it
+        // lacked); a port is never called filtered because this machine ran short.
+        for (let attempt = 0; ; attempt++) {
+          const outcome = await connectSocket(options.host, port, timeoutMs, options.localAddress);
+          if (outcome.state !== 'local' || attempt >= LOCAL_RETRIES) return outcome;
+          await new Promise((r) => setTimeout(r, LOCAL_RETRY_MS));
+        }
+      });
+  const stuck = outcomes.findIndex((o) => o.state === 'local');
+  if (stuck >= 0) {
+    throw new ProbeRuntimeError(
+      `this machine cannot open connections (${outcomes[stuck]?.code ?? 'local error'} on every try) while probing ${label}:${options.ports[stuck]}`,
+      'lower --concurrency (default ' + DEFAULT_CONCURRENCY + '), or raise `ulimit -n` and the source port range (net.ipv4.ip_local_port_range)',
+    );
+  }
   const states: TcpState[] = outcomes.map((o) => o.state as TcpState);
   const errors = countCodes(outcomes);
   if (options.ports.length > 0 && states.every((s) => s === 'unreachable')) throw noRoute(label, options.host, errors, options.ports.length, 'port');
   const candidates = options.ports.filter((_, i) => states[i] === 'open');
   const swept = new Map(options.ports.map((port, i) => [port, states[i]] as const));
   const rechecked: Outcome[] = [];
-  for (const port of options.recheck ?? []) {
+  const recheck = typeof options.recheck === 'function' ? options.recheck() : (options.recheck ?? []);
+  for (const port of recheck) {
     const state = swept.get(port);
     if (state === undefined || state === 'open') continue;
     const outcome = await connectSocket(options.host, port, Math.max(timeoutMs, 3000), options.localAddress);

@@ -7,6 +7,7 @@ import { renderBootstrap } from './bootstrap.js';
 import { renderCompose } from './compose.js';
 import { renderDifyNginx } from './dify-nginx.js';
 import { renderDockerUser } from './docker-user.js';
+import { renderDriveTimer } from './drive-timer.js';
 import { renderEnvExample } from './env-example.js';
 import { renderGatewayNginx } from './gateway-nginx.js';
 import { renderHostServices } from './host-services.js';
@@ -34,6 +35,7 @@ export const TARGETS = [
   'bootstrap',
   'host-services',
   'app-configs',
+  'drive-timer',
   'kubernetes',
 ] as const;
 
@@ -65,6 +67,7 @@ export const RENDERERS: { readonly [T in Target]: Renderer } = {
   bootstrap: renderBootstrap,
   'host-services': renderHostServices,
   'app-configs': renderAppConfigs,
+  'drive-timer': renderDriveTimer,
   kubernetes: renderKubernetes,
 };
 

@@ -100,7 +100,7 @@ afterAll(() => {
 describe('real rclone rcd with the rendered gdrive flags (Debian rclone; the image pins 1.75.0)', () => {
   it('renders rcd with an address, a config path and credentials, never --rc-no-auth', () => {
     expect(rendered.command[0]).toBe('rcd');
-    expect(adaptedArgs()).toEqual(['rcd', `--rc-addr=127.0.0.1:${port}`, `--config=${join(dir, 'rclone.conf')}`]);
+    expect(adaptedArgs()).toEqual(['rcd', `--rc-addr=127.0.0.1:${port}`, '--rc-serve', `--config=${join(dir, 'rclone.conf')}`]);
     expect(rendered.command.join(' ')).not.toContain('no-auth');
     expect(USER).toBe('moat');
   });

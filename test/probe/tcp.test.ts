@@ -1,7 +1,7 @@
 // The TCP sweep against real listeners on loopback.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fastConnector } from '../../src/probe/connect-fast.js';
+import { startConnect, tcpBinding } from '../../src/probe/connect-fast.js';
 import { ProbeRuntimeError } from '../../src/probe/errors.js';
 import { connectOnce, mapBounded, parsePortList, tcpSweep } from '../../src/probe/tcp.js';
 
@@ -69,9 +69,11 @@ describe('tcpSweep', () => {
     });
     expect(raw).toEqual({ connected: true, self: true });
     expect(await connectOnce(HOST, port, 2000, HOST, port)).toBe('closed');
-    const fast = fastConnector();
-    expect(fast, 'this Node has the bare TCP handle').toBeDefined();
-    expect((await fast?.(HOST, port, 2000, HOST, port))?.state).toBe('closed');
+    const wrap = tcpBinding();
+    expect(wrap, 'this Node has the bare TCP handle').toBeDefined();
+    if (!wrap) return;
+    const fast = await new Promise<string>((resolve) => startConnect(wrap, HOST, port, (o) => resolve(o.state), HOST, port));
+    expect(fast).toBe('closed');
   });
 });
 

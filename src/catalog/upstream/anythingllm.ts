@@ -30,6 +30,7 @@ export const ANYTHINGLLM_FACTS: UpstreamFacts = {
     'OLLAMA_RESPONSE_TIMEOUT', 'EMBEDDING_ENGINE', 'EMBEDDING_BASE_PATH', 'EMBEDDING_MODEL_PREF',
     'EMBEDDING_MODEL_MAX_CHUNK_LENGTH', 'VECTOR_DB', 'DISABLE_TELEMETRY', 'JWT_SECRET', 'JWT_EXPIRY', 'SIG_KEY',
     'SIG_SALT', 'AUTH_TOKEN', 'DISABLE_SWAGGER_DOCS', 'ANYTHINGLLM_CHROMIUM_ARGS', 'COLLECTOR_PORT', 'NODE_ENV',
+    'WEAVIATE_ENDPOINT', 'WEAVIATE_API_KEY',
   ],
   sources: [
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/docker/Dockerfile',
@@ -39,5 +40,60 @@ export const ANYTHINGLLM_FACTS: UpstreamFacts = {
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/collectorApi/index.js',
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/swagger/utils.js',
     'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/.github/workflows/build-and-push-image-semver.yaml',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/vectorDbProviders/weaviate/index.js',
   ],
 };
+
+// The HTTP API moat's knowledge step (src/deploy/knowledge) and the bot's
+// knowledge tool call, as routed at v1.16.0: server/index.js mounts every
+// router under /api; developer endpoints (server/endpoints/api/*) are
+// `/v1/...` behind validApiKey (server/utils/middleware/validApiKey.js:
+// `Authorization: Bearer <key>`, 403 {"error":"No valid api key found."} when
+// missing or unknown). Keys are rows of api_keys made by POST
+// /api/system/generate-api-key (server/endpoints/system.js; validatedRequest,
+// i.e. a session JWT from POST /api/request-token {password}; 401 in
+// multi-user mode) answering {apiKey: {secret, ...}}.
+// - POST /api/v1/document/upload (multipart `file`, optional `metadata` JSON
+//   with title/docAuthor/description/docSource, optional addToWorkspaces):
+//   {success, error, documents: [{location: "custom-documents/<name>-<uuid>.json", ...}]},
+//   500 {success:false, error} when the collector cannot parse it.
+// - POST /api/v1/workspace/new {name, ...}: {workspace: {slug, ...}, message};
+//   the slug is slugify(name) (models/workspace.js), a taken one gets a suffix.
+// - GET /api/v1/workspace/{slug}: {workspace: [ {slug, documents: [{docpath, filename, ...}]} ]}
+//   (an array from Workspace._findMany; empty when there is none).
+// - POST /api/v1/workspace/{slug}/update-embeddings {adds: [location], deletes: [location]}:
+//   {workspace} with its documents; a failed embedding is NOT an error status
+//   (Document.addDocuments' failedToEmbed is dropped), so callers check the
+//   answer's documents.
+// - DELETE /api/v1/system/remove-documents {names: [location]}: purges the
+//   files from storage (server/endpoints/api/system/index.js).
+// - POST /api/v1/workspace/{slug}/vector-search {query, topN, scoreThreshold}:
+//   {results: [{text, metadata: {title, ...}, score, distance}]}.
+// - GET /api/v1/auth: {authenticated: true} with a valid key.
+// - GET /api/v1/documents: {localFiles} (the whole tree).
+export const ANYTHINGLLM_API = {
+  version: '1.16.0',
+  bearerAuth: true,
+  paths: {
+    auth: 'GET /api/v1/auth',
+    upload: 'POST /api/v1/document/upload',
+    documents: 'GET /api/v1/documents',
+    newWorkspace: 'POST /api/v1/workspace/new',
+    workspace: 'GET /api/v1/workspace/{slug}',
+    updateEmbeddings: 'POST /api/v1/workspace/{slug}/update-embeddings',
+    removeDocuments: 'DELETE /api/v1/system/remove-documents',
+    vectorSearch: 'POST /api/v1/workspace/{slug}/vector-search',
+    requestToken: 'POST /api/request-token',
+    generateApiKey: 'POST /api/system/generate-api-key',
+  },
+  sources: [
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/index.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/endpoints/api/document/index.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/endpoints/api/workspace/index.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/endpoints/api/system/index.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/endpoints/api/auth/index.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/endpoints/system.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/utils/middleware/validApiKey.js',
+    'https://github.com/Mintplex-Labs/anything-llm/blob/v1.16.0/server/models/apiKeys.js',
+  ],
+} as const;

@@ -28,3 +28,29 @@ export const RCLONE_FACTS: UpstreamFacts = {
     'https://rclone.org/docs/#environment-variables',
   ],
 };
+
+// The rc calls moat makes (src/deploy/drive), at v1.75.0 and in Debian's
+// 1.60.1 (which the tests run): POST /<path> with a JSON body, basic auth.
+// config/create {name, type, parameters, opt: {nonInteractive}} (fs/config/rc.go);
+// sync/sync and sync/copy {srcFs, dstFs, _async: true} → {jobid} (fs/sync/rc.go,
+// fs/rc/jobs/job.go); job/status {jobid} → {finished, success, error, duration};
+// core/stats {group: "job/<id>"} → {bytes, totalBytes, transfers, totalTransfers,
+// checks, deletes, errors, lastError, eta} (fs/accounting/stats.go);
+// operations/list {fs, remote, opt: {recurse, filesOnly, showHash, hashTypes}}
+// (fs/operations/rc.go); operations/size {fs} → {count, bytes}; --rc-serve
+// serves GET /[fs]/path (fs/rc/rcserver/rcserver.go serveRemote).
+// Finished jobs are kept for --rc-job-expire-duration (60 s).
+export const RCLONE_RC = {
+  version: '1.75.0',
+  calls: ['config/create', 'config/delete', 'config/listremotes', 'sync/sync', 'sync/copy', 'job/status', 'job/list', 'core/stats', 'operations/list', 'operations/size'],
+  serveFlag: '--rc-serve',
+  jobExpireSeconds: 60,
+  sources: [
+    'https://rclone.org/rc/',
+    'https://github.com/rclone/rclone/blob/v1.75.0/fs/config/rc.go',
+    'https://github.com/rclone/rclone/blob/v1.75.0/fs/rc/jobs/job.go',
+    'https://github.com/rclone/rclone/blob/v1.75.0/fs/accounting/stats.go',
+    'https://github.com/rclone/rclone/blob/v1.75.0/fs/operations/rc.go',
+    'https://github.com/rclone/rclone/blob/v1.75.0/fs/rc/rcserver/rcserver.go',
+  ],
+} as const;

@@ -53,7 +53,7 @@ export function registerProbe(program: Command): void {
       const options = {
         target,
         vantage: flags.as,
-        expected: expectedFor(platform, flags.as),
+        expected: () => expectedFor(platform, flags.as),
         ports: ports(flags.ports, '--ports'),
         ...(flags.udp ? { udpPorts: ports(flags.udp, '--udp') } : {}),
         concurrency: flags.concurrency,
