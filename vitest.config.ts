@@ -16,6 +16,7 @@ const TOOLS = [
   'test/deploy/drive/real-rclone-sync.test.ts', // rclone rcd + rclone serve webdav
   'test/deploy/knowledge/drive-to-knowledge.stub.test.ts', // rclone rcd + rclone serve webdav
   'test/deploy/litellm-db.test.ts', // postgres
+  'test/deploy/backup/roundtrip.test.ts', // postgres, redis-server
   'test/ingest/nginx-real.test.ts', // nginx -t
   'test/probe/resolve.test.ts', // unshare (a namespace without DNS)
   'test/probe/tcp-filtered.test.ts', // network namespaces, nft
@@ -28,9 +29,9 @@ const TOOLS = [
   'test/render/outer/nftables.test.ts', // nft --check
 ];
 /** Real apps (containers) and browsers. */
-const APPS = ['test/apps/**/*.test.ts'];
+const APPS = ['test/apps/**/*.test.ts', 'test/deploy/backup/n8n-export.test.ts'];
 const LAB = ['test/lab/**/*.test.ts'];
-const ENGINE = ['test/deploy/engine/**/*.test.ts'];
+const ENGINE = ['test/deploy/engine/**/*.test.ts', 'test/deploy/backup/engine.test.ts'];
 
 const tier = (name: string, include: string[], exclude: string[] = []) => ({
   extends: true as const,

@@ -28,6 +28,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summaries: ['show each service and its health', "print a service's logs", 'stop the platform (volumes kept)', 'remove what moat created', 'list the secrets (values with --show)'],
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
+  { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
   { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
   { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },

@@ -9,6 +9,7 @@
 import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
 import { KUBERNETES_FINDING_DOCS } from '../render/kubernetes/codes.js';
 import { ANALYZE_CODE_DOCS } from './analyze.js';
+import { BACKUP_CODE_DOCS } from './backup.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
@@ -34,6 +35,7 @@ export const FINDING_REGISTRY = [
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),
   ...inArea('deploy', KUBERNETES_SECRETS_FINDING_DOCS),
+  ...inArea('deploy', BACKUP_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
   ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),
 ] as const;

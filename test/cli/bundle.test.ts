@@ -1,7 +1,7 @@
 // The published bin runs the esbuild bundle (scripts/bundle.mjs): built
 // fresh here, it answers --version, lists the commands without loading any,
 // and runs `moat check` on the built-in platform as the in-process CLI does.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -30,5 +30,16 @@ describe('the bundled CLI (bin/moat.js → dist/moat.js)', () => {
     const result = run('check', '--format', 'json');
     expect(result.status, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).matrix.length).toBeGreaterThan(20);
+  });
+
+  it('stops quietly when its reader closes the pipe (moat check | head): no EPIPE stack trace', async () => {
+    const child = spawn(process.execPath, ['bin/moat.js', 'check', '--format', 'json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    // Close our end before moat writes, as a `head` that has had enough does.
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(err).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(code).toBe(0);
   });
 });

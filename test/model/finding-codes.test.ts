@@ -27,6 +27,7 @@ const AREA_OF_PREFIX: Readonly<Record<string, FindingArea>> = {
   probe: 'probe',
   deploy: 'deploy',
   secrets: 'deploy',
+  backup: 'deploy',
   cli: 'cli',
   plan: 'cli',
   reset: 'cli',

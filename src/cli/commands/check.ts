@@ -5,7 +5,9 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { proveBundle } from '../../proof/bundle.js';
+import type { MatrixRow } from '../../analyze/index.js';
 import type { Severity } from '../../model/findings.js';
+import type { Platform } from '../../model/types.js';
 import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
 import { loadPlatform } from '../load-platform.js';
 import { formatCheckJson } from '../format/json.js';
@@ -13,7 +15,7 @@ import { locateFindings } from '../format/located.js';
 import { formatCheckSarif } from '../format/sarif.js';
 import { formatCheckText } from '../format/text.js';
 
-export const CHECK_FORMATS = ['text', 'json', 'sarif'] as const;
+export const CHECK_FORMATS = ['text', 'json', 'sarif', 'svg'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 /** What the proof renders and reads back: the one-host bundle, or the Kubernetes manifests. */
 export const CHECK_TARGETS = ['host', 'kubernetes'] as const;
@@ -23,6 +25,8 @@ interface CheckOptions {
   readonly failOn: Severity;
   readonly config?: string;
   readonly target?: (typeof CHECK_TARGETS)[number];
+  /** svg: draw the blocked cells too. */
+  readonly blocked?: boolean;
 }
 
 export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
@@ -32,9 +36,21 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<numb
   const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
   const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})${options.target === 'kubernetes' ? ' on Kubernetes' : ''}`;
   const output =
-    options.format === 'json' ? formatCheckJson(located) : options.format === 'sarif' ? formatCheckSarif(located) : formatCheckText(located, options.failOn, subject);
+    options.format === 'svg'
+      ? await checkSvg(loaded.platform, analysis.matrix, options.blocked === true)
+      : options.format === 'json'
+        ? formatCheckJson(located)
+        : options.format === 'sarif'
+          ? formatCheckSarif(located)
+          : formatCheckText(located, options.failOn, subject);
   process.stdout.write(output);
   return located.findings.some((f) => atLeast(f.severity, options.failOn)) ? ExitCode.findings : ExitCode.ok;
+}
+
+/** The picture (elkjs is large: loaded only for this format). */
+async function checkSvg(platform: Platform, matrix: readonly MatrixRow[], blocked: boolean): Promise<string> {
+  const { platformTopologyInput, topologySvg } = await import('../../render/topology/index.js');
+  return topologySvg(platformTopologyInput(platform, matrix, { blocked }));
 }
 
 export function registerCheck(program: Command): void {
@@ -42,6 +58,7 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('prove statically what each zone can reach, and report what the policy does not allow')
     .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
+    .option('--blocked', 'with --format svg: draw the blocked cells too (dashed)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(SEVERITIES).default('high'))
     .addOption(new Option('--target <target>', 'prove the one-host bundle, or the Kubernetes manifests').choices(CHECK_TARGETS).default('host'))
     .action(async (_options: unknown, command: Command) => {

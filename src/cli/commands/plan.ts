@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { Finding } from '../../model/findings.js';
+import type { Platform } from '../../model/types.js';
+import type { RenderedFile, RenderResult } from '../../render/types.js';
 import { loadPlatform } from '../load-platform.js';
 import { portTables } from '../../render/port-tables.js';
 import { DEPLOYMENTS, type Deployment, renderBundle } from '../../render/registry.js';
@@ -34,7 +36,9 @@ export function registerPlan(program: Command): void {
       const { platform } = loaded;
       const bundle = renderBundle(platform, { withInstance: options.withInstance === true }, DEPLOYMENTS[options.target]);
       const outDir = resolve(process.cwd(), options.out);
-      const all = await writeBundle(outDir, bundle.files);
+      // topology.svg pictures the proof of the one-host bundle; the Kubernetes proof is `moat check --target kubernetes`.
+      const files = options.target === 'host' ? [...bundle.files, await topologyFile(platform, bundle)] : bundle.files;
+      const all = await writeBundle(outDir, files);
       // The host bundle and the Kubernetes manifests share the directory: one is not the other's stale files.
       const ours = (path: string): boolean => path.startsWith('kubernetes/') === (options.target === 'kubernetes');
       const written: BundleWrite = { ...all, stale: all.stale.filter(ours) };
@@ -69,6 +73,12 @@ export function registerPlan(program: Command): void {
           .join('\n'),
       );
     });
+}
+
+/** topology.svg: the picture of what the proof of this very bundle says (elkjs loaded only here). */
+async function topologyFile(platform: Platform, bundle: RenderResult): Promise<RenderedFile> {
+  const [{ proveBundle }, { platformTopologyInput, topologySvg }] = await Promise.all([import('../../proof/bundle.js'), import('../../render/topology/index.js')]);
+  return { path: 'topology.svg', content: await topologySvg(platformTopologyInput(platform, proveBundle(platform, bundle).matrix)) };
 }
 
 function formatWarnings(warnings: readonly Finding[]): string {
