@@ -16,7 +16,7 @@ import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
 import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
-import { KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
+import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS, KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
 import { inArea, type RegistryEntry } from './types.js';
@@ -30,6 +30,7 @@ export const FINDING_REGISTRY = [
   ...inArea('render', KUBERNETES_FINDING_DOCS),
   ...inArea('ingest', INGEST_CODE_DOCS),
   ...inArea('analyze', ANALYZE_CODE_DOCS),
+  ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS), ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),

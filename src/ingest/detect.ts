@@ -16,7 +16,7 @@ export const DETECT_FINDING_DOCS = [
   {
     code: 'ingest.unknown-format',
     title: 'A file is not an artifact moat reads',
-    help: 'No ingester recognises the file (compose, docker inspect, ss, sshd_config, nginx -T, nft -j, iptables-save, security groups, CloudFormation, Terraform, Tailscale policy). It is skipped; if it describes a layer of the deployment, that layer stays unknown.',
+    help: 'No ingester recognises the file (compose, docker inspect, ss, sshd_config, nginx -T, nft -j, iptables-save, security groups, CloudFormation, Terraform, Tailscale policy, Kubernetes manifests). It is skipped; if it describes a layer of the deployment, that layer stays unknown.',
     severity: 'info',
   },
 ] as const;
@@ -40,7 +40,7 @@ export function detectArtifact(artifact: Artifact, ingesters: readonly Ingester[
   const at = { file: artifact.file, line: 1 };
   if (kinds.length === 1) return { kind: kinds[0] as ArtifactKind, problems: [] };
   if (kinds.length === 0) {
-    return { problems: [artifactProblem('ingest.unknown-format', 'info', at, `${artifact.file} is not a kind of artifact moat reads; skipped`, 'pass compose files, `docker inspect`, `ss -tulpn`, sshd_config, `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform or a Tailscale policy')] };
+    return { problems: [artifactProblem('ingest.unknown-format', 'info', at, `${artifact.file} is not a kind of artifact moat reads; skipped`, 'pass compose files, `docker inspect`, `ss -tulpn`, sshd_config, `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests')] };
   }
   return {
     problems: [artifactProblem('ingest.ambiguous-format', 'medium', at, `${artifact.file} reads as more than one kind of artifact (${kinds.join(', ')}); moat does not guess, so it is not read`, 'pass the unedited output of the tool that made it, one kind per file')],

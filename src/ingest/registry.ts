@@ -5,6 +5,7 @@ import { cloudFormationIngester } from './cloudformation.js';
 import { composeIngester } from './compose.js';
 import { dockerInspectIngester } from './docker-inspect.js';
 import { iptablesIngester } from './iptables.js';
+import { kubernetesIngester } from './kubernetes.js';
 import { nftablesIngester } from './nftables.js';
 import { nginxIngester } from './nginx.js';
 import { sshdConfigIngester } from './sshd-config.js';
@@ -18,4 +19,5 @@ export const INGESTERS: readonly Ingester[] = [
   composeIngester, dockerInspectIngester, ssIngester, sshdConfigIngester, tailscaledDefaultsIngester,
   nftablesIngester, iptablesIngester, nginxIngester,
   awsSecurityGroupsIngester, cloudFormationIngester, terraformIngester, tailscalePolicyIngester,
+  kubernetesIngester,
 ];

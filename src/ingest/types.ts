@@ -15,6 +15,7 @@ import type {
   ServiceFacts,
   TailnetGrant,
 } from '../analyze/state.js';
+import type { KubeState } from '../analyze/kubernetes/types.js';
 
 export const ARTIFACT_KINDS = [
   'compose',
@@ -29,6 +30,7 @@ export const ARTIFACT_KINDS = [
   'tailscale-policy',
   'sshd-config',
   'tailscaled-defaults',
+  'kubernetes',
 ] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
@@ -64,6 +66,8 @@ export interface StateFragment {
     readonly origin: Origin;
   };
   readonly gateway?: { readonly service?: string; readonly servers: readonly GatewayServer[] };
+  /** Kubernetes manifests: judged by the Kubernetes layer (src/analyze/kubernetes), not merged into the host's layers. */
+  readonly kubernetes?: KubeState;
 }
 
 export interface IngestResult {

@@ -27,6 +27,7 @@ import { loadPlatform } from '../load-platform.js';
 import type { Policy } from '../../model/types.js';
 import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
 import { ingestAll } from '../../proof/ingest-all.js';
+import { withKubernetes } from '../../proof/kubernetes.js';
 import { collectArtifacts, collectLive, firstNonUtf8Line, looksSecret } from '../collect-artifacts.js';
 import { type AuditReport, formatAuditJson, LAYER_HINTS } from '../format/json.js';
 import { formatAuditSarif } from '../format/sarif.js';
@@ -226,19 +227,21 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
   const included = includedByNginx(collected.artifacts, context);
   const ingested = ingestAll(collected.artifacts.filter((a) => !included.has(a.file)), context);
   const { state, missing } = mergeFragments(ingested.results, hints);
-  const policy = configured ?? auditPolicy(state);
-  const analysis = analyzeState(state, policy);
+  const hostPolicy = configured ?? auditPolicy(state);
+  // Manifests among the artifacts: the Kubernetes layer's rows and findings join (or, manifests only, replace) the host's.
+  const { matrix, findings, missing: notGiven, policy } = withKubernetes(analyzeState(state, hostPolicy), missing, ingested.results, hostPolicy);
+  const analysis = { matrix, findings };
   const kinds = [...ingested.kinds, ...[...included].map((file) => ({ file, kind: 'nginx' as const, includedIn: true }))];
   const recognised = kinds.some((k) => k.kind !== undefined);
   const unusable: Finding[] = [];
   if (paths.length === 0 && options.live !== true) unusable.push(noInput('moat audit was given no path', 'name the deployment\'s files or directory (`moat audit ./deploy`), or run `moat audit --live` on the host'));
   else if (collected.artifacts.length === 0) unusable.push(noInput('nothing given could be read', 'check the paths (the findings above say why each was not read)'));
-  else if (!recognised) unusable.push(noInput('no file given is an artifact moat reads', 'pass compose files, `docker inspect`, `ss -tulpnH`, sshd_config, nginx.conf or `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform or a Tailscale policy'));
+  else if (!recognised) unusable.push(noInput('no file given is an artifact moat reads', 'pass compose files, `docker inspect`, `ss -tulpnH`, sshd_config, nginx.conf or `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests'));
   const report: AuditReport = {
     subject: subject ?? 'policy from what the artifacts are (no moat.yaml)',
     matrix: recognised ? analysis.matrix : [],
     findings: sortFindings([...unusable, ...collected.problems, ...ingested.problems, ...(recognised ? analysis.findings : [])]),
-    missing: missing.map((layer: Layer) => ({ layer, pass: LAYER_HINTS[layer] })),
+    missing: notGiven.map((layer: Layer) => ({ layer, pass: LAYER_HINTS[layer] })),
     policy: {
       allow: policy.allow.map((r) => ({ zone: r.zone, port: r.port, protocol: r.protocol, why: r.why })),
       platformOnly: policy.platformOnly.map((service) => {

@@ -17,20 +17,24 @@ import { formatCheckText } from '../format/text.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'svg'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
+/** What the proof renders and reads back: the one-host bundle, or the Kubernetes manifests. */
+export const CHECK_TARGETS = ['host', 'kubernetes'] as const;
 
 interface CheckOptions {
   readonly format: CheckFormat;
   readonly failOn: Severity;
   readonly config?: string;
+  readonly target?: (typeof CHECK_TARGETS)[number];
   /** svg: draw the blocked cells too. */
   readonly blocked?: boolean;
 }
 
 export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const loaded = await loadPlatform({ configPath: options.config, cwd });
-  const analysis = proveBundle(loaded.platform);
+  // Kubernetes: loaded only when asked for (commands load lazily).
+  const analysis = options.target === 'kubernetes' ? (await import('../../proof/kubernetes-check.js')).checkKubernetes(loaded.platform) : proveBundle(loaded.platform);
   const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
-  const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})`;
+  const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})${options.target === 'kubernetes' ? ' on Kubernetes' : ''}`;
   const output =
     options.format === 'svg'
       ? await checkSvg(loaded.platform, analysis.matrix, options.blocked === true)
@@ -56,6 +60,7 @@ export function registerCheck(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(CHECK_FORMATS).default('text'))
     .option('--blocked', 'with --format svg: draw the blocked cells too (dashed)')
     .addOption(new Option('--fail-on <severity>', 'exit 1 on findings at or above this severity').choices(SEVERITIES).default('high'))
+    .addOption(new Option('--target <target>', 'prove the one-host bundle, or the Kubernetes manifests').choices(CHECK_TARGETS).default('host'))
     .action(async (_options: unknown, command: Command) => {
       const options = command.optsWithGlobals<CheckOptions>();
       process.exitCode = await runCheck(options, process.cwd());
