@@ -2,10 +2,13 @@
 // dependencies, split per command (each command module is a chunk that
 // `main.ts` imports on demand), so `moat --help` reads a handful of files
 // instead of the ~400 modules the tsc output and node_modules would load.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunk names carry a content hash: chunks of an earlier build would pile up beside the new ones.
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
 await build({
   entryPoints: { moat: 'src/cli/main.ts' },
