@@ -6,7 +6,7 @@
 // Hostile input: yaml's `maxAliasCount` refuses alias bombs before anything is
 // expanded (eemeli/yaml 2.x, doc/Document toJS option), and the walk below has
 // its own budget of nodes and depth (an alias may point at its own ancestor).
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document, visit, YAMLParseError } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document, YAMLParseError } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { artifactProblem, type Artifact } from './types.js';
 
@@ -114,26 +114,34 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
  */
 function withDuplicateKeys(doc: Document, lineCounter: LineCounter): YAMLParseError[] {
   const duplicates: YAMLParseError[] = [];
-  visit(doc, {
-    Map(_, map) {
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
-        const key = pair.key;
-        // NaN !== NaN: yaml never finds a NaN key equal to another (a Set would).
-        if (!isScalar(key) || Number.isNaN(key.value)) continue;
-        if (!seen.has(key.value)) {
-          seen.add(key.value);
-          continue;
-        }
-        const at = key.range?.[0] ?? 0;
-        const error = new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
-        error.linePos = [lineCounter.linePos(at), lineCounter.linePos(at + 1)];
-        // prettyErrors' first line (the rest of its message, the quoted line, is not read here).
-        error.message += ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}:`;
-        duplicates.push(error);
+  // An explicit stack, not yaml's visit (which copies the path to every node, and recurses).
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+      continue;
+    }
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      stack.push(pair.key, pair.value);
+      const key = pair.key;
+      // NaN !== NaN: yaml never finds a NaN key equal to another (a Set would).
+      if (!isScalar(key) || Number.isNaN(key.value)) continue;
+      if (!seen.has(key.value)) {
+        seen.add(key.value);
+        continue;
       }
-    },
-  });
+      const at = key.range?.[0] ?? 0;
+      const error = new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+      error.linePos = [lineCounter.linePos(at), lineCounter.linePos(at + 1)];
+      // prettyErrors' first line (the rest of its message, the quoted line, is not read here).
+      error.message += ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}:`;
+      duplicates.push(error);
+    }
+  }
+  duplicates.sort((a, b) => a.pos[0] - b.pos[0]);
   if (duplicates.length === 0) return doc.errors;
   const all = [...doc.errors];
   for (const d of duplicates) {
