@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The bundled CLI (scripts/bundle.mjs; npm's `prepare` builds dist/ on install).
-import { main } from '../dist/moat.js';
+// The bundled CLI (scripts/bundle.mjs; npm's `prepare` builds dist/ on install),
+// compiled with the code cache the build wrote (bin/load-bundle.js).
+import { loadBundle } from './load-bundle.js';
 
-process.exitCode = await main(process.argv);
+process.exitCode = await loadBundle().exports.main(process.argv);
