@@ -1,6 +1,6 @@
 // Loads the bundled CLI (dist/moat.cjs, scripts/bundle.mjs) with the V8 code
-// cache the build wrote beside it (dist/moat.cjs.cache): the bytecode of every
-// function a `moat check` ran, so a run parses and compiles none of them again
+// cache the build wrote beside it (dist/moat.cjs.*.cache): the bytecode of every
+// function a `moat check` (or `moat --help`) ran, so a run parses and compiles none of them again
 // (Node 20 has no module compile cache: module.enableCompileCache is 22.1+;
 // vm.Script's cachedData is V8's own, and V8 ignores a cache made by another
 // V8 version, other flags or another source, and compiles as if it were absent).
@@ -11,16 +11,25 @@ import { fileURLToPath } from 'node:url';
 import { constants, Script } from 'node:vm';
 
 export const BUNDLE = fileURLToPath(new URL('../dist/moat.cjs', import.meta.url));
-export const CODE_CACHE = `${BUNDLE}.cache`;
+
+/**
+ * Two caches of the one bundle: what a check runs, and what `--help` runs (V8 reads a whole
+ * cache before anything runs: the check's is four times the size, 10 ms of CPU a `--help`
+ * would spend for nothing). Any argument that is not an option may be a command.
+ */
+export function codeCacheFor(args) {
+  return `${BUNDLE}.${args.some((a) => !a.startsWith('-')) ? 'command' : 'help'}.cache`;
+}
 
 /**
  * The bundle's exports; whether V8 took the code cache; and a function that writes the
  * cache of what has run since (the build calls it).
  */
-export function loadBundle() {
+export function loadBundle(args = process.argv.slice(2)) {
+  const cacheFile = codeCacheFor(args);
   let cachedData;
   try {
-    cachedData = readFileSync(CODE_CACHE);
+    cachedData = readFileSync(cacheFile);
   } catch {
     // No cache (a build that did not write one): compiled from source, as usual.
   }
@@ -32,6 +41,6 @@ export function loadBundle() {
   return {
     exports: module.exports,
     cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
-    writeCodeCache: () => writeFileSync(CODE_CACHE, script.createCachedData()),
+    writeCodeCache: () => writeFileSync(cacheFile, script.createCachedData()),
   };
 }

@@ -25,15 +25,17 @@ describe('the bundled CLI (bin/moat.js → dist/moat.cjs)', () => {
   /** Runs main() of the bundle in a fresh node; prints whether the code cache was taken and which built-ins loaded. */
   const inProcess = (...args: string[]) => {
     const script = `import { loadBundle } from ${JSON.stringify(`${root}bin/load-bundle.js`)};
-const bundle = loadBundle();
-await bundle.exports.main(['node', 'moat', ...${JSON.stringify(args)}]);
+const args = ${JSON.stringify(args)};
+const bundle = loadBundle(args);
+await bundle.exports.main(['node', 'moat', ...args]);
 console.error(JSON.stringify({ cacheUsed: bundle.cacheUsed, tty: process.moduleLoadList.includes('NativeModule tty'), http: process.moduleLoadList.includes('NativeModule http') }));`;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
     return JSON.parse(r.stderr.trim().split('\n').at(-1) ?? '{}') as { cacheUsed: boolean; tty: boolean; http: boolean };
   };
 
-  it('compiles with the code cache the build wrote', () => {
+  it('compiles with the code caches the build wrote (one for a command, one for --help)', () => {
     expect(inProcess('--version').cacheUsed).toBe(true);
+    expect(inProcess('check', '--format', 'json').cacheUsed).toBe(true);
   });
 
   // Built-ins only some commands' modules load at their top level: execa (audit, up) loads tty,
