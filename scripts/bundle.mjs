@@ -19,9 +19,7 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 // Nothing of an earlier build stays (its ES module chunks, a cache of another bundle).
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/moat.cjs',
+const options = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -35,7 +33,12 @@ await build({
   define: { 'process.env.MOAT_VERSION': JSON.stringify(pkg.version), 'import.meta.url': '__moatBundleUrl' },
   banner: { js: "const __moatBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
-});
+};
+await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/moat.cjs' });
+// main.ts alone, for the runs that name no command (bin/load-bundle.js): its command imports stay
+// unresolved, and only a command word (never in such a run) would reach one.
+const noCommands = { name: 'no-commands', setup: (b) => b.onResolve({ filter: /^\.\/commands\// }, (a) => ({ path: a.path, external: true })) };
+await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/moat-cli.cjs', plugins: [noCommands] });
 
 // The code caches (bin/load-bundle.js): a check of the built-in platform, in an empty directory
 // (no moat.yaml), and `--help`, each then the bytecode of everything it ran (the check's own exit
@@ -44,13 +47,13 @@ const cwd = mkdtempSync(join(tmpdir(), 'moat-bundle-'));
 const loader = fileURLToPath(new URL('../bin/load-bundle.js', import.meta.url));
 try {
   for (const args of [['check'], ['--help']]) {
-    const train = `import { codeCacheFor, loadBundle } from ${JSON.stringify(loader)};
+    const train = `import { bundleFor, loadBundle } from ${JSON.stringify(loader)};
 const args = ${JSON.stringify(args)};
 const bundle = loadBundle(args);
 await bundle.exports.main(['node', 'moat', ...args]);
 bundle.writeCodeCache();
 process.exitCode = 0;
-console.log(codeCacheFor(args));`;
+console.log(bundleFor(args).cache);`;
     const written = execFileSync(process.execPath, ['--input-type=module', '-e', train], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
     if (!existsSync(written)) throw new Error(`bundle: the code cache of moat ${args.join(' ')} was not written`);
   }

@@ -33,7 +33,7 @@ console.error(JSON.stringify({ cacheUsed: bundle.cacheUsed, tty: process.moduleL
     return JSON.parse(r.stderr.trim().split('\n').at(-1) ?? '{}') as { cacheUsed: boolean; tty: boolean; http: boolean };
   };
 
-  it('compiles with the code caches the build wrote (one for a command, one for --help)', () => {
+  it('compiles with the code caches the build wrote (the whole CLI for a command, main.ts alone for --version)', () => {
     expect(inProcess('--version').cacheUsed).toBe(true);
     expect(inProcess('check', '--format', 'json').cacheUsed).toBe(true);
   });
