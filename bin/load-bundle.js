@@ -1,6 +1,7 @@
 // Loads the bundled CLI (dist/moat.cjs, scripts/bundle.mjs) with the V8 code
 // cache the build wrote beside it (dist/moat.cjs.cache): the bytecode of every
-// function a `moat check` (or `moat --help`, for dist/moat-cli.cjs) ran, so a run parses and compiles none of them again
+// function a `moat check` ran (for dist/moat-cli.cjs, what `moat --help` ran),
+// so a run parses and compiles none of them again
 // (Node 20 has no module compile cache: module.enableCompileCache is 22.1+;
 // vm.Script's cachedData is V8's own, and V8 ignores a cache made by another
 // V8 version, other flags or another source, and compiles as if it were absent).
@@ -21,6 +22,10 @@ export function bundleFor(args) {
   return { file, cache: `${file}.cache` };
 }
 
+/**
+ * The bundle's exports; whether V8 took the code cache; and a function that writes the
+ * cache of what has run since (the build calls it).
+ */
 export function loadBundle(args = process.argv.slice(2)) {
   const { file, cache } = bundleFor(args);
   let cachedData;
