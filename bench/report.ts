@@ -126,7 +126,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '## `moat check` at scale',
     '',
-    "The proof (`proveBundle`: render, read back, analyze) on the built-in platform plus n user services (bench/scale-platform.ts: one port each on the /16, every tenth routed by the gateway), each size in a fresh process (tsx, so peak RSS includes the TypeScript loader). Growth: time ratio to the smallest size over the size ratio (1 = linear).",
+    "The proof (`proveBundle`: render, read back, analyze) on the built-in platform plus n user services (bench/scale-platform.ts: one port each on the /16, every tenth routed by the gateway), each size in a fresh process (bundled by esbuild, as the published CLI is). Growth: time ratio to the smallest size over the size ratio (1 = linear).",
     '',
     '| user services | seconds | peak RSS (MB) | matrix rows | growth vs linear |',
     '| ---: | ---: | ---: | ---: | ---: |',

@@ -4,7 +4,7 @@
 // socket; it is validated like any input, since a console that trusted a
 // file's shape would render whatever ended up there.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Text = z.string().max(2000);
 const When = z.iso.datetime({ offset: true });

@@ -6,7 +6,7 @@
 // Hostile input: yaml's `maxAliasCount` refuses alias bombs before anything is
 // expanded (eemeli/yaml 2.x, doc/Document toJS option), and the walk below has
 // its own budget of nodes and depth (an alias may point at its own ancestor).
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document, YAMLParseError } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import { artifactProblem, type Artifact } from './types.js';
 
@@ -73,19 +73,27 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
   const at = (line: number) => ({ file: artifact.file, line: Math.max(1, line) });
   try {
     const lineCounter = new LineCounter();
-    const doc = parseDocument(artifact.text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: true });
+    // Duplicate keys are refused as yaml's `uniqueKeys` would, but checked below with one set per
+    // map: yaml compares each key with every earlier key of its map, quadratic in a map of
+    // 10,000 services.
+    const doc = parseDocument(artifact.text, { lineCounter, merge: true, prettyErrors: true, uniqueKeys: false });
     const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line || 1);
-    if (doc.errors.length > 0) {
-      const problems = doc.errors.slice(0, 5).map((e) =>
+    const errors = withDuplicateKeys(doc, lineCounter);
+    if (errors.length > 0) {
+      const problems = errors.slice(0, 5).map((e) =>
         artifactProblem('ingest.yaml.syntax', 'high', at(e.linePos?.[0].line ?? lineOf(e.pos[0])), `${artifact.file} does not parse: ${firstLine(e.message)}`, 'fix the syntax at this line (`docker compose config` shows the same error)'),
       );
       return { problems };
     }
-    try {
-      doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (error) {
-      if (error instanceof ReferenceError) return { problems: [bomb(artifact, at(1))] };
-      throw error;
+    // An alias is written `*name`: a text without `*` has none, and converting the whole
+    // document to JS only to count its aliases would be a second pass over a large file.
+    if (artifact.text.includes('*')) {
+      try {
+        doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        if (error instanceof ReferenceError) return { problems: [bomb(artifact, at(1))] };
+        throw error;
+      }
     }
     const walker = new Walker(doc, artifact.file, lineOf, Math.max(MIN_NODES, artifact.text.length));
     const root = doc.contents === null ? undefined : walker.node(doc.contents, 0);
@@ -97,6 +105,50 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
       problems: [artifactProblem('ingest.yaml.syntax', 'high', at(1), `${artifact.file} could not be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`, 'check that the file is YAML or JSON of a sane size and nesting')],
     };
   }
+}
+
+/**
+ * doc.errors with an error at each key that repeats an earlier key of its map, as yaml 2.x
+ * reports it with `uniqueKeys: true` (same code, message and position: the key's start; keys
+ * equal when both are scalars with `===` values), in document order.
+ */
+function withDuplicateKeys(doc: Document, lineCounter: LineCounter): YAMLParseError[] {
+  const duplicates: YAMLParseError[] = [];
+  // An explicit stack, not yaml's visit (which copies the path to every node, and recurses).
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+      continue;
+    }
+    if (!isMap(node)) continue;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      stack.push(pair.key, pair.value);
+      const key = pair.key;
+      // NaN !== NaN: yaml never finds a NaN key equal to another (a Set would).
+      if (!isScalar(key) || Number.isNaN(key.value)) continue;
+      if (!seen.has(key.value)) {
+        seen.add(key.value);
+        continue;
+      }
+      const at = key.range?.[0] ?? 0;
+      const error = new YAMLParseError([at, at + 1], 'DUPLICATE_KEY', 'Map keys must be unique');
+      error.linePos = [lineCounter.linePos(at), lineCounter.linePos(at + 1)];
+      // prettyErrors' first line (the rest of its message, the quoted line, is not read here).
+      error.message += ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}:`;
+      duplicates.push(error);
+    }
+  }
+  duplicates.sort((a, b) => a.pos[0] - b.pos[0]);
+  if (duplicates.length === 0) return doc.errors;
+  const all = [...doc.errors];
+  for (const d of duplicates) {
+    const i = all.findIndex((e) => e.pos[0] > d.pos[0]);
+    all.splice(i === -1 ? all.length : i, 0, d);
+  }
+  return all;
 }
 
 function bomb(artifact: Artifact, at: { file: string; line: number }): Finding {

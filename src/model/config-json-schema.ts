@@ -1,7 +1,7 @@
 // The JSON Schema of moat.yaml, generated from the zod schema. Editors use the
 // committed copy (schema/moat.schema.json); the loader walks it to know which
 // keys are valid at a path (for did-you-mean on unknown keys).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigSchema } from './config-schema.js';
 import type { PathSegment } from './config-yaml.js';
 

@@ -3,7 +3,7 @@
 // field is optional, and every field is described so the generated JSON Schema
 // gives editors hover text. Cross-field rules (unknown services, addresses,
 // dependencies, pinned images) live in config-merge.ts and addressing.ts.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { contains, ipVersion, isIpAddress, parseCidrText, toCidr } from './net.js';
 import { KubernetesSettings } from './kubernetes-schema.js';

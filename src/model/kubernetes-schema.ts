@@ -6,7 +6,7 @@
 // refused by `kubectl apply` after moat said it was fine.
 // Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ (DNS-1123 label, subdomain),
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
-import { z } from 'zod';
+import * as z from 'zod';
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 

@@ -1,6 +1,6 @@
 // The platform model: what a deployment is, as zod schemas. Types are inferred
 // from these (see types.ts); the model itself is plain readonly data.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { KubernetesSettings } from './kubernetes-schema.js';
 

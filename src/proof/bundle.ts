@@ -56,17 +56,25 @@ export interface Proof extends Analysis {
 
 /** Bundle file and line → the model path the line renders. */
 function traceToModel(findings: readonly Finding[], files: readonly RenderedFile[]): Finding[] {
-  // A line that renders several model paths (the SSH rule: the admin CIDR and the port) is traced to the first.
-  const maps = new Map(
-    files.map((f) => {
-      const byLine = new Map<number, string>();
-      for (const e of f.sourceMap ?? []) if (!byLine.has(e.line)) byLine.set(e.line, e.path);
-      return [f.path, byLine] as const;
-    }),
-  );
+  const byPath = new Map(files.map((f) => [f.path, f] as const));
+  // Each file's map is indexed when a finding first points into it: compose.yaml computes its
+  // source map only when read (a parse of the whole file), and most findings point at no file.
+  const maps = new Map<string, ReadonlyMap<number, string>>();
+  const lineMap = (file: string): ReadonlyMap<number, string> | undefined => {
+    let byLine = maps.get(file);
+    if (byLine === undefined) {
+      const f = byPath.get(file);
+      if (f === undefined) return undefined;
+      // A line that renders several model paths (the SSH rule: the admin CIDR and the port) is traced to the first.
+      const built = new Map<number, string>();
+      for (const e of f.sourceMap ?? []) if (!built.has(e.line)) built.set(e.line, e.path);
+      maps.set(file, (byLine = built));
+    }
+    return byLine;
+  };
   return findings.map((f) => {
     if (!f.location) return f;
-    const path = maps.get(f.location.file)?.get(f.location.line);
+    const path = lineMap(f.location.file)?.get(f.location.line);
     return path === undefined ? f : { ...f, path };
   });
 }

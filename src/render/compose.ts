@@ -5,7 +5,7 @@ import { type HostEnv, hostDependentEnv } from '../catalog/host-env.js';
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform, Publish, Service, Volume } from '../model/types.js';
-import { generatedHeader, type RenderedFile, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type Renderer, type SourceMapEntry } from './types.js';
 import { yamlFile, yamlSourceMap } from './yaml-out.js';
 
 export const COMPOSE_FILE = 'compose.yaml';
@@ -60,15 +60,19 @@ export const renderCompose: Renderer = (platform) => {
   ];
   const content = yamlFile(doc, comments);
   // Each publication's line → its model path, so a finding at a `ports:` entry points at moat.yaml.
-  const sourceMap = yamlSourceMap(
-    content,
-    platform.services.flatMap((s) => [
-      [['services', s.name], `services.${s.name}`] as const,
-      ...s.publish.map((_, i) => [['services', s.name, 'ports', i], `services.${s.name}.publish[${i}]`] as const),
-      ...s.ports.map((_, i) => [['services', s.name, 'expose', i], `services.${s.name}.ports[${i}]`] as const),
-    ]),
-  );
-  const files: RenderedFile[] = [{ path: COMPOSE_FILE, content, sourceMap }];
+  // Computed on first read: it parses the whole file again, and the proof reads it only when a
+  // finding is located in compose.yaml (on a large platform, that parse is most of the render).
+  let sourceMap: readonly SourceMapEntry[] | undefined;
+  const mapped = (): readonly SourceMapEntry[] =>
+    (sourceMap ??= yamlSourceMap(
+      content,
+      platform.services.flatMap((s) => [
+        [['services', s.name], `services.${s.name}`] as const,
+        ...s.publish.map((_, i) => [['services', s.name, 'ports', i], `services.${s.name}.publish[${i}]`] as const),
+        ...s.ports.map((_, i) => [['services', s.name, 'expose', i], `services.${s.name}.ports[${i}]`] as const),
+      ]),
+    ));
+  const files: RenderedFile[] = [{ path: COMPOSE_FILE, content, get sourceMap() { return mapped(); } }];
   // The secret env files must never reach git (the scripts this replaces committed theirs).
   if (platform.services.some((s) => s.secrets.length > 0)) files.push({ path: SECRETS_GITIGNORE, content: `${generatedHeader('#')}\n*\n!.gitignore\n` });
   return { files, warnings };

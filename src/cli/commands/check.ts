@@ -12,7 +12,6 @@ import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
 import { loadPlatform } from '../load-platform.js';
 import { formatCheckJson } from '../format/json.js';
 import { locateFindings } from '../format/located.js';
-import { formatCheckSarif } from '../format/sarif.js';
 import { formatCheckText } from '../format/text.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'svg'] as const;
@@ -35,13 +34,15 @@ export async function runCheck(options: CheckOptions, cwd: string): Promise<numb
   const analysis = options.target === 'kubernetes' ? (await import('../../proof/kubernetes-check.js')).checkKubernetes(loaded.platform) : proveBundle(loaded.platform);
   const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
   const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})${options.target === 'kubernetes' ? ' on Kubernetes' : ''}`;
+  // SARIF names every rule from the finding-code registry, which imports every module's codes
+  // (the deploy and probe ones, and execa with them): loaded only when asked for.
   const output =
     options.format === 'svg'
       ? await checkSvg(loaded.platform, analysis.matrix, options.blocked === true)
       : options.format === 'json'
         ? formatCheckJson(located)
         : options.format === 'sarif'
-          ? formatCheckSarif(located)
+          ? (await import('../format/sarif.js')).formatCheckSarif(located)
           : formatCheckText(located, options.failOn, subject);
   process.stdout.write(output);
   return located.findings.some((f) => atLeast(f.severity, options.failOn)) ? ExitCode.findings : ExitCode.ok;

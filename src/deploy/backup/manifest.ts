@@ -4,7 +4,7 @@
 // directory someone else wrote, so every field is checked (zod, strict) and a
 // part's file name is never taken from it but recomputed from the part's name
 // and kind, which shuts out `../`, absolute paths and names moat does not know.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_VERSION = 1;

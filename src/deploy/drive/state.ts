@@ -5,7 +5,7 @@
 // does not parse as this shape is refused with its path, never half-read.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UserInputError } from '../../model/findings.js';
 
 export const DriveState = z.object({

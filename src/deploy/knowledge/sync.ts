@@ -15,7 +15,7 @@
 // tries it again. The state is written after every file: an interrupted run
 // loses nothing done.
 import { basename } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readJsonState, writeJsonState } from '../drive/state.js';
 import { formatBytes } from '../pull-progress.js';
 import type { AnythingClient, Workspace } from './anythingllm.js';
