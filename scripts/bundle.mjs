@@ -28,7 +28,9 @@ const options = {
   mainFields: ['module', 'main'],
   sourcemap: 'linked',
   // ws's optional native helpers are not installed; it falls back to JS without them.
-  external: ['bufferutil', 'utf-8-validate'],
+  // elkjs (3.4 MB, the topology's layout engine, a dependency) is required from node_modules
+  // when a picture is drawn: inlined, every command would read and scan it at start.
+  external: ['bufferutil', 'utf-8-validate', 'elkjs'],
   // main.ts reads package.json through import.meta.url only when MOAT_VERSION is unset.
   define: { 'process.env.MOAT_VERSION': JSON.stringify(pkg.version), 'import.meta.url': '__moatBundleUrl' },
   banner: { js: "const __moatBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
