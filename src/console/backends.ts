@@ -1,9 +1,11 @@
 // The platform's own APIs the console calls on the private network, behind one
 // interface so the server can be tested against stubs of those APIs:
-// signal-cli-rest-api's link URI (GET /v1/qrcodelink/raw, 0.100), Ollama's
-// pull (moat's client, src/deploy/ollama.ts) and rclone's rc core/stats
-// (authenticated, https://rclone.org/rc/#core-stats).
+// signal-cli-rest-api's link URI (GET /v1/qrcodelink/raw, 0.100; moat's client,
+// src/deploy/signal/client.ts), Ollama's pull (src/deploy/ollama.ts) and rclone's rc core/stats
+// (authenticated, https://rclone.org/rc/#core-stats; src/deploy/drive/rc.ts).
 import { ollamaClient, type PullEvent } from '../deploy/ollama.js';
+import { rcClient } from '../deploy/drive/rc.js';
+import { signalApiClient } from '../deploy/signal/client.js';
 
 export interface DriveStatus {
   readonly transfers: number;
@@ -34,24 +36,14 @@ const TIMEOUT_MS = 5_000;
 
 export function platformBackends(urls: BackendUrls): ConsoleBackends {
   const ollama = ollamaClient(urls.ollama);
+  // The link can take a while: signal-api starts linking and waits for its daemon's answer.
+  const signal = signalApiClient(urls.signalApi, 30_000);
+  const rc = rcClient(urls.rcloneRc, { user: urls.rcloneUser, pass: urls.rclonePass }, TIMEOUT_MS);
   return {
-    async signalLinkUri(deviceName) {
-      const response = await fetch(`${urls.signalApi.replace(/\/+$/, '')}/v1/qrcodelink/raw?device_name=${encodeURIComponent(deviceName)}`, { signal: AbortSignal.timeout(30_000) });
-      const body = (await response.json().catch(() => ({}))) as { device_link_uri?: unknown; error?: unknown };
-      if (!response.ok || typeof body.device_link_uri !== 'string') throw new Error(`the Signal API answered ${response.status}${typeof body.error === 'string' ? `: ${body.error.slice(0, 200)}` : ''}`);
-      if (!body.device_link_uri.startsWith('sgnl://')) throw new Error('the Signal API returned a link that is not an sgnl:// URI');
-      return body.device_link_uri;
-    },
+    signalLinkUri: (deviceName) => signal.linkUri(deviceName),
     pullModel: (model, onEvent) => ollama.pull(model, onEvent),
     async driveStatus() {
-      const response = await fetch(`${urls.rcloneRc.replace(/\/+$/, '')}/core/stats`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${urls.rcloneUser}:${urls.rclonePass}`).toString('base64')}`, 'content-type': 'application/json' },
-        body: '{}',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`rclone's rc answered ${response.status}`);
-      const stats = (await response.json()) as { transfers?: number; bytes?: number; errors?: number; lastError?: string };
+      const stats = await rc.call<{ transfers?: number; bytes?: number; errors?: number; lastError?: string }>('core/stats');
       return { transfers: stats.transfers ?? 0, bytes: stats.bytes ?? 0, errors: stats.errors ?? 0, ...(stats.lastError ? { lastError: String(stats.lastError).slice(0, 500) } : {}) };
     },
     async healthy(url) {
