@@ -11,7 +11,6 @@
 import type { Protocol } from '../model/types.js';
 
 export type Layer = 'cloud' | 'firewall' | 'publishing' | 'sockets' | 'tailnet' | 'gateway';
-export const LAYERS: readonly Layer[] = ['cloud', 'firewall', 'publishing', 'sockets', 'tailnet', 'gateway'];
 
 /** Where a fact was read: a file (as the user named it) and a 1-based line. */
 export interface Origin {

@@ -17,8 +17,3 @@ export const CATALOG: readonly ServiceInput[] = [
   difyWeb, difySandbox, difyPluginDaemon, difySsrfProxy,
 ];
 
-// Pure helpers a renderer needs beside the entries (see each file).
-export { clawdbotConfig, clawdbotConfigJson, CLAWDBOT_CONFIG_PATH } from './clawdbot-config.js';
-export { DERIVED_SECRETS, derivedSecretEnv } from './derived-secrets.js';
-export { difySquidConf } from './dify-squid.js';
-export { hostDependentEnv, routeUrl } from './host-env.js';

@@ -21,7 +21,7 @@ import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
 import { inArea, type RegistryEntry } from './types.js';
 
-export { FINDING_AREAS, type CodeDoc, type FindingArea, type RegistryEntry } from './types.js';
+export { FINDING_AREAS, type FindingArea, type RegistryEntry } from './types.js';
 
 export const FINDING_REGISTRY = [
   ...inArea('config', CONFIG_CODE_DOCS),

@@ -49,7 +49,7 @@ export function gatewayOrigins(platform: Platform): GatewayOrigin[] {
 }
 
 /** The route of a service, if it has one. */
-export function routeOf(platform: Platform, service: string): Platform['gateway']['routes'][number] | undefined {
+function routeOf(platform: Platform, service: string): Platform['gateway']['routes'][number] | undefined {
   return platform.gateway.routes.find((r) => r.service === service);
 }
 

@@ -17,22 +17,15 @@ export type Publish = Out<typeof S.Publish>;
 export type SecretRef = Out<typeof S.SecretRef>;
 export type Volume = Out<typeof S.Volume>;
 export type Healthcheck = Out<typeof S.Healthcheck>;
-export type Hardening = Out<typeof S.Hardening>;
-export type Exposure = z.output<typeof S.Exposure>;
 export type Service = Out<typeof S.Service>;
-export type PrefixMode = z.output<typeof S.PrefixMode>;
-export type ServedAt = z.output<typeof S.ServedAt>;
 export type Route = Out<typeof S.Route>;
 export type Network = Out<typeof S.Network>;
-export type Host = Out<typeof S.Host>;
-export type Gateway = Out<typeof S.Gateway>;
 export type InternalRoute = Out<typeof S.InternalRoute>;
 export type InternalProxy = Out<typeof S.InternalProxy>;
 export type PolicyRule = Out<typeof S.PolicyRule>;
 export type Policy = Out<typeof S.Policy>;
 export type ReferenceNote = Out<typeof S.ReferenceNote>;
 export type Platform = Out<typeof S.Platform>;
-export type KubernetesSettings = Out<typeof S.KubernetesSettings>;
 
 /** Schema input types: what a catalog entry or a config may leave to defaults. */
 export type ServiceInput = z.input<typeof S.Service>;

@@ -7,7 +7,7 @@ import { tcpBinding } from './connect-fast.js';
 import { classifyError, ProbeRuntimeError, type Attempt, type Outcome } from './errors.js';
 import { sweepLanes } from './sweep-lanes.js';
 
-export { LOCAL_ERRORS, type Attempt } from './errors.js';
+export {  type Attempt } from './errors.js';
 /** `unreachable`: the connect failed with a network error (no route, network
  * down, ...): the target's firewall was never asked. */
 export type TcpState = Exclude<Attempt, 'local'>;

@@ -71,7 +71,7 @@ export function adminCidrWarningLines(platform: Platform, comment: string): stri
   ];
 }
 
-export function platformSubnets(platform: Platform): Subnets {
+function platformSubnets(platform: Platform): Subnets {
   const v4: string[] = [];
   const v6: string[] = [];
   for (const network of platform.networks) (familyOf(network.subnet) === 4 ? v4 : v6).push(network.subnet);

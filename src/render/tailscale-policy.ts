@@ -219,7 +219,7 @@ function policy(platform: Platform): Writer {
   return w;
 }
 
-export function tailscalePolicy(platform: Platform): string {
+function tailscalePolicy(platform: Platform): string {
   return policy(platform).lines.join('\n');
 }
 

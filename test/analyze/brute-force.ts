@@ -294,4 +294,4 @@ export function isExact(state: ExposureState): boolean {
   );
 }
 
-export const ZONE_SOURCES = { TAILNET_SOURCES, PLATFORM_SOURCES, LOCAL_SOURCES } as const;
+const ZONE_SOURCES = { TAILNET_SOURCES, PLATFORM_SOURCES, LOCAL_SOURCES } as const;

@@ -160,5 +160,3 @@ export function renderKubernetes(platform: Platform, _options: RenderOptions = {
   return { files, warnings };
 }
 
-export { modelEdges, type Edge } from './edges.js';
-export { KUBERNETES_FINDING_DOCS } from './codes.js';

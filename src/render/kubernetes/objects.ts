@@ -8,9 +8,9 @@ import { generatedHeader } from '../types.js';
 export type K8sObject = Record<string, unknown> & { readonly apiVersion: string; readonly kind: string; readonly metadata: Record<string, unknown> };
 
 export const PART_OF = 'moat';
-export const LABEL_NAME = 'app.kubernetes.io/name';
-export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
-export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+const LABEL_NAME = 'app.kubernetes.io/name';
+const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 /** Annotations that tie a NetworkPolicy to the model edge it allows (the proof reads them back). */
 export const EDGE_KIND = 'moat/edge-kind';
