@@ -14,6 +14,7 @@ import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
+import { UPGRADE_CODE_DOCS } from './upgrade.js';
 import { inArea, type RegistryEntry } from './types.js';
 
 export { FINDING_AREAS, type CodeDoc, type FindingArea, type RegistryEntry } from './types.js';
@@ -26,6 +27,7 @@ export const FINDING_REGISTRY = [
   ...inArea('analyze', ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
+  ...inArea('deploy', UPGRADE_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
 ] as const;
 
