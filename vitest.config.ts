@@ -14,6 +14,7 @@ const TOOLS = [
   'test/catalog/real-rclone.test.ts', // rclone rcd
   'test/catalog/real-redis.test.ts', // redis-server
   'test/deploy/litellm-db.test.ts', // postgres
+  'test/deploy/backup/roundtrip.test.ts', // postgres, redis-server
   'test/ingest/nginx-real.test.ts', // nginx -t
   'test/probe/resolve.test.ts', // unshare (a namespace without DNS)
   'test/probe/udp.test.ts', // network namespaces

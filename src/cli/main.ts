@@ -28,6 +28,7 @@ const COMMANDS: readonly CommandEntry[] = [
     summaries: ['show each service and its health', "print a service's logs", 'stop the platform (volumes kept)', 'remove what moat created', 'list the secrets (values with --show)'],
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
+  { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
   { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
 ];

@@ -8,6 +8,7 @@
 // entry, and SARIF's rule list is built from it.
 import { COMPOSE_NETWORK_FINDING_DOCS } from '../render/compose.js';
 import { ANALYZE_CODE_DOCS } from './analyze.js';
+import { BACKUP_CODE_DOCS } from './backup.js';
 import { CLI_CODE_DOCS } from './cli.js';
 import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
@@ -28,6 +29,7 @@ export const FINDING_REGISTRY = [
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', UPGRADE_CODE_DOCS),
+  ...inArea('deploy', BACKUP_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
 ] as const;
 

@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import type { Platform } from '../model/types.js';
 import { dockerUserRulesFile, dockerUserScript, DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS } from './docker-user.js';
 import { nftablesBatch, NFTABLES_PATH } from './nftables.js';
+import { BACKUP_SERVICE_PATH, BACKUP_TIMER_PATH, backupBootstrapLines, backupService, backupTimer } from './backup-timer.js';
 import { SSHD_DROPIN_PATH, TAILSCALED_DEFAULTS_PATH, sshdDropIn, tailscaledDefaults } from './host-services.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
 
@@ -196,6 +197,7 @@ export function bootstrapScript(platform: Platform): string {
     'systemctl daemon-reload',
     '/etc/moat/renew-cert.sh',
     'systemctl enable --now moat-cert-renew.timer',
+    ...backupBootstrapLines(),
     'log "host ready: copy the bundle to $BUNDLE and run moat up there"',
     '',
   ].join('\n');
@@ -236,6 +238,8 @@ export function cloudInit(platform: Platform): string {
       file(DOCKER_USER_RULES_PATHS[6], dockerUserRulesFile(platform, 6).content, '0644'),
       file(SSHD_DROPIN_PATH, sshdDropIn(platform), '0644'),
       file(TAILSCALED_DEFAULTS_PATH, tailscaledDefaults(platform), '0644'),
+      file(BACKUP_SERVICE_PATH, backupService(platform), '0644'),
+      file(BACKUP_TIMER_PATH, backupTimer(platform), '0644'),
     ],
     runcmd: [['env', `MOAT_BUNDLE=${INSTANCE_BUNDLE_DIR}`, 'bash', `${INSTANCE_BUNDLE_DIR}/${BOOTSTRAP_PATH}`]],
   };

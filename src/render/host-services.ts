@@ -5,6 +5,7 @@
 // ingest/tailscaled-defaults), so what it assumes listens is what the host runs.
 // Source: https://github.com/tailscale/tailscale/blob/main/cmd/tailscaled/tailscaled.defaults
 import type { Platform } from '../model/types.js';
+import { backupTimerFiles } from './backup-timer.js';
 import { generatedHeader, type RenderResult, type Renderer } from './types.js';
 
 export const SSHD_DROPIN_PATH = 'host/sshd-moat.conf';
@@ -28,6 +29,7 @@ export const renderHostServices: Renderer = (platform): RenderResult => ({
   files: [
     { path: SSHD_DROPIN_PATH, content: sshdDropIn(platform), sourceMap: [{ line: 3, path: 'host.sshPort' }] },
     { path: TAILSCALED_DEFAULTS_PATH, content: tailscaledDefaults(platform), sourceMap: [{ line: 3, path: 'host.tailscale.udpPort' }] },
+    ...backupTimerFiles(platform),
   ],
   warnings: [],
 });

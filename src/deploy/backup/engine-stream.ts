@@ -1,0 +1,120 @@
+// Binary-safe streams to and from containers over the Engine API, for backup
+// parts (pg_dump archives, RDB files, tars), which engine-exec.ts's text
+// results would corrupt and its string input could not carry. Same protocol
+// (Docker Engine API v1.41, "Exec" and "Attach to a container": a hijacked
+// connection after `Connection: Upgrade`, `Upgrade: tcp`; output multiplexed
+// in frames of an 8-byte header [stream, 0, 0, 0, size uint32 BE]; the input
+// ends with a half-close). https://docs.docker.com/reference/api/engine/version/v1.41/
+import { request } from 'node:http';
+import type { Socket } from 'node:net';
+import { EngineApiError } from '../engine-api.js';
+import type { EngineEndpoint } from '../engine-api.js';
+
+const STREAM_TIMEOUT_MS = 60 * 60_000;
+
+export interface StreamOutcome {
+  readonly stderr: string;
+}
+
+/** Splits the multiplexed stream as it arrives: stdout frames to `stdout`, stderr collected. */
+function demux(stdout: (chunk: Buffer) => void): { push(chunk: Buffer): void; stderr(): string } {
+  let pending: Buffer = Buffer.alloc(0);
+  const err: Buffer[] = [];
+  return {
+    push(chunk) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= 8) {
+        const size = pending.readUInt32BE(4);
+        if (pending.length < 8 + size) break;
+        const frame = pending.subarray(8, 8 + size);
+        if (pending[0] === 2) err.push(Buffer.from(frame));
+        else if (pending[0] === 1) stdout(Buffer.from(frame));
+        pending = pending.subarray(8 + size);
+      }
+    },
+    stderr: () => Buffer.concat(err).toString('utf8'),
+  };
+}
+
+/**
+ * POSTs `path` asking for a hijacked connection; once upgraded, `onUpgrade`
+ * runs (an attach starts its container then), `stdin` is written and
+ * half-closed, and output is delivered until the engine ends the stream.
+ */
+export function hijack(
+  endpoint: EngineEndpoint,
+  path: string,
+  body: unknown,
+  io: { stdin?: Buffer; stdout: (chunk: Buffer) => void; onUpgrade?: () => Promise<void> },
+): Promise<StreamOutcome> {
+  const where = `engine API POST ${path}`;
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const req = request({
+      ...endpoint,
+      path,
+      method: 'POST',
+      headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Connection: 'Upgrade', Upgrade: 'tcp' },
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`no end in ${STREAM_TIMEOUT_MS / 60_000} min`)), STREAM_TIMEOUT_MS);
+    const frames = demux(io.stdout);
+    const collect = (socket: Socket | NodeJS.ReadableStream, head: Buffer): void => {
+      if (head.length > 0) frames.push(head);
+      socket.on('data', (c: Buffer) => frames.push(c));
+      socket.on('end', () => {
+        clearTimeout(timer);
+        resolve({ stderr: frames.stderr() });
+      });
+      socket.on('error', (error: Error) => {
+        clearTimeout(timer);
+        reject(new EngineApiError(where, error.message));
+      });
+    };
+    req.on('upgrade', (_res, socket, head) => {
+      collect(socket, head);
+      void (async () => {
+        try {
+          await io.onUpgrade?.();
+          if (io.stdin !== undefined) socket.end(io.stdin);
+        } catch (error) {
+          socket.destroy();
+          clearTimeout(timer);
+          reject(error);
+        }
+      })();
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        clearTimeout(timer);
+        reject(new EngineApiError(where, (res.statusCode ?? 500) >= 300 ? `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').trim()}` : 'the engine did not upgrade the connection'));
+      });
+    });
+    req.on('error', (error: Error) => {
+      clearTimeout(timer);
+      reject(new EngineApiError(where, error.message));
+    });
+    req.end(payload);
+  });
+}
+
+/** A small JSON call (create, start, wait, stop, remove): the answer's JSON, or undefined for an empty body. */
+export function engineCall<T>(endpoint: EngineEndpoint, method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const req = request({ ...endpoint, path, method, headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        // 304: already started/stopped, which is what was asked.
+        if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 304) reject(new EngineApiError(`engine API ${method} ${path}`, `HTTP ${res.statusCode}: ${text.trim()}`));
+        else resolve(text.trim() === '' ? undefined : (JSON.parse(text) as T));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
+    req.on('error', (error: Error) => reject(new EngineApiError(`engine API ${method} ${path}`, error.message)));
+    req.end(payload);
+  });
+}
