@@ -29,6 +29,7 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
   { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
+  { names: ['upgrade', 'outdated'], summaries: ['back up, upgrade a service to a newer image, roll back if unhealthy', 'list pinned images with newer known releases'], load: async () => (await import('./commands/upgrade.js')).registerUpgrade },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
   { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
 ];

@@ -51,12 +51,12 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
 
   /** Containers that crashed since they were created, asked to stop (errors ignored: one mid-restart may refuse, the retry of `down` handles it). */
   const stopCrashLooping = async (): Promise<void> => {
-    const looping = (await listContainers()).filter((c) => c.restartCount > 0 || c.state === 'restarting');
+    const looping = (await listContainers().catch(() => [])).filter((c) => c.restartCount > 0 || c.state === 'restarting');
     await Promise.all(looping.map((c) => engineCall(endpoint, { method: 'POST', path: `/containers/${encodeURIComponent(c.id)}/stop?t=10`, accept: [304, 404] }).catch(() => undefined)));
   };
   /** What Compose left behind after one `down`: removed by force (anonymous volumes only when `down --volumes` was asked for). */
   const forceRemoveAll = async (volumes: boolean): Promise<void> => {
-    const left = await listContainers();
+    const left = await listContainers().catch(() => []);
     await Promise.all(left.map((c) => engineCall(endpoint, { method: 'DELETE', path: `/containers/${encodeURIComponent(c.id)}?force=true&v=${volumes}`, accept: [404, 409] }).catch(() => undefined)));
   };
 

@@ -56,11 +56,12 @@ export interface OutdatedEntry {
 }
 
 /** The newest known release of the same flavour that is newer than `tag`, if any. */
-function newestFor(repository: string, tag: string, tables: Tables): { release: KnownRelease; change: OutdatedEntry['change'] } | undefined {
+function newestFor(repository: string, tag: string, tables: Tables, allowed: (change: VersionChange) => boolean = () => true): { release: KnownRelease; change: OutdatedEntry['change'] } | undefined {
   let best: { release: KnownRelease; change: OutdatedEntry['change'] } | undefined;
   for (const release of tables.releases[repository] ?? []) {
     const change = versionChange(tag, release.tag);
     if (change !== 'major' && change !== 'minor' && change !== 'patch') continue;
+    if (!allowed(change)) continue;
     if (best && versionChange(best.release.tag, release.tag) === 'older') continue;
     if (best && versionChange(best.release.tag, release.tag) === 'same') continue;
     best = { release, change };
@@ -86,6 +87,18 @@ export interface UpgradeStep {
   readonly change: VersionChange;
 }
 
+/** A newer release `moat upgrade` without --allow-major leaves alone, and why. */
+export interface HeldBack {
+  readonly service: string;
+  readonly newest: string;
+  readonly why: string;
+}
+
+/** Whether a step changes the on-disk format of a data service's image. */
+function crossesFormat(format: DataFormatNote | undefined, change: VersionChange): format is DataFormatNote {
+  return format !== undefined && (change === 'major' || change === 'incomparable' || (format.breaksAt === 'minor' && change === 'minor'));
+}
+
 export interface UpgradeRequest {
   /** One service, or undefined for every service with a newer known release. */
   readonly service?: string;
@@ -97,17 +110,18 @@ export interface UpgradeRequest {
 const finding = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
 /** The image steps to take, or the findings that stop them (nothing is run when there are findings). */
-export function planUpgrade(platform: Platform, request: UpgradeRequest, tables: Tables = CATALOG_TABLES): { steps: UpgradeStep[]; findings: Finding[] } {
+export function planUpgrade(platform: Platform, request: UpgradeRequest, tables: Tables = CATALOG_TABLES): { steps: UpgradeStep[]; findings: Finding[]; held: HeldBack[] } {
   const names = platform.services.map((s) => s.name);
   if (request.to !== undefined && request.service === undefined) {
-    return { steps: [], findings: [finding('upgrade.needs-service', '--to', '--to names a version of one image, but no service was named', `moat upgrade SERVICE --to ${request.to}`)] };
+    return { steps: [], held: [], findings: [finding('deploy.upgrade.needs-service', '--to', '--to names a version of one image, but no service was named', `moat upgrade SERVICE --to ${request.to}`)] };
   }
   const service = request.service === undefined ? undefined : platform.services.find((s) => s.name === request.service);
   if (request.service !== undefined && !service) {
-    return { steps: [], findings: [finding('deploy.unknown-service', 'args[0]', `no service named ${request.service}`, names.length > 0 ? `did you mean ${closest(request.service, names)}?` : 'the platform has no services')] };
+    return { steps: [], held: [], findings: [finding('deploy.unknown-service', 'args[0]', `no service named ${request.service}`, names.length > 0 ? `did you mean ${closest(request.service, names)}?` : 'the platform has no services')] };
   }
   const steps: UpgradeStep[] = [];
   const findings: Finding[] = [];
+  const held: HeldBack[] = [];
   const candidates = service ? [service] : platform.services;
   for (const s of candidates) {
     const { repository, tag } = splitImage(s.image);
@@ -115,24 +129,27 @@ export function planUpgrade(platform: Platform, request: UpgradeRequest, tables:
     if (request.to !== undefined) {
       const wanted = request.to.includes(':') ? splitImage(request.to) : { repository, tag: request.to };
       if (wanted.repository !== repository || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(wanted.tag) || wanted.tag === 'latest') {
-        findings.push(finding('upgrade.bad-version', '--to', `${request.to} is not a pinned tag of ${repository}`, `${s.name} runs ${s.image}: give a tag such as ${tag} (or ${repository}:TAG)`));
+        findings.push(finding('deploy.upgrade.bad-version', '--to', `${request.to} is not a pinned tag of ${repository}`, `${s.name} runs ${s.image}: give a tag such as ${tag} (or ${repository}:TAG)`));
         continue;
       }
       to = wanted.tag;
     } else {
-      to = newestFor(repository, tag, tables)?.release.tag;
+      // Without --to, a data service moves only as far as its format allows; the newer release is reported as held back.
+      const format = tables.formats[repository];
+      const newest = newestFor(repository, tag, tables);
+      to = newestFor(repository, tag, tables, (change) => request.allowMajor === true || !crossesFormat(format, change))?.release.tag;
+      if (newest && newest.release.tag !== to && format) held.push({ service: s.name, newest: `${repository}:${newest.release.tag}`, why: format.why });
       if (to === undefined) continue;
     }
     const change = versionChange(tag, to);
     if (change === 'same' || change === 'older' || (change === 'incomparable' && request.to === undefined)) {
-      findings.push(finding('upgrade.not-newer', '--to', `${s.name} runs ${tag}; ${to} is ${change === 'same' ? 'the same version' : change === 'older' ? 'older' : 'not comparable with it'}`, 'give a newer tag of the same flavour; a downgrade is a `moat restore` of the backup taken before the upgrade'));
+      findings.push(finding('deploy.upgrade.not-newer', '--to', `${s.name} runs ${tag}; ${to} is ${change === 'same' ? 'the same version' : change === 'older' ? 'older' : 'not comparable with it'}`, 'give a newer tag of the same flavour; a downgrade is a `moat restore` of the backup taken before the upgrade'));
       continue;
     }
     const format = tables.formats[repository];
-    const crosses = format !== undefined && (change === 'major' || change === 'incomparable' || (format.breaksAt === 'minor' && change === 'minor'));
-    if (crosses && request.allowMajor !== true) {
+    if (crossesFormat(format, change) && request.allowMajor !== true) {
       findings.push(finding(
-        'upgrade.data-format-change',
+        'deploy.upgrade.data-format-change',
         `services.${s.name}.image`,
         `${s.name}: ${tag} → ${to} is a ${change} step of ${repository}, and ${format.why}`,
         `back up, read ${format.sources[0] ?? 'the upstream upgrade notes'}, then run \`moat upgrade ${s.name} --to ${to} --allow-major\` (moat snapshots the volume and rolls back if it does not become healthy)`,
@@ -141,7 +158,7 @@ export function planUpgrade(platform: Platform, request: UpgradeRequest, tables:
     }
     steps.push({ service: s.name, from: s.image, to: `${repository}:${to}`, change });
   }
-  return { steps, findings };
+  return { steps, findings, held };
 }
 
 /** The platform with one service's image replaced: what the next render of compose.yaml reads. */
