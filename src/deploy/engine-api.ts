@@ -60,40 +60,13 @@ export async function engineFind<T>(endpoint: EngineEndpoint, path: string, time
 }
 
 export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000, allowMissing = false): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const req = request(
-      { ...endpoint, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (allowMissing && res.statusCode === 404) resolve(undefined as T);
-          else if ((res.statusCode ?? 500) >= 300) {
-            reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${errorText(body)}`));
-          } else {
-            try {
-              resolve(JSON.parse(body) as T);
-            } catch (error) {
-              reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`));
-            }
-          }
-        });
-      },
-    );
-    let timedOut = false;
-    req.on('timeout', () => {
-      timedOut = true;
-      req.destroy();
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      // No daemon, no right to its socket, a hung or vanished one: the
-      // machine's state, not a bug in moat (exit 3).
-      const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error.code ?? error.message);
-      reject(new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, ENGINE_HINT));
-    });
-    req.end();
-  });
+  const { status, text } = await engineCall(endpoint, { method: 'GET', path, timeoutMs, accept: allowMissing ? [404] : [] });
+  if (status === 404) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`);
+  }
 }
 
 export function labelFilter(labels: readonly string[]): string {
@@ -142,7 +115,7 @@ export interface EngineCall {
   readonly timeoutMs?: number;
 }
 
-/** One call of the Engine API that changes something (stop, remove, pull, archive); answers its status and text. */
+/** One call of the Engine API (reads, and the changes: stop, remove, pull, archive); answers its status and text. */
 export async function engineCall(endpoint: EngineEndpoint, call: EngineCall): Promise<{ readonly status: number; readonly text: string }> {
   const timeoutMs = call.timeoutMs ?? 120_000;
   const what = `engine API ${call.method} ${call.path} at ${where(endpoint)}`;
@@ -175,6 +148,8 @@ export async function engineCall(endpoint: EngineEndpoint, call: EngineCall): Pr
       req.destroy();
     });
     req.on('error', (error: NodeJS.ErrnoException) => {
+      // No daemon, no right to its socket, a hung or vanished one: the
+      // machine's state, not a bug in moat (exit 3).
       const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error.code ?? error.message);
       reject(new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, ENGINE_HINT));
     });

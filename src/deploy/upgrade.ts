@@ -42,7 +42,7 @@ export type UpgradeOutcome =
   | { readonly kind: 'upgraded'; readonly step: UpgradeStep; readonly snapshots: readonly VolumeArchive[] }
   /** Not deployed: only the config changed; `moat up` starts it on the new image. */
   | { readonly kind: 'recorded'; readonly step: UpgradeStep }
-  /** Nothing changed: the new image could not be had. */
+  /** Nothing changed: the new image could not be had, or the volumes could not be snapshotted. */
   | { readonly kind: 'not-started'; readonly step: UpgradeStep; readonly reason: string }
   | {
       readonly kind: 'rolled-back';
@@ -122,7 +122,14 @@ async function upgradeOne(platform: Platform, step: UpgradeStep, options: Upgrad
   }
   say(`${step.service}: stopping ${step.from} and snapshotting its volumes`);
   await engineCall(endpoint, { method: 'POST', path: `/containers/${enc(current.id)}/stop?t=30`, accept: [304], timeoutMs: 60_000 });
-  const snapshots = await snapshotVolumes(endpoint, current.id, options.snapshotDir(step.service));
+  let snapshots: VolumeArchive[];
+  try {
+    snapshots = await snapshotVolumes(endpoint, current.id, options.snapshotDir(step.service));
+  } catch (error) {
+    // No way back without the snapshot: start the old version again and change nothing.
+    await engineCall(endpoint, { method: 'POST', path: `/containers/${enc(current.id)}/start`, accept: [304] }).catch(() => undefined);
+    return { kind: 'not-started', step, reason: `cannot snapshot ${step.service}'s volumes (${(error as Error).message}); ${step.from} was started again` };
+  }
   let failure: string;
   try {
     say(`${step.service}: starting ${step.to}`);

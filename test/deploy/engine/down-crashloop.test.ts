@@ -5,11 +5,8 @@
 // failed with "container state improper" (podman's ErrCtrStateInvalid), or
 // missed it and failed removing the network. down must end with nothing of
 // the project running and every volume kept; reset with nothing left at all.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeBundle } from '../../../src/cli/write-bundle.js';
 import { composeEngine } from '../../../src/deploy/compose-engine.js';
 import type { Engine } from '../../../src/deploy/engine.js';
@@ -17,12 +14,11 @@ import { deployDown, deployReset } from '../../../src/deploy/operate.js';
 import { prepareUp } from '../../../src/deploy/up.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderBundle } from '../../../src/render/registry.js';
-import { startPodman, type PodmanHarness } from '../../support/podman.js';
+import { freeLoopbackPort } from './loopback-port.js';
+import { usePodmanSuite } from './podman-suite.js';
 import { reducedPlatform } from './reduced-platform.js';
 
-let harness: PodmanHarness | undefined;
-let work = '';
-let savedDockerHost: string | undefined;
+const suite = usePodmanSuite('moat-down-');
 const CRASHERS = ['litellm', 'n8n', 'ollama'];
 
 /** The reduced platform with three services that exit 1 at once: more containers mid-restart when down runs. */
@@ -34,18 +30,7 @@ async function crashLooping(): Promise<Platform> {
   };
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-const paths = () => ({ bundleDir: join(work, 'deploy'), secretsFile: join(work, '.moat', 'secrets.env') });
+const paths = () => ({ bundleDir: join(suite().work, 'deploy'), secretsFile: join(suite().work, '.moat', 'secrets.env') });
 const engineFor = (p: Platform): Engine =>
   composeEngine('compose-v1', { project: p.project, bundleDir: paths().bundleDir, composeFile: join(paths().bundleDir, 'compose.yaml') });
 
@@ -62,24 +47,6 @@ async function startLooping(platform: Platform, engine: Engine): Promise<void> {
   }
   throw new Error('the crashers never restarted twice: the test cannot show what it is about');
 }
-
-beforeAll(async () => {
-  savedDockerHost = process.env.DOCKER_HOST;
-  work = await mkdtemp(join(tmpdir(), 'moat-down-'));
-  harness = await startPodman();
-  await harness.buildStubImage();
-  process.env.DOCKER_HOST = harness.dockerHost;
-}, 240_000);
-
-afterAll(async () => {
-  try {
-    await harness?.stop();
-  } finally {
-    if (savedDockerHost === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = savedDockerHost;
-    if (work) await rm(work, { recursive: true, force: true });
-  }
-}, 240_000);
 
 describe('down and reset with crash-looping containers (engine)', () => {
   it('down removes every container (the crash-looping ones too) and the network, and keeps the volumes', async () => {
@@ -100,7 +67,7 @@ describe('down and reset with crash-looping containers (engine)', () => {
     await deployReset(platform, engine, paths().bundleDir, paths().secretsFile);
     expect(await engine.containers()).toEqual([]);
     expect(await engine.resources()).toEqual({ networks: [], volumes: [] });
-    const left = await harness!.podman(['ps', '-a', '--format', '{{.Names}}']);
+    const left = await suite().harness.podman(['ps', '-a', '--format', '{{.Names}}']);
     expect(left.stdout.trim()).toBe('');
   }, 240_000);
 });

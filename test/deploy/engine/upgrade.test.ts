@@ -5,11 +5,9 @@
 // healthy. Data written with v1 must survive the failed upgrade to v2 (rolled
 // back to v1's image and v1's bytes) and the good upgrade to v3, which is
 // recorded in a commented moat.yaml without touching the comments.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../../../src/cli/write-bundle.js';
 import { composeEngine } from '../../../src/deploy/compose-engine.js';
 import type { Engine } from '../../../src/deploy/engine.js';
@@ -20,32 +18,20 @@ import { planUpgrade } from '../../../src/deploy/upgrade-plan.js';
 import { recordImage } from '../../../src/deploy/upgrade-record.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderBundle } from '../../../src/render/registry.js';
-import { startPodman, type PodmanHarness } from '../../support/podman.js';
+import { freeLoopbackPort } from './loopback-port.js';
+import { usePodmanSuite } from './podman-suite.js';
 import { E2E_PROJECT, reducedPlatform } from './reduced-platform.js';
 
 const IMAGE = 'localhost/moat-upg';
 const DATA = '/home/node/.n8n';
 const MOAT_YAML = '# the operator\'s own notes\nproject: moat-e2e\nservices:\n  n8n:\n    # pinned after testing on staging\n    image: localhost/moat-upg:1\n';
 
-let harness: PodmanHarness | undefined;
-let work = '';
-let savedDockerHost: string | undefined;
+const suite = usePodmanSuite('moat-upgrade-');
 let platform: Platform;
-const paths = () => ({ bundleDir: join(work, 'deploy'), secretsFile: join(work, '.moat', 'secrets.env'), config: join(work, 'moat.yaml') });
+const paths = () => ({ bundleDir: join(suite().work, 'deploy'), secretsFile: join(suite().work, '.moat', 'secrets.env'), config: join(suite().work, 'moat.yaml') });
 const engineFor = (p: Platform): Engine =>
   composeEngine('compose-v1', { project: p.project, bundleDir: paths().bundleDir, composeFile: join(paths().bundleDir, 'compose.yaml') });
 const n8n = `${E2E_PROJECT}_n8n_1`;
-
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** n8n's stub: which version it is comes from the image (its env); no `$` in the command, which Compose would interpolate. */
 const STUB = [
@@ -58,33 +44,29 @@ const STUB = [
 const backups: string[][] = [];
 const options = (): UpgradeOptions => ({
   engine: engineFor(platform),
-  endpoint: { socketPath: harness!.dockerHost.slice('unix://'.length) },
+  endpoint: { socketPath: suite().harness.dockerHost.slice('unix://'.length) },
   render: async (p) => void (await writeBundle(paths().bundleDir, renderBundle(p, {}, ['compose']).files)),
   record: (service, image) => recordImage(paths().config, service, image),
   // A recording stand-in for the backup step (moat backup is another module's); the upgrade must call it first.
   backup: async ({ services }) => {
     backups.push([...services]);
-    return { location: join(work, 'backup') };
+    return { location: join(suite().work, 'backup') };
   },
-  snapshotDir: (service) => join(work, '.moat', 'snapshots', `${service}-${backups.length}`),
+  snapshotDir: (service) => join(suite().work, '.moat', 'snapshots', `${service}-${backups.length}`),
   pollMs: 500,
 });
 
 async function imageOf(service: string): Promise<string> {
   const c = (await engineFor(platform).containers()).find((x) => x.service === service);
-  const inspected = await engineGet<{ Config?: { Image?: string } }>({ socketPath: harness!.dockerHost.slice('unix://'.length) }, `/containers/${c?.id ?? 'none'}/json`);
+  const inspected = await engineGet<{ Config?: { Image?: string } }>({ socketPath: suite().harness.dockerHost.slice('unix://'.length) }, `/containers/${c?.id ?? 'none'}/json`);
   return inspected.Config?.Image ?? '';
 }
 
 beforeAll(async () => {
-  savedDockerHost = process.env.DOCKER_HOST;
-  work = await mkdtemp(join(tmpdir(), 'moat-upgrade-'));
-  harness = await startPodman();
-  await harness.buildStubImage();
+  const { harness } = suite();
   for (const version of ['1', '2', '3']) {
     await harness.podman(['import', '--change', 'CMD ["/bin/sh"]', '--change', 'ENV PATH=/bin', '--change', `ENV MOAT_STUB_VERSION=${version}`, join(harness.dir, 'stub.tar'), `${IMAGE}:${version}`]);
   }
-  process.env.DOCKER_HOST = harness.dockerHost;
   const base = reducedPlatform({ gatewayPort: await freeLoopbackPort() });
   platform = { ...base, services: base.services.map((s) => (s.name === 'n8n' ? { ...s, image: `${IMAGE}:1`, command: STUB } : s)) };
   await writeFile(paths().config, MOAT_YAML);
@@ -93,16 +75,6 @@ beforeAll(async () => {
   if (!up.ok) throw new Error(`the platform did not come up: ${JSON.stringify(up.failures)}`);
   await harness.podman(['exec', n8n, 'sh', '-c', `echo keep-me > ${DATA}/marker && echo 1 > ${DATA}/kept && chown 1000:1000 ${DATA}/marker`]);
 }, 300_000);
-
-afterAll(async () => {
-  try {
-    await harness?.stop();
-  } finally {
-    if (savedDockerHost === undefined) delete process.env.DOCKER_HOST;
-    else process.env.DOCKER_HOST = savedDockerHost;
-    if (work) await rm(work, { recursive: true, force: true });
-  }
-}, 240_000);
 
 describe('moat upgrade on podman + docker-compose (engine)', () => {
   it('an upgrade whose new image fails its health check rolls back to the old image and the snapshotted data', async () => {
@@ -118,7 +90,7 @@ describe('moat upgrade on podman + docker-compose (engine)', () => {
     const state = (await engineFor(platform).containers()).find((c) => c.service === 'n8n');
     expect(`${state?.state}/${state?.health}`).toBe('running/healthy');
     // v2 overwrote marker and deleted kept; the rollback put v1's bytes (and owner) back.
-    const data = await harness!.podman(['exec', n8n, 'sh', '-c', `cat ${DATA}/marker ${DATA}/kept; stat -c %u:%g ${DATA}/marker`]);
+    const data = await suite().harness.podman(['exec', n8n, 'sh', '-c', `cat ${DATA}/marker ${DATA}/kept; stat -c %u:%g ${DATA}/marker`]);
     expect(data.stdout.trim().split('\n')).toEqual(['keep-me', '1', '1000:1000']);
     // Nothing was recorded: moat.yaml is byte-identical.
     expect(await readFile(paths().config, 'utf8')).toBe(MOAT_YAML);
@@ -129,7 +101,7 @@ describe('moat upgrade on podman + docker-compose (engine)', () => {
     const result = await upgradeServices(platform, steps, options());
     expect(result.outcomes.map((o) => o.kind)).toEqual(['upgraded']);
     expect(await imageOf('n8n')).toBe(`${IMAGE}:3`);
-    const data = await harness!.podman(['exec', n8n, 'cat', `${DATA}/marker`]);
+    const data = await suite().harness.podman(['exec', n8n, 'cat', `${DATA}/marker`]);
     expect(data.stdout.trim()).toBe('keep-me');
     expect(await readFile(paths().config, 'utf8')).toBe(MOAT_YAML.replace('moat-upg:1', 'moat-upg:3'));
     // The gateway and the other services were not touched.
