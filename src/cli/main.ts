@@ -30,6 +30,7 @@ const COMMANDS: readonly CommandEntry[] = [
   },
   { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
   { names: ['signal'], summaries: ["link, register and check the bot's Signal account"], load: async () => (await import('./commands/signal.js')).registerSignal },
+  { names: ['upgrade', 'outdated'], summaries: ['back up, upgrade a service to a newer image, roll back if unhealthy', 'list pinned images with newer known releases'], load: async () => (await import('./commands/upgrade.js')).registerUpgrade },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
   { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
   { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },

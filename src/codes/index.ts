@@ -19,6 +19,7 @@ import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVID
 import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS, KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
+import { UPGRADE_CODE_DOCS } from './upgrade.js';
 import { inArea, type RegistryEntry } from './types.js';
 
 export { FINDING_AREAS, type FindingArea, type RegistryEntry } from './types.js';
@@ -35,6 +36,7 @@ export const FINDING_REGISTRY = [
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),
   ...inArea('deploy', KUBERNETES_SECRETS_FINDING_DOCS),
+  ...inArea('deploy', UPGRADE_CODE_DOCS),
   ...inArea('deploy', BACKUP_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
   ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),

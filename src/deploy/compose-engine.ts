@@ -8,7 +8,7 @@ import { execa } from 'execa';
 import type { ContainerState, Engine, EngineTarget, Health, PublishedPort } from './engine.js';
 import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
-import { endpointFromEnv, engineGet, labelFilter } from './engine-api.js';
+import { endpointFromEnv, engineCall, engineGet, labelFilter } from './engine-api.js';
 import { v1ComposeText } from './compose-v1.js';
 import { engineExec } from './engine-exec.js';
 import { byText } from '../model/order.js';
@@ -20,7 +20,7 @@ const SERVICE_LABEL = 'com.docker.compose.service';
 
 /** Image pulls can take long; the per-service start budget applies after `up` returns. */
 const UP_TIMEOUT_MS = 15 * 60_000;
-const DOWN_ATTEMPTS = 3;
+const DOWN_ATTEMPTS = 4;
 const DOWN_RETRY_MS = 2_000;
 const COMMAND_TIMEOUT_MS = 120_000;
 
@@ -49,6 +49,17 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     return inspected.map(toState).sort((a, b) => byText(a.service, b.service) || byText(a.name, b.name));
   };
 
+  /** Containers that crashed since they were created, asked to stop (errors ignored: one mid-restart may refuse, the retry of `down` handles it). */
+  const stopCrashLooping = async (): Promise<void> => {
+    const looping = (await listContainers().catch(() => [])).filter((c) => c.restartCount > 0 || c.state === 'restarting');
+    await Promise.all(looping.map((c) => engineCall(endpoint, { method: 'POST', path: `/containers/${encodeURIComponent(c.id)}/stop?t=10`, accept: [304, 404] }).catch(() => undefined)));
+  };
+  /** What Compose left behind after one `down`: removed by force (anonymous volumes only when `down --volumes` was asked for). */
+  const forceRemoveAll = async (volumes: boolean): Promise<void> => {
+    const left = await listContainers().catch(() => []);
+    await Promise.all(left.map((c) => engineCall(endpoint, { method: 'DELETE', path: `/containers/${encodeURIComponent(c.id)}?force=true&v=${volumes}`, accept: [404, 409] }).catch(() => undefined)));
+  };
+
   return {
     name: flavour === 'compose-v2' ? 'docker compose' : 'docker-compose',
     async up(services) {
@@ -73,18 +84,27 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     },
     async down({ volumes }) {
       const args = ['down', '--remove-orphans', ...(volumes ? ['--volumes'] : [])];
-      // A crash-looping container can be between restarts when Compose lists
-      // the project's containers; it is then missed and the network removal
-      // fails; or podman refuses to stop it mid-restart ("container state
-      // improper", ErrCtrStateInvalid in podman libpod/define/errors.go). `down` is idempotent: run it
-      // again, a bounded number of times.
+      // A crash-looping container defeats `docker-compose down` (seen with
+      // podman 4.3 + docker-compose 1.29): Compose lists it while it is between
+      // restarts, so it does not stop it; the engine then restarts it and the
+      // removal fails ("cannot remove container ... as it is running ...:
+      // container state improper", podman's ErrCtrStateInvalid in
+      // libpod/define/errors.go), and so does the network's ("has associated
+      // containers"). So: stop every container the engine has been restarting
+      // first (a stop by the user ends a restart policy, in Docker and podman),
+      // then let Compose remove the project; what it still could not remove
+      // was already asked to stop once, so it is removed by force and Compose
+      // runs again for the network (and volumes). Named volumes never go with
+      // a container, so `down` still keeps them.
+      await stopCrashLooping();
       for (let attempt = 1; ; attempt++) {
         try {
           await run(args);
           return;
         } catch (error) {
-          const busyNetwork = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints|container state improper/i.test(error.message);
-          if (!busyNetwork || attempt >= DOWN_ATTEMPTS) throw error;
+          const busy = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints|container state improper|is running|No such container/i.test(error.message);
+          if (!busy || attempt >= DOWN_ATTEMPTS) throw error;
+          await forceRemoveAll(volumes);
           await delay(DOWN_RETRY_MS);
         }
       }

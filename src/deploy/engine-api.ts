@@ -60,40 +60,13 @@ export async function engineFind<T>(endpoint: EngineEndpoint, path: string, time
 }
 
 export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeoutMs = 15_000, allowMissing = false): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const req = request(
-      { ...endpoint, path, method: 'GET', headers: { Host: 'docker' }, timeout: timeoutMs },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (allowMissing && res.statusCode === 404) resolve(undefined as T);
-          else if ((res.statusCode ?? 500) >= 300) {
-            reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${errorText(body)}`));
-          } else {
-            try {
-              resolve(JSON.parse(body) as T);
-            } catch (error) {
-              reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`));
-            }
-          }
-        });
-      },
-    );
-    let timedOut = false;
-    req.on('timeout', () => {
-      timedOut = true;
-      req.destroy();
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      // No daemon, no right to its socket, a hung or vanished one: the
-      // machine's state, not a bug in moat (exit 3).
-      const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error.code ?? error.message);
-      reject(new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, ENGINE_HINT));
-    });
-    req.end();
-  });
+  const { status, text } = await engineCall(endpoint, { method: 'GET', path, timeoutMs, accept: allowMissing ? [404] : [] });
+  if (status === 404) return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`);
+  }
 }
 
 export function labelFilter(labels: readonly string[]): string {
@@ -125,4 +98,63 @@ export interface InspectedNetwork {
 
 export interface ListedResource {
   readonly Name: string;
+}
+
+export interface EngineCall {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  readonly path: string;
+  /** Sent as JSON. */
+  readonly json?: unknown;
+  /** Sent as it is (a tar archive), with `contentType`. */
+  readonly body?: NodeJS.ReadableStream;
+  readonly contentType?: string;
+  /** Statuses besides 2xx that are an answer, not an error (304 not modified, 404 gone). */
+  readonly accept?: readonly number[];
+  /** A successful answer's body goes here (an archive) instead of into `text`. */
+  readonly sink?: NodeJS.WritableStream;
+  readonly timeoutMs?: number;
+}
+
+/** One call of the Engine API (reads, and the changes: stop, remove, pull, archive); answers its status and text. */
+export async function engineCall(endpoint: EngineEndpoint, call: EngineCall): Promise<{ readonly status: number; readonly text: string }> {
+  const timeoutMs = call.timeoutMs ?? 120_000;
+  const what = `engine API ${call.method} ${call.path} at ${where(endpoint)}`;
+  const payload = call.json === undefined ? undefined : JSON.stringify(call.json);
+  const headers: Record<string, string | number> = { Host: 'docker' };
+  if (payload !== undefined) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  else if (call.body !== undefined) headers['Content-Type'] = call.contentType ?? 'application/x-tar';
+  return new Promise((resolve, reject) => {
+    const req = request({ ...endpoint, path: call.path, method: call.method, headers, timeout: timeoutMs }, (res) => {
+      const status = res.statusCode ?? 500;
+      const ok = status < 300 || (call.accept ?? []).includes(status);
+      if (ok && status < 300 && call.sink) {
+        res.pipe(call.sink);
+        call.sink.on('finish', () => resolve({ status, text: '' }));
+        call.sink.on('error', reject);
+        res.on('error', reject);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (ok) resolve({ status, text });
+        else reject(new EngineApiError(what, `HTTP ${status}: ${errorText(text)}`));
+      });
+    });
+    let timedOut = false;
+    req.on('timeout', () => {
+      timedOut = true;
+      req.destroy();
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // No daemon, no right to its socket, a hung or vanished one: the
+      // machine's state, not a bug in moat (exit 3).
+      const why = timedOut ? `no answer in ${timeoutMs / 1000} s` : (error.code ?? error.message);
+      reject(new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, ENGINE_HINT));
+    });
+    if (payload !== undefined) req.end(payload);
+    else if (call.body !== undefined) call.body.pipe(req);
+    else req.end();
+  });
 }
