@@ -79,7 +79,8 @@ const met = (value: number, t: (typeof TARGETS)[number]): boolean => (t.better =
 export function checkResults(r: BenchResults): string[] {
   const failures: string[] = [];
   for (const p of r.proxies) {
-    if (!(p.wrk.requestsPerSecond > 0) || p.wrk.requests === 0) failures.push(`${p.name}: wrk served no requests (${p.wrk.url})${p.wrk.output ? `:\n${p.wrk.output}` : ''}`);
+    if (!(p.wrk.requestsPerSecond > 0) || p.wrk.requests === 0)
+      failures.push(`${p.name}: wrk served no requests (${p.wrk.url})${p.wrk.output ? `:\n${p.wrk.output}` : ''}`);
     if (p.wrk.non2xx > 0) failures.push(`${p.name}: ${p.wrk.non2xx} non-2xx/3xx responses of ${p.wrk.requests}`);
     if (p.wrk.socketErrors > 0) failures.push(`${p.name}: ${p.wrk.socketErrors} socket errors (connect/read/write/timeout)`);
     if (p.events === 0 || !Number.isFinite(p.eventMedianMs)) failures.push(`${p.name}: no streamed events measured`);
@@ -111,7 +112,11 @@ export function renderMarkdown(r: BenchResults): string {
     ...TARGETS.map((t) => `| ${t.label} | ${r.ratios[t.key]} | ${t.better === 'lower' ? '≤' : '≥'} ${t.target} | ${met(r.ratios[t.key], t) ? 'yes' : 'no'} |`),
     ...(() => {
       const last = r.scale.at(-1);
-      return last ? [`| \`moat check\`'s proof at ${last.services} services: seconds, peak RSS | ${last.seconds} s, ${last.peakRssMB} MB | ≤ 1 s, ≤ 150 MB | ${last.seconds <= 1 && last.peakRssMB <= 150 ? 'yes' : 'no'} |`] : [];
+      return last
+        ? [
+            `| \`moat check\`'s proof at ${last.services} services: seconds, peak RSS | ${last.seconds} s, ${last.peakRssMB} MB | ≤ 1 s, ≤ 150 MB | ${last.seconds <= 1 && last.peakRssMB <= 150 ? 'yes' : 'no'} |`,
+          ]
+        : [];
     })(),
     '',
     '## Start-up',
@@ -126,7 +131,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '## `moat check` at scale',
     '',
-    "The proof (`proveBundle`: render, read back, analyze) on the built-in platform plus n user services (bench/scale-platform.ts: one port each on the /16, every tenth routed by the gateway), each size in a fresh process (bundled by esbuild, as the published CLI is). Growth: time ratio to the smallest size over the size ratio (1 = linear).",
+    'The proof (`proveBundle`: render, read back, analyze) on the built-in platform plus n user services (bench/scale-platform.ts: one port each on the /16, every tenth routed by the gateway), each size in a fresh process (bundled by esbuild, as the published CLI is). Growth: time ratio to the smallest size over the size ratio (1 = linear).',
     '',
     '| user services | seconds | peak RSS (MB) | matrix rows | growth vs linear |',
     '| ---: | ---: | ---: | ---: | ---: |',
@@ -140,7 +145,9 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '| path | event latency median (ms) | p99 (ms) | requests/s | requests | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...r.proxies.map((p) => `| ${p.label} | ${p.eventMedianMs} | ${p.eventP99Ms} | ${p.requestsPerSecond} | ${p.wrk.requests} | ${p.wrk.non2xx + p.wrk.socketErrors} |`),
+    ...r.proxies.map(
+      (p) => `| ${p.label} | ${p.eventMedianMs} | ${p.eventP99Ms} | ${p.requestsPerSecond} | ${p.wrk.requests} | ${p.wrk.non2xx + p.wrk.socketErrors} |`,
+    ),
     '',
     `moat's gateway adds **${r.gatewayAddedMedianMs} ms** (median) to each streamed event over direct.`,
     '',

@@ -9,14 +9,14 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { ProbeReport } from '../src/probe/index.js';
-import { DECOY_PORT, ROOT, startLab, TARGET, type Lab } from '../test/support/lab.js';
+import { DECOY_PORT, type Lab, ROOT, startLab, TARGET } from '../test/support/lab.js';
 import { inNs, requireTools, run } from '../test/support/lab-net.js';
 import { startInNs } from '../test/support/lab-procs.js';
 import { caddyfile, nginxDefaultConfig, type ProxyTarget } from './proxies.js';
-import { median, p99, round3 } from './stats.js';
-import { checkResults, renderMarkdown, type BenchResults, type ProxyResult, type SweepResult, type WrkResult } from './report.js';
+import { type BenchResults, checkResults, type ProxyResult, renderMarkdown, type SweepResult, type WrkResult } from './report.js';
 import { benchScale } from './scale.js';
 import { benchStartup } from './startup.js';
+import { median, p99, round3 } from './stats.js';
 
 const STREAM_EVENTS = 200;
 const STREAM_INTERVAL_MS = 10;
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         const [r] = await lab.client<{ status: number; events: unknown[]; latenciesMs: number[]; error?: string }[]>(lab.ns.svc, [
           { op: 'stream', path: `${t.prefix}/v1/stream?n=${STREAM_EVENTS}&interval=${STREAM_INTERVAL_MS}`, ...t.base },
         ]);
-        if (!r || r.status !== 200 || r.latenciesMs.length !== STREAM_EVENTS) throw new Error(`${t.name}: stream failed: ${JSON.stringify(r).slice(0, 500)}`);
+        if (r?.status !== 200 || r.latenciesMs.length !== STREAM_EVENTS) throw new Error(`${t.name}: stream failed: ${JSON.stringify(r).slice(0, 500)}`);
         samples.get(t.name)?.push(...r.latenciesMs);
       }
     }
@@ -61,7 +61,15 @@ async function main(): Promise<void> {
       const lat = samples.get(t.name) ?? [];
       process.stderr.write(`bench: ${t.name}: wrk ${WRK_SECONDS}s\n`);
       const w = wrk(lab, t);
-      proxies.push({ name: t.name, label: t.label, eventMedianMs: round3(median(lat)), eventP99Ms: round3(p99(lat)), events: lat.length, requestsPerSecond: w.requestsPerSecond, wrk: w });
+      proxies.push({
+        name: t.name,
+        label: t.label,
+        eventMedianMs: round3(median(lat)),
+        eventP99Ms: round3(p99(lat)),
+        events: lat.length,
+        requestsPerSecond: w.requestsPerSecond,
+        wrk: w,
+      });
     }
     const sweep = await sweeps(lab);
     const direct = proxies.find((p) => p.name === 'direct');
@@ -124,7 +132,11 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   mkdirSync(caddyDir, { recursive: true });
   const caddyConf = join(caddyDir, 'Caddyfile');
   writeFileSync(caddyConf, caddyfile({ ...common, address: caddyAddress }));
-  const caddy = startInNs(lab.dir, lab.ns.svc, 'caddy', 'caddy', ['run', '--config', caddyConf, '--adapter', 'caddyfile'], { HOME: caddyDir, XDG_DATA_HOME: caddyDir, XDG_CONFIG_HOME: caddyDir });
+  const caddy = startInNs(lab.dir, lab.ns.svc, 'caddy', 'caddy', ['run', '--config', caddyConf, '--adapter', 'caddyfile'], {
+    HOME: caddyDir,
+    XDG_DATA_HOME: caddyDir,
+    XDG_CONFIG_HOME: caddyDir,
+  });
   lab.processes.push(caddy);
   const servername = lab.servername;
   // wrk connects by the URL's host and sends it as SNI; the gateway refuses a
@@ -133,10 +145,34 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   // lab writes that file for the services and removes it when it closes.
   appendFileSync(`/etc/netns/${lab.ns.svc}/hosts`, `${gateway.address} ${servername}\n`);
   const targets: Target[] = [
-    { name: 'direct', label: '(a) direct to the stub (HTTP)', base: { host: n8n.address, port: n8n.ports[0]?.port ?? 5678, tls: false }, prefix: '', wrkUrl: `http://${upstream}/healthz` },
-    { name: 'moat-gateway', label: "(b) moat's gateway (nginx, rendered config)", base: { host: gateway.address, port, tls: true, servername }, prefix: '/n8n', wrkUrl: `https://${servername}:${port}/n8n/healthz` },
-    { name: 'nginx-default', label: '(c) nginx, default buffering', base: { host: nginxAddress, port, tls: true, servername }, prefix: '/n8n', wrkUrl: `https://${nginxAddress}:${port}/n8n/healthz` },
-    { name: 'caddy', label: '(d) Caddy reverse_proxy', base: { host: caddyAddress, port, tls: true, servername }, prefix: '/n8n', wrkUrl: `https://${caddyAddress}:${port}/n8n/healthz` },
+    {
+      name: 'direct',
+      label: '(a) direct to the stub (HTTP)',
+      base: { host: n8n.address, port: n8n.ports[0]?.port ?? 5678, tls: false },
+      prefix: '',
+      wrkUrl: `http://${upstream}/healthz`,
+    },
+    {
+      name: 'moat-gateway',
+      label: "(b) moat's gateway (nginx, rendered config)",
+      base: { host: gateway.address, port, tls: true, servername },
+      prefix: '/n8n',
+      wrkUrl: `https://${servername}:${port}/n8n/healthz`,
+    },
+    {
+      name: 'nginx-default',
+      label: '(c) nginx, default buffering',
+      base: { host: nginxAddress, port, tls: true, servername },
+      prefix: '/n8n',
+      wrkUrl: `https://${nginxAddress}:${port}/n8n/healthz`,
+    },
+    {
+      name: 'caddy',
+      label: '(d) Caddy reverse_proxy',
+      base: { host: caddyAddress, port, tls: true, servername },
+      prefix: '/n8n',
+      wrkUrl: `https://${caddyAddress}:${port}/n8n/healthz`,
+    },
   ];
   // Every target answers before anything is measured.
   for (const t of targets) {

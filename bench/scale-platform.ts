@@ -29,7 +29,9 @@ export function scalePlatformInput(n: number): PlatformInput {
     env: { APP_PORT: String(8000 + (i % 1000)) },
     exposure: i % 10 === 0 ? ('routed' as const) : ('never-route' as const),
   }));
-  const routes = users.filter((_, i) => i % 10 === 0).map((u) => ({ path: `/${u.name}`, service: u.name, port: u.ports[0]?.port ?? 8000, prefix: 'strip' as const }));
+  const routes = users
+    .filter((_, i) => i % 10 === 0)
+    .map((u) => ({ path: `/${u.name}`, service: u.name, port: u.ports[0]?.port ?? 8000, prefix: 'strip' as const }));
   return {
     ...base,
     services: [...base.services, ...users],

@@ -50,7 +50,13 @@ export function benchScale(root: string, sizes: readonly number[] = SCALE_SIZES)
 function measure(child: string, root: string, n: number): Omit<ScalePoint, 'growthVsLinear'> {
   process.stderr.write(`bench: scale ${n} services\n`);
   const out = execFileSync(process.execPath, [child, String(n)], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
-  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { services: number; seconds: number; peakRssMB: number; matrixRows: number; highProblems: string[] };
+  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+    services: number;
+    seconds: number;
+    peakRssMB: number;
+    matrixRows: number;
+    highProblems: string[];
+  };
   // A proof that could not read a layer back is not a measurement of the proof.
   if (!(r.seconds > 0) || !(r.matrixRows > n) || r.highProblems.length > 0) throw new Error(`scale: ${n} services gave no proof: ${out.slice(0, 500)}`);
   return { services: n, seconds: round3(r.seconds), peakRssMB: Math.round(r.peakRssMB), matrixRows: r.matrixRows };

@@ -56,7 +56,11 @@ await bundle.exports.main(['node', 'moat', ...args]);
 bundle.writeCodeCache();
 process.exitCode = 0;
 console.log(bundleFor(args).cache);`;
-    const written = execFileSync(process.execPath, ['--input-type=module', '-e', train], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1) ?? '';
+    const written =
+      execFileSync(process.execPath, ['--input-type=module', '-e', train], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+        .trim()
+        .split('\n')
+        .at(-1) ?? '';
     if (!existsSync(written)) throw new Error(`bundle: the code cache of moat ${args.join(' ')} was not written`);
   }
 } finally {

@@ -117,7 +117,8 @@ export async function registrySubstitutes(name: string, version: string, log: (l
         const [major, minor] = parts(pin);
         const same = versions.filter((v) => parts(v)[0] === major && parts(v)[1] === minor && below(v, pin)).sort((a, b) => (below(a, b) ? -1 : 1));
         const pick = same.at(-1);
-        if (pick === undefined) throw new Error(`${name}@${version} needs ${dep}@${pin}; the registry has no ${major}.${minor}.x before it (${versions.slice(-5).join(', ')})`);
+        if (pick === undefined)
+          throw new Error(`${name}@${version} needs ${dep}@${pin}; the registry has no ${major}.${minor}.x before it (${versions.slice(-5).join(', ')})`);
         log(`registry lacks ${dep}@${pin} (pinned by the ${name} ${version} release): using ${dep}@${pick}`);
         chosen[dep] = pick;
         next.push(`${dep}@${pick}`);

@@ -70,10 +70,7 @@ export function isEmpty(set: CidrSet): boolean {
 }
 
 export function overlaps(a: CidrSet, b: CidrSet): boolean {
-  return (
-    (a.v4.length > 0 && b.v4.length > 0 && overlapCidr([...a.v4], [...b.v4])) ||
-    (a.v6.length > 0 && b.v6.length > 0 && overlapCidr([...a.v6], [...b.v6]))
-  );
+  return (a.v4.length > 0 && b.v4.length > 0 && overlapCidr([...a.v4], [...b.v4])) || (a.v6.length > 0 && b.v6.length > 0 && overlapCidr([...a.v6], [...b.v6]));
 }
 
 /** Whether `outer` contains every address of `inner` (an empty inner is covered). */

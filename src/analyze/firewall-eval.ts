@@ -24,7 +24,7 @@
 // branches of a doubtful jump merge as sets (no per-address enumeration).
 import type { Protocol } from '../model/types.js';
 import type { CidrSet, Family } from './cidr-set.js';
-import { EMPTY, WORLD, cidrSet, covers, familyOf, intersect, isEmpty, minus, onlyFamily, overlaps, stripBrackets, union } from './cidr-set.js';
+import { cidrSet, covers, EMPTY, familyOf, intersect, isEmpty, minus, onlyFamily, overlaps, stripBrackets, union, WORLD } from './cidr-set.js';
 import type { FieldMatch, FirewallChain, FirewallLayer, FirewallRule, PortRange } from './state.js';
 
 export type AddressSpec = { readonly kind: 'exact'; readonly address: string } | { readonly kind: 'any-except'; readonly except: CidrSet };
@@ -117,7 +117,13 @@ const within = (inner: NamePattern, outer: NamePattern): boolean =>
   outer.wild ? inner.prefix.startsWith(outer.prefix) : !inner.wild && inner.prefix === outer.prefix;
 /** Whether the two share some name. */
 const meet = (a: NamePattern, b: NamePattern): boolean =>
-  a.wild && b.wild ? a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix) : a.wild ? b.prefix.startsWith(a.prefix) : b.wild ? a.prefix.startsWith(b.prefix) : a.prefix === b.prefix;
+  a.wild && b.wild
+    ? a.prefix.startsWith(b.prefix) || b.prefix.startsWith(a.prefix)
+    : a.wild
+      ? b.prefix.startsWith(a.prefix)
+      : b.wild
+        ? a.prefix.startsWith(b.prefix)
+        : a.prefix === b.prefix;
 
 function matchName(value: string, iface: string | undefined, knownOther: readonly string[]): Tri {
   const rule = pattern(value);
@@ -256,7 +262,9 @@ function impliedForward(layer: FirewallLayer): FirewallChain[] {
     if (layer.chains.some((o) => o.hook === 'forward' && tableOf(o.name) === table)) return [];
     const family = c.family ?? (table.startsWith('ip6 ') ? 'ip6' : table.startsWith('ip ') ? 'ip' : 'inet');
     const jump: FirewallRule = { match: {}, verdict: { kind: 'jump', chain: c.name }, comment: 'Docker: FORWARD consults DOCKER-USER first', origin: c.origin };
-    return [{ name: `${table} FORWARD (Docker)`, rules: [jump], hook: 'forward', family, priority: 0, policy: 'accept', origin: c.origin } satisfies FirewallChain];
+    return [
+      { name: `${table} FORWARD (Docker)`, rules: [jump], hook: 'forward', family, priority: 0, policy: 'accept', origin: c.origin } satisfies FirewallChain,
+    ];
   });
 }
 

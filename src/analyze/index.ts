@@ -18,9 +18,7 @@ export interface Analysis {
 
 /** Most severe first, then by path: a stable order for every rendering. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || byText(a.path, b.path) || byText(a.code, b.code),
-  );
+  return [...findings].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || byText(a.path, b.path) || byText(a.code, b.code));
 }
 
 /** `platform`: the model the state was rendered from, for the rules about the model itself (moat check). */
@@ -50,5 +48,5 @@ export function expectedOpen(analysis: Analysis, zone: ZoneName): ExpectedPort[]
 }
 
 export type { MatrixRow } from './reachability.js';
-export type { ExposureState, Layer } from './state.js';
 export { ruleDocs } from './rules/index.js';
+export type { ExposureState, Layer } from './state.js';

@@ -85,7 +85,13 @@ export function judge(policy: Policy, row: MatrixRow): Judgement {
   if (row.zone === 'platform') {
     if (row.via !== 'host') return OK;
     const rule = policy.allow.find((r) => r.zone === 'platform' && portCovered(r, row) && targetCovered(r, row));
-    return rule ? OK : { ok: false, kind: 'violation', why: `containers reach the host's own ${row.service ?? ''} ${row.port}/${row.protocol}; no policy rule allows platform → host` };
+    return rule
+      ? OK
+      : {
+          ok: false,
+          kind: 'violation',
+          why: `containers reach the host's own ${row.service ?? ''} ${row.port}/${row.protocol}; no policy rule allows platform → host`,
+        };
   }
   if (row.zone === 'host') {
     if (!(row.via === 'publish' && platformOnly)) return OK;
@@ -100,6 +106,8 @@ export function judge(policy: Policy, row: MatrixRow): Judgement {
   return {
     ok: false,
     kind: 'violation',
-    why: platformOnly ? `${row.service ?? '?'} is platform-only` : `no policy rule allows ${row.zone} → ${row.port}${row.portEnd !== undefined ? `-${row.portEnd}` : ''}/${row.protocol}`,
+    why: platformOnly
+      ? `${row.service ?? '?'} is platform-only`
+      : `no policy rule allows ${row.zone} → ${row.port}${row.portEnd !== undefined ? `-${row.portEnd}` : ''}/${row.protocol}`,
   };
 }

@@ -8,13 +8,13 @@ import { canonicalAddress } from '../model/net.js';
 import { byText } from '../model/order.js';
 import type { Protocol, ZoneName } from '../model/types.js';
 import type { CidrSet } from './cidr-set.js';
-import { WORLD, cidrSet, intersect, isEmpty, onlyFamily, setEquals, toList, union } from './cidr-set.js';
+import { cidrSet, intersect, isEmpty, onlyFamily, setEquals, toList, union, WORLD } from './cidr-set.js';
 import type { AddressSpec, Packet } from './firewall-eval.js';
 import { evaluateHook } from './firewall-eval.js';
 import type { ExposureState, Layer, Origin } from './state.js';
 import { inRange } from './state.js';
 import type { Target, Via, Zone } from './targets.js';
-import { LOOPBACK, ZONE_ORDER, classify, reachableFrom, targetsOf, zonesOf } from './targets.js';
+import { classify, LOOPBACK, reachableFrom, targetsOf, ZONE_ORDER, zonesOf } from './targets.js';
 
 export interface MatrixRow {
   readonly zone: ZoneName;
@@ -78,11 +78,21 @@ function packetFor(state: ExposureState, t: Target, iif: string | undefined, dad
   // Docker DNATs a published port before INPUT: FORWARD sees the container's address and port,
   // conntrack keeps the original destination (which DOCKER-USER rules match).
   const b = t.binding;
-  const container: AddressSpec = b.containerAddress ? { kind: 'exact', address: canonicalAddress(b.containerAddress) } : { kind: 'any-except', except: LOOPBACK };
+  const container: AddressSpec = b.containerAddress
+    ? { kind: 'exact', address: canonicalAddress(b.containerAddress) }
+    : { kind: 'any-except', except: LOOPBACK };
   const oif = state.host.platformInterfaces[0];
   return {
     hook: 'forward',
-    packet: { ...base, ...(oif && !oif.endsWith('*') ? { oif } : {}), dport: b.containerPort + (port - b.hostPorts.from), daddr: container, ctOrigDaddr: daddr, ctOrigDport: port, ctState: ['new', 'dnat'] },
+    packet: {
+      ...base,
+      ...(oif && !oif.endsWith('*') ? { oif } : {}),
+      dport: b.containerPort + (port - b.hostPorts.from),
+      daddr: container,
+      ctOrigDaddr: daddr,
+      ctOrigDport: port,
+      ctState: ['new', 'dnat'],
+    },
   };
 }
 
@@ -98,7 +108,8 @@ function viaPublic(state: ExposureState, zone: Zone, t: Target, sources: CidrSet
     allowedBy = 'cloud';
     cause = rules.find((r) => (r.unresolvedSources ?? []).length > 0 || !isEmpty(intersect(sources, cidrSet(r.cidrs))))?.origin;
   }
-  const daddr: AddressSpec = t.via === 'publish' && classify(t.address, state) !== 'wildcard' ? { kind: 'exact', address: t.address } : publicDestination(state, t);
+  const daddr: AddressSpec =
+    t.via === 'publish' && classify(t.address, state) !== 'wildcard' ? { kind: 'exact', address: t.address } : publicDestination(state, t);
   const { hook, packet } = packetFor(state, t, state.host.publicInterface, daddr);
   const result = evaluateHook(state.firewall, hook, packet, reach);
   if (isEmpty(result.accepted)) {
@@ -148,9 +159,21 @@ function viaPlatform(state: ExposureState, zone: Zone, t: Target, sources: CidrS
     const result = evaluateHook(state.firewall, 'input', { iif, protocol: t.protocol, dport: t.ports.from, daddr, ctState: ['new'] }, sources);
     if (isEmpty(result.accepted)) return blocked('firewall', 'INPUT drops it from the platform bridge', result.droppedBy[0]?.origin);
     const cause = result.acceptedBy[0]?.origin ?? t.origin;
-    return { verdict: 'open', decidedBy: 'firewall', reason: 'INPUT accepts it from the platform bridge', ...(cause ? { cause } : {}), ...describe(result.accepted, zone, sources) };
+    return {
+      verdict: 'open',
+      decidedBy: 'firewall',
+      reason: 'INPUT accepts it from the platform bridge',
+      ...(cause ? { cause } : {}),
+      ...describe(result.accepted, zone, sources),
+    };
   }
-  return { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'on the platform network', ...(t.origin ? { cause: t.origin } : {}), ...describe(sources, zone, sources) };
+  return {
+    verdict: 'open',
+    decidedBy: t.via === 'publish' ? 'publishing' : 'sockets',
+    reason: 'on the platform network',
+    ...(t.origin ? { cause: t.origin } : {}),
+    ...describe(sources, zone, sources),
+  };
 }
 
 export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | undefined {
@@ -169,7 +192,13 @@ export function evaluate(state: ExposureState, zone: Zone, t: Target): Cell | un
     case 'tailnet':
       return viaTailnet(state, t);
     case 'local':
-      return { verdict: 'open', decidedBy: t.via === 'publish' ? 'publishing' : 'sockets', reason: 'local to the host', ...(t.origin ? { cause: t.origin } : {}), source: 'localhost' };
+      return {
+        verdict: 'open',
+        decidedBy: t.via === 'publish' ? 'publishing' : 'sockets',
+        reason: 'local to the host',
+        ...(t.origin ? { cause: t.origin } : {}),
+        source: 'localhost',
+      };
     case 'platform':
       return viaPlatform(state, zone, t, sources);
   }
@@ -227,7 +256,9 @@ function gatewayRows(state: ExposureState, direct: readonly MatrixRow[]): Matrix
     if (door.verdict !== 'open' || door.via !== 'publish' || (door.zone !== 'internet' && door.zone !== 'admin' && door.zone !== 'tailnet')) continue;
     if (gw.service !== undefined && door.service !== gw.service) continue;
     // The container port behind the door is what the gateway's servers listen on.
-    const binding = state.publishing.bindings.find((b) => b.service === door.service && b.protocol === 'tcp' && door.port >= b.hostPorts.from && door.port <= b.hostPorts.to);
+    const binding = state.publishing.bindings.find(
+      (b) => b.service === door.service && b.protocol === 'tcp' && door.port >= b.hostPorts.from && door.port <= b.hostPorts.to,
+    );
     const listenPort = binding ? binding.containerPort + (door.port - binding.hostPorts.from) : door.port;
     for (const server of gw.servers) {
       if (server.rejectsHandshake || !server.listens.some((l) => l.port === listenPort)) continue;
@@ -290,6 +321,13 @@ export function sortRows(rows: readonly MatrixRow[]): MatrixRow[] {
   return [...rows].sort((a, b) => {
     const [za, va] = key(a);
     const [zb, vb] = key(b);
-    return za - zb || va - vb || byText(a.address, b.address) || a.port - b.port || byText(a.protocol, b.protocol) || byText(a.route?.path ?? '', b.route?.path ?? '');
+    return (
+      za - zb ||
+      va - vb ||
+      byText(a.address, b.address) ||
+      a.port - b.port ||
+      byText(a.protocol, b.protocol) ||
+      byText(a.route?.path ?? '', b.route?.path ?? '')
+    );
   });
 }

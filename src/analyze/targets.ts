@@ -12,7 +12,7 @@
 import { canonicalAddress, isWildcardAddress, publishedAddresses } from '../model/net.js';
 import type { Protocol, ZoneName } from '../model/types.js';
 import type { CidrSet, Family } from './cidr-set.js';
-import { WORLD, cidrSet, covers, familyOf, minus } from './cidr-set.js';
+import { cidrSet, covers, familyOf, minus, WORLD } from './cidr-set.js';
 import type { Binding, ExposureState, Listener, Origin, PortRange } from './state.js';
 
 /** Where a zone's packets arrive on the host. */
@@ -147,7 +147,16 @@ export function cut(range: PortRange, starts: readonly number[]): PortRange[] {
 
 function listenerTarget(l: Listener, via: 'host' | 'container'): Target {
   const address = canonicalAddress(l.address);
-  return { via, address, family: familyOf(address || '0.0.0.0'), ports: { from: l.port, to: l.port }, protocol: l.protocol, owner: l.owner, listener: l, origin: l.origin };
+  return {
+    via,
+    address,
+    family: familyOf(address || '0.0.0.0'),
+    ports: { from: l.port, to: l.port },
+    protocol: l.protocol,
+    owner: l.owner,
+    listener: l,
+    origin: l.origin,
+  };
 }
 
 // Container listeners by owner and protocol, in state order, once per state:
@@ -195,7 +204,14 @@ export function targetsOf(state: ExposureState): Target[] {
         const offset = ports.from - b.hostPorts.from;
         const listener = containerListeners.get(`${b.service}|${b.protocol}`)?.find((l) => l.port === b.containerPort + offset);
         targets.push({
-          via: 'publish', address, family: familyOf(address), ports, protocol: b.protocol, owner: b.service, binding: b, origin: b.origin,
+          via: 'publish',
+          address,
+          family: familyOf(address),
+          ports,
+          protocol: b.protocol,
+          owner: b.service,
+          binding: b,
+          origin: b.origin,
           // Nothing known listens behind this part of the binding: open if something does, never hidden.
           ...(listener ? { listener } : { assumed: true }),
         });

@@ -17,12 +17,7 @@ export function defineService(entry: CatalogEntry): ServiceInput {
  */
 export function nodeHttpCheck(url: string, options: { anyAnswer?: boolean } = {}): string[] {
   const ok = options.anyAnswer === true ? 'r.status<500' : 'r.ok';
-  return [
-    'CMD',
-    'node',
-    '-e',
-    `fetch(${JSON.stringify(url)}).then((r)=>process.exit(${ok}?0:1),()=>process.exit(1))`,
-  ];
+  return ['CMD', 'node', '-e', `fetch(${JSON.stringify(url)}).then((r)=>process.exit(${ok}?0:1),()=>process.exit(1))`];
 }
 
 /**

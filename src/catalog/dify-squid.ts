@@ -18,8 +18,16 @@ import type { Platform } from '../model/types.js';
 
 /** Destinations no workflow may reach: loopback, private, CGNAT (the tailnet), link-local (metadata). */
 export const SSRF_DENIED_DESTINATIONS = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16',
-  '172.16.0.0/12', '192.168.0.0/16', '::1', 'fc00::/7', 'fe80::/10',
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '::1',
+  'fc00::/7',
+  'fe80::/10',
 ] as const;
 
 export const SSRF_PROXY_PORT = 3128;

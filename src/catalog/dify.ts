@@ -84,72 +84,113 @@ const apiVolumes = [{ name: 'dify-storage', target: '/app/api/storage', purpose:
 const apiNetworks = [DIFY_SANDBOX_NETWORK];
 
 export const difyNginx = defineService({
-  name: 'dify-nginx', title: 'Dify NGINX', description: "Dify's internal reverse proxy", origin: 'reference',
-  image: pinnedImage(NGINX_FACTS), address: '172.20.0.30',
+  name: 'dify-nginx',
+  title: 'Dify NGINX',
+  description: "Dify's internal reverse proxy",
+  origin: 'reference',
+  image: pinnedImage(NGINX_FACTS),
+  address: '172.20.0.30',
   ports: [{ port: 80, protocol: 'tcp', purpose: "Dify's internal NGINX (served at / of Dify's own origin)" }],
-  volumes: [{ name: 'dify-nginx-config', target: '/etc/nginx/nginx.conf', purpose: 'rendered Dify internal routes', readOnly: true, bundleFile: 'dify/nginx.conf' }],
+  volumes: [
+    { name: 'dify-nginx-config', target: '/etc/nginx/nginx.conf', purpose: 'rendered Dify internal routes', readOnly: true, bundleFile: 'dify/nginx.conf' },
+  ],
   healthcheck: { test: wgetCheck('http://127.0.0.1:80/healthz'), expects: "Dify's nginx answers 200 on /healthz", startPeriodSeconds: 5 },
   dependsOn: ['dify-api', 'dify-web', 'dify-plugin-daemon'],
   hardening: { readOnlyRootFs: true, capAdd: ['CHOWN', 'SETUID', 'SETGID', 'NET_BIND_SERVICE'], tmpfs: ['/var/cache/nginx', '/var/run', '/tmp'] },
-  exposure: 'routed', sources: [...sources, ...NGINX_FACTS.sources],
+  exposure: 'routed',
+  sources: [...sources, ...NGINX_FACTS.sources],
 });
 
 export const difyApi = defineService({
-  name: 'dify-api', title: 'Dify API', description: 'Dify backend API', origin: 'reference',
-  image: pinnedImage(DIFY_API_FACTS), address: '172.20.0.31',
+  name: 'dify-api',
+  title: 'Dify API',
+  description: 'Dify backend API',
+  origin: 'reference',
+  image: pinnedImage(DIFY_API_FACTS),
+  address: '172.20.0.31',
   ports: [{ port: 5001, protocol: 'tcp', purpose: 'Backend API (behind Dify NGINX)' }],
   // GUNICORN_TIMEOUT: upstream's .env.example recommends 360 "to support a
   // longer sse connection time"; the entrypoint's default is 200.
   env: { MODE: 'api', ...apiEnv, GUNICORN_TIMEOUT: '360' },
-  secrets: apiSecrets, volumes: apiVolumes, internalNetworks: apiNetworks,
+  secrets: apiSecrets,
+  volumes: apiVolumes,
+  internalNetworks: apiNetworks,
   // python3 is in the image (upstream probes the same /health with curl, also there).
   // The first start runs `flask upgrade-db` over the whole migration history
   // before gunicorn loads: the window (240 s + 5 x 10 s) stays inside the start budget.
   healthcheck: { test: pythonHttpCheck('http://127.0.0.1:5001/health'), expects: 'GET /health answers 200', startPeriodSeconds: 240 },
   dependsOn: ['dify-db', 'dify-redis', 'dify-weaviate', 'dify-sandbox', 'dify-plugin-daemon', 'dify-ssrf-proxy'],
   hardening: { readOnlyRootFs: false },
-  exposure: 'internal', startBudgetSeconds: 300, sources: [...sources, ...DIFY_API_FACTS.sources],
+  exposure: 'internal',
+  startBudgetSeconds: 300,
+  sources: [...sources, ...DIFY_API_FACTS.sources],
 });
 
 export const difyWorker = defineService({
-  name: 'dify-worker', title: 'Dify worker', description: 'Celery worker: dataset indexing, async jobs', origin: 'reference',
-  image: pinnedImage(DIFY_API_FACTS), address: '172.20.0.32',
+  name: 'dify-worker',
+  title: 'Dify worker',
+  description: 'Celery worker: dataset indexing, async jobs',
+  origin: 'reference',
+  image: pinnedImage(DIFY_API_FACTS),
+  address: '172.20.0.32',
   ports: [],
   env: { MODE: 'worker', ...apiEnv },
-  secrets: apiSecrets, volumes: apiVolumes, internalNetworks: apiNetworks,
+  secrets: apiSecrets,
+  volumes: apiVolumes,
+  internalNetworks: apiNetworks,
   // Upstream's worker check (`celery inspect ping`) is disabled by default (COMPOSE_WORKER_HEALTHCHECK_DISABLED=true).
   dependsOn: ['dify-db', 'dify-redis', 'dify-weaviate', 'dify-plugin-daemon', 'dify-ssrf-proxy'],
   hardening: { readOnlyRootFs: false },
-  exposure: 'internal', sources: [...sources, ...DIFY_API_FACTS.sources],
+  exposure: 'internal',
+  sources: [...sources, ...DIFY_API_FACTS.sources],
 });
 
 // Celery beat: schedules the periodic tasks (plugin upgrade checks every 15
 // minutes, the workflow schedule poller, the optional cleanups). Upstream's
 // worker_beat has no volume (beat writes nothing to storage).
 export const difyWorkerBeat = defineService({
-  name: 'dify-worker-beat', title: 'Dify beat', description: 'Celery beat: periodic tasks (plugin upgrades, scheduled workflows)', origin: 'addition',
-  image: pinnedImage(DIFY_API_FACTS), address: '172.20.0.41',
+  name: 'dify-worker-beat',
+  title: 'Dify beat',
+  description: 'Celery beat: periodic tasks (plugin upgrades, scheduled workflows)',
+  origin: 'addition',
+  image: pinnedImage(DIFY_API_FACTS),
+  address: '172.20.0.41',
   ports: [],
   env: { MODE: 'beat', ...apiEnv },
-  secrets: apiSecrets, internalNetworks: apiNetworks,
+  secrets: apiSecrets,
+  internalNetworks: apiNetworks,
   dependsOn: ['dify-db', 'dify-redis'],
   hardening: { readOnlyRootFs: false },
-  exposure: 'internal', sources: [...sources, ...DIFY_API_FACTS.sources],
+  exposure: 'internal',
+  sources: [...sources, ...DIFY_API_FACTS.sources],
 });
 
 export const difyWeb = defineService({
-  name: 'dify-web', title: 'Dify web', description: 'Dify frontend (Next.js)', origin: 'addition',
-  image: pinnedImage(DIFY_WEB_FACTS), address: '172.20.0.36',
+  name: 'dify-web',
+  title: 'Dify web',
+  description: 'Dify frontend (Next.js)',
+  origin: 'addition',
+  image: pinnedImage(DIFY_WEB_FACTS),
+  address: '172.20.0.36',
   ports: [{ port: 3000, protocol: 'tcp', purpose: 'Frontend interface (behind Dify NGINX)' }],
   // Empty API URLs make the browser use relative paths on Dify's own origin
   // (the entrypoint builds NEXT_PUBLIC_API_PREFIX from them), and keep the CSRF
   // cookie name the API uses (see CONSOLE_WEB_URL in dify-host-env.ts).
   // HOSTNAME: Next.js standalone binds the container's host name otherwise.
-  env: { CONSOLE_API_URL: '', APP_API_URL: '', HOSTNAME: '0.0.0.0', PORT: '3000', NEXT_TELEMETRY_DISABLED: '1', MARKETPLACE_API_URL: 'https://marketplace.dify.ai', MARKETPLACE_URL: 'https://marketplace.dify.ai' },
+  env: {
+    CONSOLE_API_URL: '',
+    APP_API_URL: '',
+    HOSTNAME: '0.0.0.0',
+    PORT: '3000',
+    NEXT_TELEMETRY_DISABLED: '1',
+    MARKETPLACE_API_URL: 'https://marketplace.dify.ai',
+    MARKETPLACE_URL: 'https://marketplace.dify.ai',
+  },
   // node:22-alpine based; /apps redirects to /signin when logged out.
   healthcheck: { test: nodeHttpCheck('http://127.0.0.1:3000/apps', { anyAnswer: true }), expects: 'the web app answers below 500' },
   hardening: { readOnlyRootFs: false },
-  exposure: 'internal', sources: [...sources, ...DIFY_WEB_FACTS.sources],
+  exposure: 'internal',
+  sources: [...sources, ...DIFY_WEB_FACTS.sources],
 });
 
 export { difyDb, difyPluginDaemon, difyRedis, difySandbox, difySsrfProxy, difyWeaviate } from './dify-backing.js';

@@ -33,7 +33,13 @@ export const gdrive = defineService({
   command: ['rcd', '--rc-addr=0.0.0.0:5572', '--rc-serve', '--config=/config/rclone/rclone.conf'],
   env: { RCLONE_RC_USER: 'moat', RCLONE_CACHE_DIR: '/tmp/rclone' },
   secrets: [
-    { name: 'RCLONE_RC_PASS', env: 'RCLONE_RC_PASS', policy: 'rotatable', generate: { bytes: 24, encoding: 'hex' }, why: 'authenticates calls to the remote-control API' },
+    {
+      name: 'RCLONE_RC_PASS',
+      env: 'RCLONE_RC_PASS',
+      policy: 'rotatable',
+      generate: { bytes: 24, encoding: 'hex' },
+      why: 'authenticates calls to the remote-control API',
+    },
   ],
   volumes: [
     { name: 'gdrive-config', target: '/config/rclone', purpose: 'rclone.conf with the Drive OAuth token (writable: rclone refreshes the token)' },
@@ -45,5 +51,10 @@ export const gdrive = defineService({
   },
   hardening: { readOnlyRootFs: true, tmpfs: ['/tmp'] },
   exposure: 'never-route',
-  sources: ['https://rclone.org/rc/', 'https://rclone.org/commands/rclone_rcd/', 'https://rclone.org/docs/#environment-variables', 'https://github.com/rclone/rclone/blob/v1.75.0/Dockerfile'],
+  sources: [
+    'https://rclone.org/rc/',
+    'https://rclone.org/commands/rclone_rcd/',
+    'https://rclone.org/docs/#environment-variables',
+    'https://github.com/rclone/rclone/blob/v1.75.0/Dockerfile',
+  ],
 });

@@ -2,7 +2,19 @@
 import type { ServiceInput } from '../model/types.js';
 import { anythingllm } from './anythingllm.js';
 import { clawdbot } from './clawdbot.js';
-import { difyApi, difyDb, difyNginx, difyPluginDaemon, difyRedis, difySandbox, difySsrfProxy, difyWeaviate, difyWeb, difyWorker, difyWorkerBeat } from './dify.js';
+import {
+  difyApi,
+  difyDb,
+  difyNginx,
+  difyPluginDaemon,
+  difyRedis,
+  difySandbox,
+  difySsrfProxy,
+  difyWeaviate,
+  difyWeb,
+  difyWorker,
+  difyWorkerBeat,
+} from './dify.js';
 import { gateway } from './gateway.js';
 import { gdrive } from './gdrive.js';
 import { litellm } from './litellm.js';
@@ -11,9 +23,23 @@ import { ollama } from './ollama.js';
 import { signalApi } from './signal.js';
 
 export const CATALOG: readonly ServiceInput[] = [
-  gateway, ollama, litellm, anythingllm, clawdbot,
-  difyNginx, difyApi, difyWorker, difyWorkerBeat, difyDb, difyRedis, difyWeaviate,
-  n8n, signalApi, gdrive,
-  difyWeb, difySandbox, difyPluginDaemon, difySsrfProxy,
+  gateway,
+  ollama,
+  litellm,
+  anythingllm,
+  clawdbot,
+  difyNginx,
+  difyApi,
+  difyWorker,
+  difyWorkerBeat,
+  difyDb,
+  difyRedis,
+  difyWeaviate,
+  n8n,
+  signalApi,
+  gdrive,
+  difyWeb,
+  difySandbox,
+  difyPluginDaemon,
+  difySsrfProxy,
 ];
-

@@ -55,5 +55,11 @@ export const litellm = defineService({
   startBudgetSeconds: 240,
   hardening: { readOnlyRootFs: false },
   exposure: 'internal',
-  sources: ['https://docs.litellm.ai/docs/proxy/deploy', 'https://docs.litellm.ai/docs/proxy/health', 'https://github.com/BerriAI/litellm/blob/main/docker-compose.yml', 'https://docs.litellm.ai/release_notes/v1.71.1-stable', 'https://docs.litellm.ai/docs/proxy/virtual_keys'],
+  sources: [
+    'https://docs.litellm.ai/docs/proxy/deploy',
+    'https://docs.litellm.ai/docs/proxy/health',
+    'https://github.com/BerriAI/litellm/blob/main/docker-compose.yml',
+    'https://docs.litellm.ai/release_notes/v1.71.1-stable',
+    'https://docs.litellm.ai/docs/proxy/virtual_keys',
+  ],
 });

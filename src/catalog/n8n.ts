@@ -52,7 +52,13 @@ export const n8n = defineService({
     GENERIC_TIMEZONE: 'UTC',
   },
   secrets: [
-    { name: 'N8N_ENCRYPTION_KEY', env: 'N8N_ENCRYPTION_KEY', policy: 'never-rotate', generate: { bytes: 32, encoding: 'hex' }, why: 'encrypts stored credentials; a new key makes them unreadable' },
+    {
+      name: 'N8N_ENCRYPTION_KEY',
+      env: 'N8N_ENCRYPTION_KEY',
+      policy: 'never-rotate',
+      generate: { bytes: 32, encoding: 'hex' },
+      why: 'encrypts stored credentials; a new key makes them unreadable',
+    },
   ],
   volumes: [{ name: 'n8n-data', target: '/home/node/.n8n', purpose: 'workflows, credentials, SQLite database' }],
   healthcheck: { test: nodeHttpCheck('http://127.0.0.1:5678/healthz/readiness'), expects: 'GET /healthz/readiness answers 200 (the API and database are up)' },

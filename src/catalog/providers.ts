@@ -24,12 +24,54 @@ export interface ProviderFacts {
 }
 
 export const PROVIDERS: { readonly [P in ProviderName]: ProviderFacts } = {
-  openai: { title: 'OpenAI', prefix: 'openai', keyEnv: 'OPENAI_API_KEY', defaultModels: ['gpt-4o-mini'], apiHost: 'api.openai.com', docs: 'https://docs.litellm.ai/docs/providers/openai' },
-  anthropic: { title: 'Anthropic', prefix: 'anthropic', keyEnv: 'ANTHROPIC_API_KEY', defaultModels: ['claude-sonnet-4-5-20250929'], apiHost: 'api.anthropic.com', docs: 'https://docs.litellm.ai/docs/providers/anthropic' },
-  gemini: { title: 'Google (Gemini API)', prefix: 'gemini', keyEnv: 'GEMINI_API_KEY', defaultModels: ['gemini-2.5-flash'], apiHost: 'generativelanguage.googleapis.com', docs: 'https://docs.litellm.ai/docs/providers/gemini' },
-  groq: { title: 'Groq', prefix: 'groq', keyEnv: 'GROQ_API_KEY', defaultModels: ['llama-3.3-70b-versatile'], apiHost: 'api.groq.com', docs: 'https://docs.litellm.ai/docs/providers/groq' },
-  openrouter: { title: 'OpenRouter', prefix: 'openrouter', keyEnv: 'OPENROUTER_API_KEY', defaultModels: ['meta-llama/llama-3.3-70b-instruct'], apiHost: 'openrouter.ai', docs: 'https://docs.litellm.ai/docs/providers/openrouter' },
-  mistral: { title: 'Mistral AI', prefix: 'mistral', keyEnv: 'MISTRAL_API_KEY', defaultModels: ['mistral-small-latest'], apiHost: 'api.mistral.ai', docs: 'https://docs.litellm.ai/docs/providers/mistral' },
+  openai: {
+    title: 'OpenAI',
+    prefix: 'openai',
+    keyEnv: 'OPENAI_API_KEY',
+    defaultModels: ['gpt-4o-mini'],
+    apiHost: 'api.openai.com',
+    docs: 'https://docs.litellm.ai/docs/providers/openai',
+  },
+  anthropic: {
+    title: 'Anthropic',
+    prefix: 'anthropic',
+    keyEnv: 'ANTHROPIC_API_KEY',
+    defaultModels: ['claude-sonnet-4-5-20250929'],
+    apiHost: 'api.anthropic.com',
+    docs: 'https://docs.litellm.ai/docs/providers/anthropic',
+  },
+  gemini: {
+    title: 'Google (Gemini API)',
+    prefix: 'gemini',
+    keyEnv: 'GEMINI_API_KEY',
+    defaultModels: ['gemini-2.5-flash'],
+    apiHost: 'generativelanguage.googleapis.com',
+    docs: 'https://docs.litellm.ai/docs/providers/gemini',
+  },
+  groq: {
+    title: 'Groq',
+    prefix: 'groq',
+    keyEnv: 'GROQ_API_KEY',
+    defaultModels: ['llama-3.3-70b-versatile'],
+    apiHost: 'api.groq.com',
+    docs: 'https://docs.litellm.ai/docs/providers/groq',
+  },
+  openrouter: {
+    title: 'OpenRouter',
+    prefix: 'openrouter',
+    keyEnv: 'OPENROUTER_API_KEY',
+    defaultModels: ['meta-llama/llama-3.3-70b-instruct'],
+    apiHost: 'openrouter.ai',
+    docs: 'https://docs.litellm.ai/docs/providers/openrouter',
+  },
+  mistral: {
+    title: 'Mistral AI',
+    prefix: 'mistral',
+    keyEnv: 'MISTRAL_API_KEY',
+    defaultModels: ['mistral-small-latest'],
+    apiHost: 'api.mistral.ai',
+    docs: 'https://docs.litellm.ai/docs/providers/mistral',
+  },
 };
 
 /** The routing strategy moat renders: LiteLLM's default, which respects deployment order; local vs cloud is decided by fallbacks. */

@@ -10,8 +10,20 @@ export const PLACEHOLDER_ADMIN_CIDR = '203.0.113.10/32';
 export const PLACEHOLDER_TAILSCALE_ADDRESS = '100.64.0.10';
 
 export const BACKEND_ONLY = [
-  'ollama', 'litellm', 'dify-db', 'dify-redis', 'dify-weaviate', 'signal-api', 'gdrive',
-  'dify-api', 'dify-worker', 'dify-worker-beat', 'dify-web', 'dify-sandbox', 'dify-plugin-daemon', 'dify-ssrf-proxy',
+  'ollama',
+  'litellm',
+  'dify-db',
+  'dify-redis',
+  'dify-weaviate',
+  'signal-api',
+  'gdrive',
+  'dify-api',
+  'dify-worker',
+  'dify-worker-beat',
+  'dify-web',
+  'dify-sandbox',
+  'dify-plugin-daemon',
+  'dify-ssrf-proxy',
 ];
 
 export function referencePlatform(): PlatformInput {

@@ -35,5 +35,9 @@ export const signalApi = defineService({
   healthcheck: { test: curlCheck('http://127.0.0.1:8080/v1/health'), expects: 'GET /v1/health answers 2xx' },
   hardening: { readOnlyRootFs: false, capAdd: ['CHOWN', 'SETUID', 'SETGID', 'DAC_OVERRIDE'] },
   exposure: 'never-route',
-  sources: ['https://github.com/bbernhard/signal-cli-rest-api', 'https://github.com/bbernhard/signal-cli-rest-api/blob/0.100/Dockerfile', 'https://github.com/bbernhard/signal-cli-rest-api/blob/0.100/entrypoint.sh'],
+  sources: [
+    'https://github.com/bbernhard/signal-cli-rest-api',
+    'https://github.com/bbernhard/signal-cli-rest-api/blob/0.100/Dockerfile',
+    'https://github.com/bbernhard/signal-cli-rest-api/blob/0.100/entrypoint.sh',
+  ],
 });

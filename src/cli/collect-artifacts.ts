@@ -9,18 +9,53 @@
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { execa } from 'execa';
+import { type Artifact, artifactProblem } from '../ingest/types.js';
 import type { Finding } from '../model/findings.js';
-import { artifactProblem, type Artifact } from '../ingest/types.js';
 
 export const COLLECT_FINDING_DOCS = [
-  { code: 'ingest.collect.unreadable', title: 'A path cannot be read', help: 'A file or directory given to `moat audit` does not exist or cannot be read (permissions). What it would have said stays unknown; check the path, or run with the rights to read it.', severity: 'high' },
-  { code: 'ingest.collect.too-large', title: 'A file is too large to be an artifact', help: 'Files over 5 MB are not read: no configuration moat reads is that large, and reading one could exhaust memory. If it really is an artifact, split it (one `docker inspect` per container, say).', severity: 'medium' },
-  { code: 'ingest.collect.not-utf8', title: 'A file is not UTF-8 text', help: 'The file has bytes that are not UTF-8 at the line named. moat reads text artifacts only and does not guess an encoding; convert the file (`iconv -t UTF-8`) or pass the tool output again.', severity: 'medium' },
+  {
+    code: 'ingest.collect.unreadable',
+    title: 'A path cannot be read',
+    help: 'A file or directory given to `moat audit` does not exist or cannot be read (permissions). What it would have said stays unknown; check the path, or run with the rights to read it.',
+    severity: 'high',
+  },
+  {
+    code: 'ingest.collect.too-large',
+    title: 'A file is too large to be an artifact',
+    help: 'Files over 5 MB are not read: no configuration moat reads is that large, and reading one could exhaust memory. If it really is an artifact, split it (one `docker inspect` per container, say).',
+    severity: 'medium',
+  },
+  {
+    code: 'ingest.collect.not-utf8',
+    title: 'A file is not UTF-8 text',
+    help: 'The file has bytes that are not UTF-8 at the line named. moat reads text artifacts only and does not guess an encoding; convert the file (`iconv -t UTF-8`) or pass the tool output again.',
+    severity: 'medium',
+  },
   { code: 'ingest.collect.binary', title: 'A file is binary', help: 'The file has NUL bytes, so it is not a text artifact; it is skipped.', severity: 'info' },
-  { code: 'ingest.collect.secret-skipped', title: 'A file that may hold secrets was not read', help: 'Env files (`.env`, `*.env`), private keys (`*.key`, `*.pem`, `id_*`, `ssh_host_*_key`) and `secrets/` directories are never read: moat does not need secrets to prove exposure, and never copies them.', severity: 'info' },
-  { code: 'ingest.collect.too-many-files', title: 'A directory holds too many files', help: 'The walk stops after 10000 files. Name the directory that holds the deployment rather than a parent of it.', severity: 'medium' },
-  { code: 'ingest.live.missing-command', title: 'A tool for --live is not installed', help: 'A command `moat audit --live` runs to read the host is not on PATH, so the layer it reports stays unknown. Install the package named in the hint, or pass that layer as a file.', severity: 'info' },
-  { code: 'ingest.live.command-failed', title: 'A tool for --live failed', help: 'A command `moat audit --live` runs exited with an error (often: it needs root). The layer it reports stays unknown; run as root, or pass that layer as a file.', severity: 'info' },
+  {
+    code: 'ingest.collect.secret-skipped',
+    title: 'A file that may hold secrets was not read',
+    help: 'Env files (`.env`, `*.env`), private keys (`*.key`, `*.pem`, `id_*`, `ssh_host_*_key`) and `secrets/` directories are never read: moat does not need secrets to prove exposure, and never copies them.',
+    severity: 'info',
+  },
+  {
+    code: 'ingest.collect.too-many-files',
+    title: 'A directory holds too many files',
+    help: 'The walk stops after 10000 files. Name the directory that holds the deployment rather than a parent of it.',
+    severity: 'medium',
+  },
+  {
+    code: 'ingest.live.missing-command',
+    title: 'A tool for --live is not installed',
+    help: 'A command `moat audit --live` runs to read the host is not on PATH, so the layer it reports stays unknown. Install the package named in the hint, or pass that layer as a file.',
+    severity: 'info',
+  },
+  {
+    code: 'ingest.live.command-failed',
+    title: 'A tool for --live failed',
+    help: 'A command `moat audit --live` runs exited with an error (often: it needs root). The layer it reports stays unknown; run as root, or pass that layer as a file.',
+    severity: 'info',
+  },
 ] as const;
 
 const MAX_BYTES = 5 * 1024 * 1024;
@@ -70,22 +105,62 @@ async function readText(w: Walk, abs: string, explicit: boolean): Promise<void> 
   const file = name(w, abs);
   if (w.seen.has(abs)) return;
   w.seen.add(abs);
-  if (looksSecret(abs)) return void problem(w, file, 'ingest.collect.secret-skipped', 'info', `${file} may hold secrets; not read`, 'moat needs no secrets to prove exposure; pass the configuration files only');
+  if (looksSecret(abs))
+    return void problem(
+      w,
+      file,
+      'ingest.collect.secret-skipped',
+      'info',
+      `${file} may hold secrets; not read`,
+      'moat needs no secrets to prove exposure; pass the configuration files only',
+    );
   if (++w.files > MAX_FILES) {
-    if (w.files === MAX_FILES + 1) problem(w, file, 'ingest.collect.too-many-files', 'medium', `more than ${MAX_FILES} files; the walk stops at ${file}`, 'name the directory that holds the deployment, not a parent of it');
+    if (w.files === MAX_FILES + 1)
+      problem(
+        w,
+        file,
+        'ingest.collect.too-many-files',
+        'medium',
+        `more than ${MAX_FILES} files; the walk stops at ${file}`,
+        'name the directory that holds the deployment, not a parent of it',
+      );
     return;
   }
   try {
     const info = await stat(abs);
-    if (info.size > MAX_BYTES) return void problem(w, file, 'ingest.collect.too-large', 'medium', `${file} is ${Math.round(info.size / 1024 / 1024)} MB, more than the 5 MB moat reads`, 'pass a smaller artifact (split it per container or per table)');
+    if (info.size > MAX_BYTES)
+      return void problem(
+        w,
+        file,
+        'ingest.collect.too-large',
+        'medium',
+        `${file} is ${Math.round(info.size / 1024 / 1024)} MB, more than the 5 MB moat reads`,
+        'pass a smaller artifact (split it per container or per table)',
+      );
     const bytes = await readFile(abs);
     if (bytes.subarray(0, 8192).includes(0)) {
-      if (explicit) problem(w, file, 'ingest.collect.binary', 'info', `${file} is binary, not a text artifact; skipped`, 'pass the text output of the tool (nft -j, iptables-save, docker inspect)');
+      if (explicit)
+        problem(
+          w,
+          file,
+          'ingest.collect.binary',
+          'info',
+          `${file} is binary, not a text artifact; skipped`,
+          'pass the text output of the tool (nft -j, iptables-save, docker inspect)',
+        );
       return;
     }
     const bad = firstNonUtf8Line(bytes);
     if (bad !== undefined) {
-      w.problems.push(artifactProblem('ingest.collect.not-utf8', 'medium', { file, line: bad }, `${file} is not UTF-8 text (line ${bad}); not read`, `convert it: iconv -t UTF-8 ${file}`));
+      w.problems.push(
+        artifactProblem(
+          'ingest.collect.not-utf8',
+          'medium',
+          { file, line: bad },
+          `${file} is not UTF-8 text (line ${bad}); not read`,
+          `convert it: iconv -t UTF-8 ${file}`,
+        ),
+      );
       return;
     }
     const text = new TextDecoder('utf-8').decode(bytes).replace(/^\uFEFF/, '');
@@ -100,16 +175,38 @@ async function walk(w: Walk, abs: string, depth: number, explicit: boolean): Pro
   try {
     info = explicit ? await stat(abs) : await lstat(abs);
   } catch (error) {
-    return void problem(w, name(w, abs), 'ingest.collect.unreadable', 'high', `${name(w, abs)} cannot be read: ${errorText(error)}`, 'check the path and that you may read it');
+    return void problem(
+      w,
+      name(w, abs),
+      'ingest.collect.unreadable',
+      'high',
+      `${name(w, abs)} cannot be read: ${errorText(error)}`,
+      'check the path and that you may read it',
+    );
   }
   if (info.isDirectory()) {
     if (depth > MAX_DEPTH || (!explicit && SKIPPED_DIRS.has(basename(abs)))) return;
-    if (!explicit && basename(abs) === 'secrets') return void problem(w, name(w, abs), 'ingest.collect.secret-skipped', 'info', `${name(w, abs)}/ may hold secrets; not read`, 'moat needs no secrets to prove exposure');
+    if (!explicit && basename(abs) === 'secrets')
+      return void problem(
+        w,
+        name(w, abs),
+        'ingest.collect.secret-skipped',
+        'info',
+        `${name(w, abs)}/ may hold secrets; not read`,
+        'moat needs no secrets to prove exposure',
+      );
     let entries: string[];
     try {
       entries = (await readdir(abs)).sort();
     } catch (error) {
-      return void problem(w, name(w, abs), 'ingest.collect.unreadable', 'high', `${name(w, abs)} cannot be listed: ${errorText(error)}`, 'check that you may read the directory');
+      return void problem(
+        w,
+        name(w, abs),
+        'ingest.collect.unreadable',
+        'high',
+        `${name(w, abs)} cannot be listed: ${errorText(error)}`,
+        'check that you may read the directory',
+      );
     }
     for (const entry of entries) await walk(w, join(abs, entry), depth + 1, false);
     return;
@@ -186,8 +283,20 @@ export async function collectLive(options: LiveOptions = {}): Promise<{ artifact
   const failed = (file: string, r: Extract<Run, { ok: false }>, command: string, install: string) =>
     problems.push(
       r.missing
-        ? artifactProblem('ingest.live.missing-command', 'info', { file, line: 1 }, `${command} is not installed; what it reports stays unknown`, `install ${install} (apt-get install ${install}), or pass that layer as a file`)
-        : artifactProblem('ingest.live.command-failed', 'info', { file, line: 1 }, `${command} failed: ${r.reason}; what it reports stays unknown`, 'run moat audit --live as root, or pass that layer as a file'),
+        ? artifactProblem(
+            'ingest.live.missing-command',
+            'info',
+            { file, line: 1 },
+            `${command} is not installed; what it reports stays unknown`,
+            `install ${install} (apt-get install ${install}), or pass that layer as a file`,
+          )
+        : artifactProblem(
+            'ingest.live.command-failed',
+            'info',
+            { file, line: 1 },
+            `${command} failed: ${r.reason}; what it reports stays unknown`,
+            'run moat audit --live as root, or pass that layer as a file',
+          ),
     );
   for (const c of LIVE_COMMANDS) {
     const file = liveName(c.file, c.args);
@@ -206,7 +315,10 @@ async function collectDocker(options: LiveOptions, artifacts: Artifact[], failed
   const ps = await run('docker', ['ps', '-aq', '--no-trunc'], options);
   const inspectName = liveName('docker', ['inspect']);
   if (!ps.ok) return failed(inspectName, ps, 'docker ps', 'docker.io');
-  const ids = ps.stdout.split('\n').map((l) => l.trim()).filter((l) => /^[0-9a-f]{12,64}$/.test(l));
+  const ids = ps.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^[0-9a-f]{12,64}$/.test(l));
   if (ids.length === 0) {
     artifacts.push({ file: inspectName, text: '[]\n' }); // no containers: nothing is published
   } else {
@@ -251,8 +363,20 @@ async function collectSshd(options: LiveOptions, artifacts: Artifact[], problems
       const missing = (error as { code?: string }).code === 'ENOENT';
       problems.push(
         missing
-          ? artifactProblem('ingest.live.missing-command', 'info', { file, line: 1 }, `${f} does not exist; where sshd listens stays unknown`, 'install openssh-server, or pass its configuration as a file')
-          : artifactProblem('ingest.live.command-failed', 'info', { file, line: 1 }, `${f} cannot be read: ${errorText(error)}`, 'run moat audit --live as root'),
+          ? artifactProblem(
+              'ingest.live.missing-command',
+              'info',
+              { file, line: 1 },
+              `${f} does not exist; where sshd listens stays unknown`,
+              'install openssh-server, or pass its configuration as a file',
+            )
+          : artifactProblem(
+              'ingest.live.command-failed',
+              'info',
+              { file, line: 1 },
+              `${f} cannot be read: ${errorText(error)}`,
+              'run moat audit --live as root',
+            ),
       );
     }
   }

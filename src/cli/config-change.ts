@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { LoadedPlatform } from '../model/load.js';
 import { DEFAULT_CONFIG_NAME } from '../model/load.js';
+import { COMPOSE_FILE } from '../render/compose.js';
 import type { ConfigEdit, ConfigFile } from './config-edit.js';
 import { editConfigText, readConfigFile, writeConfigFile } from './config-edit.js';
 import { loadPlatformText } from './load-platform.js';
-import { COMPOSE_FILE } from '../render/compose.js';
 
 export interface ConfigChange {
   readonly original: ConfigFile;
@@ -28,7 +28,10 @@ export function configFileOf(config: string | undefined, cwd = process.cwd()): s
 }
 
 /** Reads the file, applies the edits in memory and loads both versions; throws UserInputError when either does not load. */
-export async function prepareChange(file: string, edits: readonly ConfigEdit[] | ((current: LoadedPlatform, data: unknown) => readonly ConfigEdit[])): Promise<ConfigChange> {
+export async function prepareChange(
+  file: string,
+  edits: readonly ConfigEdit[] | ((current: LoadedPlatform, data: unknown) => readonly ConfigEdit[]),
+): Promise<ConfigChange> {
   const original = await readConfigFile(file);
   const display = file;
   const before = loadPlatformText(original.text, file, display);

@@ -50,7 +50,12 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
 export async function writeConfigFile(original: ConfigFile, text: string): Promise<'written' | 'unchanged'> {
   const now = await readConfigFile(original.file);
   if (now.exists !== original.exists || now.text !== original.text) {
-    throw editRefused('config.changed-meanwhile', original.file, `${original.file} changed while moat was editing it; nothing was written`, 'run the command again: moat re-reads the file and applies its change to the new content');
+    throw editRefused(
+      'config.changed-meanwhile',
+      original.file,
+      `${original.file} changed while moat was editing it; nothing was written`,
+      'run the command again: moat re-reads the file and applies its change to the new content',
+    );
   }
   if (original.exists && text === original.text) return 'unchanged';
   const target = original.exists ? await realpath(original.file) : original.file;
@@ -65,7 +70,6 @@ export async function writeConfigFile(original: ConfigFile, text: string): Promi
   }
   return 'written';
 }
-
 
 /** Applies the edits in order; returns the new text (the same string when nothing changes). */
 export function editConfigText(text: string, edits: readonly ConfigEdit[], file = 'moat.yaml'): string {
@@ -82,7 +86,8 @@ export function editConfigText(text: string, edits: readonly ConfigEdit[], file 
 
 function parseChecked(text: string, file: string): unknown {
   const doc = parseDocument(text, { version: '1.2', uniqueKeys: true });
-  if (doc.errors.length > 0) throw editRefused('config.edit-unsupported', file, `${file} has YAML errors, so moat does not edit it`, '`moat check` locates them: fix them first');
+  if (doc.errors.length > 0)
+    throw editRefused('config.edit-unsupported', file, `${file} has YAML errors, so moat does not edit it`, '`moat check` locates them: fix them first');
   return doc.toJS() ?? {};
 }
 
@@ -145,6 +150,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (isRecord(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  if (isRecord(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    );
   return v;
 }

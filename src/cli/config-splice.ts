@@ -3,8 +3,9 @@
 // the edited entry's bytes change. The new entry is rendered by the same
 // library (stringify, block or flow like its neighbours) and indented like
 // them. config-edit.ts checks that the result means the edit.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, stringify } from 'yaml';
+
 import type { Node, Pair, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, stringify } from 'yaml';
 import type { PathSegment } from '../model/config-yaml.js';
 import { formatPath } from '../model/config-yaml.js';
 import { UserInputError } from '../model/findings.js';
@@ -67,7 +68,12 @@ function lookup(ctx: Ctx, root: Node | null, path: readonly PathSegment[]): Foun
 }
 
 function unsupported(ctx: Ctx, path: readonly PathSegment[], why: string): UserInputError {
-  return editRefused('config.edit-unsupported', `${ctx.file}: ${formatPath(path) || '(the document)'}`, `moat cannot edit ${formatPath(path) || 'the document'} in ${ctx.file}: ${why}`, 'make the change by hand (the command prints what to write), or write the value out instead of the alias');
+  return editRefused(
+    'config.edit-unsupported',
+    `${ctx.file}: ${formatPath(path) || '(the document)'}`,
+    `moat cannot edit ${formatPath(path) || 'the document'} in ${ctx.file}: ${why}`,
+    'make the change by hand (the command prints what to write), or write the value out instead of the alias',
+  );
 }
 
 /** `{ a: { b: value } }` for the part of the path that does not exist yet. */
@@ -162,7 +168,9 @@ function addPair(ctx: Ctx, map: YAMLMap, key: string, value: unknown): string {
   const items = map.items as Pair<Node, Node | null>[];
   const last = items[items.length - 1];
   if (map.flow) {
-    const entry = renderFlow({ [key]: value }).replace(/^\{ ?/, '').replace(/ ?\}$/, '');
+    const entry = renderFlow({ [key]: value })
+      .replace(/^\{ ?/, '')
+      .replace(/ ?\}$/, '');
     if (!last) return splice(ctx, map.range?.[0] ?? 0, map.range?.[1] ?? 0, `{ ${entry} }`);
     const end = entryEnd(last);
     return splice(ctx, end, end, `, ${entry}`);

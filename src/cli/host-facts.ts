@@ -14,7 +14,10 @@ export interface TailnetName {
 }
 
 export function parseTailscaleIp4(stdout: string): string | undefined {
-  return stdout.split('\n').map((l) => l.trim()).find((l) => ipVersion(l) === 4);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => ipVersion(l) === 4);
 }
 
 /** JSON output, or undefined for anything else (a tool that printed an error on stdout). */
@@ -28,7 +31,9 @@ function json(stdout: string): unknown {
 
 /** Self.DNSName (`host.tailnet.`); without it (MagicDNS off), Self.HostName and the tailnet's MagicDNSSuffix. */
 export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
-  const status = json(stdout) as { Self?: { DNSName?: unknown; HostName?: unknown }; MagicDNSSuffix?: unknown; CurrentTailnet?: { MagicDNSSuffix?: unknown } } | undefined;
+  const status = json(stdout) as
+    | { Self?: { DNSName?: unknown; HostName?: unknown }; MagicDNSSuffix?: unknown; CurrentTailnet?: { MagicDNSSuffix?: unknown } }
+    | undefined;
   const text = (v: unknown): string => (typeof v === 'string' ? v.replace(/\.$/, '').toLowerCase() : '');
   const dns = text(status?.Self?.DNSName);
   const dot = dns.indexOf('.');
@@ -41,6 +46,12 @@ export function parseTailscaleStatus(stdout: string): TailnetName | undefined {
 export function parseDefaultRoute(stdout: string): string | undefined {
   const routes = json(stdout);
   if (!Array.isArray(routes)) return undefined;
-  const route = routes.find((r) => typeof r === 'object' && r !== null && typeof (r as { dev?: unknown }).dev === 'string' && ((r as { dst?: unknown }).dst === 'default' || (r as { dst?: unknown }).dst === undefined));
+  const route = routes.find(
+    (r) =>
+      typeof r === 'object' &&
+      r !== null &&
+      typeof (r as { dev?: unknown }).dev === 'string' &&
+      ((r as { dst?: unknown }).dst === 'default' || (r as { dst?: unknown }).dst === undefined),
+  );
   return (route as { dev?: string } | undefined)?.dev;
 }

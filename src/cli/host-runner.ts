@@ -23,7 +23,12 @@ export function systemRunner(baseEnv: Readonly<Record<string, string | undefined
       return new Promise((resolve) => {
         execFile(file, args, { env: { ...baseEnv, ...options.env }, maxBuffer: 16 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
           if (!error) return resolve({ code: 0, stdout, stderr });
-          const code = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 127 : typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1;
+          const code =
+            (error as NodeJS.ErrnoException).code === 'ENOENT'
+              ? 127
+              : typeof (error as { code?: unknown }).code === 'number'
+                ? (error as { code: number }).code
+                : 1;
           resolve({ code, stdout: stdout ?? '', stderr: code === 127 ? `${file}: not found on PATH` : (stderr ?? '') });
         });
       });

@@ -19,26 +19,88 @@ interface CommandEntry {
 // engine or the probe, and `moat --help` imports no command at all.
 const COMMANDS: readonly CommandEntry[] = [
   { names: ['plan'], summaries: ['render the deployment bundle and print the port map'], load: async () => (await import('./commands/plan.js')).registerPlan },
-  { names: ['check'], summaries: ['prove statically what each zone can reach, from the rendered bundle'], load: async () => (await import('./commands/check.js')).registerCheck },
-  { names: ['audit'], summaries: ["prove what a deployment moat did not make exposes, from its artifacts (or --live)"], load: async () => (await import('./commands/audit.js')).registerAudit },
-  { names: ['probe'], summaries: ['verify a running host from one vantage point against the proof'], load: async () => (await import('./commands/probe.js')).registerProbe },
-  { names: ['up'], summaries: ['prove, render and deploy the platform on a container engine'], load: async () => (await import('./commands/up.js')).registerUp },
+  {
+    names: ['check'],
+    summaries: ['prove statically what each zone can reach, from the rendered bundle'],
+    load: async () => (await import('./commands/check.js')).registerCheck,
+  },
+  {
+    names: ['audit'],
+    summaries: ['prove what a deployment moat did not make exposes, from its artifacts (or --live)'],
+    load: async () => (await import('./commands/audit.js')).registerAudit,
+  },
+  {
+    names: ['probe'],
+    summaries: ['verify a running host from one vantage point against the proof'],
+    load: async () => (await import('./commands/probe.js')).registerProbe,
+  },
+  {
+    names: ['up'],
+    summaries: ['prove, render and deploy the platform on a container engine'],
+    load: async () => (await import('./commands/up.js')).registerUp,
+  },
   {
     names: ['status', 'logs', 'down', 'reset', 'secrets'],
-    summaries: ['show each service and its health', "print a service's logs", 'stop the platform (volumes kept)', 'remove what moat created', 'list the secrets (values with --show)'],
+    summaries: [
+      'show each service and its health',
+      "print a service's logs",
+      'stop the platform (volumes kept)',
+      'remove what moat created',
+      'list the secrets (values with --show)',
+    ],
     load: async () => (await import('./commands/operate.js')).registerOperate,
   },
-  { names: ['backup', 'restore'], summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'], load: async () => (await import('./commands/backup.js')).registerBackup },
-  { names: ['signal'], summaries: ["link, register and check the bot's Signal account"], load: async () => (await import('./commands/signal.js')).registerSignal },
-  { names: ['upgrade', 'outdated'], summaries: ['back up, upgrade a service to a newer image, roll back if unhealthy', 'list pinned images with newer known releases'], load: async () => (await import('./commands/upgrade.js')).registerUpgrade },
+  {
+    names: ['backup', 'restore'],
+    summaries: ['back up data, bundle and encrypted secrets into one dated directory', 'check a backup, then restore it and wait until healthy'],
+    load: async () => (await import('./commands/backup.js')).registerBackup,
+  },
+  {
+    names: ['signal'],
+    summaries: ["link, register and check the bot's Signal account"],
+    load: async () => (await import('./commands/signal.js')).registerSignal,
+  },
+  {
+    names: ['upgrade', 'outdated'],
+    summaries: ['back up, upgrade a service to a newer image, roll back if unhealthy', 'list pinned images with newer known releases'],
+    load: async () => (await import('./commands/upgrade.js')).registerUpgrade,
+  },
   { names: ['models'], summaries: ['pull, list and remove Ollama models'], load: async () => (await import('./commands/models.js')).registerModels },
-  { names: ['drive'], summaries: ['connect Google Drive, sync it now, show the last sync'], load: async () => (await import('./commands/drive.js')).registerDrive },
-  { names: ['knowledge'], summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'], load: async () => (await import('./commands/knowledge.js')).registerKnowledge },
-  { names: ['providers'], summaries: ['add, list and remove the cloud providers LiteLLM may call (key from stdin or a file)'], load: async () => (await import('./commands/providers.js')).registerProviders },
-  { names: ['routing'], summaries: ["set LiteLLM's routing: local-first or cloud-first, with fallbacks"], load: async () => (await import('./commands/routing.js')).registerRouting },
-  { names: ['add', 'remove'], summaries: ['add a service to moat.yaml (proven before it is written)', 'remove a service from moat.yaml'], load: async () => (await import('./commands/service.js')).registerService },
-  { names: ['host'], summaries: ['set up this host: bootstrap, real Tailscale address and interface into moat.yaml, reboot unit'], load: async () => (await import('./commands/host.js')).registerHost },
-  { names: ['explain'], summaries: ['explain a finding code (or list them, or the exit codes)'], load: async () => (await import('./commands/explain.js')).registerExplain },
+  {
+    names: ['drive'],
+    summaries: ['connect Google Drive, sync it now, show the last sync'],
+    load: async () => (await import('./commands/drive.js')).registerDrive,
+  },
+  {
+    names: ['knowledge'],
+    summaries: ['keep an AnythingLLM workspace in step with the synced Drive files; search it'],
+    load: async () => (await import('./commands/knowledge.js')).registerKnowledge,
+  },
+  {
+    names: ['providers'],
+    summaries: ['add, list and remove the cloud providers LiteLLM may call (key from stdin or a file)'],
+    load: async () => (await import('./commands/providers.js')).registerProviders,
+  },
+  {
+    names: ['routing'],
+    summaries: ["set LiteLLM's routing: local-first or cloud-first, with fallbacks"],
+    load: async () => (await import('./commands/routing.js')).registerRouting,
+  },
+  {
+    names: ['add', 'remove'],
+    summaries: ['add a service to moat.yaml (proven before it is written)', 'remove a service from moat.yaml'],
+    load: async () => (await import('./commands/service.js')).registerService,
+  },
+  {
+    names: ['host'],
+    summaries: ['set up this host: bootstrap, real Tailscale address and interface into moat.yaml, reboot unit'],
+    load: async () => (await import('./commands/host.js')).registerHost,
+  },
+  {
+    names: ['explain'],
+    summaries: ['explain a finding code (or list them, or the exit codes)'],
+    load: async () => (await import('./commands/explain.js')).registerExplain,
+  },
 ];
 
 /** moat's version: set by the bundle (scripts/bundle.mjs), else read from package.json. */

@@ -36,7 +36,12 @@ function readHidden(input: Input, prompt: NodeJS.WritableStream, question: strin
     const onData = (chunk: Buffer | string): void => {
       for (const ch of chunk.toString()) {
         if (ch === '\r' || ch === '\n' || ch === '\u0004') return done();
-        if (ch === '\u0003') return done(new UserInputError([{ code: 'cli.bad-key', severity: 'high', path: 'standard input', message: 'interrupted: no key was read', hint: 'run the command again' }]));
+        if (ch === '\u0003')
+          return done(
+            new UserInputError([
+              { code: 'cli.bad-key', severity: 'high', path: 'standard input', message: 'interrupted: no key was read', hint: 'run the command again' },
+            ]),
+          );
         if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
         else typed += ch;
       }

@@ -1,9 +1,9 @@
 // The port tables (render/port-tables.ts) and reference notes as aligned text
 // for the terminal. Same rows as PORTS.md; widths count emoji as two columns.
 import pc from 'picocolors';
+import { byText } from '../model/order.js';
 import type { ReferenceNote } from '../model/types.js';
 import type { PortTable, TableRow } from '../render/port-tables.js';
-import { byText } from '../model/order.js';
 
 export function formatTables(tables: readonly PortTable[]): string {
   return tables.map(formatTable).join('\n');

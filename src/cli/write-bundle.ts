@@ -56,7 +56,12 @@ export async function writeBundle(outDir: string, files: readonly RenderedFile[]
 async function readManifest(outDir: string): Promise<Set<string>> {
   try {
     const text = await readFile(join(outDir, MANIFEST), 'utf8');
-    return new Set(text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && checkPath(l) === undefined));
+    return new Set(
+      text
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '' && !l.startsWith('#') && checkPath(l) === undefined),
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Set();
     throw error;
@@ -70,10 +75,21 @@ async function writeManifest(outDir: string, paths: readonly string[]): Promise<
 /** Bundle paths are relative, forward-slashed and stay inside the directory. */
 function checkPath(path: string): Finding | undefined {
   const parts = path.split('/');
-  const bad = path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0') || path === MANIFEST ||
+  const bad =
+    path === '' ||
+    path.startsWith('/') ||
+    path.includes('\\') ||
+    path.includes('\0') ||
+    path === MANIFEST ||
     parts.some((p) => p === '' || p === '.' || p === '..');
   if (!bad) return undefined;
-  return { code: 'plan.bad-bundle-path', severity: 'high', path, message: `a renderer produced the path ${JSON.stringify(path)}, which leaves the bundle`, hint: 'this is a bug in moat: report it' };
+  return {
+    code: 'plan.bad-bundle-path',
+    severity: 'high',
+    path,
+    message: `a renderer produced the path ${JSON.stringify(path)}, which leaves the bundle`,
+    hint: 'this is a bug in moat: report it',
+  };
 }
 
 /** The target and each folder on the way must be moat's or absent, and never a symlink. */
@@ -92,7 +108,9 @@ async function checkTarget(outDir: string, file: RenderedFile, owned: ReadonlySe
 
 function inTheWay(path: string, why: string): Finding {
   return {
-    code: 'plan.user-file-in-the-way', severity: 'high', path,
+    code: 'plan.user-file-in-the-way',
+    severity: 'high',
+    path,
     message: `${why}; moat never overwrites files it did not render`,
     hint: 'move the file away, or write the bundle elsewhere with --out',
   };

@@ -6,10 +6,4 @@ import { duplicateListeners } from '../analyze/rules/listeners.js';
 import { routeRules } from '../analyze/rules/routes.js';
 import { secretRules } from '../analyze/rules/secrets.js';
 
-export const ANALYZE_CODE_DOCS = [
-  ...adminCidrWorld.docs,
-  ...unexpectedOpen.docs,
-  ...routeRules.docs,
-  ...duplicateListeners.docs,
-  ...secretRules.docs,
-] as const;
+export const ANALYZE_CODE_DOCS = [...adminCidrWorld.docs, ...unexpectedOpen.docs, ...routeRules.docs, ...duplicateListeners.docs, ...secretRules.docs] as const;

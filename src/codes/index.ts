@@ -15,12 +15,12 @@ import { CONFIG_CODE_DOCS } from './config.js';
 import { DEPLOY_CODE_DOCS } from './deploy.js';
 import { DRIVE_CODE_DOCS } from './drive.js';
 import { INGEST_CODE_DOCS } from './ingest.js';
-import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
 import { KUBERNETES_ANALYZE_CODE_DOCS, KUBERNETES_INGEST_CODE_DOCS, KUBERNETES_SECRETS_FINDING_DOCS } from './kubernetes.js';
+import { CONFIG_EDIT_CODE_DOCS, LITELLM_ROUTING_CODE_DOCS, OPS_CODE_DOCS, PROVIDER_DEPLOY_CODE_DOCS } from './ops.js';
 import { PROBE_CODE_DOCS } from './probe.js';
 import { RENDER_CODE_DOCS } from './render.js';
-import { UPGRADE_CODE_DOCS } from './upgrade.js';
 import { inArea, type RegistryEntry } from './types.js';
+import { UPGRADE_CODE_DOCS } from './upgrade.js';
 
 export { FINDING_AREAS, type FindingArea, type RegistryEntry } from './types.js';
 
@@ -31,7 +31,8 @@ export const FINDING_REGISTRY = [
   ...inArea('render', KUBERNETES_FINDING_DOCS),
   ...inArea('ingest', INGEST_CODE_DOCS),
   ...inArea('analyze', ANALYZE_CODE_DOCS),
-  ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS), ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),
+  ...inArea('ingest', KUBERNETES_INGEST_CODE_DOCS),
+  ...inArea('analyze', KUBERNETES_ANALYZE_CODE_DOCS),
   ...inArea('probe', PROBE_CODE_DOCS),
   ...inArea('deploy', DEPLOY_CODE_DOCS),
   ...inArea('deploy', DRIVE_CODE_DOCS),
@@ -39,7 +40,10 @@ export const FINDING_REGISTRY = [
   ...inArea('deploy', UPGRADE_CODE_DOCS),
   ...inArea('deploy', BACKUP_CODE_DOCS),
   ...inArea('cli', CLI_CODE_DOCS),
-  ...inArea('config', CONFIG_EDIT_CODE_DOCS), ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS), ...inArea('render', LITELLM_ROUTING_CODE_DOCS), ...inArea('cli', OPS_CODE_DOCS),
+  ...inArea('config', CONFIG_EDIT_CODE_DOCS),
+  ...inArea('deploy', PROVIDER_DEPLOY_CODE_DOCS),
+  ...inArea('render', LITELLM_ROUTING_CODE_DOCS),
+  ...inArea('cli', OPS_CODE_DOCS),
 ] as const;
 
 /** Every finding code moat can emit. */

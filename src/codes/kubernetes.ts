@@ -8,8 +8,10 @@ import type { CodeDoc } from './types.js';
 
 export const KUBERNETES_SECRETS_FINDING_DOCS = [
   {
-    code: 'deploy.kubectl-failed', severity: 'high', title: 'kubectl could not apply the Secrets',
-    help: '`moat secrets kubernetes` pipes the platform\'s Secrets to `kubectl apply -f -` and kubectl refused them (no cluster, no access, no namespace). Its words are shown with any secret value redacted. Check `kubectl config current-context`, create the namespace first (`kubectl apply -f <bundle>/kubernetes/namespace.yaml`), then run it again.',
+    code: 'deploy.kubectl-failed',
+    severity: 'high',
+    title: 'kubectl could not apply the Secrets',
+    help: "`moat secrets kubernetes` pipes the platform's Secrets to `kubectl apply -f -` and kubectl refused them (no cluster, no access, no namespace). Its words are shown with any secret value redacted. Check `kubectl config current-context`, create the namespace first (`kubectl apply -f <bundle>/kubernetes/namespace.yaml`), then run it again.",
   },
 ] as const satisfies readonly CodeDoc[];
 
@@ -56,12 +58,12 @@ export const KUBERNETES_ANALYZE_CODE_DOCS = [
   {
     code: 'exposure.kubernetes.unauthenticated-reachable',
     title: 'A backend without authentication is reachable from pods that do not depend on it',
-    help: 'Ollama, Redis, PostgreSQL, Weaviate, the Signal API, rclone\'s rc and the sandbox have no authentication of their own (the catalog\'s exposure never-route, or images known to be open): only the services that depend on them may connect. A NetworkPolicy should admit exactly those pods on exactly those ports.',
+    help: "Ollama, Redis, PostgreSQL, Weaviate, the Signal API, rclone's rc and the sandbox have no authentication of their own (the catalog's exposure never-route, or images known to be open): only the services that depend on them may connect. A NetworkPolicy should admit exactly those pods on exactly those ports.",
     severity: 'high',
   },
   {
     code: 'exposure.kubernetes.host-network',
-    title: 'A pod runs on the node\'s network or binds a node port',
+    title: "A pod runs on the node's network or binds a node port",
     help: 'hostNetwork pods listen on the node\'s own addresses, and NetworkPolicy does not reliably apply to them (network-policies docs, "NetworkPolicy and hostNetwork pods"); a hostPort publishes a container port on every node. Both are reachable from wherever the node is. Use a ClusterIP Service instead.',
     severity: 'high',
   },

@@ -3,8 +3,9 @@
 // signal-cli-rest-api's link URI (GET /v1/qrcodelink/raw, 0.100; moat's client,
 // src/deploy/signal/client.ts), Ollama's pull (src/deploy/ollama.ts) and rclone's rc core/stats
 // (authenticated, https://rclone.org/rc/#core-stats; src/deploy/drive/rc.ts).
-import { ollamaClient, type PullEvent } from '../deploy/ollama.js';
+
 import { rcClient } from '../deploy/drive/rc.js';
+import { ollamaClient, type PullEvent } from '../deploy/ollama.js';
 import { signalApiClient } from '../deploy/signal/client.js';
 
 export interface DriveStatus {
@@ -44,7 +45,12 @@ export function platformBackends(urls: BackendUrls): ConsoleBackends {
     pullModel: (model, onEvent) => ollama.pull(model, onEvent),
     async driveStatus() {
       const stats = await rc.call<{ transfers?: number; bytes?: number; errors?: number; lastError?: string }>('core/stats');
-      return { transfers: stats.transfers ?? 0, bytes: stats.bytes ?? 0, errors: stats.errors ?? 0, ...(stats.lastError ? { lastError: String(stats.lastError).slice(0, 500) } : {}) };
+      return {
+        transfers: stats.transfers ?? 0,
+        bytes: stats.bytes ?? 0,
+        errors: stats.errors ?? 0,
+        ...(stats.lastError ? { lastError: String(stats.lastError).slice(0, 500) } : {}),
+      };
     },
     async healthy(url) {
       try {

@@ -6,15 +6,16 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import QRCode from 'qrcode';
-import { ModelName } from '../model/config-schema.js';
 import type { PullEvent } from '../deploy/ollama.js';
+import { ModelName } from '../model/config-schema.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { ActionGuard } from './auth.js';
 import type { ConsoleBackends } from './backends.js';
 import { renderPage } from './page.js';
 import { readSnapshot } from './snapshot.js';
 
-export const CONSOLE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const MAX_BODY = 4096;
 const HEALTH_CACHE_MS = 3_000;
 
@@ -56,7 +57,8 @@ function send(response: ServerResponse, status: number, type: string, body: stri
   });
   response.end(body);
 }
-const json = (response: ServerResponse, status: number, value: unknown): void => send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
+const json = (response: ServerResponse, status: number, value: unknown): void =>
+  send(response, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`);
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -85,7 +87,9 @@ export function consoleServer(options: ConsoleOptions): Server {
     const read = await readSnapshot(options.snapshotFile);
     if (!read.ok) return {};
     const entries = await Promise.all(
-      read.snapshot.apps.map(async (a) => [a.name, a.healthUrl ? ((await options.backends.healthy(a.healthUrl)) ? 'healthy' : 'unhealthy') : a.health] as const),
+      read.snapshot.apps.map(
+        async (a) => [a.name, a.healthUrl ? ((await options.backends.healthy(a.healthUrl)) ? 'healthy' : 'unhealthy') : a.health] as const,
+      ),
     );
     health = { at: Date.now(), value: Object.fromEntries(entries) };
     return health.value;
@@ -150,7 +154,13 @@ export function consoleServer(options: ConsoleOptions): Server {
       case '/api/models/pull':
         return json(response, 200, pull ?? { model: '', status: 'idle', completed: 0, total: 0, done: true });
       case '/api/drive':
-        return json(response, 200, await options.backends.driveStatus().catch((error: unknown) => ({ error: `Drive status unavailable: ${error instanceof Error ? error.message.slice(0, 200) : 'failed'}` })));
+        return json(
+          response,
+          200,
+          await options.backends
+            .driveStatus()
+            .catch((error: unknown) => ({ error: `Drive status unavailable: ${error instanceof Error ? error.message.slice(0, 200) : 'failed'}` })),
+        );
       default:
         throw new HttpError(404, 'not found');
     }

@@ -62,7 +62,10 @@ export async function readSnapshot(file: string): Promise<SnapshotRead> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return { ok: false, problem: `no status snapshot at ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): moat writes it on up, status, backup, probe and audit` };
+    return {
+      ok: false,
+      problem: `no status snapshot at ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): moat writes it on up, status, backup, probe and audit`,
+    };
   }
   let data: unknown;
   try {

@@ -5,13 +5,13 @@
 // it gets an adapted file on stdin, run from the bundle so relative paths hold.
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
+import { byText } from '../model/order.js';
+import { v1ComposeText } from './compose-v1.js';
 import type { ContainerState, Engine, EngineTarget, Health, PublishedPort } from './engine.js';
 import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedContainer, ListedResource } from './engine-api.js';
 import { endpointFromEnv, engineCall, engineGet, labelFilter } from './engine-api.js';
-import { v1ComposeText } from './compose-v1.js';
 import { engineExec } from './engine-exec.js';
-import { byText } from '../model/order.js';
 
 export type ComposeFlavour = 'compose-v2' | 'compose-v1';
 
@@ -29,7 +29,11 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
     const [file, prefix, input] =
       flavour === 'compose-v2'
         ? (['docker', ['compose', '-p', target.project, '--project-directory', target.bundleDir, '-f', target.composeFile], undefined] as const)
-        : (['docker-compose', ['-p', target.project, '--project-directory', target.bundleDir, '-f', '-'], await v1ComposeText(target.composeFile, target.project, endpoint)] as const);
+        : ([
+            'docker-compose',
+            ['-p', target.project, '--project-directory', target.bundleDir, '-f', '-'],
+            await v1ComposeText(target.composeFile, target.project, endpoint),
+          ] as const);
     const result = await execa(file, [...prefix, ...args], {
       cwd: target.bundleDir,
       reject: false,
@@ -38,7 +42,10 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
       ...(input === undefined ? { stdin: 'ignore' as const } : { input }),
     });
     if (result.exitCode !== 0 || result.timedOut) {
-      throw new EngineCommandError([flavour === 'compose-v2' ? 'docker compose' : 'docker-compose', ...args].join(' '), result.timedOut ? `no answer in ${timeout / 1000} s\n${result.all ?? ''}` : (result.all ?? ''));
+      throw new EngineCommandError(
+        [flavour === 'compose-v2' ? 'docker compose' : 'docker-compose', ...args].join(' '),
+        result.timedOut ? `no answer in ${timeout / 1000} s\n${result.all ?? ''}` : (result.all ?? ''),
+      );
     }
     return result.stdout ?? '';
   };
@@ -52,12 +59,22 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
   /** Containers that crashed since they were created, asked to stop (errors ignored: one mid-restart may refuse, the retry of `down` handles it). */
   const stopCrashLooping = async (): Promise<void> => {
     const looping = (await listContainers().catch(() => [])).filter((c) => c.restartCount > 0 || c.state === 'restarting');
-    await Promise.all(looping.map((c) => engineCall(endpoint, { method: 'POST', path: `/containers/${encodeURIComponent(c.id)}/stop?t=10`, accept: [304, 404] }).catch(() => undefined)));
+    await Promise.all(
+      looping.map((c) =>
+        engineCall(endpoint, { method: 'POST', path: `/containers/${encodeURIComponent(c.id)}/stop?t=10`, accept: [304, 404] }).catch(() => undefined),
+      ),
+    );
   };
   /** What Compose left behind after one `down`: removed by force (anonymous volumes only when `down --volumes` was asked for). */
   const forceRemoveAll = async (volumes: boolean): Promise<void> => {
     const left = await listContainers().catch(() => []);
-    await Promise.all(left.map((c) => engineCall(endpoint, { method: 'DELETE', path: `/containers/${encodeURIComponent(c.id)}?force=true&v=${volumes}`, accept: [404, 409] }).catch(() => undefined)));
+    await Promise.all(
+      left.map((c) =>
+        engineCall(endpoint, { method: 'DELETE', path: `/containers/${encodeURIComponent(c.id)}?force=true&v=${volumes}`, accept: [404, 409] }).catch(
+          () => undefined,
+        ),
+      ),
+    );
   };
 
   return {
@@ -102,7 +119,9 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
           await run(args);
           return;
         } catch (error) {
-          const busy = error instanceof EngineCommandError && /associated containers|network is being used|has active endpoints|container state improper|is running|No such container/i.test(error.message);
+          const busy =
+            error instanceof EngineCommandError &&
+            /associated containers|network is being used|has active endpoints|container state improper|is running|No such container/i.test(error.message);
           if (!busy || attempt >= DOWN_ATTEMPTS) throw error;
           await forceRemoveAll(volumes);
           await delay(DOWN_RETRY_MS);

@@ -8,9 +8,9 @@
 //   and leaves IPAM out for networks that already exist.
 import { readFile } from 'node:fs/promises';
 import { isMap, parseDocument, type YAMLMap } from 'yaml';
+import { EngineCommandError } from './engine.js';
 import type { EngineEndpoint, InspectedNetwork } from './engine-api.js';
 import { engineFind } from './engine-api.js';
-import { EngineCommandError } from './engine.js';
 
 export async function v1ComposeText(composeFile: string, project: string, endpoint: EngineEndpoint): Promise<string> {
   // Edit the document rather than re-serialize it, so the renderer's YAML 1.1

@@ -31,7 +31,7 @@ export function healthUrlOf(service: Service): string | undefined {
   if (test.some((word) => /--user\b|--pass\b|\$\$?[A-Z_]*(PASS|TOKEN|KEY|SECRET)/.test(word))) return undefined;
   for (const word of test) {
     const match = /https?:\/\/(?:127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/[^\s'"]*)?/.exec(word);
-    if (match && match[0].startsWith('http:')) return `http://${service.address}${match[1] ?? ''}${match[2] ?? '/'}`;
+    if (match?.[0].startsWith('http:')) return `http://${service.address}${match[1] ?? ''}${match[2] ?? '/'}`;
   }
   return undefined;
 }

@@ -33,10 +33,7 @@ export async function detectCompose(): Promise<DetectedCompose> {
   if (v2 !== undefined) return { flavour: 'compose-v2', version: v2, endpoint: await dockerCliEndpoint() };
   const v1 = await versionOf('docker-compose', ['version', '--short']);
   if (v1 !== undefined) return { flavour: 'compose-v1', version: v1, endpoint: endpointFromEnv() };
-  throw new MissingEnvironmentError(
-    'no container engine: neither `docker compose` (Compose v2) nor `docker-compose` was found on PATH',
-    INSTALL_ENGINE_HINT,
-  );
+  throw new MissingEnvironmentError('no container engine: neither `docker compose` (Compose v2) nor `docker-compose` was found on PATH', INSTALL_ENGINE_HINT);
 }
 
 /**

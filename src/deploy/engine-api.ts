@@ -65,7 +65,10 @@ export async function engineGet<T>(endpoint: EngineEndpoint, path: string, timeo
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`);
+    throw new EngineApiError(
+      `engine API GET ${path} at ${where(endpoint)}`,
+      `the answer is not JSON (${(error as Error).message}); is ${where(endpoint)} a Docker-compatible engine?`,
+    );
   }
 }
 

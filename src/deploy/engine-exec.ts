@@ -30,20 +30,30 @@ function where(endpoint: EngineEndpoint): string {
 }
 
 function unreachable(endpoint: EngineEndpoint, why: string): MissingEnvironmentError {
-  return new MissingEnvironmentError(`cannot reach the container engine at ${where(endpoint)} (${why})`, 'a running Docker Engine (`systemctl start docker`), or DOCKER_HOST pointing at one');
+  return new MissingEnvironmentError(
+    `cannot reach the container engine at ${where(endpoint)} (${why})`,
+    'a running Docker Engine (`systemctl start docker`), or DOCKER_HOST pointing at one',
+  );
 }
 
 async function postJson<T>(endpoint: EngineEndpoint, path: string, body: unknown): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const payload = JSON.stringify(body);
     const req = request(
-      { ...endpoint, path, method: 'POST', headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, timeout: 15_000 },
+      {
+        ...endpoint,
+        path,
+        method: 'POST',
+        headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+        timeout: 15_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          if ((res.statusCode ?? 500) >= 300) reject(new EngineApiError(`engine API POST ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${apiMessage(text)}`));
+          if ((res.statusCode ?? 500) >= 300)
+            reject(new EngineApiError(`engine API POST ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${apiMessage(text)}`));
           else {
             try {
               resolve(JSON.parse(text) as T);
@@ -67,7 +77,8 @@ async function getJson<T>(endpoint: EngineEndpoint, path: string): Promise<T> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        if ((res.statusCode ?? 500) >= 300) reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${apiMessage(text)}`));
+        if ((res.statusCode ?? 500) >= 300)
+          reject(new EngineApiError(`engine API GET ${path} at ${where(endpoint)}`, `HTTP ${res.statusCode}: ${apiMessage(text)}`));
         else {
           try {
             resolve(JSON.parse(text) as T);
@@ -147,7 +158,14 @@ async function startAttached(endpoint: EngineEndpoint, execId: string, stdin: st
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           clearTimeout(timer);
-          reject(new EngineApiError(`engine API POST ${path} at ${where(endpoint)}`, (res.statusCode ?? 500) >= 300 ? `HTTP ${res.statusCode}: ${apiMessage(Buffer.concat(chunks).toString('utf8'))}` : 'the engine did not upgrade the connection, so the command cannot get its input'));
+          reject(
+            new EngineApiError(
+              `engine API POST ${path} at ${where(endpoint)}`,
+              (res.statusCode ?? 500) >= 300
+                ? `HTTP ${res.statusCode}: ${apiMessage(Buffer.concat(chunks).toString('utf8'))}`
+                : 'the engine did not upgrade the connection, so the command cannot get its input',
+            ),
+          );
         });
         return;
       }
@@ -162,7 +180,13 @@ async function startAttached(endpoint: EngineEndpoint, execId: string, stdin: st
 }
 
 /** Runs argv in the container, feeding `stdin` (if any) and waiting for its exit. Never throws on a non-zero exit: the caller judges. */
-export async function engineExec(endpoint: EngineEndpoint, containerId: string, argv: readonly string[], stdin?: string, timeoutMs = EXEC_TIMEOUT_MS): Promise<ExecResult> {
+export async function engineExec(
+  endpoint: EngineEndpoint,
+  containerId: string,
+  argv: readonly string[],
+  stdin?: string,
+  timeoutMs = EXEC_TIMEOUT_MS,
+): Promise<ExecResult> {
   const created = await postJson<{ Id?: string }>(endpoint, `/containers/${encodeURIComponent(containerId)}/exec`, {
     AttachStdin: stdin !== undefined,
     AttachStdout: true,
@@ -170,7 +194,8 @@ export async function engineExec(endpoint: EngineEndpoint, containerId: string, 
     Tty: false,
     Cmd: argv,
   });
-  if (typeof created.Id !== 'string') throw new EngineApiError(`engine API POST /containers/${containerId}/exec at ${where(endpoint)}`, 'the answer has no exec Id');
+  if (typeof created.Id !== 'string')
+    throw new EngineApiError(`engine API POST /containers/${containerId}/exec at ${where(endpoint)}`, 'the answer has no exec Id');
   const stream = await startAttached(endpoint, created.Id, stdin, timeoutMs);
   const { stdout, stderr } = demultiplex(stream);
   const inspected = await getJson<{ ExitCode?: number | null; Running?: boolean }>(endpoint, `/exec/${encodeURIComponent(created.Id)}/json`);

@@ -60,14 +60,18 @@ export function firstRunSteps(platform: Platform, options: FirstRunOptions): str
   const dify = at('dify-nginx');
   if (dify) {
     // Dify 1.x asks for INIT_PASSWORD on /install before the first admin account can be made (when set).
-    const init = secretOf(platform, 'dify-api', 'DIFY_INIT_PASSWORD') ? ', which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)' : '';
+    const init = secretOf(platform, 'dify-api', 'DIFY_INIT_PASSWORD')
+      ? ', which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)'
+      : '';
     blocks.push(`Dify  ${dify}/\n  first visit: create the admin account at ${dify}/install${init}`);
   }
   const n8n = at('n8n');
   if (n8n) blocks.push(`n8n  ${n8n}/\n  first visit: create the owner account`);
   const claw = at('clawdbot');
   if (claw) {
-    const token = secretOf(platform, 'clawdbot', 'CLAWDBOT_GATEWAY_TOKEN') ? '\n  gateway token (the Control UI asks for it): the secret CLAWDBOT_GATEWAY_TOKEN (`moat secrets --show CLAWDBOT_GATEWAY_TOKEN`)' : '';
+    const token = secretOf(platform, 'clawdbot', 'CLAWDBOT_GATEWAY_TOKEN')
+      ? '\n  gateway token (the Control UI asks for it): the secret CLAWDBOT_GATEWAY_TOKEN (`moat secrets --show CLAWDBOT_GATEWAY_TOKEN`)'
+      : '';
     blocks.push(
       `Clawdbot  ${claw}/${token}\n  pairing: ${pairing.why}\n    see the waiting request: ${command('clawdbot', insideContainer(pairing.list, 'clawdbot'))}\n    approve it:              ${command('clawdbot', insideContainer(pairing.approve('<requestId>'), 'clawdbot'))}`,
     );

@@ -14,11 +14,11 @@
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
-import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, LITELLM_SERVICE, ensureLitellmDatabase, usesLitellmDb } from './litellm-db.js';
+import { ensureLitellmDatabase, LITELLM_DB_SECRET, LITELLM_DB_SERVICE, LITELLM_SERVICE, usesLitellmDb } from './litellm-db.js';
 import type { KeyOutcome } from './litellm-keys.js';
-import { LitellmKeyError, ensureVirtualKey } from './litellm-keys.js';
+import { ensureVirtualKey, LitellmKeyError } from './litellm-keys.js';
 import type { EnsureModelsResult, RetryOptions } from './models.js';
-import { OLLAMA_SERVICE, ensureModels, ollamaUrl, platformModels } from './models.js';
+import { ensureModels, OLLAMA_SERVICE, ollamaUrl, platformModels } from './models.js';
 import { ollamaClient, serviceBaseUrl } from './ollama.js';
 import type { PullProgress } from './pull-progress.js';
 
@@ -109,7 +109,10 @@ export async function afterReady(
       for (const k of keys) {
         let outcome: KeyOutcome;
         try {
-          outcome = await withRetry(() => ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platformModels(platform) }), options.keyRetryMs ?? KEY_RETRY_MS);
+          outcome = await withRetry(
+            () => ensureVirtualKey(base, master, { key: need(values, k.secret), alias: k.service, models: platformModels(platform) }),
+            options.keyRetryMs ?? KEY_RETRY_MS,
+          );
         } catch (error) {
           throw new FirstUpStepError(LITELLM_SERVICE, `LiteLLM registers ${k.service}'s own key (${k.secret})`, (error as Error).message);
         }
@@ -143,6 +146,10 @@ export async function pullPlatformModels(platform: Platform, selected: ReadonlyS
   try {
     return await ensureModels(ollamaClient(base), platformModels(platform), options.pullProgress, options.pullRetry);
   } catch (error) {
-    throw new FirstUpStepError(OLLAMA_SERVICE, 'Ollama pulls the models of moat.yaml (llm.models and llm.embedder)', `${(error as Error).message}\n  next: \`moat models pull\` resumes where this stopped`);
+    throw new FirstUpStepError(
+      OLLAMA_SERVICE,
+      'Ollama pulls the models of moat.yaml (llm.models and llm.embedder)',
+      `${(error as Error).message}\n  next: \`moat models pull\` resumes where this stopped`,
+    );
   }
 }

@@ -31,18 +31,25 @@ export async function applyKubernetesSecrets(text: string, namespace: string, va
   const args = ['apply', '--namespace', namespace, '-f', '-'];
   const result = await execa(kubectl, args, { input: text, reject: false, all: true, timeout: 120_000 }).catch((error: unknown) => error as { code?: string });
   if ((result as { code?: string }).code === 'ENOENT') {
-    throw new MissingEnvironmentError(`${kubectl} was not found on PATH`, 'install kubectl (https://kubernetes.io/docs/tasks/tools/) and point it at the cluster, or write the Secrets to a file with --file');
+    throw new MissingEnvironmentError(
+      `${kubectl} was not found on PATH`,
+      'install kubectl (https://kubernetes.io/docs/tasks/tools/) and point it at the cluster, or write the Secrets to a file with --file',
+    );
   }
   const r = result as { exitCode?: number; all?: string; stdout?: string; timedOut?: boolean };
   // kubectl may echo what it was given in an error: never let a value through.
   let said = r.all ?? '';
   for (const v of values) if (v !== '') said = said.split(v).join('<redacted>');
   if (r.exitCode !== 0 || r.timedOut) {
-    throw new UserInputError([{
-      code: 'deploy.kubectl-failed', severity: 'high', path: `${kubectl} ${args.join(' ')}`,
-      message: `kubectl apply of the Secrets failed (${r.timedOut ? 'no answer in 120 s' : `exit code ${r.exitCode}`}): ${said.trim() || '(no output)'}`,
-      hint: 'check `kubectl config current-context` and that the namespace exists (`kubectl apply -f <bundle>/kubernetes/namespace.yaml`)',
-    }]);
+    throw new UserInputError([
+      {
+        code: 'deploy.kubectl-failed',
+        severity: 'high',
+        path: `${kubectl} ${args.join(' ')}`,
+        message: `kubectl apply of the Secrets failed (${r.timedOut ? 'no answer in 120 s' : `exit code ${r.exitCode}`}): ${said.trim() || '(no output)'}`,
+        hint: 'check `kubectl config current-context` and that the namespace exists (`kubectl apply -f <bundle>/kubernetes/namespace.yaml`)',
+      },
+    ]);
   }
   return said;
 }
@@ -52,11 +59,15 @@ export async function writeKubernetesSecretsFile(file: string, text: string, bun
   const target = resolve(file);
   const inside = relative(resolve(bundleDir), target);
   if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
-    throw new UserInputError([{
-      code: 'cli.invalid-option', severity: 'high', path: '--file',
-      message: `${file} is inside the bundle directory ${bundleDir}, which is meant to be committed and shared`,
-      hint: 'write the Secrets outside the bundle (e.g. --file ~/.moat/k8s-secrets.yaml), or apply them directly (leave --file out)',
-    }]);
+    throw new UserInputError([
+      {
+        code: 'cli.invalid-option',
+        severity: 'high',
+        path: '--file',
+        message: `${file} is inside the bundle directory ${bundleDir}, which is meant to be committed and shared`,
+        hint: 'write the Secrets outside the bundle (e.g. --file ~/.moat/k8s-secrets.yaml), or apply them directly (leave --file out)',
+      },
+    ]);
   }
   // Created 0600 beside and renamed over: a reader never sees it readable by others, or half written.
   const temp = `${target}.tmp-${process.pid}`;

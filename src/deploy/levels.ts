@@ -50,19 +50,24 @@ export function dependencyLevels(platform: Platform, only: readonly string[] = [
   const levels: string[][] = [];
   const done = new Set<string>();
   while (remaining.size > 0) {
-    const ready = [...remaining].filter(([, ds]) => ds.every((d) => done.has(d))).map(([n]) => n).sort();
+    const ready = [...remaining]
+      .filter(([, ds]) => ds.every((d) => done.has(d)))
+      .map(([n]) => n)
+      .sort();
     if (ready.length === 0) {
       const stuck = [...remaining.keys()].sort();
       const first = stuck[0] ?? '';
       return {
         levels: [],
-        findings: [{
-          code: 'deploy.dependency-cycle',
-          severity: 'high',
-          path: `services.${first}.dependsOn`,
-          message: `dependency cycle among ${stuck.join(', ')}: none of them can start first`,
-          hint: 'remove one dependsOn entry of the cycle',
-        }],
+        findings: [
+          {
+            code: 'deploy.dependency-cycle',
+            severity: 'high',
+            path: `services.${first}.dependsOn`,
+            message: `dependency cycle among ${stuck.join(', ')}: none of them can start first`,
+            hint: 'remove one dependsOn entry of the cycle',
+          },
+        ],
       };
     }
     for (const n of ready) {

@@ -86,7 +86,8 @@ export function platformDerivedEnv(platform: Platform, service: string, own: Rea
 
 /** psql in the database container; the script arrives on stdin. `$POSTGRES_*` are expanded inside the container, from its own env. */
 export const PSQL_ARGV: readonly string[] = [
-  'sh', '-c',
+  'sh',
+  '-c',
   'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -X -q -v ON_ERROR_STOP=1 -U "${POSTGRES_USER:-postgres}" -d postgres -f -',
 ];
 

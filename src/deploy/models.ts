@@ -11,7 +11,7 @@
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { OllamaClient, PullEvent } from './ollama.js';
-import { OllamaError, OllamaStreamError, OllamaUnreachableError, canonicalModelName, serviceBaseUrl } from './ollama.js';
+import { canonicalModelName, OllamaError, OllamaStreamError, OllamaUnreachableError, serviceBaseUrl } from './ollama.js';
 import type { PullProgress } from './pull-progress.js';
 
 export const OLLAMA_SERVICE = 'ollama';
@@ -88,7 +88,12 @@ export interface EnsureModelsResult {
 }
 
 /** Pulls the models Ollama does not have yet (by its own naming, `name:tag`); a model it has is left alone. */
-export async function ensureModels(client: OllamaClient, models: readonly string[], progress: PullProgress | undefined, options: RetryOptions = {}): Promise<EnsureModelsResult> {
+export async function ensureModels(
+  client: OllamaClient,
+  models: readonly string[],
+  progress: PullProgress | undefined,
+  options: RetryOptions = {},
+): Promise<EnsureModelsResult> {
   const have = new Set((await client.list()).map((m) => canonicalModelName(m.name)));
   const present: string[] = [];
   const pulled: string[] = [];

@@ -100,7 +100,8 @@ export function ollamaClient(baseUrl: string): OllamaClient {
       const response = await call('GET', '/api/tags');
       if (!response.ok) return fail(response, 'listing the models');
       const parsed = (await response.json().catch(() => undefined)) as { models?: unknown } | undefined;
-      if (!parsed || !Array.isArray(parsed.models)) throw new OllamaError(`${base}/api/tags did not answer a model list; is ${base} an Ollama?`, response.status, false);
+      if (!parsed || !Array.isArray(parsed.models))
+        throw new OllamaError(`${base}/api/tags did not answer a model list; is ${base} an Ollama?`, response.status, false);
       return parsed.models
         .filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null && typeof (m as { name?: unknown }).name === 'string')
         .map((m) => ({
@@ -154,7 +155,8 @@ export function ollamaClient(baseUrl: string): OllamaClient {
             throw new OllamaError(`pulling ${model}: Ollama sent a line that is not JSON: ${line.slice(0, 120)}`, response.status, false);
           }
           if (typeof event !== 'object' || event === null) return;
-          if (typeof event.error === 'string') throw new OllamaError(`pulling ${model}: ${event.error}`, response.status, /file does not exist|not found/i.test(event.error));
+          if (typeof event.error === 'string')
+            throw new OllamaError(`pulling ${model}: ${event.error}`, response.status, /file does not exist|not found/i.test(event.error));
           if (event.status === 'success') succeeded = true;
           onEvent(event);
         };
@@ -171,7 +173,9 @@ export function ollamaClient(baseUrl: string): OllamaClient {
           }
         } catch (error) {
           if (error instanceof OllamaError) throw error;
-          throw new OllamaStreamError(`the connection to ${base} broke while pulling ${model} (${controller.signal.aborted ? `silent for ${PULL_IDLE_TIMEOUT_MS / 1000} s` : causeCode(error)})`);
+          throw new OllamaStreamError(
+            `the connection to ${base} broke while pulling ${model} (${controller.signal.aborted ? `silent for ${PULL_IDLE_TIMEOUT_MS / 1000} s` : causeCode(error)})`,
+          );
         }
         handle(buffered);
         if (!succeeded) throw new OllamaStreamError(`the pull of ${model} ended before Ollama reported success`);

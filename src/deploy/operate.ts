@@ -2,14 +2,18 @@
 // Each is a function of the platform and an engine, so the CLI only parses
 // arguments and prints.
 import { access, rm } from 'node:fs/promises';
+import { allSecrets } from '../model/lookup.js';
+import type { Platform } from '../model/types.js';
 import type { ContainerState, Engine, PublishedPort } from './engine.js';
 import { readSecrets } from './secrets-store.js';
 import { ensureServiceEnvDir, removeServiceEnvFiles, serviceEnvPath, writeServiceEnvFile, writeServiceEnvFiles } from './service-env.js';
 import { serviceUrl, stateLabel } from './summary.js';
-import { allSecrets } from '../model/lookup.js';
-import type { Platform } from '../model/types.js';
 
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
+const exists = (file: string): Promise<boolean> =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Compose reads every env_file compose.yaml names even for `logs` or `down`:

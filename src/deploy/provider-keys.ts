@@ -32,10 +32,14 @@ export function providerKeyFindings(platform: Platform, values: ReadonlyMap<stri
   return platform.llm.providers.flatMap((p, i): Finding[] => {
     const name = PROVIDERS[p.name].keyEnv;
     if ((values.get(name) ?? '') !== '') return [];
-    return [{
-      code: 'deploy.provider-key-missing', severity: 'high', path: `llm.providers[${i}]`,
-      message: `provider ${p.name} is in moat.yaml, but the secrets store has no ${name}`,
-      hint: `store it with \`moat providers add ${p.name} < key-file\` (or --key-file FILE), or remove the provider from llm.providers`,
-    }];
+    return [
+      {
+        code: 'deploy.provider-key-missing',
+        severity: 'high',
+        path: `llm.providers[${i}]`,
+        message: `provider ${p.name} is in moat.yaml, but the secrets store has no ${name}`,
+        hint: `store it with \`moat providers add ${p.name} < key-file\` (or --key-file FILE), or remove the provider from llm.providers`,
+      },
+    ];
   });
 }

@@ -97,7 +97,15 @@ export function createPullProgress(stream: Stream = process.stderr, now: () => n
       const at = now();
       let layer = layers.get(key);
       if (!layer) {
-        layer = { key, model, short: event.digest.replace(/^sha256:/, '').slice(0, 12), total: 0, completed: 0, samples: [], lastPlain: Number.NEGATIVE_INFINITY };
+        layer = {
+          key,
+          model,
+          short: event.digest.replace(/^sha256:/, '').slice(0, 12),
+          total: 0,
+          completed: 0,
+          samples: [],
+          lastPlain: Number.NEGATIVE_INFINITY,
+        };
         layers.set(key, layer);
       }
       const wasDone = layer.total > 0 && layer.completed >= layer.total;

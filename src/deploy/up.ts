@@ -6,13 +6,13 @@ import { UserInputError } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import type { FirstUpOptions, StepReport } from './first-up.js';
-import { FirstUpStepError, afterReady, pullPlatformModels } from './first-up.js';
-import type { EnsureModelsResult } from './models.js';
+import { afterReady, FirstUpStepError, pullPlatformModels } from './first-up.js';
 import type { Readiness } from './health.js';
 import { waitReady } from './health.js';
 import { dependencyLevels } from './levels.js';
-import type { Progress } from './progress.js';
 import { lostSecretFindings } from './lost-secrets.js';
+import type { EnsureModelsResult } from './models.js';
+import type { Progress } from './progress.js';
 import { providerKeyFindings } from './provider-keys.js';
 import { ensureSecrets, readSecrets } from './secrets-store.js';
 import { writeServiceEnvFiles } from './service-env.js';
@@ -89,7 +89,13 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
     if (!(error instanceof FirstUpStepError)) throw error;
     if (!final) progress?.update(error.service, 'failed', error.message.split('\n')[0]);
     overrides.set(error.service, 'healthy, but its setup step failed (below)');
-    failures.push({ service: error.service, reason: error.message, expected: error.expected, logTail: await engine.logs(error.service, LOG_TAIL_LINES).catch(() => ''), step: true });
+    failures.push({
+      service: error.service,
+      reason: error.message,
+      expected: error.expected,
+      logTail: await engine.logs(error.service, LOG_TAIL_LINES).catch(() => ''),
+      step: true,
+    });
   };
 
   for (const [index, level] of levels.entries()) {
@@ -156,7 +162,14 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
 export function formatFailures(failures: readonly UpFailure[]): string {
   return failures
     .map((f) => {
-      const logs = f.logTail.trim() === '' ? '    (the service logged nothing)' : f.logTail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+      const logs =
+        f.logTail.trim() === ''
+          ? '    (the service logged nothing)'
+          : f.logTail
+              .trimEnd()
+              .split('\n')
+              .map((l) => `    ${l}`)
+              .join('\n');
       const what = f.step === true ? 'is up, but its setup step failed' : 'did not become ready';
       return `moat: ${f.service} ${what}: ${f.reason}\n  expected: ${f.expected}\n  last ${LOG_TAIL_LINES} log lines:\n${logs}\n  next: \`moat logs ${f.service}\` for more; the services already healthy are left running.\n`;
     })

@@ -4,9 +4,9 @@
 // with a tag of the same flavour (the text around the numbers): -alpine against
 // -bookworm is a different image, not a newer one.
 import { closest } from 'fastest-levenshtein';
+import { splitImage } from '../catalog/upstream/index.js';
 import type { DataFormatNote, KnownRelease } from '../catalog/upstream/releases.js';
 import { DATA_FORMATS, KNOWN_RELEASES } from '../catalog/upstream/releases.js';
-import { splitImage } from '../catalog/upstream/index.js';
 import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 
@@ -56,7 +56,12 @@ export interface OutdatedEntry {
 }
 
 /** The newest known release of the same flavour that is newer than `tag`, if any. */
-function newestFor(repository: string, tag: string, tables: Tables, allowed: (change: VersionChange) => boolean = () => true): { release: KnownRelease; change: OutdatedEntry['change'] } | undefined {
+function newestFor(
+  repository: string,
+  tag: string,
+  tables: Tables,
+  allowed: (change: VersionChange) => boolean = () => true,
+): { release: KnownRelease; change: OutdatedEntry['change'] } | undefined {
   let best: { release: KnownRelease; change: OutdatedEntry['change'] } | undefined;
   for (const release of tables.releases[repository] ?? []) {
     const change = versionChange(tag, release.tag);
@@ -110,14 +115,40 @@ export interface UpgradeRequest {
 const finding = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
 /** The image steps to take, or the findings that stop them (nothing is run when there are findings). */
-export function planUpgrade(platform: Platform, request: UpgradeRequest, tables: Tables = CATALOG_TABLES): { steps: UpgradeStep[]; findings: Finding[]; held: HeldBack[] } {
+export function planUpgrade(
+  platform: Platform,
+  request: UpgradeRequest,
+  tables: Tables = CATALOG_TABLES,
+): { steps: UpgradeStep[]; findings: Finding[]; held: HeldBack[] } {
   const names = platform.services.map((s) => s.name);
   if (request.to !== undefined && request.service === undefined) {
-    return { steps: [], held: [], findings: [finding('deploy.upgrade.needs-service', '--to', '--to names a version of one image, but no service was named', `moat upgrade SERVICE --to ${request.to}`)] };
+    return {
+      steps: [],
+      held: [],
+      findings: [
+        finding(
+          'deploy.upgrade.needs-service',
+          '--to',
+          '--to names a version of one image, but no service was named',
+          `moat upgrade SERVICE --to ${request.to}`,
+        ),
+      ],
+    };
   }
   const service = request.service === undefined ? undefined : platform.services.find((s) => s.name === request.service);
   if (request.service !== undefined && !service) {
-    return { steps: [], held: [], findings: [finding('deploy.unknown-service', 'args[0]', `no service named ${request.service}`, names.length > 0 ? `did you mean ${closest(request.service, names)}?` : 'the platform has no services')] };
+    return {
+      steps: [],
+      held: [],
+      findings: [
+        finding(
+          'deploy.unknown-service',
+          'args[0]',
+          `no service named ${request.service}`,
+          names.length > 0 ? `did you mean ${closest(request.service, names)}?` : 'the platform has no services',
+        ),
+      ],
+    };
   }
   const steps: UpgradeStep[] = [];
   const findings: Finding[] = [];
@@ -129,7 +160,14 @@ export function planUpgrade(platform: Platform, request: UpgradeRequest, tables:
     if (request.to !== undefined) {
       const wanted = request.to.includes(':') ? splitImage(request.to) : { repository, tag: request.to };
       if (wanted.repository !== repository || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(wanted.tag) || wanted.tag === 'latest') {
-        findings.push(finding('deploy.upgrade.bad-version', '--to', `${request.to} is not a pinned tag of ${repository}`, `${s.name} runs ${s.image}: give a tag such as ${tag} (or ${repository}:TAG)`));
+        findings.push(
+          finding(
+            'deploy.upgrade.bad-version',
+            '--to',
+            `${request.to} is not a pinned tag of ${repository}`,
+            `${s.name} runs ${s.image}: give a tag such as ${tag} (or ${repository}:TAG)`,
+          ),
+        );
         continue;
       }
       to = wanted.tag;
@@ -143,17 +181,26 @@ export function planUpgrade(platform: Platform, request: UpgradeRequest, tables:
     }
     const change = versionChange(tag, to);
     if (change === 'same' || change === 'older' || (change === 'incomparable' && request.to === undefined)) {
-      findings.push(finding('deploy.upgrade.not-newer', '--to', `${s.name} runs ${tag}; ${to} is ${change === 'same' ? 'the same version' : change === 'older' ? 'older' : 'not comparable with it'}`, 'give a newer tag of the same flavour; a downgrade is a `moat restore` of the backup taken before the upgrade'));
+      findings.push(
+        finding(
+          'deploy.upgrade.not-newer',
+          '--to',
+          `${s.name} runs ${tag}; ${to} is ${change === 'same' ? 'the same version' : change === 'older' ? 'older' : 'not comparable with it'}`,
+          'give a newer tag of the same flavour; a downgrade is a `moat restore` of the backup taken before the upgrade',
+        ),
+      );
       continue;
     }
     const format = tables.formats[repository];
     if (crossesFormat(format, change) && request.allowMajor !== true) {
-      findings.push(finding(
-        'deploy.upgrade.data-format-change',
-        `services.${s.name}.image`,
-        `${s.name}: ${tag} → ${to} is a ${change} step of ${repository}, and ${format.why}`,
-        `back up, read ${format.sources[0] ?? 'the upstream upgrade notes'}, then run \`moat upgrade ${s.name} --to ${to} --allow-major\` (moat snapshots the volume and rolls back if it does not become healthy)`,
-      ));
+      findings.push(
+        finding(
+          'deploy.upgrade.data-format-change',
+          `services.${s.name}.image`,
+          `${s.name}: ${tag} → ${to} is a ${change} step of ${repository}, and ${format.why}`,
+          `back up, read ${format.sources[0] ?? 'the upstream upgrade notes'}, then run \`moat upgrade ${s.name} --to ${to} --allow-major\` (moat snapshots the volume and rolls back if it does not become healthy)`,
+        ),
+      );
       continue;
     }
     steps.push({ service: s.name, from: s.image, to: `${repository}:${to}`, change });

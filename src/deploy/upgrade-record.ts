@@ -21,11 +21,27 @@ export async function recordImage(configFile: string, service: string, image: st
   });
   const doc: Document = parseDocument(text ?? HEADER);
   if (doc.errors.length > 0) {
-    throw new UserInputError([{ code: 'config.invalid-value', severity: 'high', path: configFile, message: `${configFile} is not valid YAML: ${doc.errors[0]?.message ?? ''}`, hint: 'fix the file, then run `moat upgrade` again (the running service was not changed)' }]);
+    throw new UserInputError([
+      {
+        code: 'config.invalid-value',
+        severity: 'high',
+        path: configFile,
+        message: `${configFile} is not valid YAML: ${doc.errors[0]?.message ?? ''}`,
+        hint: 'fix the file, then run `moat upgrade` again (the running service was not changed)',
+      },
+    ]);
   }
   if (doc.contents === null || doc.contents === undefined) doc.contents = doc.createNode({});
   if (!isMap(doc.contents)) {
-    throw new UserInputError([{ code: 'config.invalid-value', severity: 'high', path: configFile, message: `${configFile} is not a mapping`, hint: 'moat.yaml holds keys such as `services:` at its top level' }]);
+    throw new UserInputError([
+      {
+        code: 'config.invalid-value',
+        severity: 'high',
+        path: configFile,
+        message: `${configFile} is not a mapping`,
+        hint: 'moat.yaml holds keys such as `services:` at its top level',
+      },
+    ]);
   }
   doc.setIn(['services', service, 'image'], image);
   const mode = text === undefined ? 0o644 : (await stat(configFile)).mode & 0o777;

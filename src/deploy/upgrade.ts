@@ -5,15 +5,16 @@
 // check; on failure remove the new container, put the snapshot back and start
 // the old image again. The new tag is recorded (moat.yaml) only once the
 // service is healthy on it, so a failed upgrade leaves the config as it was.
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { splitImage } from '../catalog/upstream/index.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import type { EngineEndpoint } from './engine-api.js';
 import { engineCall, engineFind } from './engine-api.js';
-import { setTimeout as delay } from 'node:timers/promises';
 import { judge } from './health.js';
 import type { UpgradeStep } from './upgrade-plan.js';
 import { withImage } from './upgrade-plan.js';
-import { splitImage } from '../catalog/upstream/index.js';
 import type { VolumeArchive } from './volume-snapshot.js';
 import { restoreVolumes, snapshotVolumes } from './volume-snapshot.js';
 
@@ -69,13 +70,16 @@ async function ensureImage(endpoint: EngineEndpoint, image: string): Promise<voi
   const { repository, tag } = splitImage(image);
   const pulled = await engineCall(endpoint, { method: 'POST', path: `/images/create?fromImage=${enc(repository)}&tag=${enc(tag)}`, timeoutMs: 30 * 60_000 });
   // A pull answers 200 and reports a failure inside its progress stream.
-  const failure = pulled.text.split('\n').map((line) => {
-    try {
-      return (JSON.parse(line) as { error?: string }).error;
-    } catch {
-      return undefined;
-    }
-  }).find((e) => typeof e === 'string');
+  const failure = pulled.text
+    .split('\n')
+    .map((line) => {
+      try {
+        return (JSON.parse(line) as { error?: string }).error;
+      } catch {
+        return undefined;
+      }
+    })
+    .find((e) => typeof e === 'string');
   if (failure !== undefined) throw new Error(failure);
 }
 
@@ -100,7 +104,10 @@ async function healthy(engine: Engine, platform: Platform, service: string, poll
     if (verdict?.kind === 'failed') return { ok: false, reason: verdict.reason };
     if (state?.state === 'running' && (model?.healthcheck ? state.health === 'healthy' : true)) return { ok: true };
     if ((Date.now() - started) / 1000 > budget) {
-      return { ok: false, reason: `not healthy within its start budget of ${budget} s (last seen: ${state ? `${state.state}, health ${state.health}` : 'no container'})` };
+      return {
+        ok: false,
+        reason: `not healthy within its start budget of ${budget} s (last seen: ${state ? `${state.state}, health ${state.health}` : 'no container'})`,
+      };
     }
     await delay(pollMs);
   }

@@ -56,9 +56,22 @@ export async function snapshotVolumes(endpoint: EngineEndpoint, containerId: str
     const volume = await engineGet<InspectedVolume>(endpoint, `/volumes/${enc(mount.Name)}`);
     // The volume name comes from the engine, but keep the file inside dir whatever it says.
     const file = join(dir, `${mount.Name.replace(/[^A-Za-z0-9_.-]/g, '_')}.tar`);
-    await engineCall(endpoint, { method: 'GET', path: `/containers/${enc(containerId)}/archive?path=${enc(mount.Destination)}`, sink: createWriteStream(file, { mode: 0o600 }), timeoutMs: 30 * 60_000 });
+    await engineCall(endpoint, {
+      method: 'GET',
+      path: `/containers/${enc(containerId)}/archive?path=${enc(mount.Destination)}`,
+      sink: createWriteStream(file, { mode: 0o600 }),
+      timeoutMs: 30 * 60_000,
+    });
     const extractAt = (await archiveRoot(file)) === posix.basename(mount.Destination) ? posix.dirname(mount.Destination) : mount.Destination;
-    out.push({ volume: mount.Name, destination: mount.Destination, labels: volume.Labels ?? {}, driver: volume.Driver ?? 'local', file, bytes: (await stat(file)).size, extractAt });
+    out.push({
+      volume: mount.Name,
+      destination: mount.Destination,
+      labels: volume.Labels ?? {},
+      driver: volume.Driver ?? 'local',
+      file,
+      bytes: (await stat(file)).size,
+      extractAt,
+    });
   }
   return out;
 }
@@ -75,7 +88,14 @@ export async function restoreVolumes(endpoint: EngineEndpoint, archives: readonl
     const created = await engineCall(endpoint, {
       method: 'POST',
       path: `/containers/create?name=${enc(`moat-restore-${process.pid}-${Date.now()}`)}`,
-      json: { Image: image, Cmd: ['true'], Entrypoint: [], Labels: { 'moat.restore': archive.volume }, NetworkDisabled: true, HostConfig: { Binds: [`${archive.volume}:${archive.destination}`], NetworkMode: 'none' } },
+      json: {
+        Image: image,
+        Cmd: ['true'],
+        Entrypoint: [],
+        Labels: { 'moat.restore': archive.volume },
+        NetworkDisabled: true,
+        HostConfig: { Binds: [`${archive.volume}:${archive.destination}`], NetworkMode: 'none' },
+      },
     });
     const id = (JSON.parse(created.text) as { Id?: string }).Id;
     if (!id) throw new Error(`the engine created no container to restore ${archive.volume} into (this is a bug in moat)`);

@@ -8,9 +8,9 @@
 // IpPermission (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
 // A bare list of groups, one group object, and `describe-security-group-rules`
 // output (SecurityGroupRules) are read too.
-import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Collector, type Value } from './cloud-rules.js';
-import { describe, field, items, parseJsonc, text, type LNode } from './cloud-tree.js';
-import type { Artifact, IngestResult, Ingester } from './types.js';
+import { addGroup, type Collector, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Value } from './cloud-rules.js';
+import { describe, field, items, type LNode, parseJsonc, text } from './cloud-tree.js';
+import type { Artifact, Ingester, IngestResult } from './types.js';
 
 function value(node: LNode | undefined): Value<string | number> {
   if (node === undefined) return undefined;
@@ -25,7 +25,13 @@ function permission(c: Collector, perm: LNode, at: string): void {
   const source = (node: LNode, key: string, cidrs: Value<string>[], other: string[]): void => {
     const description = text(field(node, 'Description'));
     const i = items(field(perm, key)).indexOf(node);
-    pushRule(c, { ...base, cidrs, otherSources: other, ...(description === undefined ? {} : { description }), origin: { file: c.file, line: node.line, key: `${at}.${key}[${i}]` } });
+    pushRule(c, {
+      ...base,
+      cidrs,
+      otherSources: other,
+      ...(description === undefined ? {} : { description }),
+      origin: { file: c.file, line: node.line, key: `${at}.${key}[${i}]` },
+    });
   };
   const cidrOf = (node: LNode, key: string): Value<string> => {
     const v = field(node, key);
@@ -68,14 +74,26 @@ function groupRule(c: Collector, r: LNode, at: string): void {
   const egress = field(r, 'IsEgress');
   if (egress?.kind === 'scalar' && egress.value === true) return;
   addGroup(c, text(field(r, 'GroupId')) ?? `group at line ${r.line}`, origin);
-  const cidrs = ['CidrIpv4', 'CidrIpv6'].flatMap((k) => (field(r, k) === undefined ? [] : [text(field(r, k)) === undefined ? ({ ok: false, text: `${k} ${describe(field(r, k))}` } as const) : known(text(field(r, k)) ?? '')]));
+  const cidrs = ['CidrIpv4', 'CidrIpv6'].flatMap((k) =>
+    field(r, k) === undefined
+      ? []
+      : [text(field(r, k)) === undefined ? ({ ok: false, text: `${k} ${describe(field(r, k))}` } as const) : known(text(field(r, k)) ?? '')],
+  );
   const other: string[] = [];
   const prefixList = text(field(r, 'PrefixListId'));
   if (prefixList !== undefined) other.push(`prefix list ${prefixList}`);
   const referenced = field(r, 'ReferencedGroupInfo');
   if (referenced !== undefined) other.push(`security group ${text(field(referenced, 'GroupId')) ?? describe(referenced)}`);
   const description = text(field(r, 'Description'));
-  pushRule(c, { protocol: value(field(r, 'IpProtocol')), fromPort: value(field(r, 'FromPort')), toPort: value(field(r, 'ToPort')), cidrs, otherSources: other, ...(description === undefined ? {} : { description }), origin });
+  pushRule(c, {
+    protocol: value(field(r, 'IpProtocol')),
+    fromPort: value(field(r, 'FromPort')),
+    toPort: value(field(r, 'ToPort')),
+    cidrs,
+    otherSources: other,
+    ...(description === undefined ? {} : { description }),
+    origin,
+  });
 }
 
 function groupsOf(root: LNode | undefined): readonly LNode[] | undefined {

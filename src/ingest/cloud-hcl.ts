@@ -8,8 +8,8 @@
 // Syntax from the HCL native syntax specification (hashicorp/hcl, v2,
 // hclsyntax/spec.md); tokens in cloud-hcl-lexer.ts. Errors stop the reader;
 // what came before is kept.
-import { HclError, tokenize, type Tok, type TokKind } from './cloud-hcl-lexer.js';
-import { MAX_DEPTH, type LEntry, type LNode } from './cloud-tree.js';
+import { HclError, type Tok, type TokKind, tokenize } from './cloud-hcl-lexer.js';
+import { type LEntry, type LNode, MAX_DEPTH } from './cloud-tree.js';
 
 export interface HclAttribute {
   readonly kind: 'attribute';
@@ -57,7 +57,8 @@ class Parser {
     while (this.tok.kind === 'nl') this.at++;
   }
   private expect(text: string): void {
-    if (!this.is(text)) throw new HclError(this.tok.line, `expected ${text}, found ${this.tok.kind === 'eof' ? 'the end of the file' : JSON.stringify(this.tok.text)}`);
+    if (!this.is(text))
+      throw new HclError(this.tok.line, `expected ${text}, found ${this.tok.kind === 'eof' ? 'the end of the file' : JSON.stringify(this.tok.text)}`);
     this.at++;
   }
 
@@ -85,7 +86,8 @@ class Parser {
         this.body(block.body, '}', depth + 1);
         this.expect('}');
       }
-      if (!(this.kind() === 'nl' || this.kind() === 'eof' || this.is('}'))) throw new HclError(this.tok.line, `expected a new line, found ${JSON.stringify(this.tok.text)}`);
+      if (!(this.kind() === 'nl' || this.kind() === 'eof' || this.is('}')))
+        throw new HclError(this.tok.line, `expected a new line, found ${JSON.stringify(this.tok.text)}`);
     }
   }
 
@@ -217,7 +219,8 @@ class Parser {
       this.at++;
       entries.push({ key, line: k.line, value: this.expr([',', '}', 'nl'], depth + 1) });
       if (this.is(',')) this.at++;
-      else if (!this.is('}') && this.tok.kind !== 'nl') throw new HclError(this.tok.line, `expected , or } in an object, found ${JSON.stringify(this.tok.text)}`);
+      else if (!this.is('}') && this.tok.kind !== 'nl')
+        throw new HclError(this.tok.line, `expected , or } in an object, found ${JSON.stringify(this.tok.text)}`);
     }
     this.expect('}');
     return { kind: 'object', line: open.line, entries };
@@ -237,5 +240,9 @@ export function parseHcl(src: string): HclParsed {
 
 /** A block's attributes as an object node, for the shared readers (field, text). */
 export function attributes(body: readonly HclItem[], line: number): LNode {
-  return { kind: 'object', line, entries: body.filter((i): i is HclAttribute => i.kind === 'attribute').map((a) => ({ key: a.name, line: a.line, value: a.value })) };
+  return {
+    kind: 'object',
+    line,
+    entries: body.filter((i): i is HclAttribute => i.kind === 'attribute').map((a) => ({ key: a.name, line: a.line, value: a.value })),
+  };
 }

@@ -43,7 +43,13 @@ export const CLOUD_FINDING_DOCS = [
 ] as const satisfies readonly { code: string; title: string; help: string; severity: Severity }[];
 
 export function syntaxProblem(file: string, line: number, message: string): Finding {
-  return artifactProblem('ingest.cloud.syntax', 'high', { file, line }, `${file}:${line}: ${message}`, 'fix the syntax; until then moat counts this file as open to the world on every port');
+  return artifactProblem(
+    'ingest.cloud.syntax',
+    'high',
+    { file, line },
+    `${file}:${line}: ${message}`,
+    'fix the syntax; until then moat counts this file as open to the world on every port',
+  );
 }
 
 /** The rule an unreadable part becomes: every protocol and port from an unresolved source. */
@@ -110,13 +116,19 @@ function portNumber(v: Value<string | number>): number | 'unknown' | 'bad' | und
  */
 export function buildRule(c: Collector, raw: RawRule): CloudRule | undefined {
   const problem = (code: 'ingest.cloud.unresolved-value' | 'ingest.cloud.invalid-value', message: string, hint: string): void => {
-    c.problems.push(artifactProblem(code, code === 'ingest.cloud.invalid-value' ? 'medium' : 'low', raw.origin, `${c.file}:${raw.origin.line}: ${message}`, hint));
+    c.problems.push(
+      artifactProblem(code, code === 'ingest.cloud.invalid-value' ? 'medium' : 'low', raw.origin, `${c.file}:${raw.origin.line}: ${message}`, hint),
+    );
   };
   let protocol: CloudProtocol = 'all';
   if (raw.protocol === undefined) {
     problem('ingest.cloud.invalid-value', 'the rule names no protocol; counted as every protocol', 'give the rule an IpProtocol (tcp, udp, icmp or -1)');
   } else if (!raw.protocol.ok) {
-    problem('ingest.cloud.unresolved-value', `protocol ${raw.protocol.text} is not resolved; counted as every protocol`, 'use a literal protocol, or a parameter/variable with a default');
+    problem(
+      'ingest.cloud.unresolved-value',
+      `protocol ${raw.protocol.text} is not resolved; counted as every protocol`,
+      'use a literal protocol, or a parameter/variable with a default',
+    );
   } else {
     protocol = awsProtocol(String(raw.protocol.value));
   }
@@ -125,7 +137,11 @@ export function buildRule(c: Collector, raw: RawRule): CloudRule | undefined {
     const from = portNumber(raw.fromPort);
     const to = portNumber(raw.toPort);
     if (from === 'unknown' || to === 'unknown') {
-      problem('ingest.cloud.unresolved-value', 'a port of the rule is not resolved; counted as every port', 'use literal ports, or parameters/variables with defaults');
+      problem(
+        'ingest.cloud.unresolved-value',
+        'a port of the rule is not resolved; counted as every port',
+        'use literal ports, or parameters/variables with defaults',
+      );
     } else if (from === 'bad' || to === 'bad' || (typeof from === 'number' && typeof to === 'number' && from >= 0 && to >= 0 && to < from)) {
       problem('ingest.cloud.invalid-value', 'the port range is not valid (0-65535, from <= to); counted as every port', 'fix FromPort/ToPort');
     } else if (typeof from === 'number' && from >= 0) {
@@ -140,13 +156,21 @@ export function buildRule(c: Collector, raw: RawRule): CloudRule | undefined {
     if (v === undefined) continue;
     if (!v.ok) {
       unresolved.push(v.text);
-      problem('ingest.cloud.unresolved-value', `source ${v.text} is not resolved; counted as the whole internet`, 'use a literal CIDR, or a parameter/variable with a default');
+      problem(
+        'ingest.cloud.unresolved-value',
+        `source ${v.text} is not resolved; counted as the whole internet`,
+        'use a literal CIDR, or a parameter/variable with a default',
+      );
       continue;
     }
     const cidr = toCidr(v.value.trim());
     if (cidr === undefined) {
       unresolved.push(`invalid CIDR ${JSON.stringify(v.value)}`);
-      problem('ingest.cloud.invalid-value', `source ${JSON.stringify(v.value)} is not a CIDR; counted as the whole internet`, 'write the source as ADDRESS/PREFIX');
+      problem(
+        'ingest.cloud.invalid-value',
+        `source ${JSON.stringify(v.value)} is not a CIDR; counted as the whole internet`,
+        'write the source as ADDRESS/PREFIX',
+      );
       continue;
     }
     if (!cidrs.includes(cidr.text)) cidrs.push(cidr.text);
@@ -170,6 +194,12 @@ export function pushRule(c: Collector, raw: RawRule): void {
 export function unreadable(c: Collector, origin: Origin, what: string): void {
   c.rules.push(unknownRule(origin, `${what} (not understood)`));
   c.problems.push(
-    artifactProblem('ingest.cloud.unreadable-rule', 'medium', origin, `${c.file}:${origin.line}: ${what} is not understood; counted as every protocol and port from the world`, 'write the rule with literal values, or check it by hand'),
+    artifactProblem(
+      'ingest.cloud.unreadable-rule',
+      'medium',
+      origin,
+      `${c.file}:${origin.line}: ${what} is not understood; counted as every protocol and port from the world`,
+      'write the rule with literal values, or check it by hand',
+    ),
   );
 }

@@ -6,8 +6,8 @@
 // become the long form (`{ Ref: X }`, `{ 'Fn::GetAtt': [A, B] }`) here, which
 // is what AWS documents them to mean:
 // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference.html
-import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { lineIndex } from './lines.js';
 
 export interface LEntry {
@@ -55,7 +55,11 @@ export function parseJsonc(text: string): Parsed {
       for (const prop of node.children ?? []) {
         const [k, v] = prop.children ?? [];
         if (k === undefined || typeof k.value !== 'string') continue;
-        entries.push({ key: k.value, line: lineOf(k.offset), value: v === undefined ? { kind: 'scalar', line: lineOf(k.offset), value: null } : convert(v, depth + 1) });
+        entries.push({
+          key: k.value,
+          line: lineOf(k.offset),
+          value: v === undefined ? { kind: 'scalar', line: lineOf(k.offset), value: null } : convert(v, depth + 1),
+        });
       }
       return { kind: 'object', line, entries };
     }
@@ -70,8 +74,26 @@ export function parseJsonc(text: string): Parsed {
 // ---------------------------------------------------------------- YAML (CloudFormation)
 
 const CFN_SHORT_TAGS = new Set([
-  'Ref', 'Condition', 'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub',
-  'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Length', 'ToJsonString',
+  'Ref',
+  'Condition',
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Length',
+  'ToJsonString',
 ]);
 
 function longForm(tag: string): string | undefined {
@@ -102,7 +124,9 @@ export function parseYaml(text: string): Parsed {
       // Alias.resolve searches the document each time: cache per alias node.
       const target = resolved.has(node) ? resolved.get(node) : node.resolve(doc);
       resolved.set(node, target);
-      return target === undefined ? { kind: 'other', line: lineOf(node.range?.[0]), text: `*${node.source}` } : convert(target, depth + 1, lineOf(node.range?.[0]));
+      return target === undefined
+        ? { kind: 'other', line: lineOf(node.range?.[0]), text: `*${node.source}` }
+        : convert(target, depth + 1, lineOf(node.range?.[0]));
     }
     const yamlNode = node as YamlNode | null | undefined;
     const line = yamlNode?.range ? lineOf(yamlNode.range[0]) : fallbackLine;
@@ -121,7 +145,10 @@ export function parseYaml(text: string): Parsed {
       plain = { kind: 'array', line, items: node.items.map((item) => convert(item, depth + 1, line)) };
     } else if (isScalar(node)) {
       const v = node.value;
-      plain = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null ? { kind: 'scalar', line, value: v } : { kind: 'scalar', line, value: String(v) };
+      plain =
+        typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v === null
+          ? { kind: 'scalar', line, value: v }
+          : { kind: 'scalar', line, value: String(v) };
     } else {
       plain = { kind: 'scalar', line, value: null };
     }
@@ -132,7 +159,15 @@ export function parseYaml(text: string): Parsed {
     // `!GetAtt Res.Attr` is the short form of `Fn::GetAtt: [Res, Attr]`.
     const value =
       fn === 'Fn::GetAtt' && plain.kind === 'scalar' && typeof plain.value === 'string' && plain.value.includes('.')
-        ? { kind: 'array' as const, line, items: [plain.value.slice(0, plain.value.indexOf('.')), plain.value.slice(plain.value.indexOf('.') + 1)].map((s) => ({ kind: 'scalar' as const, line, value: s })) }
+        ? {
+            kind: 'array' as const,
+            line,
+            items: [plain.value.slice(0, plain.value.indexOf('.')), plain.value.slice(plain.value.indexOf('.') + 1)].map((s) => ({
+              kind: 'scalar' as const,
+              line,
+              value: s,
+            })),
+          }
         : plain;
     return { kind: 'object', line, entries: [{ key: fn, line, value }] };
   };
@@ -162,9 +197,12 @@ export function items(node: LNode | undefined): readonly LNode[] {
 export function describe(node: LNode | undefined): string {
   if (node === undefined) return '(absent)';
   const full =
-    node.kind === 'scalar' ? JSON.stringify(node.value)
-    : node.kind === 'other' ? node.text
-    : node.kind === 'array' ? `[${node.items.map(describe).join(', ')}]`
-    : `{ ${node.entries.map((e) => `${e.key}: ${describe(e.value)}`).join(', ')} }`;
+    node.kind === 'scalar'
+      ? JSON.stringify(node.value)
+      : node.kind === 'other'
+        ? node.text
+        : node.kind === 'array'
+          ? `[${node.items.map(describe).join(', ')}]`
+          : `{ ${node.entries.map((e) => `${e.key}: ${describe(e.value)}`).join(', ')} }`;
   return full.length > 120 ? `${full.slice(0, 117)}...` : full;
 }

@@ -11,9 +11,9 @@
 // unresolved and counts at its widest. A rule or rule list under `Fn::If`
 // counts as both branches. A resource with a `Condition` counts as
 // created: the union of what the template may create is the sound reading.
-import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Collector, type Value } from './cloud-rules.js';
-import { describe, entry, field, parseYaml, text, type LNode } from './cloud-tree.js';
-import type { Artifact, IngestResult, Ingester } from './types.js';
+import { addGroup, type Collector, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, type Value } from './cloud-rules.js';
+import { describe, entry, field, type LNode, parseYaml, text } from './cloud-tree.js';
+import type { Artifact, Ingester, IngestResult } from './types.js';
 
 interface Template {
   readonly parameters: LNode | undefined;
@@ -35,7 +35,8 @@ function resolve(t: Template, node: LNode | undefined): Value<string | number> {
     return { ok: false, text: `Ref ${ref}${field(t.parameters, ref) ? ' (a parameter without a default)' : ''}` };
   }
   const sub = field(node, 'Fn::Sub');
-  if (node.kind === 'object' && node.entries.length === 1 && sub?.kind === 'scalar' && typeof sub.value === 'string' && !sub.value.includes('${')) return known(sub.value);
+  if (node.kind === 'object' && node.entries.length === 1 && sub?.kind === 'scalar' && typeof sub.value === 'string' && !sub.value.includes('${'))
+    return known(sub.value);
   return { ok: false, text: describe(node) };
 }
 
@@ -149,7 +150,8 @@ export function ingestCloudFormation(artifact: Artifact): IngestResult {
       c.rules.push(unknownRule({ file: c.file, line: e.line }, 'unreadable template (syntax error)'));
     }
     const t: Template = { parameters: field(parsed.root, 'Parameters'), resources: field(parsed.root, 'Resources') };
-    if (t.resources !== undefined && t.resources.kind !== 'object') unreadable(c, { file: c.file, line: t.resources.line }, `Resources ${describe(t.resources)}`);
+    if (t.resources !== undefined && t.resources.kind !== 'object')
+      unreadable(c, { file: c.file, line: t.resources.line }, `Resources ${describe(t.resources)}`);
     resources(c, t);
   } catch (error) {
     unreadable(c, { file: c.file, line: 1 }, `the template (${error instanceof Error ? error.message : String(error)})`);

@@ -9,7 +9,8 @@ export const REDACTED = '<redacted>';
 // Names that carry credentials in the apps moat deploys and in common images
 // (postgres POSTGRES_PASSWORD, n8n N8N_ENCRYPTION_KEY, LiteLLM LITELLM_MASTER_KEY,
 // AnythingLLM AUTH_TOKEN / JWT_SECRET, Dify SECRET_KEY, AWS_SECRET_ACCESS_KEY).
-const SECRET_NAME = /PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|(^|_)KEY($|_)|_KEY|DSN|(DATABASE|DB|REDIS|MONGO|AMQP|BROKER)_UR[LI]|CONNECTION_STRING|COOKIE|SESSION/i;
+const SECRET_NAME =
+  /PASS(WORD|WD)?|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|AUTH|SALT|(^|_)KEY($|_)|_KEY|DSN|(DATABASE|DB|REDIS|MONGO|AMQP|BROKER)_UR[LI]|CONNECTION_STRING|COOKIE|SESSION/i;
 /** A URL with a password in it (`postgres://user:pw@db/x`). */
 const CREDENTIAL_URL = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 /** A reference compose interpolates at deploy time: the value is not in the file. */

@@ -38,16 +38,33 @@ function portEntries(name: string, service: LNode, problems: Finding[]): { entry
     perFile.set(item.file, index + 1);
     const origin = at(item, `services.${name}.ports[${index}]`);
     const raw = text(item);
-    const parsed = item.kind === 'map' ? parseLongPort(item) : raw !== undefined ? parseShortPort(raw) : { ok: false as const, reason: 'it is neither a string nor a mapping' };
+    const parsed =
+      item.kind === 'map'
+        ? parseLongPort(item)
+        : raw !== undefined
+          ? parseShortPort(raw)
+          : { ok: false as const, reason: 'it is neither a string nor a mapping' };
     if (!parsed.ok) {
       problems.push(
-        artifactProblem('ingest.compose.unreadable-port', 'high', origin, `${origin.key} of ${name} cannot be read: ${parsed.reason}; a publication moat cannot read may expose anything`, 'write it as `[HOST_IP:]HOST:CONTAINER[/PROTO]` or in the long syntax (target, published, host_ip, protocol)'),
+        artifactProblem(
+          'ingest.compose.unreadable-port',
+          'high',
+          origin,
+          `${origin.key} of ${name} cannot be read: ${parsed.reason}; a publication moat cannot read may expose anything`,
+          'write it as `[HOST_IP:]HOST:CONTAINER[/PROTO]` or in the long syntax (target, published, host_ip, protocol)',
+        ),
       );
       continue;
     }
     if (parsed.entry.widened.length > 0) {
       problems.push(
-        artifactProblem('ingest.compose.unresolved-port', 'medium', origin, `${origin.key} of ${name}: ${parsed.entry.widened.join(', ')} is not a literal (interpolated?); counted as every address or port`, 'check with `docker compose config`, and ingest its output (`docker compose config --format json`) instead'),
+        artifactProblem(
+          'ingest.compose.unresolved-port',
+          'medium',
+          origin,
+          `${origin.key} of ${name}: ${parsed.entry.widened.join(', ')} is not a literal (interpolated?); counted as every address or port`,
+          'check with `docker compose config`, and ingest its output (`docker compose config --format json`) instead',
+        ),
       );
     }
     seen.delete(portKey(parsed.entry));
@@ -78,7 +95,15 @@ function containerPorts(name: string, service: LNode, ports: readonly { entry: P
     const origin = at(item, `services.${name}.expose[${index}]`);
     const parsed = parseExpose(text(item) ?? '');
     if (!parsed) {
-      problems.push(artifactProblem('ingest.compose.unreadable-port', 'high', origin, `${origin.key} of ${name} is not a port, a range or PORT/PROTO`, 'write it as `3000`, `3000-3005` or `3000/udp`'));
+      problems.push(
+        artifactProblem(
+          'ingest.compose.unreadable-port',
+          'high',
+          origin,
+          `${origin.key} of ${name} is not a port, a range or PORT/PROTO`,
+          'write it as `3000`, `3000-3005` or `3000/udp`',
+        ),
+      );
       continue;
     }
     add(parsed.ports.from, parsed.ports.to, parsed.protocol, origin);
@@ -111,12 +136,24 @@ function aliases(name: string, service: LNode): string[] {
  * Reads one service. `addressesOf` gives another service's static addresses
  * (for `network_mode: service:NAME`, which shares that service's network stack).
  */
-export function readService(name: string, service: LNode, addressesOf: (other: string) => string[] | undefined, written?: { file: string; line: number }): ServiceRead {
+export function readService(
+  name: string,
+  service: LNode,
+  addressesOf: (other: string) => string[] | undefined,
+  written?: { file: string; line: number },
+): ServiceRead {
   const problems: Finding[] = [];
   const origin: Origin = { ...(written ?? { file: service.file, line: service.line }), key: `services.${name}` };
   const addresses = staticAddresses(service);
   const image = text(get(service, 'image'));
-  const facts: ServiceFacts = { name, ...(image === undefined ? {} : { image }), addresses, aliases: aliases(name, service), env: environment(service), origin };
+  const facts: ServiceFacts = {
+    name,
+    ...(image === undefined ? {} : { image }),
+    addresses,
+    aliases: aliases(name, service),
+    env: environment(service),
+    origin,
+  };
   const ports = portEntries(name, service, problems);
   const listened = containerPorts(name, service, ports, problems);
   const modeNode = get(service, 'network_mode');
@@ -128,11 +165,18 @@ export function readService(name: string, service: LNode, addressesOf: (other: s
     // and Docker ignores `ports` ("port-mapping does not take effect ... Published
     // ports are discarded when using host network mode", docker/docs
     // content/manuals/engine/network/drivers/host.md).
-    for (const p of listened) for (const address of ['0.0.0.0', '::']) listeners.push({ kind: 'host', owner: name, address, port: p.port, protocol: p.protocol, origin: p.origin });
+    for (const p of listened)
+      for (const address of ['0.0.0.0', '::']) listeners.push({ kind: 'host', owner: name, address, port: p.port, protocol: p.protocol, origin: p.origin });
     if (listened.length === 0) {
       const where = modeNode ? at(modeNode, `services.${name}.network_mode`) : origin;
       problems.push(
-        artifactProblem('ingest.compose.host-network', 'high', where, `${name} runs with network_mode: host and no known ports: any port it opens is a host socket on every address (unknown: all ports)`, `give ${name} its own network and publish only what it must serve, or list its ports under \`expose\` so the proof can check them`),
+        artifactProblem(
+          'ingest.compose.host-network',
+          'high',
+          where,
+          `${name} runs with network_mode: host and no known ports: any port it opens is a host socket on every address (unknown: all ports)`,
+          `give ${name} its own network and publish only what it must serve, or list its ports under \`expose\` so the proof can check them`,
+        ),
       );
     }
     return { bindings, listeners, facts, problems };

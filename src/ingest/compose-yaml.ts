@@ -6,9 +6,9 @@
 // Hostile input: yaml's `maxAliasCount` refuses alias bombs before anything is
 // expanded (eemeli/yaml 2.x, doc/Document toJS option), and the walk below has
 // its own budget of nodes and depth (an alias may point at its own ancestor).
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document, YAMLParseError } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, YAMLParseError } from 'yaml';
 import type { Finding } from '../model/findings.js';
-import { artifactProblem, type Artifact } from './types.js';
+import { type Artifact, artifactProblem } from './types.js';
 
 export interface LMap {
   readonly kind: 'map';
@@ -80,9 +80,17 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
     const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line || 1);
     const errors = withDuplicateKeys(doc, lineCounter);
     if (errors.length > 0) {
-      const problems = errors.slice(0, 5).map((e) =>
-        artifactProblem('ingest.yaml.syntax', 'high', at(e.linePos?.[0].line ?? lineOf(e.pos[0])), `${artifact.file} does not parse: ${firstLine(e.message)}`, 'fix the syntax at this line (`docker compose config` shows the same error)'),
-      );
+      const problems = errors
+        .slice(0, 5)
+        .map((e) =>
+          artifactProblem(
+            'ingest.yaml.syntax',
+            'high',
+            at(e.linePos?.[0].line ?? lineOf(e.pos[0])),
+            `${artifact.file} does not parse: ${firstLine(e.message)}`,
+            'fix the syntax at this line (`docker compose config` shows the same error)',
+          ),
+        );
       return { problems };
     }
     // An alias is written `*name`: a text without `*` has none, and converting the whole
@@ -102,7 +110,15 @@ export function parseLocated(artifact: Artifact): LocatedDocument {
     if (error instanceof Budget) return { problems: [bomb(artifact, at(1))] };
     // A parser fault on hostile input (deep nesting overflows the stack): report, never crash.
     return {
-      problems: [artifactProblem('ingest.yaml.syntax', 'high', at(1), `${artifact.file} could not be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`, 'check that the file is YAML or JSON of a sane size and nesting')],
+      problems: [
+        artifactProblem(
+          'ingest.yaml.syntax',
+          'high',
+          at(1),
+          `${artifact.file} could not be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`,
+          'check that the file is YAML or JSON of a sane size and nesting',
+        ),
+      ],
     };
   }
 }
@@ -152,7 +168,13 @@ function withDuplicateKeys(doc: Document, lineCounter: LineCounter): YAMLParseEr
 }
 
 function bomb(artifact: Artifact, at: { file: string; line: number }): Finding {
-  return artifactProblem('ingest.yaml.alias-bomb', 'high', at, `${artifact.file} expands its anchors and aliases to more than moat reads (an alias bomb?), or nests deeper than ${MAX_DEPTH} levels`, 'write the values out, or use fewer nested aliases');
+  return artifactProblem(
+    'ingest.yaml.alias-bomb',
+    'high',
+    at,
+    `${artifact.file} expands its anchors and aliases to more than moat reads (an alias bomb?), or nests deeper than ${MAX_DEPTH} levels`,
+    'write the values out, or use fewer nested aliases',
+  );
 }
 
 function firstLine(text: string): string {

@@ -89,7 +89,13 @@ function resolveExtends(name: string, service: LNode, services: LNode | undefine
     const parsed = other ? parseLocated(other) : undefined;
     if (!other || !parsed?.root) {
       problems.push(
-        artifactProblem('ingest.compose.unfollowed-reference', 'medium', { file: ext.file, line: ext.line, key: `services.${name}.extends` }, `${name} extends ${baseName ?? '?'} from ${file}, which moat could not read; what it adds is unknown`, `pass ${file} too, or ingest \`docker compose config --format json\``),
+        artifactProblem(
+          'ingest.compose.unfollowed-reference',
+          'medium',
+          { file: ext.file, line: ext.line, key: `services.${name}.extends` },
+          `${name} extends ${baseName ?? '?'} from ${file}, which moat could not read; what it adds is unknown`,
+          `pass ${file} too, or ingest \`docker compose config --format json\``,
+        ),
       );
       return service;
     }
@@ -137,7 +143,13 @@ export function ingestComposeProject(artifacts: readonly Artifact[], context: In
     if (get(parsed.root, 'services')?.kind !== 'map') {
       if (parsed.problems.length === 0) {
         problems.push(
-          artifactProblem('ingest.compose.not-compose', 'medium', { file: artifact.file, line: parsed.root.line }, `${artifact.file} has no \`services\` mapping, so it says nothing about containers`, 'pass the compose file itself, or the output of `docker compose config --format json`'),
+          artifactProblem(
+            'ingest.compose.not-compose',
+            'medium',
+            { file: artifact.file, line: parsed.root.line },
+            `${artifact.file} has no \`services\` mapping, so it says nothing about containers`,
+            'pass the compose file itself, or the output of `docker compose config --format json`',
+          ),
         );
       }
       continue;
@@ -145,7 +157,13 @@ export function ingestComposeProject(artifacts: readonly Artifact[], context: In
     const include = get(parsed.root, 'include');
     if (include !== undefined) {
       problems.push(
-        artifactProblem('ingest.compose.unfollowed-reference', 'medium', { file: include.file, line: include.line, key: 'include' }, `${artifact.file} includes other compose files, which moat does not follow; what they define is unknown`, 'pass the included files too, or ingest `docker compose config --format json`'),
+        artifactProblem(
+          'ingest.compose.unfollowed-reference',
+          'medium',
+          { file: include.file, line: include.line, key: 'include' },
+          `${artifact.file} includes other compose files, which moat does not follow; what they define is unknown`,
+          'pass the included files too, or ingest `docker compose config --format json`',
+        ),
       );
     }
     roots.push(parsed.root);
@@ -169,7 +187,13 @@ export function ingestComposeProject(artifacts: readonly Artifact[], context: In
   for (const [name, service] of resolved) {
     if (listeners.length > MAX_LISTENERS) {
       problems.push(
-        artifactProblem('ingest.compose.too-large', 'high', { file: service.file, line: service.line, key: `services.${name}` }, `the project declares more than ${MAX_LISTENERS} listening sockets; moat stops reading at ${name}, and what follows is unknown`, 'expose port ranges only as wide as the services need'),
+        artifactProblem(
+          'ingest.compose.too-large',
+          'high',
+          { file: service.file, line: service.line, key: `services.${name}` },
+          `the project declares more than ${MAX_LISTENERS} listening sockets; moat stops reading at ${name}, and what follows is unknown`,
+          'expose port ranges only as wide as the services need',
+        ),
       );
       break;
     }

@@ -40,10 +40,28 @@ export function detectArtifact(artifact: Artifact, ingesters: readonly Ingester[
   const at = { file: artifact.file, line: 1 };
   if (kinds.length === 1) return { kind: kinds[0] as ArtifactKind, problems: [] };
   if (kinds.length === 0) {
-    return { problems: [artifactProblem('ingest.unknown-format', 'info', at, `${artifact.file} is not a kind of artifact moat reads; skipped`, 'pass compose files, `docker inspect`, `ss -tulpn`, sshd_config, `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests')] };
+    return {
+      problems: [
+        artifactProblem(
+          'ingest.unknown-format',
+          'info',
+          at,
+          `${artifact.file} is not a kind of artifact moat reads; skipped`,
+          'pass compose files, `docker inspect`, `ss -tulpn`, sshd_config, `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests',
+        ),
+      ],
+    };
   }
   return {
-    problems: [artifactProblem('ingest.ambiguous-format', 'medium', at, `${artifact.file} reads as more than one kind of artifact (${kinds.join(', ')}); moat does not guess, so it is not read`, 'pass the unedited output of the tool that made it, one kind per file')],
+    problems: [
+      artifactProblem(
+        'ingest.ambiguous-format',
+        'medium',
+        at,
+        `${artifact.file} reads as more than one kind of artifact (${kinds.join(', ')}); moat does not guess, so it is not read`,
+        'pass the unedited output of the tool that made it, one kind per file',
+      ),
+    ],
   };
 }
 

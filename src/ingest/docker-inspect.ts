@@ -56,7 +56,11 @@ function lineAt(starts: readonly number[], offset: number): number {
 
 const str = (n: Node | undefined): string | undefined => (n?.type === 'string' ? (n.value as string) : undefined);
 const props = (n: Node | undefined): [string, Node][] =>
-  n?.type === 'object' ? (n.children ?? []).flatMap((p) => (p.children?.[0]?.type === 'string' && p.children[1] ? [[p.children[0].value as string, p.children[1]] as [string, Node]] : [])) : [];
+  n?.type === 'object'
+    ? (n.children ?? []).flatMap((p) =>
+        p.children?.[0]?.type === 'string' && p.children[1] ? [[p.children[0].value as string, p.children[1]] as [string, Node]] : [],
+      )
+    : [];
 
 function detect(artifact: Artifact): boolean {
   const t = artifact.text.trim();
@@ -68,7 +72,11 @@ function detect(artifact: Artifact): boolean {
     const first = root?.type === 'array' ? root.children?.[0] : undefined;
     // Broken JSON that still looks like docker inspect is claimed, so its error is reported, not skipped.
     if (errors.length > 0) return t.includes('"NetworkSettings"') || t.includes('"HostConfig"');
-    return first?.type === 'object' && findNodeAtLocation(first, ['Id']) !== undefined && (findNodeAtLocation(first, ['NetworkSettings']) !== undefined || findNodeAtLocation(first, ['HostConfig']) !== undefined);
+    return (
+      first?.type === 'object' &&
+      findNodeAtLocation(first, ['Id']) !== undefined &&
+      (findNodeAtLocation(first, ['NetworkSettings']) !== undefined || findNodeAtLocation(first, ['HostConfig']) !== undefined)
+    );
   } catch {
     return false;
   }
@@ -106,7 +114,8 @@ function readContainer(c: Ctx, node: Node, index: number, out: { bindings: Bindi
   if (containerName) aliases.add(containerName);
   const hostname = str(findNodeAtLocation(node, ['Config', 'Hostname']));
   if (hostname) aliases.add(hostname);
-  for (const [, n] of networks) for (const key of ['Aliases', 'DNSNames']) for (const a of findNodeAtLocation(n, [key])?.children ?? []) if (str(a)) aliases.add(str(a) as string);
+  for (const [, n] of networks)
+    for (const key of ['Aliases', 'DNSNames']) for (const a of findNodeAtLocation(n, [key])?.children ?? []) if (str(a)) aliases.add(str(a) as string);
   const env: Record<string, string> = {};
   for (const e of findNodeAtLocation(node, ['Config', 'Env'])?.children ?? []) {
     const raw = str(e);
@@ -120,7 +129,15 @@ function readContainer(c: Ctx, node: Node, index: number, out: { bindings: Bindi
 
   const listened = new Map<string, { port: number; protocol: Protocol; origin: Origin }>();
   const unreadable = (n: Node, key: string, what: string) =>
-    c.problems.push(artifactProblem('ingest.docker-inspect.unreadable-port', 'high', at(n, key), `${name}: ${what} cannot be read`, 'pass the unedited output of `docker inspect`'));
+    c.problems.push(
+      artifactProblem(
+        'ingest.docker-inspect.unreadable-port',
+        'high',
+        at(n, key),
+        `${name}: ${what} cannot be read`,
+        'pass the unedited output of `docker inspect`',
+      ),
+    );
   const published = new Set<string>();
   const bind = (section: 'NetworkSettings.Ports' | 'HostConfig.PortBindings') => {
     const path = section.split('.');
@@ -142,7 +159,15 @@ function readContainer(c: Ctx, node: Node, index: number, out: { bindings: Bindi
         published.add(key);
         const hostAddress = str(findNodeAtLocation(b, ['HostIp'])) ?? '';
         const containerAddress = addresses.find((a) => !a.includes(':'));
-        out.bindings.push({ service: name, hostAddress, hostPorts: hp, ...(containerAddress ? { containerAddress } : {}), containerPort: p.port, protocol: p.protocol, origin: at(b, key2) });
+        out.bindings.push({
+          service: name,
+          hostAddress,
+          hostPorts: hp,
+          ...(containerAddress ? { containerAddress } : {}),
+          containerPort: p.port,
+          protocol: p.protocol,
+          origin: at(b, key2),
+        });
       });
     }
   };
@@ -154,10 +179,19 @@ function readContainer(c: Ctx, node: Node, index: number, out: { bindings: Bindi
   }
   if (mode === 'host') {
     // A host-network container's sockets are the host's; Docker ignores its port bindings.
-    for (const l of listened.values()) for (const address of ['0.0.0.0', '::']) out.listeners.push({ kind: 'host', owner: name, address, port: l.port, protocol: l.protocol, origin: l.origin });
+    for (const l of listened.values())
+      for (const address of ['0.0.0.0', '::']) out.listeners.push({ kind: 'host', owner: name, address, port: l.port, protocol: l.protocol, origin: l.origin });
     if (listened.size === 0) {
       const m = findNodeAtLocation(node, ['HostConfig', 'NetworkMode']) ?? node;
-      c.problems.push(artifactProblem('ingest.docker-inspect.host-network', 'high', at(m, 'HostConfig.NetworkMode'), `${name} runs with NetworkMode host and declares no ports: any port it opens is a host socket on every address (unknown: all ports)`, `give ${name} its own network, or compare with \`ss -tulpn\``));
+      c.problems.push(
+        artifactProblem(
+          'ingest.docker-inspect.host-network',
+          'high',
+          at(m, 'HostConfig.NetworkMode'),
+          `${name} runs with NetworkMode host and declares no ports: any port it opens is a host socket on every address (unknown: all ports)`,
+          `give ${name} its own network, or compare with \`ss -tulpn\``,
+        ),
+      );
     }
     return;
   }
@@ -178,14 +212,30 @@ function ingest(artifact: Artifact): IngestResult {
     const root = parseTree(artifact.text, errors, { disallowComments: true });
     if (errors.length > 0 || root?.type !== 'array') {
       const line = errors[0] ? lineAt(c.starts, errors[0].offset) : 1;
-      problems.push(artifactProblem('ingest.docker-inspect.syntax', 'high', { file: artifact.file, line }, `${artifact.file} is not the JSON array \`docker inspect\` prints`, 'run `docker inspect $(docker ps -aq) > containers.json` and pass that file'));
+      problems.push(
+        artifactProblem(
+          'ingest.docker-inspect.syntax',
+          'high',
+          { file: artifact.file, line },
+          `${artifact.file} is not the JSON array \`docker inspect\` prints`,
+          'run `docker inspect $(docker ps -aq) > containers.json` and pass that file',
+        ),
+      );
       return { kind: 'docker-inspect', fragment: {}, problems };
     }
     (root.children ?? []).forEach((n, i) => {
       if (n.type === 'object') readContainer(c, n, i, out);
     });
   } catch (error) {
-    problems.push(artifactProblem('ingest.docker-inspect.syntax', 'high', { file: artifact.file, line: 1 }, `${artifact.file} could not be read: ${error instanceof Error ? error.message : String(error)}`, 'pass the unedited output of `docker inspect`'));
+    problems.push(
+      artifactProblem(
+        'ingest.docker-inspect.syntax',
+        'high',
+        { file: artifact.file, line: 1 },
+        `${artifact.file} could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        'pass the unedited output of `docker inspect`',
+      ),
+    );
     return { kind: 'docker-inspect', fragment: {}, problems };
   }
   return { kind: 'docker-inspect', fragment: { publishing: out.bindings, sockets: out.listeners, services: out.services }, problems };

@@ -4,7 +4,7 @@
 // into CIDRs, and line numbers from offsets.
 import { normalizeCidr, parseCidr } from 'cidr-tools';
 import type { CidrSet } from '../analyze/cidr-set.js';
-import { WORLD, cidrSet, intersect, minus, onlyFamily, setEquals, toList } from '../analyze/cidr-set.js';
+import { cidrSet, intersect, minus, onlyFamily, setEquals, toList, WORLD } from '../analyze/cidr-set.js';
 import type { FieldMatch, PortRange, RuleMatch } from '../analyze/state.js';
 import type { Protocol } from '../model/types.js';
 

@@ -39,7 +39,28 @@ export function words(line: string): string[] | undefined {
 }
 
 /** Targets that do not end the rule: evaluation goes on (iptables-extensions(8) "TARGET EXTENSIONS"). */
-const PASSIVE_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG', 'MARK', 'CONNMARK', 'TRACE', 'CLASSIFY', 'TCPMSS', 'AUDIT', 'DSCP', 'TOS', 'ECN', 'TTL', 'HL', 'SECMARK', 'CONNSECMARK', 'IDLETIMER', 'LED', 'CT', 'NOTRACK']);
+const PASSIVE_TARGETS = new Set([
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'MARK',
+  'CONNMARK',
+  'TRACE',
+  'CLASSIFY',
+  'TCPMSS',
+  'AUDIT',
+  'DSCP',
+  'TOS',
+  'ECN',
+  'TTL',
+  'HL',
+  'SECMARK',
+  'CONNSECMARK',
+  'IDLETIMER',
+  'LED',
+  'CT',
+  'NOTRACK',
+]);
 const BUILTIN = new Set(['INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING']);
 
 export interface ParsedRule {
@@ -67,7 +88,10 @@ function ports(text: string): PortRange[] | undefined {
 function address(text: string): string {
   const m = /^(.+)\/(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (!m) return text;
-  const bits = m[2]!.split('.').map(Number).reduce((n, o) => n * 256 + o, 0);
+  const bits = m[2]!
+    .split('.')
+    .map(Number)
+    .reduce((n, o) => n * 256 + o, 0);
   let len = 0;
   while (len < 32 && bits & (2 ** (31 - len))) len++;
   return `${m[1]}/${len}`;
@@ -85,7 +109,8 @@ export function parseRule(args: readonly string[], chainPrefix: string): ParsedR
   let verdict: RuleVerdict = { kind: 'continue' };
   let comment: string | undefined;
   let negate = false;
-  const set = <T>(field: Parameters<MatchBuilder['field']>[0], values: T[], text: string) => b.field(field, { values, ...(negate ? { negate: true } : {}) } as FieldMatch<T>, text);
+  const set = <T>(field: Parameters<MatchBuilder['field']>[0], values: T[], text: string) =>
+    b.field(field, { values, ...(negate ? { negate: true } : {}) } as FieldMatch<T>, text);
   for (let i = 1; i < args.length; i++) {
     const opt = args[i]!;
     const next = (): string | undefined => {

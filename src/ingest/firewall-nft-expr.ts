@@ -5,7 +5,7 @@
 // counts as "maybe"; a statement that may end the rule (queue, nat, fwd) is an
 // unreadable verdict, which the evaluator treats as accept.
 import type { PortRange, RuleMatch, RuleVerdict } from '../analyze/state.js';
-import { MatchBuilder, cidrOf, protocolOf, rangeCidrs, type IpFamily } from './firewall-common.js';
+import { cidrOf, type IpFamily, MatchBuilder, protocolOf, rangeCidrs } from './firewall-common.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = { [key: string]: Json };
@@ -65,7 +65,8 @@ function ports(values: readonly Json[]): PortRange[] | undefined {
   for (const v of values) {
     const ok = (n: Json | undefined): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 65535;
     if (ok(v)) out.push({ from: v, to: v });
-    else if (isObj(v) && Array.isArray(v['range']) && ok(v['range'][0]) && ok(v['range'][1]) && v['range'][0] <= v['range'][1]) out.push({ from: v['range'][0], to: v['range'][1] });
+    else if (isObj(v) && Array.isArray(v['range']) && ok(v['range'][0]) && ok(v['range'][1]) && v['range'][0] <= v['range'][1])
+      out.push({ from: v['range'][0], to: v['range'][1] });
     else if (isObj(v) && isObj(v['elem'])) {
       const inner = ports([v['elem']['val'] ?? null]);
       if (inner === undefined) return undefined;
@@ -187,7 +188,8 @@ function verdictOf(key: string, value: Json | undefined, chainPrefix: string): R
   if (key === 'drop' || key === 'reject') return { kind: 'drop' };
   if (key === 'return') return { kind: 'return' };
   if (key === 'continue') return { kind: 'continue' };
-  if ((key === 'jump' || key === 'goto') && isObj(value) && typeof value['target'] === 'string') return { kind: key, chain: `${chainPrefix} ${value['target']}` };
+  if ((key === 'jump' || key === 'goto') && isObj(value) && typeof value['target'] === 'string')
+    return { kind: key, chain: `${chainPrefix} ${value['target']}` };
   return { kind: 'unknown', text: text({ [key]: value ?? null }) };
 }
 
@@ -242,7 +244,8 @@ function vmapRules(b: MatchBuilder, vmap: Obj, sets: SetLookup, prefix: string, 
     const pair = Array.isArray(entry) && entry.length === 2 && isObj(entry[1]) ? entry : undefined;
     const verdictKey = pair && isObj(pair[1]) ? Object.keys(pair[1])[0] : undefined;
     const one = new MatchBuilder();
-    const readable = pair !== undefined && verdictKey !== undefined && readMatch(one, { op: '==', left: vmap['key'] ?? null, right: pair[0] ?? null }, sets, inet);
+    const readable =
+      pair !== undefined && verdictKey !== undefined && readMatch(one, { op: '==', left: vmap['key'] ?? null, right: pair[0] ?? null }, sets, inet);
     if (!readable || verdictKey === undefined || !pair) {
       out.push({ match: base, verdict: { kind: 'unknown', text: text(whole) } });
       continue;

@@ -5,10 +5,25 @@
 // NetworkPolicy). What cannot be read is a located problem, and is resolved
 // towards exposure: an unreadable peer or port of a NetworkPolicy rule matches
 // everything, a policy whose selector or types cannot be read allows all.
-import type { IngressBackend, KubeConfigMap, KubeIngress, KubeNamespace, KubePod, KubeProtocol, KubeService, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, SelectorRequirement, ServicePort } from '../analyze/kubernetes/types.js';
+import type {
+  IngressBackend,
+  KubeConfigMap,
+  KubeIngress,
+  KubeNamespace,
+  KubePod,
+  KubeProtocol,
+  KubeService,
+  LabelSelector,
+  NetworkPolicy,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  SelectorRequirement,
+  ServicePort,
+} from '../analyze/kubernetes/types.js';
 import { toCidr } from '../model/net.js';
 import { get, type LNode, mapEntries, text } from './compose-yaml.js';
-import { Reader } from './kubernetes-read.js';
+import type { Reader } from './kubernetes-read.js';
 
 /** Kinds whose pods moat reads, and where their pod template is. */
 const TEMPLATE_PATH: Readonly<Record<string, readonly string[]>> = {
@@ -74,7 +89,17 @@ function readPod(r: Reader, kind: string, name: string, namespace: string, root:
     return name !== undefined ? [name] : [];
   });
   const service = labels['app.kubernetes.io/name'] ?? labels.app ?? name;
-  facts.pods.push({ namespace, workload: `${kind}/${name}`, service, labels, ports, hostNetwork, images, ...(configMaps.length > 0 ? { configMaps } : {}), origin: r.origin(root, root, 'metadata.name') });
+  facts.pods.push({
+    namespace,
+    workload: `${kind}/${name}`,
+    service,
+    labels,
+    ports,
+    hostNetwork,
+    images,
+    ...(configMaps.length > 0 ? { configMaps } : {}),
+    origin: r.origin(root, root, 'metadata.name'),
+  });
 }
 
 function readSelector(r: Reader, node: LNode | undefined, path: string): LabelSelector | undefined {
@@ -92,15 +117,24 @@ function readSelector(r: Reader, node: LNode | undefined, path: string): LabelSe
     const operator = r.str(e, 'operator', `${path}.matchExpressions[${i}].operator`);
     const values = (r.list(e, 'values', `${path}.matchExpressions[${i}].values`) ?? []).map((v) => text(v) ?? '');
     if (key === undefined || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator ?? '')) {
-      r.bad(e, `${path}.matchExpressions[${i}]`, 'a requirement with a key and an operator In, NotIn, Exists or DoesNotExist', 'the selector is read as selecting everything');
+      r.bad(
+        e,
+        `${path}.matchExpressions[${i}]`,
+        'a requirement with a key and an operator In, NotIn, Exists or DoesNotExist',
+        'the selector is read as selecting everything',
+      );
       ok = false;
       return;
     }
     expressions.push({ key, operator: operator as SelectorRequirement['operator'], values });
   });
-  if (get(node, 'matchExpressions') !== undefined && get(node, 'matchExpressions')?.kind !== 'seq' && !(get(node, 'matchExpressions')?.kind === 'scalar')) ok = false;
+  if (get(node, 'matchExpressions') !== undefined && get(node, 'matchExpressions')?.kind !== 'seq' && !(get(node, 'matchExpressions')?.kind === 'scalar'))
+    ok = false;
   if (!ok) return undefined;
-  return { ...(matchLabels && Object.keys(matchLabels).length > 0 ? { matchLabels } : {}), ...(expressions.length > 0 ? { matchExpressions: expressions } : {}) };
+  return {
+    ...(matchLabels && Object.keys(matchLabels).length > 0 ? { matchLabels } : {}),
+    ...(expressions.length > 0 ? { matchExpressions: expressions } : {}),
+  };
 }
 
 /** A peer, or undefined when any part of it cannot be read (the rule then admits every peer). */
@@ -144,7 +178,8 @@ function readPorts(r: Reader, rule: LNode, path: string): PolicyPort[] | undefin
     let port: number | string | undefined;
     if (raw !== undefined && !(raw.kind === 'scalar' && raw.value === null)) {
       if (raw.kind === 'scalar' && typeof raw.value === 'number' && Number.isInteger(raw.value) && raw.value >= 1 && raw.value <= 65535) port = raw.value;
-      else if (raw.kind === 'scalar' && typeof raw.value === 'string' && /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(raw.value) && /[a-z]/.test(raw.value)) port = raw.value;
+      else if (raw.kind === 'scalar' && typeof raw.value === 'string' && /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(raw.value) && /[a-z]/.test(raw.value))
+        port = raw.value;
       else {
         r.bad(raw, `${at}.port`, 'a port number or a port name', 'the rule is read as admitting every port');
         return undefined;
@@ -163,7 +198,7 @@ function readPorts(r: Reader, rule: LNode, path: string): PolicyPort[] | undefin
 function readRules(r: Reader, spec: LNode, key: 'ingress' | 'egress', root: LNode): PolicyRule[] | undefined {
   const peersKey = key === 'ingress' ? 'from' : 'to';
   const rules = r.list(spec, key, `spec.${key}`);
-  if (rules === undefined) return get(spec, key) === undefined || text(get(spec, key)) === undefined && get(spec, key)?.kind === 'scalar' ? [] : undefined;
+  if (rules === undefined) return get(spec, key) === undefined || (text(get(spec, key)) === undefined && get(spec, key)?.kind === 'scalar') ? [] : undefined;
   return rules.map((rule, i) => {
     const path = `spec.${key}[${i}]`;
     const list = rule.kind === 'map' ? r.list(rule, peersKey, `${path}.${peersKey}`) : undefined;
@@ -188,12 +223,24 @@ function readPolicy(r: Reader, name: string, namespace: string, root: LNode, fac
   const egress = readRules(r, spec, 'egress', root);
   const typesNode = r.list(spec, 'policyTypes', 'spec.policyTypes');
   const types = typesNode?.map((t) => text(t));
-  if (podSelector === undefined || ingress === undefined || egress === undefined || (get(spec, 'policyTypes') !== undefined && types === undefined) || types?.some((t) => t !== 'Ingress' && t !== 'Egress')) {
-    if (types?.some((t) => t !== 'Ingress' && t !== 'Egress')) r.bad(get(spec, 'policyTypes') as LNode, 'spec.policyTypes', 'a list of Ingress and Egress', 'the policy is read as allowing everything');
+  if (
+    podSelector === undefined ||
+    ingress === undefined ||
+    egress === undefined ||
+    (get(spec, 'policyTypes') !== undefined && types === undefined) ||
+    types?.some((t) => t !== 'Ingress' && t !== 'Egress')
+  ) {
+    if (types?.some((t) => t !== 'Ingress' && t !== 'Egress'))
+      r.bad(get(spec, 'policyTypes') as LNode, 'spec.policyTypes', 'a list of Ingress and Egress', 'the policy is read as allowing everything');
     return allowAll();
   }
   // No policyTypes: Ingress always, Egress when egress rules are present (the API's defaulting).
-  const policyTypes = types && types.length > 0 ? ([...new Set(types)] as ('Ingress' | 'Egress')[]) : get(spec, 'egress') !== undefined && egress.length > 0 ? (['Ingress', 'Egress'] as const) : (['Ingress'] as const);
+  const policyTypes =
+    types && types.length > 0
+      ? ([...new Set(types)] as ('Ingress' | 'Egress')[])
+      : get(spec, 'egress') !== undefined && egress.length > 0
+        ? (['Ingress', 'Egress'] as const)
+        : (['Ingress'] as const);
   facts.policies.push({ namespace, name, podSelector, policyTypes: [...policyTypes], ingress, egress, origin });
 }
 
@@ -208,15 +255,32 @@ function readService(r: Reader, name: string, namespace: string, root: LNode, an
     const at = `spec.ports[${i}]`;
     const port = r.int(p, 'port', `${at}.port`, 1, 65535);
     const raw = get(p, 'targetPort');
-    const target = raw === undefined ? port : raw.kind === 'scalar' && typeof raw.value === 'number' ? raw.value : raw.kind === 'scalar' && typeof raw.value === 'string' ? (/^\d+$/.test(raw.value) ? Number(raw.value) : raw.value) : undefined;
+    const target =
+      raw === undefined
+        ? port
+        : raw.kind === 'scalar' && typeof raw.value === 'number'
+          ? raw.value
+          : raw.kind === 'scalar' && typeof raw.value === 'string'
+            ? /^\d+$/.test(raw.value)
+              ? Number(raw.value)
+              : raw.value
+            : undefined;
     if (raw !== undefined && target === undefined) r.bad(raw, `${at}.targetPort`, 'a port number or a container port name', 'the port is not read');
     const nodePort = r.int(p, 'nodePort', `${at}.nodePort`, 1, 65535);
     const portName = r.str(p, 'name', `${at}.name`);
     if (port === undefined || target === undefined) return;
-    ports.push({ port, targetPort: target, protocol: protocolOf(r, p, at) ?? 'TCP', origin: r.origin(p, root, at), ...(portName ? { name: portName } : {}), ...(nodePort ? { nodePort } : {}) });
+    ports.push({
+      port,
+      targetPort: target,
+      protocol: protocolOf(r, p, at) ?? 'TCP',
+      origin: r.origin(p, root, at),
+      ...(portName ? { name: portName } : {}),
+      ...(nodePort ? { nodePort } : {}),
+    });
   });
   const selectorNode = get(spec, 'selector');
-  const selector = selectorNode === undefined || (selectorNode.kind === 'scalar' && selectorNode.value === null) ? undefined : r.labels(spec, 'selector', 'spec.selector');
+  const selector =
+    selectorNode === undefined || (selectorNode.kind === 'scalar' && selectorNode.value === null) ? undefined : r.labels(spec, 'selector', 'spec.selector');
   const lbClass = r.str(spec, 'loadBalancerClass', 'spec.loadBalancerClass');
   const etp = r.str(spec, 'externalTrafficPolicy', 'spec.externalTrafficPolicy');
   // The API server allocates node ports for a LoadBalancer too, whatever its class, unless told not to: SetDefaults_Service
@@ -276,8 +340,12 @@ export function readObject(root: LNode, kind: string, defaultNamespace: string, 
   else if (kind === 'NetworkPolicy') readPolicy(reader, name, namespace, root, facts);
   else if (kind === 'ConfigMap') {
     // A block scalar's text starts on the line after its `|`: lines inside it are counted from there.
-    const data = mapEntries(reader.map(root, 'data', 'data')).flatMap(([key, v]) => (v.kind === 'scalar' && typeof v.value === 'string' ? [{ key, text: v.value, origin: { file: v.file, line: v.line + 1, key: `${reader.object} data.${key}` } }] : []));
+    const data = mapEntries(reader.map(root, 'data', 'data')).flatMap(([key, v]) =>
+      v.kind === 'scalar' && typeof v.value === 'string'
+        ? [{ key, text: v.value, origin: { file: v.file, line: v.line + 1, key: `${reader.object} data.${key}` } }]
+        : [],
+    );
     facts.configMaps.push({ namespace, name, data });
-  } else if (kind === 'Namespace') facts.namespaces.push({ name, labels: reader.labels(metadata, 'labels', 'metadata.labels') ?? {}, origin: reader.origin(root, root, 'metadata.name') });
+  } else if (kind === 'Namespace')
+    facts.namespaces.push({ name, labels: reader.labels(metadata, 'labels', 'metadata.labels') ?? {}, origin: reader.origin(root, root, 'metadata.name') });
 }
-

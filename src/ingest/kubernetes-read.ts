@@ -21,14 +21,21 @@ export class Reader {
   bad(node: LNode, key: string, expected: string, consequence: string): void {
     const got = node.kind === 'scalar' ? (node.value === null ? 'null' : typeof node.value) : node.kind === 'seq' ? 'a list' : 'a mapping';
     this.problems.push(
-      artifactProblem('ingest.kubernetes.bad-field', 'high', { file: node.file, line: node.line }, `${this.object}: ${key} should be ${expected}, not ${got}; ${consequence}`, 'fix the manifest (`kubectl apply --dry-run=server` rejects it too)'),
+      artifactProblem(
+        'ingest.kubernetes.bad-field',
+        'high',
+        { file: node.file, line: node.line },
+        `${this.object}: ${key} should be ${expected}, not ${got}; ${consequence}`,
+        'fix the manifest (`kubectl apply --dry-run=server` rejects it too)',
+      ),
     );
   }
 
   str(parent: LNode | undefined, key: string, path: string): string | undefined {
     const node = get(parent, key);
     if (node === undefined || (node.kind === 'scalar' && node.value === null)) return undefined;
-    if (node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean')) return String(node.value);
+    if (node.kind === 'scalar' && (typeof node.value === 'string' || typeof node.value === 'number' || typeof node.value === 'boolean'))
+      return String(node.value);
     this.bad(node, path, 'a string', 'it is ignored');
     return undefined;
   }

@@ -10,10 +10,10 @@
 // has fewer nodes than characters, so only expansion by aliases exceeds it)
 // and a depth limit. (No second expansion by yaml's toJS to count aliases: the
 // budget stops a bomb as early, and the stream is parsed once.)
-import { type Alias, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Document, type Node, parseAllDocuments } from 'yaml';
+import { type Alias, type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import type { Finding } from '../model/findings.js';
 import type { LMap, LNode } from './compose-yaml.js';
-import { artifactProblem, type Artifact } from './types.js';
+import { type Artifact, artifactProblem } from './types.js';
 
 export interface ManifestDocument {
   readonly root: LNode;
@@ -61,7 +61,18 @@ export function parseManifests(artifact: Artifact): ManifestStream {
     const list = Array.isArray(docs) ? docs : [docs];
     const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lines.linePos(offset).line || 1);
     if (list.length > MAX_DOCUMENTS) {
-      return { documents: [], problems: [artifactProblem('ingest.kubernetes.too-large', 'high', at(1), `${artifact.file} holds ${list.length} YAML documents, more than moat reads (${MAX_DOCUMENTS})`, 'split the manifests into several files')] };
+      return {
+        documents: [],
+        problems: [
+          artifactProblem(
+            'ingest.kubernetes.too-large',
+            'high',
+            at(1),
+            `${artifact.file} holds ${list.length} YAML documents, more than moat reads (${MAX_DOCUMENTS})`,
+            'split the manifests into several files',
+          ),
+        ],
+      };
     }
     const sources = helmSources(artifact.text);
     const walk = new TreeWalk(artifact.file, lineOf, Math.max(MIN_NODES, artifact.text.length));
@@ -72,7 +83,15 @@ export function parseManifests(artifact: Artifact): ManifestStream {
       previousEnd = doc.range[1];
       if (doc.errors.length > 0) {
         for (const e of doc.errors.slice(0, 3)) {
-          problems.push(artifactProblem('ingest.yaml.syntax', 'high', at(e.linePos?.[0].line ?? lineOf(e.pos[0])), `${artifact.file} does not parse: ${firstLine(e.message)}`, 'fix the YAML at this line (`kubectl apply --dry-run=client -f` shows the same error); the document is not read'));
+          problems.push(
+            artifactProblem(
+              'ingest.yaml.syntax',
+              'high',
+              at(e.linePos?.[0].line ?? lineOf(e.pos[0])),
+              `${artifact.file} does not parse: ${firstLine(e.message)}`,
+              'fix the YAML at this line (`kubectl apply --dry-run=client -f` shows the same error); the document is not read',
+            ),
+          );
         }
         continue;
       }
@@ -82,19 +101,45 @@ export function parseManifests(artifact: Artifact): ManifestStream {
       } catch (error) {
         if (!(error instanceof UnresolvedAlias)) throw error;
         // An anchor is defined per document: `*x` may name one of another document.
-        problems.push(artifactProblem('ingest.yaml.syntax', 'high', at(error.line), `${artifact.file} does not parse: the alias *${error.alias} names no anchor of its document`, 'define the anchor in the same document as its alias (anchors do not cross `---`); the document is not read'));
+        problems.push(
+          artifactProblem(
+            'ingest.yaml.syntax',
+            'high',
+            at(error.line),
+            `${artifact.file} does not parse: the alias *${error.alias} names no anchor of its document`,
+            'define the anchor in the same document as its alias (anchors do not cross `---`); the document is not read',
+          ),
+        );
       }
     }
   } catch (error) {
     if (error instanceof OverBudget) return { documents: [], problems: [...problems, bomb(artifact, at(1))] };
     // A parser fault on hostile input (deep nesting overflows the stack): report, never crash.
-    return { documents: [], problems: [...problems, artifactProblem('ingest.yaml.syntax', 'high', at(1), `${artifact.file} could not be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`, 'check that the file is YAML of a sane size and nesting')] };
+    return {
+      documents: [],
+      problems: [
+        ...problems,
+        artifactProblem(
+          'ingest.yaml.syntax',
+          'high',
+          at(1),
+          `${artifact.file} could not be read: ${error instanceof Error ? firstLine(error.message) : String(error)}`,
+          'check that the file is YAML of a sane size and nesting',
+        ),
+      ],
+    };
   }
   return { documents, problems };
 }
 
 function bomb(artifact: Artifact, where: { file: string; line: number }): Finding {
-  return artifactProblem('ingest.yaml.alias-bomb', 'high', where, `${artifact.file} expands its anchors and aliases to more than moat reads (an alias bomb?), or nests deeper than ${MAX_DEPTH} levels`, 'write the values out, or use fewer nested aliases');
+  return artifactProblem(
+    'ingest.yaml.alias-bomb',
+    'high',
+    where,
+    `${artifact.file} expands its anchors and aliases to more than moat reads (an alias bomb?), or nests deeper than ${MAX_DEPTH} levels`,
+    'write the values out, or use fewer nested aliases',
+  );
 }
 
 /** yaml's nodes → LNode, aliases resolved and `<<` merged (explicit keys win, earlier merged maps over later ones). */
@@ -114,7 +159,12 @@ class TreeWalk {
     if (isMap(node)) return this.map(doc, node.items, line, depth);
     if (isScalar(node)) {
       const v = node.value;
-      return { kind: 'scalar', file: this.file, line, value: v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v) };
+      return {
+        kind: 'scalar',
+        file: this.file,
+        line,
+        value: v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v),
+      };
     }
     return { kind: 'scalar', file: this.file, line, value: null };
   }

@@ -8,19 +8,44 @@
 // Soundness: JSON nft would refuse (a syntax error) is never half-read: a
 // file nft rejects changes nothing, so it yields no chains at all, and a
 // layer nothing speaks for lets everything through.
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { type Node, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import type { FirewallChain, FirewallRule, Origin } from '../analyze/state.js';
 import type { Finding } from '../model/findings.js';
 import { lineAt } from './firewall-common.js';
 import { convertRule, isObj, type Json } from './firewall-nft-expr.js';
-import { artifactProblem, type Artifact, type IngestResult, type Ingester } from './types.js';
+import { type Artifact, artifactProblem, type Ingester, type IngestResult } from './types.js';
 
 export const NFTABLES_FINDING_DOCS = [
-  { code: 'ingest.nftables.syntax', title: 'nftables JSON that nft would reject', severity: 'high', help: 'The file is not valid JSON, so `nft -j -f` would refuse it and change nothing. None of it is used: the host firewall counts as open until a readable ruleset is given.' },
-  { code: 'ingest.nftables.not-a-ruleset', title: 'No "nftables" array', severity: 'high', help: 'nftables JSON is an object with one "nftables" array of commands or ruleset objects (libnftables-json(5)). Give the output of `nft -j list ruleset` or a batch for `nft -j -f`.' },
-  { code: 'ingest.nftables.unsupported', title: 'An nftables object moat does not read', severity: 'medium', help: 'The item is skipped. Stateful objects (counters, quotas, flowtables) do not change what a chain admits; anything else is reported so that its effect can be checked by hand.' },
-  { code: 'ingest.nftables.missing-chain', title: 'A rule for a chain that is not defined', severity: 'medium', help: 'nft refuses a rule for a chain that does not exist. The rule is kept in a chain of that name, which no hook runs unless something jumps to it.' },
-  { code: 'ingest.nftables.other-family', title: 'A table of a family the proof does not evaluate', severity: 'info', help: 'bridge, arp and netdev tables filter before or beside IP routing; they can only drop more, so leaving them out never hides exposure.' },
+  {
+    code: 'ingest.nftables.syntax',
+    title: 'nftables JSON that nft would reject',
+    severity: 'high',
+    help: 'The file is not valid JSON, so `nft -j -f` would refuse it and change nothing. None of it is used: the host firewall counts as open until a readable ruleset is given.',
+  },
+  {
+    code: 'ingest.nftables.not-a-ruleset',
+    title: 'No "nftables" array',
+    severity: 'high',
+    help: 'nftables JSON is an object with one "nftables" array of commands or ruleset objects (libnftables-json(5)). Give the output of `nft -j list ruleset` or a batch for `nft -j -f`.',
+  },
+  {
+    code: 'ingest.nftables.unsupported',
+    title: 'An nftables object moat does not read',
+    severity: 'medium',
+    help: 'The item is skipped. Stateful objects (counters, quotas, flowtables) do not change what a chain admits; anything else is reported so that its effect can be checked by hand.',
+  },
+  {
+    code: 'ingest.nftables.missing-chain',
+    title: 'A rule for a chain that is not defined',
+    severity: 'medium',
+    help: 'nft refuses a rule for a chain that does not exist. The rule is kept in a chain of that name, which no hook runs unless something jumps to it.',
+  },
+  {
+    code: 'ingest.nftables.other-family',
+    title: 'A table of a family the proof does not evaluate',
+    severity: 'info',
+    help: 'bridge, arp and netdev tables filter before or beside IP routing; they can only drop more, so leaving them out never hides exposure.',
+  },
 ] as const;
 
 interface RuleState {
@@ -95,7 +120,13 @@ class Replay {
     }
     const t = this.table(o, at, !remove);
     const name = typeof o['name'] === 'string' ? o['name'] : typeof o['chain'] === 'string' && kind === 'rule' ? o['chain'] : undefined;
-    if (!t || (name === undefined && kind !== 'rule')) return this.problem('ingest.nftables.unsupported', at, `${verb} ${kind} without a table or a name`, 'name the family, table and object as nft -j list ruleset does');
+    if (!t || (name === undefined && kind !== 'rule'))
+      return this.problem(
+        'ingest.nftables.unsupported',
+        at,
+        `${verb} ${kind} without a table or a name`,
+        'name the family, table and object as nft -j list ruleset does',
+      );
     if (kind === 'chain') {
       const c = t.chains.get(name!);
       if (remove) t.chains.delete(name!);
@@ -115,26 +146,41 @@ class Replay {
       return;
     }
     if (kind === 'rule') return this.rule(verb, t, o, at);
-    this.problem('ingest.nftables.unsupported', at, `"${kind}" objects are not read`, 'counters, quotas and flowtables do not change what a chain admits; check anything else by hand');
+    this.problem(
+      'ingest.nftables.unsupported',
+      at,
+      `"${kind}" objects are not read`,
+      'counters, quotas and flowtables do not change what a chain admits; check anything else by hand',
+    );
   }
 
   private rule(verb: string, t: TableState, o: { [key: string]: Json }, at: Origin): void {
     const chainName = typeof o['chain'] === 'string' ? o['chain'] : '';
     let c = t.chains.get(chainName);
     if (!c) {
-      this.problem('ingest.nftables.missing-chain', at, `a rule for chain "${chainName}" of table ${t.family} ${t.name}, which is not defined`, 'define the chain before its rules (nft refuses this batch)');
+      this.problem(
+        'ingest.nftables.missing-chain',
+        at,
+        `a rule for chain "${chainName}" of table ${t.family} ${t.name}, which is not defined`,
+        'define the chain before its rules (nft refuses this batch)',
+      );
       c = { def: { name: chainName }, origin: at, rules: [] };
       t.chains.set(chainName, c);
     }
     const handle = typeof o['handle'] === 'number' ? o['handle'] : undefined;
-    const rule: RuleState = { expr: o['expr'], origin: at, ...(typeof o['comment'] === 'string' ? { comment: o['comment'] } : {}), ...(handle !== undefined && verb !== 'add' && verb !== 'insert' ? { handle } : {}) };
+    const rule: RuleState = {
+      expr: o['expr'],
+      origin: at,
+      ...(typeof o['comment'] === 'string' ? { comment: o['comment'] } : {}),
+      ...(handle !== undefined && verb !== 'add' && verb !== 'insert' ? { handle } : {}),
+    };
     const at_ = handle === undefined ? -1 : c.rules.findIndex((r) => r.handle === handle);
     if (verb === 'delete' || verb === 'destroy') {
       if (at_ >= 0) c.rules.splice(at_, 1);
     } else if (verb === 'replace') {
       if (at_ >= 0) c.rules[at_] = { ...rule, ...(handle !== undefined ? { handle } : {}) };
       else c.rules.push(rule);
-    } else if (verb === 'insert') c.rules.splice(at_ >= 0 ? at_ : 0, 0, rule);
+    } else if (verb === 'insert') c.rules.splice(Math.max(at_, 0), 0, rule);
     else if (at_ >= 0) c.rules.splice(at_ + 1, 0, rule);
     else c.rules.push(rule);
   }
@@ -186,7 +232,12 @@ function walk(root: Node, file: string, line: (offset: number) => number): Repla
   const replay = new Replay(file);
   const list = root.type === 'object' ? root.children?.find((p) => p.children?.[0]?.value === 'nftables')?.children?.[1] : undefined;
   if (list?.type !== 'array') {
-    replay.problem('ingest.nftables.not-a-ruleset', { file, line: line(root.offset) }, 'no top-level "nftables" array', 'give the output of `nft -j list ruleset`, or a batch for `nft -j -f`');
+    replay.problem(
+      'ingest.nftables.not-a-ruleset',
+      { file, line: line(root.offset) },
+      'no top-level "nftables" array',
+      'give the output of `nft -j list ruleset`, or a batch for `nft -j -f`',
+    );
     return replay;
   }
   (list.children ?? []).forEach((node, i) => {
@@ -204,7 +255,12 @@ function walk(root: Node, file: string, line: (offset: number) => number): Repla
         if (IGNORED.has(kind)) return;
       }
     }
-    replay.problem('ingest.nftables.unsupported', at, `item ${text(item).slice(0, 120)} is not read`, 'check its effect by hand, or give the output of `nft -j list ruleset`');
+    replay.problem(
+      'ingest.nftables.unsupported',
+      at,
+      `item ${text(item).slice(0, 120)} is not read`,
+      'check its effect by hand, or give the output of `nft -j list ruleset`',
+    );
   });
   return replay;
 }
@@ -239,7 +295,15 @@ export function ingestNftables(artifact: Artifact): IngestResult {
     return {
       kind: 'nftables-json',
       fragment: {},
-      problems: [artifactProblem('ingest.nftables.syntax', 'high', at, `${artifact.file}:${at.line}: not valid JSON (${what}): nft would reject the file, so none of it is used`, 'fix the JSON (nft -j -c -f checks it) or give `nft -j list ruleset` output')],
+      problems: [
+        artifactProblem(
+          'ingest.nftables.syntax',
+          'high',
+          at,
+          `${artifact.file}:${at.line}: not valid JSON (${what}): nft would reject the file, so none of it is used`,
+          'fix the JSON (nft -j -c -f checks it) or give `nft -j list ruleset` output',
+        ),
+      ],
     };
   }
   const replay = walk(root, artifact.file, line);

@@ -10,13 +10,14 @@
 // its server (or location), and the locations (or the proxy_pass) behind it never
 // run. A pass directive inside `if` or `limit_except` may run: it counts.
 // `ssl_reject_handshake` and the old `ssl on` are inherited from http to server.
-import type { Finding } from '../model/findings.js';
+
 import type { GatewayLocation, GatewayServer, GatewayUpstream, Origin } from '../analyze/state.js';
-import { artifactProblem } from './types.js';
+import type { Finding } from '../model/findings.js';
 import { NGINX_CODES } from './nginx-findings.js';
 import { type ListenSpec, parseListen, parseLocation, settleServers } from './nginx-listen.js';
 import type { NginxDirective } from './nginx-syntax.js';
-import { PASS_DIRECTIVES, type PassDirective, type VarScope, parseAddress, resolvePass } from './nginx-target.js';
+import { PASS_DIRECTIVES, type PassDirective, parseAddress, resolvePass, type VarScope } from './nginx-target.js';
+import { artifactProblem } from './types.js';
 
 type Sets = Map<string, { value: string; conditional: boolean }[]>;
 
@@ -128,7 +129,15 @@ function serverDraft(d: NginxDirective, ctx: HttpContext, problems: Finding[]) {
   for (const l of body.filter((x) => x.name === 'listen')) {
     const spec = parseListen(l.args, l.origin, sslOn);
     if (typeof spec === 'string') {
-      problems.push(artifactProblem(NGINX_CODES.badListen, 'medium', l.origin, `listen ${l.args.join(' ')}: ${spec}`, 'write `listen [ADDRESS:]PORT [ssl] [default_server];`'));
+      problems.push(
+        artifactProblem(
+          NGINX_CODES.badListen,
+          'medium',
+          l.origin,
+          `listen ${l.args.join(' ')}: ${spec}`,
+          'write `listen [ADDRESS:]PORT [ssl] [default_server];`',
+        ),
+      );
     } else if (spec) listens.push(spec);
   }
   // No listen at all: nginx listens on *:80 (as root; *:8000 otherwise).
@@ -191,16 +200,22 @@ function answersItself(body: readonly NginxDirective[]): { returns: NonNullable<
 
 /** The pass directives of a location body and of its `if`/`limit_except` blocks. */
 function passesOf(body: readonly NginxDirective[]): NginxDirective[] {
-  return body.flatMap((d) =>
-    PASS_DIRECTIVES.includes(d.name as PassDirective) && !d.block ? [d] : d.block && d.name !== 'location' ? passesOf(d.block) : [],
-  );
+  return body.flatMap((d) => (PASS_DIRECTIVES.includes(d.name as PassDirective) && !d.block ? [d] : d.block && d.name !== 'location' ? passesOf(d.block) : []));
 }
 
 function locationsOf(d: NginxDirective, serverSets: Sets, ctx: HttpContext, problems: Finding[]): GatewayLocation[] {
   const where = parseLocation(d.args);
   const body = d.block ?? [];
   if (!where) {
-    problems.push(artifactProblem(NGINX_CODES.syntax, 'medium', d.origin, `location ${d.args.join(' ')}: not a location nginx reads`, 'write `location [=|~|~*|^~] PATH { ... }`'));
+    problems.push(
+      artifactProblem(
+        NGINX_CODES.syntax,
+        'medium',
+        d.origin,
+        `location ${d.args.join(' ')}: not a location nginx reads`,
+        'write `location [=|~|~*|^~] PATH { ... }`',
+      ),
+    );
     return [];
   }
   const sets: Sets = new Map([...serverSets].map(([k, v]) => [k, [...v]]));

@@ -12,11 +12,11 @@
 // `nginx -T` writes `# configuration file NAME:` and then the file, once per file
 // (tested against Debian's nginx 1.22.1).
 import { posix } from 'node:path';
-import type { Finding, Severity } from '../model/findings.js';
 import type { Origin } from '../analyze/state.js';
-import { type Artifact, type IngestContext, artifactProblem } from './types.js';
+import type { Finding, Severity } from '../model/findings.js';
 import { NGINX_CODES } from './nginx-findings.js';
 import { MAX_DEPTH, type NginxDirective, parseNginx } from './nginx-syntax.js';
+import { type Artifact, artifactProblem, type IngestContext } from './types.js';
 
 export interface NginxIngestContext extends IngestContext {
   /**
@@ -196,13 +196,25 @@ export function loadNginxConfig(artifact: Artifact, context: NginxIngestContext)
       for (const file of found) {
         if (chain.includes(file.file)) {
           report(
-            artifactProblem(NGINX_CODES.includeLoop, 'medium', d.origin, `include ${name}: ${file.file} includes itself`, 'remove the include that closes the loop'),
+            artifactProblem(
+              NGINX_CODES.includeLoop,
+              'medium',
+              d.origin,
+              `include ${name}: ${file.file} includes itself`,
+              'remove the include that closes the loop',
+            ),
           );
           continue;
         }
         if (chain.length >= MAX_CHAIN) {
           report(
-            artifactProblem(NGINX_CODES.tooDeep, 'medium', d.origin, `include ${name}: includes nested more than ${MAX_CHAIN} deep; moat did not read ${file.file}`, 'flatten the include chain'),
+            artifactProblem(
+              NGINX_CODES.tooDeep,
+              'medium',
+              d.origin,
+              `include ${name}: includes nested more than ${MAX_CHAIN} deep; moat did not read ${file.file}`,
+              'flatten the include chain',
+            ),
           );
           continue;
         }

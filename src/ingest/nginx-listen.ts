@@ -1,10 +1,11 @@
 // nginx's `listen` and `location` arguments, and the checks nginx itself makes
 // on listens (ngx_http_core_module docs, "listen" and "location"; the messages
 // are nginx 1.22.1's, seen with `nginx -t`).
-import type { Finding } from '../model/findings.js';
+
 import type { GatewayListen, GatewayLocation, GatewayServer, Origin } from '../analyze/state.js';
-import { artifactProblem } from './types.js';
+import type { Finding } from '../model/findings.js';
 import { NGINX_CODES } from './nginx-findings.js';
+import { artifactProblem } from './types.js';
 
 /** A listen as written: `marked` is `default_server` in the directive. */
 export interface ListenSpec {
@@ -86,7 +87,11 @@ export function settleServers<D extends ServerDraft>(
       if (l.marked) {
         const other = defaults.get(key);
         if (other?.listens.some((o) => o.marked && socketKey(o) === key) && other !== d) {
-          dup(l.origin, `a duplicate default server for ${key} (the other at line ${other.origin.line} of ${other.origin.file}): nginx refuses to start`, 'mark one server default_server per address and port');
+          dup(
+            l.origin,
+            `a duplicate default server for ${key} (the other at line ${other.origin.line} of ${other.origin.file}): nginx refuses to start`,
+            'mark one server default_server per address and port',
+          );
         } else defaults.set(key, d);
       }
     }
@@ -95,7 +100,11 @@ export function settleServers<D extends ServerDraft>(
         const k = `${key} ${name.toLowerCase()}`;
         const other = names.get(k);
         if (other && other !== d) {
-          dup(d.origin, `conflicting server name "${name}" on ${key}: nginx ignores it here and serves it from the server at ${other.origin.file}:${other.origin.line}`, 'give each server its own names on one address and port');
+          dup(
+            d.origin,
+            `conflicting server name "${name}" on ${key}: nginx ignores it here and serves it from the server at ${other.origin.file}:${other.origin.line}`,
+            'give each server its own names on one address and port',
+          );
         } else names.set(k, d);
       }
     }

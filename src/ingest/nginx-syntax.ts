@@ -19,10 +19,11 @@
 // - `{` right after `$` belongs to the word (`${name}`).
 // Blocks nest without recursion (an explicit stack), and nesting deeper than
 // `maxDepth` is skipped with one located problem, so hostile input costs linear time.
-import type { Finding } from '../model/findings.js';
+
 import type { Origin } from '../analyze/state.js';
-import { artifactProblem } from './types.js';
+import type { Finding } from '../model/findings.js';
 import { NGINX_CODES } from './nginx-findings.js';
+import { artifactProblem } from './types.js';
 
 export interface NginxDirective {
   readonly name: string;

@@ -30,9 +30,7 @@ export interface VarScope {
   readonly regex?: string;
 }
 
-export type PassTarget =
-  | { readonly kind: 'resolved'; readonly upstreams: readonly GatewayUpstream[] }
-  | { readonly kind: 'unresolved'; readonly why: string };
+export type PassTarget = { readonly kind: 'resolved'; readonly upstreams: readonly GatewayUpstream[] } | { readonly kind: 'unresolved'; readonly why: string };
 
 type Piece = { readonly lit: string } | { readonly opaque: string; readonly slash: boolean };
 type Seq = readonly Piece[];
@@ -223,7 +221,11 @@ function split(s: string, withScheme: boolean): { scheme: string; authority: str
 export function parseAddress(authority: string, defaultPort: number | undefined): GatewayUpstream | string {
   if (authority.startsWith('unix:')) return { host: authority, port: 0 };
   const v6 = /^\[([0-9A-Fa-f:.]+)\](?::(.*))?$/.exec(authority);
-  const [host, port] = v6 ? [v6[1] as string, v6[2]] : authority.includes(':') ? [authority.slice(0, authority.lastIndexOf(':')), authority.slice(authority.lastIndexOf(':') + 1)] : [authority, undefined];
+  const [host, port] = v6
+    ? [v6[1] as string, v6[2]]
+    : authority.includes(':')
+      ? [authority.slice(0, authority.lastIndexOf(':')), authority.slice(authority.lastIndexOf(':') + 1)]
+      : [authority, undefined];
   if (!v6 && !/^[A-Za-z0-9._-]+$/.test(host)) return `"${authority}" is not host:port`;
   if (port === undefined) return defaultPort === undefined ? `"${authority}" has no port` : { host, port: defaultPort };
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) return `"${port}" is not a port`;

@@ -2,10 +2,11 @@
 // into the gateway layer (servers, listens, locations, upstreams), every fact
 // with its file and line. moat's own rendered gateway goes through this same
 // path (`moat check`), and so does any deployment moat did not write (`moat audit`).
-import type { Artifact, IngestResult, Ingester } from './types.js';
+
 import { gatewayServers } from './nginx-gateway.js';
-import { type NginxIngestContext, loadNginxConfig, splitDump } from './nginx-include.js';
+import { loadNginxConfig, type NginxIngestContext, splitDump } from './nginx-include.js';
 import { type NginxDirective, parseNginx } from './nginx-syntax.js';
+import type { Artifact, Ingester, IngestResult } from './types.js';
 
 export { NGINX_CODES, NGINX_FINDING_DOCS } from './nginx-findings.js';
 export type { NginxIngestContext } from './nginx-include.js';
@@ -15,15 +16,72 @@ export { nginxGlobToRegExp } from './nginx-include.js';
 // with or hold (nginx.org/en/docs/dirindex.html). Names shell scripts also use
 // as commands (set, if, return, include, break) are left out on purpose.
 const KNOWN = new Set([
-  'user', 'worker_processes', 'worker_rlimit_nofile', 'worker_connections', 'pid', 'error_log', 'access_log',
-  'load_module', 'daemon', 'master_process', 'pcre_jit', 'env', 'events', 'http', 'stream', 'mail', 'server',
-  'upstream', 'location', 'map', 'geo', 'types', 'listen', 'server_name', 'root', 'index', 'proxy_pass',
-  'proxy_set_header', 'proxy_http_version', 'proxy_buffering', 'proxy_read_timeout', 'grpc_pass', 'fastcgi_pass',
-  'fastcgi_param', 'uwsgi_pass', 'try_files', 'add_header', 'ssl_certificate', 'ssl_certificate_key',
-  'ssl_protocols', 'ssl_ciphers', 'sendfile', 'tcp_nopush', 'keepalive_timeout', 'default_type', 'gzip',
-  'client_max_body_size', 'server_tokens', 'resolver', 'log_format', 'keepalive', 'ssl_reject_handshake',
-  'auth_basic', 'allow', 'deny', 'limit_except', 'alias', 'autoindex', 'charset', 'types_hash_max_size',
-  'server_names_hash_bucket_size', 'multi_accept', 'use', 'http2', 'absolute_redirect', 'proxy_redirect',
+  'user',
+  'worker_processes',
+  'worker_rlimit_nofile',
+  'worker_connections',
+  'pid',
+  'error_log',
+  'access_log',
+  'load_module',
+  'daemon',
+  'master_process',
+  'pcre_jit',
+  'env',
+  'events',
+  'http',
+  'stream',
+  'mail',
+  'server',
+  'upstream',
+  'location',
+  'map',
+  'geo',
+  'types',
+  'listen',
+  'server_name',
+  'root',
+  'index',
+  'proxy_pass',
+  'proxy_set_header',
+  'proxy_http_version',
+  'proxy_buffering',
+  'proxy_read_timeout',
+  'grpc_pass',
+  'fastcgi_pass',
+  'fastcgi_param',
+  'uwsgi_pass',
+  'try_files',
+  'add_header',
+  'ssl_certificate',
+  'ssl_certificate_key',
+  'ssl_protocols',
+  'ssl_ciphers',
+  'sendfile',
+  'tcp_nopush',
+  'keepalive_timeout',
+  'default_type',
+  'gzip',
+  'client_max_body_size',
+  'server_tokens',
+  'resolver',
+  'log_format',
+  'keepalive',
+  'ssl_reject_handshake',
+  'auth_basic',
+  'allow',
+  'deny',
+  'limit_except',
+  'alias',
+  'autoindex',
+  'charset',
+  'types_hash_max_size',
+  'server_names_hash_bucket_size',
+  'multi_accept',
+  'use',
+  'http2',
+  'absolute_redirect',
+  'proxy_redirect',
 ]);
 const BLOCKS = new Set(['http', 'events', 'server', 'location', 'upstream', 'stream', 'map', 'types', 'mail', 'geo', 'limit_except']);
 const DETECT_BYTES = 512 * 1024;

@@ -8,16 +8,25 @@ import { iptablesIngester } from './iptables.js';
 import { kubernetesIngester } from './kubernetes.js';
 import { nftablesIngester } from './nftables.js';
 import { nginxIngester } from './nginx.js';
-import { sshdConfigIngester } from './sshd-config.js';
 import { ssIngester } from './ss.js';
-import { tailscaledDefaultsIngester } from './tailscaled-defaults.js';
+import { sshdConfigIngester } from './sshd-config.js';
 import { tailscalePolicyIngester } from './tailscale-policy.js';
+import { tailscaledDefaultsIngester } from './tailscaled-defaults.js';
 import { terraformIngester } from './terraform.js';
 import type { Ingester } from './types.js';
 
 export const INGESTERS: readonly Ingester[] = [
-  composeIngester, dockerInspectIngester, ssIngester, sshdConfigIngester, tailscaledDefaultsIngester,
-  nftablesIngester, iptablesIngester, nginxIngester,
-  awsSecurityGroupsIngester, cloudFormationIngester, terraformIngester, tailscalePolicyIngester,
+  composeIngester,
+  dockerInspectIngester,
+  ssIngester,
+  sshdConfigIngester,
+  tailscaledDefaultsIngester,
+  nftablesIngester,
+  iptablesIngester,
+  nginxIngester,
+  awsSecurityGroupsIngester,
+  cloudFormationIngester,
+  terraformIngester,
+  tailscalePolicyIngester,
   kubernetesIngester,
 ];

@@ -23,8 +23,40 @@ export const SS_FINDING_DOCS = [
   },
 ] as const;
 
-const STATES = new Set(['LISTEN', 'UNCONN', 'ESTAB', 'SYN-SENT', 'SYN-RECV', 'FIN-WAIT-1', 'FIN-WAIT-2', 'TIME-WAIT', 'CLOSE-WAIT', 'LAST-ACK', 'CLOSING', 'CLOSED']);
-const NETIDS = new Set(['tcp', 'udp', 'raw', 'u_str', 'u_dgr', 'u_seq', 'nl', 'p_raw', 'p_dgr', 'sctp', 'mptcp', 'tipc', 'v_str', 'v_dgr', 'xdp', 'icmp6', 'udp6', 'tcp6']);
+const STATES = new Set([
+  'LISTEN',
+  'UNCONN',
+  'ESTAB',
+  'SYN-SENT',
+  'SYN-RECV',
+  'FIN-WAIT-1',
+  'FIN-WAIT-2',
+  'TIME-WAIT',
+  'CLOSE-WAIT',
+  'LAST-ACK',
+  'CLOSING',
+  'CLOSED',
+]);
+const NETIDS = new Set([
+  'tcp',
+  'udp',
+  'raw',
+  'u_str',
+  'u_dgr',
+  'u_seq',
+  'nl',
+  'p_raw',
+  'p_dgr',
+  'sctp',
+  'mptcp',
+  'tipc',
+  'v_str',
+  'v_dgr',
+  'xdp',
+  'icmp6',
+  'udp6',
+  'tcp6',
+]);
 const LISTENING = new Set(['LISTEN', 'UNCONN']);
 const HEADER = /^\s*(Netid\s+)?State\s+Recv-Q\s+Send-Q\s+Local/;
 
@@ -94,12 +126,21 @@ function ingest(artifact: Artifact): IngestResult {
     const r = row(line);
     const local = r ? parseLocal(r.local) : undefined;
     if (!r || !local) {
-      problems.push(artifactProblem('ingest.ss.unreadable-line', 'medium', at, `line ${i + 1} of ${artifact.file} is not a socket line ss prints: ${JSON.stringify(line.slice(0, 80))}`, 'pass the unedited output of `ss -tulpnH`'));
+      problems.push(
+        artifactProblem(
+          'ingest.ss.unreadable-line',
+          'medium',
+          at,
+          `line ${i + 1} of ${artifact.file} is not a socket line ss prints: ${JSON.stringify(line.slice(0, 80))}`,
+          'pass the unedited output of `ss -tulpnH`',
+        ),
+      );
       return;
     }
     const protocol = protocolOf(r);
     if (!protocol || !LISTENING.has(r.state) || local.port === 0) return;
-    for (const address of local.addresses) listeners.push({ kind: 'host', owner: owner(r.process), address, port: local.port, protocol, origin: { ...at, key: r.local } });
+    for (const address of local.addresses)
+      listeners.push({ kind: 'host', owner: owner(r.process), address, port: local.port, protocol, origin: { ...at, key: r.local } });
   });
   return { kind: 'ss', fragment: { sockets: listeners }, problems };
 }

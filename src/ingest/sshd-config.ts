@@ -82,7 +82,10 @@ function directives(artifact: Artifact): Directive[] {
 }
 
 function detect(artifact: Artifact): boolean {
-  const active = artifact.text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const active = artifact.text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   if (active.length === 0) return /^#.*\bsshd(_config)?\b/m.test(artifact.text);
   const words = active.map((l) => (/^([A-Za-z0-9]+)/.exec(l)?.[1] ?? '').toLowerCase());
   return !words.includes('host') && words.every((w) => KEYWORDS.has(w));
@@ -113,7 +116,15 @@ export function ingestSshdConfigs(artifacts: readonly Artifact[], _context: Inge
   const addresses: { host: string; port?: number; origin: Origin }[] = [];
   let family: 'any' | 'inet' | 'inet6' | undefined;
   const bad = (d: Directive, what: string) =>
-    problems.push(artifactProblem('ingest.sshd.bad-port', 'medium', d.origin, `${d.origin.key} ${d.args.join(' ')}: ${what}; sshd would not start with it, and moat counts every address and port 22`, 'write a port number (1-65535), or ListenAddress ADDR[:PORT]'));
+    problems.push(
+      artifactProblem(
+        'ingest.sshd.bad-port',
+        'medium',
+        d.origin,
+        `${d.origin.key} ${d.args.join(' ')}: ${what}; sshd would not start with it, and moat counts every address and port 22`,
+        'write a port number (1-65535), or ListenAddress ADDR[:PORT]',
+      ),
+    );
   for (const d of all) {
     if (d.keyword === 'port') {
       const p = port(d.args[0]);
@@ -130,7 +141,15 @@ export function ingestSshdConfigs(artifacts: readonly Artifact[], _context: Inge
       // The first value wins in sshd; files given in another order than sshd reads them may disagree: then both.
       family = family === undefined || family === value ? value : 'any';
     } else if (d.keyword === 'include' && artifacts.length === 1) {
-      problems.push(artifactProblem('ingest.sshd.unfollowed-include', 'info', d.origin, `${d.origin.file} includes ${d.args.join(' ')}, which was not given; a drop-in may add ports`, 'pass /etc/ssh (the directory) or use `moat audit --live`'));
+      problems.push(
+        artifactProblem(
+          'ingest.sshd.unfollowed-include',
+          'info',
+          d.origin,
+          `${d.origin.file} includes ${d.args.join(' ')}, which was not given; a drop-in may add ports`,
+          'pass /etc/ssh (the directory) or use `moat audit --live`',
+        ),
+      );
     }
   }
   const listeners: Listener[] = [];
@@ -143,7 +162,15 @@ export function ingestSshdConfigs(artifacts: readonly Artifact[], _context: Inge
   for (const a of addresses) {
     let hosts = [a.host];
     if (isIP(a.host) === 0) {
-      problems.push(artifactProblem('ingest.sshd.unresolved-address', 'low', a.origin, `ListenAddress ${a.host} is a host name; moat counts every address`, 'write the address instead of the name'));
+      problems.push(
+        artifactProblem(
+          'ingest.sshd.unresolved-address',
+          'low',
+          a.origin,
+          `ListenAddress ${a.host} is a host name; moat counts every address`,
+          'write the address instead of the name',
+        ),
+      );
       hosts = wildcards;
     }
     for (const h of hosts) {

@@ -13,8 +13,8 @@
 // every protocol, the widest meaning it can have.
 import type { Origin, PortRange, TailnetGrant } from '../analyze/state.js';
 import type { Finding, Severity } from '../model/findings.js';
-import { describe, field, items, parseJsonc, text, type LNode } from './cloud-tree.js';
-import { artifactProblem, type Artifact, type IngestResult, type Ingester } from './types.js';
+import { describe, field, items, type LNode, parseJsonc, text } from './cloud-tree.js';
+import { type Artifact, artifactProblem, type Ingester, type IngestResult } from './types.js';
 
 export const TAILNET_FINDING_DOCS = [
   {
@@ -110,7 +110,15 @@ function everything(origin: Origin): TailnetGrant {
 function unreadableGrant(ctx: Ctx, node: LNode, what: string): void {
   const origin = { file: ctx.file, line: node.line };
   ctx.grants.push(everything(origin));
-  ctx.problems.push(artifactProblem('ingest.tailnet.unreadable-grant', 'medium', origin, `${ctx.file}:${node.line}: ${what} is not understood; counted as everyone to everything`, 'write src and dst as lists of strings, and ip as a list of port entries'));
+  ctx.problems.push(
+    artifactProblem(
+      'ingest.tailnet.unreadable-grant',
+      'medium',
+      origin,
+      `${ctx.file}:${node.line}: ${what} is not understood; counted as everyone to everything`,
+      'write src and dst as lists of strings, and ip as a list of port entries',
+    ),
+  );
 }
 
 function addSpecs(ctx: Ctx, specs: readonly PortSpec[], base: Omit<TailnetGrant, 'protocol' | 'ports'>, words: string): void {
@@ -118,7 +126,15 @@ function addSpecs(ctx: Ctx, specs: readonly PortSpec[], base: Omit<TailnetGrant,
     if (spec === 'none') continue;
     if (spec === 'bad') {
       ctx.grants.push({ ...base, protocol: 'any' });
-      ctx.problems.push(artifactProblem('ingest.tailnet.unreadable-port', 'low', base.origin, `${ctx.file}:${base.origin.line}: port entry ${JSON.stringify(words)} is not understood; counted as every port`, 'write it as *, tcp:PORT, udp:PORT, PORT-PORT or tcp:*'));
+      ctx.problems.push(
+        artifactProblem(
+          'ingest.tailnet.unreadable-port',
+          'low',
+          base.origin,
+          `${ctx.file}:${base.origin.line}: port entry ${JSON.stringify(words)} is not understood; counted as every port`,
+          'write it as *, tcp:PORT, udp:PORT, PORT-PORT or tcp:*',
+        ),
+      );
       continue;
     }
     ctx.grants.push({ ...base, protocol: spec.protocol, ...(spec.ports === undefined ? {} : { ports: spec.ports }) });
@@ -157,7 +173,11 @@ function acl(ctx: Ctx, a: LNode, key: string): void {
     const words = dst[i] ?? '';
     const colon = words.lastIndexOf(':');
     const target = colon < 0 ? words : words.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-    const base = { sources: withAliases(ctx, src), destinations: withAliases(ctx, [target]), origin: { file: ctx.file, line: item.line, key: `${key}.dst[${i}]` } };
+    const base = {
+      sources: withAliases(ctx, src),
+      destinations: withAliases(ctx, [target]),
+      origin: { file: ctx.file, line: item.line, key: `${key}.dst[${i}]` },
+    };
     addSpecs(ctx, colon < 0 ? ['bad'] : portList(protocol, words.slice(colon + 1)), base, words);
   });
 }
@@ -170,7 +190,12 @@ function own<T>(target: Record<string, T>, key: string, value: T): void {
 function record(node: LNode | undefined): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (node?.kind !== 'object') return out;
-  for (const e of node.entries) own(out, e.key, items(e.value).map((i) => text(i) ?? describe(i)));
+  for (const e of node.entries)
+    own(
+      out,
+      e.key,
+      items(e.value).map((i) => text(i) ?? describe(i)),
+    );
   return out;
 }
 
@@ -185,17 +210,26 @@ export function ingestTailscalePolicy(artifact: Artifact): IngestResult {
     const parsed = parseJsonc(artifact.text);
     for (const e of parsed.errors.slice(0, 1)) {
       const at = { file, line: e.line };
-      problems.push(artifactProblem('ingest.tailnet.syntax', 'high', at, `${file}:${e.line}: not valid HuJSON (${e.message})`, 'fix the syntax (Tailscale refuses the file as it is); until then moat counts it as everyone to everything'));
+      problems.push(
+        artifactProblem(
+          'ingest.tailnet.syntax',
+          'high',
+          at,
+          `${file}:${e.line}: not valid HuJSON (${e.message})`,
+          'fix the syntax (Tailscale refuses the file as it is); until then moat counts it as everyone to everything',
+        ),
+      );
       grants.push(everything(at));
     }
     const root = parsed.root;
     if (root) origin = { file, line: root.line };
     const hosts: Record<string, string> = {};
     const hostsNode = field(root, 'hosts');
-    if (hostsNode?.kind === 'object') for (const e of hostsNode.entries) {
-      const address = text(e.value);
-      if (address !== undefined) own(hosts, e.key, address);
-    }
+    if (hostsNode?.kind === 'object')
+      for (const e of hostsNode.entries) {
+        const address = text(e.value);
+        if (address !== undefined) own(hosts, e.key, address);
+      }
     const ctx: Ctx = { file, grants, problems, hosts };
     groups = record(field(root, 'groups'));
     tagOwners = record(field(root, 'tagOwners'));
@@ -208,7 +242,15 @@ export function ingestTailscalePolicy(artifact: Artifact): IngestResult {
     if (root !== undefined && root.kind !== 'object') unreadableGrant(ctx, root, 'the policy (not an object)');
   } catch (error) {
     grants.push(everything(origin));
-    problems.push(artifactProblem('ingest.tailnet.unreadable-grant', 'medium', origin, `${file}:1: the policy could not be read (${error instanceof Error ? error.message : String(error)})`, 'check the file by hand'));
+    problems.push(
+      artifactProblem(
+        'ingest.tailnet.unreadable-grant',
+        'medium',
+        origin,
+        `${file}:1: the policy could not be read (${error instanceof Error ? error.message : String(error)})`,
+        'check the file by hand',
+      ),
+    );
   }
   return { kind: 'tailscale-policy', fragment: { tailnet: { grants, tagOwners, groups, origin } }, problems };
 }
@@ -216,7 +258,8 @@ export function ingestTailscalePolicy(artifact: Artifact): IngestResult {
 export const tailscalePolicyIngester: Ingester = {
   kind: 'tailscale-policy',
   detect: (artifact) => {
-    if (!/"(grants|acls|tagOwners|ssh|groups|hosts|nodeAttrs)"\s*:/.test(artifact.text) || /"(SecurityGroups|IpPermissions|nftables)"\s*:/.test(artifact.text)) return false;
+    if (!/"(grants|acls|tagOwners|ssh|groups|hosts|nodeAttrs)"\s*:/.test(artifact.text) || /"(SecurityGroups|IpPermissions|nftables)"\s*:/.test(artifact.text))
+      return false;
     return /^\s*(\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*\{/.test(artifact.text);
   },
   ingest: (artifact) => ingestTailscalePolicy(artifact),

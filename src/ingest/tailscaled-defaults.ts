@@ -39,7 +39,15 @@ export const tailscaledDefaultsIngester: Ingester = {
     });
     const origin = { file: artifact.file, line };
     if (port === 0 || port > 65535) {
-      problems.push(artifactProblem('ingest.tailscaled.random-port', 'low', origin, `tailscaled's port is ${port}: it picks one at random`, 'set PORT="41641" (the port the security group opens)'));
+      problems.push(
+        artifactProblem(
+          'ingest.tailscaled.random-port',
+          'low',
+          origin,
+          `tailscaled's port is ${port}: it picks one at random`,
+          'set PORT="41641" (the port the security group opens)',
+        ),
+      );
     }
     const listeners: Listener[] =
       port === 0 || port > 65535 ? [] : ['0.0.0.0', '::'].map((address) => ({ kind: 'host', owner: 'tailscaled', address, port, protocol: 'udp', origin }));

@@ -15,10 +15,10 @@
 // `module` block may create groups in files this one does not state: it
 // counts as one unknown rule (give moat the module's files, or audit the
 // deployed groups with describe-security-groups instead).
-import { attributes, parseHcl, type HclBlockNode, type HclItem } from './cloud-hcl.js';
-import { addGroup, collector, known, pushRule, syntaxProblem, unknownRule, unreadable, unknownValue, type Collector, type Value } from './cloud-rules.js';
-import { describe, field, text, type LNode } from './cloud-tree.js';
-import type { Artifact, IngestResult, Ingester } from './types.js';
+import { attributes, type HclBlockNode, type HclItem, parseHcl } from './cloud-hcl.js';
+import { addGroup, type Collector, collector, known, pushRule, syntaxProblem, unknownRule, unknownValue, unreadable, type Value } from './cloud-rules.js';
+import { describe, field, type LNode, text } from './cloud-tree.js';
+import type { Artifact, Ingester, IngestResult } from './types.js';
 
 interface Module {
   readonly variables: ReadonlyMap<string, LNode | undefined>;
@@ -84,7 +84,11 @@ function description(m: Module, node: LNode | undefined): { description?: string
 /** An aws_security_group ingress block (or object), or an aws_security_group_rule. */
 function classicRule(c: Collector, m: Module, a: LNode, line: number, key: string): void {
   const self = field(a, 'self');
-  const other = [...otherList(m, field(a, 'security_groups'), 'security group'), ...otherList(m, field(a, 'prefix_list_ids'), 'prefix list'), ...otherList(m, field(a, 'source_security_group_id'), 'security group')];
+  const other = [
+    ...otherList(m, field(a, 'security_groups'), 'security group'),
+    ...otherList(m, field(a, 'prefix_list_ids'), 'prefix list'),
+    ...otherList(m, field(a, 'source_security_group_id'), 'security group'),
+  ];
   if (self !== undefined && !(self.kind === 'scalar' && self.value === false)) other.push('security group (self)');
   pushRule(c, {
     protocol: scalar(m, field(a, 'protocol')),
@@ -115,11 +119,16 @@ function securityGroup(c: Collector, m: Module, block: HclBlockNode, address: st
   let n = 0;
   for (const item of block.body) {
     if (item.kind === 'block' && item.type === 'ingress') classicRule(c, m, attributes(item.body, item.line), item.line, `${address}.ingress[${n++}]`);
-    else if (item.kind === 'block' && item.type === 'dynamic' && item.labels[0] === 'ingress') unreadable(c, { file: c.file, line: item.line, key: address }, 'a dynamic "ingress" block');
+    else if (item.kind === 'block' && item.type === 'dynamic' && item.labels[0] === 'ingress')
+      unreadable(c, { file: c.file, line: item.line, key: address }, 'a dynamic "ingress" block');
     else if (item.kind === 'attribute' && item.name === 'ingress') {
       // Attributes-as-blocks: `ingress = [{ ... }]`.
       if (item.value.kind !== 'array') unreadable(c, { file: c.file, line: item.line, key: address }, `ingress = ${describe(item.value)}`);
-      else for (const o of item.value.items) o.kind === 'object' ? classicRule(c, m, o, o.line, `${address}.ingress[${n++}]`) : unreadable(c, { file: c.file, line: o.line, key: address }, `ingress rule ${describe(o)}`);
+      else
+        for (const o of item.value.items)
+          o.kind === 'object'
+            ? classicRule(c, m, o, o.line, `${address}.ingress[${n++}]`)
+            : unreadable(c, { file: c.file, line: o.line, key: address }, `ingress rule ${describe(o)}`);
     }
   }
 }
@@ -130,7 +139,11 @@ function moduleOf(body: readonly HclItem[]): Module {
   for (const item of body) {
     if (item.kind !== 'block') continue;
     if (item.type === 'variable' && item.labels[0] !== undefined) variables.set(item.labels[0], field(attributes(item.body, item.line), 'default'));
-    if (item.type === 'resource' && (item.labels[0] === 'aws_security_group' || item.labels[0] === 'aws_default_security_group') && item.labels[1] !== undefined) {
+    if (
+      item.type === 'resource' &&
+      (item.labels[0] === 'aws_security_group' || item.labels[0] === 'aws_default_security_group') &&
+      item.labels[1] !== undefined
+    ) {
       const address = `${item.labels[0]}.${item.labels[1]}`;
       groups.set(address, text(field(attributes(item.body, item.line), 'name')) ?? address);
     }
@@ -150,7 +163,11 @@ export function ingestTerraform(artifact: Artifact): IngestResult {
     for (const item of parsed.body) {
       if (item.kind === 'block' && item.type === 'module') {
         // A module's resources live in its own files, which this file does not state.
-        unreadable(c, { file: c.file, line: item.line, key: `module.${item.labels[0] ?? ''}` }, `module "${item.labels[0] ?? ''}" (its security groups, if any, are in files moat was not given)`);
+        unreadable(
+          c,
+          { file: c.file, line: item.line, key: `module.${item.labels[0] ?? ''}` },
+          `module "${item.labels[0] ?? ''}" (its security groups, if any, are in files moat was not given)`,
+        );
         continue;
       }
       if (item.kind !== 'block' || item.type !== 'resource') continue;
@@ -177,6 +194,7 @@ export function ingestTerraform(artifact: Artifact): IngestResult {
 export const terraformIngester: Ingester = {
   kind: 'terraform',
   detect: (artifact) =>
-    /^\s*(resource|data|variable|provider|module|output)\s+"[^"\n]*"(\s+"[^"\n]*")?\s*\{/m.test(artifact.text) || /^\s*(terraform|locals)\s*\{/m.test(artifact.text),
+    /^\s*(resource|data|variable|provider|module|output)\s+"[^"\n]*"(\s+"[^"\n]*")?\s*\{/m.test(artifact.text) ||
+    /^\s*(terraform|locals)\s*\{/m.test(artifact.text),
   ingest: (artifact) => ingestTerraform(artifact),
 };

@@ -3,19 +3,10 @@
 // on every fact, and the problems it met (located findings, never a throw for
 // bad input). The fragments of several artifacts are merged by merge.ts; a
 // layer no artifact spoke for stays unknown (`present: false`).
-import type { Finding } from '../model/findings.js';
-import type {
-  Binding,
-  CloudRule,
-  FirewallChain,
-  GatewayServer,
-  HostFacts,
-  Listener,
-  Origin,
-  ServiceFacts,
-  TailnetGrant,
-} from '../analyze/state.js';
+
 import type { KubeState } from '../analyze/kubernetes/types.js';
+import type { Binding, CloudRule, FirewallChain, GatewayServer, HostFacts, Listener, Origin, ServiceFacts, TailnetGrant } from '../analyze/state.js';
+import type { Finding } from '../model/findings.js';
 
 export const ARTIFACT_KINDS = [
   'compose',
@@ -85,12 +76,6 @@ export interface Ingester {
 }
 
 /** A finding about an artifact, located at a line (column 1 when the format gives none). */
-export function artifactProblem(
-  code: Finding['code'],
-  severity: Finding['severity'],
-  at: Origin,
-  message: string,
-  hint: string,
-): Finding {
+export function artifactProblem(code: Finding['code'], severity: Finding['severity'], at: Origin, message: string, hint: string): Finding {
   return { code, severity, path: `${at.file}:${at.line}`, location: { file: at.file, line: at.line, column: 1 }, message, hint };
 }

@@ -22,19 +22,27 @@ function gatewayFindings(network: Network): Finding[] {
   const { name, subnet, gateway } = network;
   const path = `networks.${name}.gateway`;
   if (!contains(subnet, gateway)) {
-    return [{
-      code: 'config.address-outside-subnet', severity: 'high', path,
-      message: `network ${name}: gateway ${gateway} is outside the subnet ${subnet}`,
-      hint: `set the gateway to an address inside ${subnet} (usually the first one)`,
-    }];
+    return [
+      {
+        code: 'config.address-outside-subnet',
+        severity: 'high',
+        path,
+        message: `network ${name}: gateway ${gateway} is outside the subnet ${subnet}`,
+        hint: `set the gateway to an address inside ${subnet} (usually the first one)`,
+      },
+    ];
   }
   const reserved = isNetworkAddress(subnet, gateway) ? 'network' : isBroadcastAddress(subnet, gateway) ? 'broadcast' : undefined;
   if (reserved) {
-    return [{
-      code: 'config.address-reserved', severity: 'high', path,
-      message: `network ${name}: gateway ${gateway} is the ${reserved} address of ${subnet}`,
-      hint: `set the gateway to a host address inside ${subnet}`,
-    }];
+    return [
+      {
+        code: 'config.address-reserved',
+        severity: 'high',
+        path,
+        message: `network ${name}: gateway ${gateway} is the ${reserved} address of ${subnet}`,
+        hint: `set the gateway to a host address inside ${subnet}`,
+      },
+    ];
   }
   return [];
 }
@@ -54,7 +62,9 @@ export function addressFindings(platform: Platform, options: AddressingOptions =
     if (!network) continue; // an unknown network is the schema's problem, not an address problem
     if (ipVersion(service.address) === undefined) {
       findings.push({
-        code: 'config.invalid-value', severity: 'high', path,
+        code: 'config.invalid-value',
+        severity: 'high',
+        path,
         message: `${service.name}: "${service.address}" is not an IP address`,
         hint: `give ${service.name} a static address inside ${network.subnet}`,
       });
@@ -62,7 +72,9 @@ export function addressFindings(platform: Platform, options: AddressingOptions =
     }
     if (!contains(network.subnet, service.address)) {
       findings.push({
-        code: 'config.address-outside-subnet', severity: 'high', path,
+        code: 'config.address-outside-subnet',
+        severity: 'high',
+        path,
         message: `${service.name}: address ${service.address} is outside the subnet ${network.subnet} of network ${network.name}`,
         hint: `pick a free address inside ${network.subnet}`,
       });
@@ -77,7 +89,9 @@ export function addressFindings(platform: Platform, options: AddressingOptions =
           : undefined;
     if (reserved) {
       findings.push({
-        code: 'config.address-reserved', severity: 'high', path,
+        code: 'config.address-reserved',
+        severity: 'high',
+        path,
         message: `${service.name}: ${service.address} is ${reserved} of ${network.subnet}`,
         hint: `pick another address inside ${network.subnet}; the network, gateway (${network.gateway}) and broadcast addresses are taken`,
       });
@@ -93,7 +107,9 @@ export function addressFindings(platform: Platform, options: AddressingOptions =
     const atHolder = written(addressPath(holder)) && !written(path);
     const [first, second] = atHolder ? [service.name, holder] : [holder, service.name];
     findings.push({
-      code: 'config.duplicate-address', severity: 'high', path: addressPath(second),
+      code: 'config.duplicate-address',
+      severity: 'high',
+      path: addressPath(second),
       message: `${first} and ${second} both have the address ${service.address}`,
       hint: `give ${second} a free address inside ${network.subnet}; every service needs its own static address`,
     });

@@ -2,8 +2,8 @@
 // stay data (design.md: Zod v4 style, a processor per kind).
 import type { z } from 'zod';
 import { knownKeysAt } from './config-json-schema.js';
-import { formatPath } from './config-yaml.js';
 import type { PathSegment } from './config-yaml.js';
+import { formatPath } from './config-yaml.js';
 import { closestName } from './did-you-mean.js';
 import type { Finding } from './findings.js';
 
@@ -55,8 +55,13 @@ function present(data: unknown, path: readonly PathSegment[]): boolean {
 
 /** zod's type names, in the words of a YAML file. */
 const TYPE_WORDS: Readonly<Record<string, string>> = {
-  object: 'a mapping (key: value)', record: 'a mapping (key: value)', array: 'a list', string: 'a string',
-  number: 'a number', int: 'a whole number', boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
 };
 const article = (type: string): string => TYPE_WORDS[type] ?? `a ${type}`;
 
@@ -67,7 +72,13 @@ export function issueFindings(issues: readonly Issue[], data: unknown, prefix: r
     const path = [...prefix, ...segmentsOf(issue.path)];
     if (path.length > 0 && issue.code !== 'unrecognized_keys' && !present(data, path)) {
       const field = String(path[path.length - 1]);
-      findings.push(invalidValue(path, `${formatPath(path.slice(0, -1)) || 'the file'} lacks ${field}, which is required`, `add ${field} (${issue.message.replace(/^Invalid (input|option): /, '')})`));
+      findings.push(
+        invalidValue(
+          path,
+          `${formatPath(path.slice(0, -1)) || 'the file'} lacks ${field}, which is required`,
+          `add ${field} (${issue.message.replace(/^Invalid (input|option): /, '')})`,
+        ),
+      );
       continue;
     }
     switch (issue.code) {
@@ -81,13 +92,17 @@ export function issueFindings(issues: readonly Issue[], data: unknown, prefix: r
         break;
       }
       case 'invalid_key':
-        findings.push(invalidValue(path, `the name "${String(path[path.length - 1])}" is not valid: ${issue.issues[0]?.message ?? issue.message}`, 'rename it'));
+        findings.push(
+          invalidValue(path, `the name "${String(path[path.length - 1])}" is not valid: ${issue.issues[0]?.message ?? issue.message}`, 'rename it'),
+        );
         break;
       case 'invalid_type':
         findings.push(invalidValue(path, `${describe(path)}: expected ${article(issue.expected)}`, `write ${article(issue.expected)} here`));
         break;
       default:
-        findings.push(invalidValue(path, `${describe(path)}: ${issue.message}`, 'correct the value (the schema in schema/moat.schema.json lists what is accepted)'));
+        findings.push(
+          invalidValue(path, `${describe(path)}: ${issue.message}`, 'correct the value (the schema in schema/moat.schema.json lists what is accepted)'),
+        );
     }
   }
   return findings;

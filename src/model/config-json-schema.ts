@@ -24,14 +24,22 @@ function isSchema(value: unknown): value is JsonSchema {
 function objectBranch(schema: JsonSchema): JsonSchema | undefined {
   if (isSchema(schema['properties']) || isSchema(schema['additionalProperties'])) return schema;
   const anyOf = schema['anyOf'];
-  if (Array.isArray(anyOf)) return anyOf.filter(isSchema).map(objectBranch).find((b) => b !== undefined);
+  if (Array.isArray(anyOf))
+    return anyOf
+      .filter(isSchema)
+      .map(objectBranch)
+      .find((b) => b !== undefined);
   return undefined;
 }
 
 function arrayBranch(schema: JsonSchema): JsonSchema | undefined {
   if (isSchema(schema['items'])) return schema;
   const anyOf = schema['anyOf'];
-  if (Array.isArray(anyOf)) return anyOf.filter(isSchema).map(arrayBranch).find((b) => b !== undefined);
+  if (Array.isArray(anyOf))
+    return anyOf
+      .filter(isSchema)
+      .map(arrayBranch)
+      .find((b) => b !== undefined);
   return undefined;
 }
 

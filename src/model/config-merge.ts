@@ -4,8 +4,8 @@
 // publish entries compose would reject. Routes to services that do not exist
 // are kept: the analyzer reports those as `moat check` findings.
 import { parsePublishEntry } from './config-publish.js';
-import { PublishEntry } from './config-schema.js';
 import type { Config, ServiceConfig } from './config-schema.js';
+import { PublishEntry } from './config-schema.js';
 import { formatPath } from './config-yaml.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Finding } from './findings.js';
@@ -34,11 +34,20 @@ function imageFinding(name: string, image: string): Finding | undefined {
   const colon = last.indexOf(':');
   const tag = colon >= 0 ? last.slice(colon + 1) : '';
   if (tag === '' || tag === 'latest') {
-    return high('config.image-unpinned', path, `${name}: image ${image} is not pinned to a version`,
-      `use a version tag (e.g. ${image.split('@')[0]?.replace(/:latest$/, '')}:1.2.3); ${tag === 'latest' ? ':latest' : 'no tag'} changes under you on the next pull`);
+    return high(
+      'config.image-unpinned',
+      path,
+      `${name}: image ${image} is not pinned to a version`,
+      `use a version tag (e.g. ${image.split('@')[0]?.replace(/:latest$/, '')}:1.2.3); ${tag === 'latest' ? ':latest' : 'no tag'} changes under you on the next pull`,
+    );
   }
   if (!ServiceSchema.shape.image.safeParse(image).success) {
-    return high('config.invalid-value', path, `${name}: image reference ${image} is not one moat can use`, 'write NAME:TAG or NAME:TAG@sha256:DIGEST (no registry port)');
+    return high(
+      'config.invalid-value',
+      path,
+      `${name}: image reference ${image} is not one moat can use`,
+      'write NAME:TAG or NAME:TAG@sha256:DIGEST (no registry port)',
+    );
   }
   return undefined;
 }
@@ -103,8 +112,14 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       if (!entry.success) return [];
       const result = parsePublishEntry(entry.data);
       if (result.ok) return [result.value];
-      findings.push(high('config.bad-publish', formatPath(['services', name, 'publish', i]), `${name}: publish entry ${JSON.stringify(entry.data)}: ${result.problem}`,
-        'write "[HOST_IP:]HOST_PORT:CONTAINER_PORT[/udp]" or { target, published, host_ip, protocol }; only the gateway should publish'));
+      findings.push(
+        high(
+          'config.bad-publish',
+          formatPath(['services', name, 'publish', i]),
+          `${name}: publish entry ${JSON.stringify(entry.data)}: ${result.problem}`,
+          'write "[HOST_IP:]HOST_PORT:CONTAINER_PORT[/udp]" or { target, published, host_ip, protocol }; only the gateway should publish',
+        ),
+      );
       return [];
     });
   };
@@ -117,7 +132,15 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
     const base = catalog.get(name);
     if (base) {
       if (o.enabled === false) {
-        if (name === gatewayName) findings.push(high('config.invalid-value', `services.${name}.enabled`, `${name} is the gateway and cannot be disabled`, 'remove `enabled: false`; the gateway is the platform\'s only door'));
+        if (name === gatewayName)
+          findings.push(
+            high(
+              'config.invalid-value',
+              `services.${name}.enabled`,
+              `${name} is the gateway and cannot be disabled`,
+              "remove `enabled: false`; the gateway is the platform's only door",
+            ),
+          );
         else disabled.add(name);
       }
       // A rejected image is reported; the catalog's stays so the rest can be checked.
@@ -125,20 +148,49 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
       continue;
     }
     if (o.image === undefined && !written(`services.${name}.image`)) {
-      findings.push(high('config.unknown-service', `services.${name}`, `unknown service "${name}"`,
-        didYouMean(name, catalog.keys(), 'a new service needs image, address and ports; known services: ' + [...catalog.keys()].join(', '))));
+      findings.push(
+        high(
+          'config.unknown-service',
+          `services.${name}`,
+          `unknown service "${name}"`,
+          didYouMean(name, catalog.keys(), `a new service needs image, address and ports; known services: ${[...catalog.keys()].join(', ')}`),
+        ),
+      );
       continue;
     }
     const missing = (['address', 'ports'] as const).filter((k) => o[k] === undefined && !written(`services.${name}.${k}`));
     if (missing.length > 0) {
-      findings.push(high('config.invalid-value', `services.${name}`, `${name} is not in the catalog, so it needs ${missing.join(' and ')}`, `add ${missing.join(' and ')} (image, address and ports define a new service)`));
+      findings.push(
+        high(
+          'config.invalid-value',
+          `services.${name}`,
+          `${name} is not in the catalog, so it needs ${missing.join(' and ')}`,
+          `add ${missing.join(' and ')} (image, address and ports define a new service)`,
+        ),
+      );
       continue;
     }
     if (o.enabled === false || imageProblem || o.image === undefined || o.address === undefined || o.ports === undefined) continue;
-    services.set(name, applyOverride({
-      kind: 'service', name, title: name, description: 'added in moat.yaml', origin: 'user', image: o.image,
-      network: network.name, address: o.address, ports: o.ports, hardening: { readOnlyRootFs: false }, exposure: 'internal',
-    }, o, publishOf(name, o)));
+    services.set(
+      name,
+      applyOverride(
+        {
+          kind: 'service',
+          name,
+          title: name,
+          description: 'added in moat.yaml',
+          origin: 'user',
+          image: o.image,
+          network: network.name,
+          address: o.address,
+          ports: o.ports,
+          hardening: { readOnlyRootFs: false },
+          exposure: 'internal',
+        },
+        o,
+        publishOf(name, o),
+      ),
+    );
   }
   for (const name of disabled) services.delete(name);
 
@@ -148,14 +200,26 @@ export function mergeConfig(config: Config, reference: PlatformInput, written: W
     for (const [i, dep] of (service.dependsOn ?? []).entries()) {
       if (disabled.has(dep)) dependants.set(dep, [...(dependants.get(dep) ?? []), service.name]);
       else if (!services.has(dep) && written(`services.${service.name}.dependsOn`)) {
-        findings.push(high('config.unknown-service', formatPath(['services', service.name, 'dependsOn', i]), `${service.name} depends on unknown service "${dep}"`,
-          didYouMean(dep, services.keys(), 'name a service of the platform')));
+        findings.push(
+          high(
+            'config.unknown-service',
+            formatPath(['services', service.name, 'dependsOn', i]),
+            `${service.name} depends on unknown service "${dep}"`,
+            didYouMean(dep, services.keys(), 'name a service of the platform'),
+          ),
+        );
       }
     }
   }
   for (const [dep, names] of dependants) {
-    findings.push(high('config.dependency-disabled', `services.${dep}.enabled`, `${dep} is disabled, but ${listing(names)} ${names.length === 1 ? 'depends' : 'depend'} on it`,
-      `keep ${dep} enabled, or disable ${listing(names)} too`));
+    findings.push(
+      high(
+        'config.dependency-disabled',
+        `services.${dep}.enabled`,
+        `${dep} is disabled, but ${listing(names)} ${names.length === 1 ? 'depends' : 'depend'} on it`,
+        `keep ${dep} enabled, or disable ${listing(names)} too`,
+      ),
+    );
   }
 
   // Network: a new subnet without a gateway gets Docker's default gateway.

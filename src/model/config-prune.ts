@@ -2,8 +2,8 @@
 // one run reports every problem (an address clash is still found when another
 // service has a typo). What gets dropped is reported already.
 import type { z } from 'zod';
-import { ConfigSchema } from './config-schema.js';
 import type { Config } from './config-schema.js';
+import { ConfigSchema } from './config-schema.js';
 
 type Issue = z.core.$ZodIssue;
 

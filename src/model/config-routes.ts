@@ -21,25 +21,50 @@ export function routeFindings(platform: Platform): Finding[] {
     const base = route.path.replace(/\/+$/, '') || '/';
     const earlier = paths.get(base);
     if (earlier !== undefined) {
-      findings.push(finding('config.duplicate-route', `${at}.path`, `routes ${earlier} and ${i} both claim ${base} (nginx refuses a duplicate location)`, `give one of them another path, or remove it`));
+      findings.push(
+        finding(
+          'config.duplicate-route',
+          `${at}.path`,
+          `routes ${earlier} and ${i} both claim ${base} (nginx refuses a duplicate location)`,
+          `give one of them another path, or remove it`,
+        ),
+      );
     } else paths.set(base, i);
     if (base === '/') {
-      findings.push(finding('config.invalid-value', `${at}.path`, `a route cannot take / of the main origin: it is the console's, and every app's reference path lives under it`, 'give the route a path like /myapp, or its own origin with originPort'));
+      findings.push(
+        finding(
+          'config.invalid-value',
+          `${at}.path`,
+          `a route cannot take / of the main origin: it is the console's, and every app's reference path lives under it`,
+          'give the route a path like /myapp, or its own origin with originPort',
+        ),
+      );
     }
     if (route.prefix === 'none' && route.originPort === undefined) {
-      findings.push(finding('config.route-needs-origin', `${at}.originPort`, `${route.service} cannot live under a path prefix (prefix: none), so it needs an origin of its own`, 'set originPort to a free TCP port (e.g. 8448): the app is served at / of that TLS port on the Tailscale address'));
+      findings.push(
+        finding(
+          'config.route-needs-origin',
+          `${at}.originPort`,
+          `${route.service} cannot live under a path prefix (prefix: none), so it needs an origin of its own`,
+          'set originPort to a free TCP port (e.g. 8448): the app is served at / of that TLS port on the Tailscale address',
+        ),
+      );
     }
     if (route.servedAt !== 'origin' || route.originPort === undefined) return;
     const port = route.originPort;
     const clash =
       port === gateway.listenPort ? 'the main origin' : port === host.sshPort ? 'SSH' : port === HEALTH_PORT ? "the gateway's health server" : undefined;
     if (clash) {
-      findings.push(finding('config.origin-port-taken', `${at}.originPort`, `${route.service}'s origin port ${port} is already ${clash}'s`, 'choose another originPort'));
+      findings.push(
+        finding('config.origin-port-taken', `${at}.originPort`, `${route.service}'s origin port ${port} is already ${clash}'s`, 'choose another originPort'),
+      );
       return;
     }
     const other = origins.get(port);
     if (other !== undefined) {
-      findings.push(finding('config.origin-port-taken', `${at}.originPort`, `routes ${other} and ${i} both want origin port ${port}`, 'give each app its own originPort'));
+      findings.push(
+        finding('config.origin-port-taken', `${at}.originPort`, `routes ${other} and ${i} both want origin port ${port}`, 'give each app its own originPort'),
+      );
     } else origins.set(port, i);
   });
   return findings;

@@ -1,7 +1,8 @@
 // moat.yaml as a YAML document that remembers where everything was written:
 // syntax errors become located findings, and key paths map back to lines.
-import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+
 import type { Document, Node } from 'yaml';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Finding } from './findings.js';
 
 export type PathSegment = string | number;
@@ -54,10 +55,23 @@ const MAX_DEPTH = 64;
 const MAX_ALIAS_EXPANSION = 10_000;
 
 /** The YAML 1.2 core schema's own tags: writing one changes nothing moat cares about. */
-const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+const CORE_TAGS = new Set([
+  'tag:yaml.org,2002:str',
+  'tag:yaml.org,2002:int',
+  'tag:yaml.org,2002:float',
+  'tag:yaml.org,2002:bool',
+  'tag:yaml.org,2002:null',
+  'tag:yaml.org,2002:map',
+  'tag:yaml.org,2002:seq',
+]);
 
 const problem = (file: string, code: Finding['code'], line: number, column: number, message: string, hint: string): Finding => ({
-  code, severity: 'high', path: file, location: { file, line, column }, message, hint,
+  code,
+  severity: 'high',
+  path: file,
+  location: { file, line, column },
+  message,
+  hint,
 });
 
 /**
@@ -93,11 +107,35 @@ function nestingTooDeep(text: string): { line: number; column: number } | undefi
 export function parseConfigText(text: string, file: string): ParseResult {
   const lines = new LineCounter();
   if (text.length > MAX_CONFIG_BYTES) {
-    return { ok: false, findings: [problem(file, 'config.file-too-large', 1, 1, `${file} is ${text.length} bytes; moat reads at most ${MAX_CONFIG_BYTES}`, 'a moat.yaml is a few kilobytes: check that this is the right file')] };
+    return {
+      ok: false,
+      findings: [
+        problem(
+          file,
+          'config.file-too-large',
+          1,
+          1,
+          `${file} is ${text.length} bytes; moat reads at most ${MAX_CONFIG_BYTES}`,
+          'a moat.yaml is a few kilobytes: check that this is the right file',
+        ),
+      ],
+    };
   }
   const deep = nestingTooDeep(text);
   if (deep) {
-    return { ok: false, findings: [problem(file, 'config.yaml-too-deep', deep.line, deep.column, `YAML nesting deeper than ${MAX_DEPTH} levels`, 'a moat.yaml nests a few levels; check that this is the right file')] };
+    return {
+      ok: false,
+      findings: [
+        problem(
+          file,
+          'config.yaml-too-deep',
+          deep.line,
+          deep.column,
+          `YAML nesting deeper than ${MAX_DEPTH} levels`,
+          'a moat.yaml nests a few levels; check that this is the right file',
+        ),
+      ],
+    };
   }
   // YAML 1.2 core schema: `on`/`no` stay strings; duplicate keys are errors.
   const document = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true, version: '1.2' });
@@ -122,7 +160,16 @@ export function parseConfigText(text: string, file: string): ParseResult {
   visit(document, (_key, node) => {
     if (!isNode(node) || node.tag === undefined || CORE_TAGS.has(node.tag)) return;
     const at = lines.linePos(node.range?.[0] ?? 0);
-    tagged.push(problem(file, 'config.yaml-tag', at.line, at.col, `YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not used in moat.yaml`, 'remove the tag: moat.yaml holds plain strings, numbers, booleans, lists and mappings'));
+    tagged.push(
+      problem(
+        file,
+        'config.yaml-tag',
+        at.line,
+        at.col,
+        `YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not used in moat.yaml`,
+        'remove the tag: moat.yaml holds plain strings, numbers, booleans, lists and mappings',
+      ),
+    );
   });
   if (tagged.length > 0) return { ok: false, findings: tagged };
   let data: unknown;
@@ -135,7 +182,16 @@ export function parseConfigText(text: string, file: string): ParseResult {
     const at = lines.linePos(alias?.index ?? 0);
     return {
       ok: false,
-      findings: [problem(file, 'config.yaml-aliases', at.line, at.col, `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?)`, 'use anchors and aliases for shared settings only, not to multiply data')],
+      findings: [
+        problem(
+          file,
+          'config.yaml-aliases',
+          at.line,
+          at.col,
+          `YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?)`,
+          'use anchors and aliases for shared settings only, not to multiply data',
+        ),
+      ],
     };
   }
   return { ok: true, config: { file, document, lines, data } };
@@ -161,11 +217,7 @@ export interface Located {
  * key or item; `prefer: 'key'` always locates the key (for unknown keys).
  * Falls back to the closest written ancestor; undefined if none.
  */
-export function locateInDocument(
-  config: ConfigDocument,
-  segments: readonly PathSegment[],
-  prefer: 'auto' | 'key' = 'auto',
-): Located | undefined {
+export function locateInDocument(config: ConfigDocument, segments: readonly PathSegment[], prefer: 'auto' | 'key' = 'auto'): Located | undefined {
   let node: unknown = config.document.contents;
   let best: SourceLocation | undefined;
   for (const [index, segment] of segments.entries()) {

@@ -44,10 +44,27 @@ export type Outcome = keyof typeof ExitCode;
 /** The one table of exit codes: `moat explain --exit-codes` prints it, the README cites it. */
 export const EXIT_CODE_DOCS: readonly { readonly outcome: Outcome; readonly code: number; readonly meaning: string }[] = [
   { outcome: 'ok', code: ExitCode.ok, meaning: 'Done, and nothing at or above the failure threshold (--fail-on) was found.' },
-  { outcome: 'findings', code: ExitCode.findings, meaning: 'The command ran and reports findings at or above the threshold (an exposure, a probe mismatch, a failed model pull).' },
-  { outcome: 'badInput', code: ExitCode.badInput, meaning: 'The input cannot be used: a config error, an unknown option or code, an unreadable path. Nothing was changed; the message says where and what to do.' },
-  { outcome: 'missingEnvironment', code: ExitCode.missingEnvironment, meaning: 'The machine lacks something moat needs (a container engine, a tool, a privilege); the message names what to install.' },
-  { outcome: 'internalError', code: ExitCode.internalError, meaning: 'A bug in moat (sysexits EX_SOFTWARE). Run again with --debug for the stack trace and report it.' },
+  {
+    outcome: 'findings',
+    code: ExitCode.findings,
+    meaning: 'The command ran and reports findings at or above the threshold (an exposure, a probe mismatch, a failed model pull).',
+  },
+  {
+    outcome: 'badInput',
+    code: ExitCode.badInput,
+    meaning:
+      'The input cannot be used: a config error, an unknown option or code, an unreadable path. Nothing was changed; the message says where and what to do.',
+  },
+  {
+    outcome: 'missingEnvironment',
+    code: ExitCode.missingEnvironment,
+    meaning: 'The machine lacks something moat needs (a container engine, a tool, a privilege); the message names what to install.',
+  },
+  {
+    outcome: 'internalError',
+    code: ExitCode.internalError,
+    meaning: 'A bug in moat (sysexits EX_SOFTWARE). Run again with --debug for the stack trace and report it.',
+  },
 ];
 
 /** The exit code of an outcome (the one mapping; commands name outcomes, not numbers). */

@@ -11,10 +11,16 @@ import * as z from 'zod';
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 
 /** A DNS-1123 label: a namespace, a Service's name. */
-export const DnsLabel = z.string().max(63).regex(new RegExp(`^${LABEL}$`), 'a DNS-1123 label: at most 63 lower-case letters, digits and inner dashes');
+export const DnsLabel = z
+  .string()
+  .max(63)
+  .regex(new RegExp(`^${LABEL}$`), 'a DNS-1123 label: at most 63 lower-case letters, digits and inner dashes');
 
 /** A DNS-1123 subdomain: a storage class's name. */
-export const DnsSubdomain = z.string().max(253).regex(new RegExp(`^${LABEL}(\\.${LABEL})*$`), 'a DNS-1123 subdomain: dot-separated DNS labels');
+export const DnsSubdomain = z
+  .string()
+  .max(253)
+  .regex(new RegExp(`^${LABEL}(\\.${LABEL})*$`), 'a DNS-1123 subdomain: dot-separated DNS labels');
 
 const NAME_PART = '([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9]';
 
@@ -27,7 +33,10 @@ export const LabelKey = z
   .refine((k) => (k.split('/').pop() ?? '').length <= 63, { message: 'a label key name is 63 characters at most' });
 
 /** A label value: empty, or up to 63 letters, digits, `-`, `_`, `.` starting and ending alphanumeric. */
-export const LabelValue = z.string().max(63).regex(new RegExp(`^(${NAME_PART})?$`), 'a label value: up to 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit');
+export const LabelValue = z
+  .string()
+  .max(63)
+  .regex(new RegExp(`^(${NAME_PART})?$`), 'a label value: up to 63 letters, digits, `-`, `_`, `.`, starting and ending with a letter or digit');
 
 export const Toleration = z
   .strictObject({
@@ -46,11 +55,15 @@ export const KubernetesSettings = z
       .string()
       .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR like 10.244.0.0/16')
       .default('10.0.0.0/8')
-      .describe("The cluster's pod address range: the SSRF proxy (squid) accepts clients from it. Default 10.0.0.0/8 (covers kubeadm's, k3s' and most managed clusters' defaults)."),
+      .describe(
+        "The cluster's pod address range: the SSRF proxy (squid) accepts clients from it. Default 10.0.0.0/8 (covers kubeadm's, k3s' and most managed clusters' defaults).",
+      ),
     storageClass: DnsSubdomain.optional().describe('The StorageClass of every volume claim (default: the cluster default).'),
     tailscale: z
       .strictObject({
-        operatorNamespace: DnsLabel.default('tailscale').describe("The Tailscale Kubernetes operator's namespace (its proxy pods reach the gateway from there)."),
+        operatorNamespace: DnsLabel.default('tailscale').describe(
+          "The Tailscale Kubernetes operator's namespace (its proxy pods reach the gateway from there).",
+        ),
       })
       .prefault({})
       .describe('The Tailscale Kubernetes operator, which exposes the gateway on the tailnet.'),

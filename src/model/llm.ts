@@ -54,7 +54,13 @@ export function llmFindings(platform: Platform): Finding[] {
     const first = seen.get(p.name);
     if (first === undefined) seen.set(p.name, i);
     else {
-      findings.push({ code: 'config.invalid-value', severity: 'high', path: `llm.providers[${i}].name`, message: `provider ${p.name} is listed twice (entries ${first} and ${i})`, hint: `merge the models of both entries into one` });
+      findings.push({
+        code: 'config.invalid-value',
+        severity: 'high',
+        path: `llm.providers[${i}].name`,
+        message: `provider ${p.name} is listed twice (entries ${first} and ${i})`,
+        hint: `merge the models of both entries into one`,
+      });
     }
   });
   const served = new Set([...platform.llm.models, platform.llm.embedder, ...cloudModels(platform)]);
@@ -63,9 +69,23 @@ export function llmFindings(platform: Platform): Finding[] {
   const hint = `name a model LiteLLM serves: ${[...served].join(', ')} (provider models as <provider>/<model>)`;
   platform.llm.routing?.fallbacks.forEach((f, i) => {
     const at = `llm.routing.fallbacks[${i}]`;
-    if (!known(f.model)) findings.push({ code: 'config.unknown-fallback-model', severity: 'high', path: `${at}.model`, message: `fallback from ${f.model}: LiteLLM serves no model of that name`, hint });
+    if (!known(f.model))
+      findings.push({
+        code: 'config.unknown-fallback-model',
+        severity: 'high',
+        path: `${at}.model`,
+        message: `fallback from ${f.model}: LiteLLM serves no model of that name`,
+        hint,
+      });
     f.to.forEach((m, j) => {
-      if (!known(m)) findings.push({ code: 'config.unknown-fallback-model', severity: 'high', path: `${at}.to[${j}]`, message: `fallback from ${f.model} to ${m}: LiteLLM serves no model of that name`, hint });
+      if (!known(m))
+        findings.push({
+          code: 'config.unknown-fallback-model',
+          severity: 'high',
+          path: `${at}.to[${j}]`,
+          message: `fallback from ${f.model} to ${m}: LiteLLM serves no model of that name`,
+          hint,
+        });
     });
   });
   return findings;

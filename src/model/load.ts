@@ -5,20 +5,20 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { ZodError } from 'zod';
 import { addressFindings } from './addressing.js';
-import { routeFindings } from './config-routes.js';
-import { issueFindings } from './config-issues.js';
 import type { UnlocatedFinding } from './config-issues.js';
+import { issueFindings } from './config-issues.js';
 import { mergeConfig } from './config-merge.js';
-import { llmFindings } from './llm.js';
 import { validRemainder } from './config-prune.js';
+import { routeFindings } from './config-routes.js';
 import { ConfigSchema } from './config-schema.js';
-import { formatPath, locateInDocument, parseConfigText, parsePath } from './config-yaml.js';
 import type { ConfigDocument, PathSegment, SourceLocation } from './config-yaml.js';
-import { UserInputError } from './findings.js';
+import { formatPath, locateInDocument, parseConfigText, parsePath } from './config-yaml.js';
 import type { Finding } from './findings.js';
+import { UserInputError } from './findings.js';
+import { llmFindings } from './llm.js';
 import { normalizePlatform } from './normalize.js';
-import type { Platform, PlatformInput } from './types.js';
 import { byText } from './order.js';
+import type { Platform, PlatformInput } from './types.js';
 
 export interface LoadOptions {
   /** An explicit config file; otherwise `moat.yaml` in cwd if it exists. */
@@ -59,15 +59,17 @@ async function readConfig(options: LoadOptions): Promise<ConfigSource | undefine
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicit) return undefined;
     const missing = code === 'ENOENT';
-    throw new UserInputError([{
-      code: missing ? 'config.file-missing' : 'config.file-unreadable',
-      severity: 'high',
-      path: display,
-      message: missing ? `config file ${display} does not exist` : `config file ${display} cannot be read (${code ?? String(error)})`,
-      hint: missing
-        ? `check the path given to --config (relative to ${options.cwd}), or leave --config out to use ./moat.yaml or the built-in reference platform`
-        : 'check that it is a readable file',
-    }]);
+    throw new UserInputError([
+      {
+        code: missing ? 'config.file-missing' : 'config.file-unreadable',
+        severity: 'high',
+        path: display,
+        message: missing ? `config file ${display} does not exist` : `config file ${display} cannot be read (${code ?? String(error)})`,
+        hint: missing
+          ? `check the path given to --config (relative to ${options.cwd}), or leave --config out to use ./moat.yaml or the built-in reference platform`
+          : 'check that it is a readable file',
+      },
+    ]);
   }
 }
 
@@ -96,11 +98,16 @@ function decodeUtf8(bytes: Buffer, display: string): string {
     const before = bytes.subarray(0, valid).toString('utf8');
     const line = before.split('\n').length;
     const column = before.length - before.lastIndexOf('\n');
-    throw new UserInputError([{
-      code: 'config.not-utf8', severity: 'high', path: display, location: { file: display, line, column },
-      message: `${display} is not UTF-8 (byte ${valid + 1} is not valid)`,
-      hint: 'save the file as UTF-8',
-    }]);
+    throw new UserInputError([
+      {
+        code: 'config.not-utf8',
+        severity: 'high',
+        path: display,
+        location: { file: display, line, column },
+        message: `${display} is not UTF-8 (byte ${valid + 1} is not valid)`,
+        hint: 'save the file as UTF-8',
+      },
+    ]);
   }
 }
 

@@ -1,6 +1,7 @@
 // Small, total look-ups into a Platform.
-import type { Platform, Service } from './types.js';
+
 import { byText } from './order.js';
+import type { Platform, Service } from './types.js';
 
 export function serviceByName(platform: Platform, name: string): Service | undefined {
   return platform.services.find((s) => s.name === name);
@@ -46,11 +47,6 @@ export function gatewayOrigins(platform: Platform): GatewayOrigin[] {
   }
   const [main, ...rest] = origins;
   return main ? [main, ...rest.sort((a, b) => a.port - b.port)] : [];
-}
-
-/** The route of a service, if it has one. */
-function routeOf(platform: Platform, service: string): Platform['gateway']['routes'][number] | undefined {
-  return platform.gateway.routes.find((r) => r.service === service);
 }
 
 /**

@@ -77,7 +77,7 @@ export function isNetworkAddress(cidr: string, ip: string): boolean {
  */
 export function isBroadcastAddress(cidr: string, ip: string): boolean {
   const net = toCidr(cidr);
-  if (!net || net.version !== 4 || net.prefix >= 31 || ipVersion(ip) !== 4) return false;
+  if (net?.version !== 4 || net.prefix >= 31 || ipVersion(ip) !== 4) return false;
   return parseCidr(ip).start === parseCidr(net.text).end;
 }
 

@@ -29,9 +29,7 @@ export function normalizePlatform(input: PlatformInput): Platform {
   for (const route of gateway.routes) {
     route.servedAt = servedAt(route, gateway.originPerApp);
     route.url =
-      route.servedAt === 'origin'
-        ? `https://${name}:${route.originPort}/`
-        : `https://${name}:${gateway.listenPort}${route.path.replace(/\/+$/, '')}/`;
+      route.servedAt === 'origin' ? `https://${name}:${route.originPort}/` : `https://${name}:${gateway.listenPort}${route.path.replace(/\/+$/, '')}/`;
   }
   // Every TLS port the gateway serves, main origin first, as every consumer sees them.
   const ports = gatewayOrigins(parsed).map((o) => o.port);
@@ -40,7 +38,13 @@ export function normalizePlatform(input: PlatformInput): Platform {
   for (const port of ports.slice(1)) {
     if (parsed.policy.allow.some((r) => r.zone === 'tailnet' && r.port === port && r.protocol === 'tcp')) continue;
     const route = gateway.routes.find((r) => r.servedAt === 'origin' && r.originPort === port);
-    parsed.policy.allow.push({ zone: 'tailnet', port, protocol: 'tcp', target: 'host', why: `HTTPS origin of ${route?.service ?? 'the gateway'}, tailnet only` });
+    parsed.policy.allow.push({
+      zone: 'tailnet',
+      port,
+      protocol: 'tcp',
+      target: 'host',
+      why: `HTTPS origin of ${route?.service ?? 'the gateway'}, tailnet only`,
+    });
   }
   for (const service of parsed.services) {
     if (service.name !== gateway.service) continue;

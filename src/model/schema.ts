@@ -1,8 +1,8 @@
 // The platform model: what a deployment is, as zod schemas. Types are inferred
 // from these (see types.ts); the model itself is plain readonly data.
 import * as z from 'zod';
-import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 import { KubernetesSettings } from './kubernetes-schema.js';
+import { PROVIDER_NAMES, ROUTING_MODES } from './llm.js';
 
 export const Protocol = z.enum(['tcp', 'udp']);
 export const ZoneName = z.enum(['internet', 'admin', 'tailnet', 'host', 'platform']);
@@ -155,7 +155,10 @@ export const Route = z.object({
    * WebSocket, exactly: '' is the base path itself without a trailing slash
    * (OpenClaw's Control UI). `moat probe` opens it with the browser's Origin.
    */
-  websocketPath: z.string().regex(/^(\/[A-Za-z0-9._~\-/]*)?$/).optional(),
+  websocketPath: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~\-/]*)?$/)
+    .optional(),
   /** Streamed responses (SSE, chunked LLM tokens): no proxy buffering. */
   streaming: z.boolean().default(false),
   maxBodyMegabytes: z.number().int().positive().default(10),
@@ -268,7 +271,9 @@ export const Platform = z.object({
     /** Cloud providers LiteLLM may call, each with the models it serves (keys in the secrets store, never here). */
     providers: z.array(z.object({ name: z.enum(PROVIDER_NAMES), models: z.array(z.string()).min(1) })).default([]),
     /** LiteLLM's routing between local and cloud models; absent: LiteLLM's defaults, no fallbacks. */
-    routing: z.object({ mode: z.enum(ROUTING_MODES), fallbacks: z.array(z.object({ model: z.string(), to: z.array(z.string()).min(1) })).default([]) }).optional(),
+    routing: z
+      .object({ mode: z.enum(ROUTING_MODES), fallbacks: z.array(z.object({ model: z.string(), to: z.array(z.string()).min(1) })).default([]) })
+      .optional(),
   }),
   /** The knowledge step: synced Drive files kept in step with an AnythingLLM workspace (`moat knowledge sync`). */
   knowledge: z

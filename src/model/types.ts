@@ -2,11 +2,7 @@
 import type { z } from 'zod';
 import type * as S from './schema.js';
 
-export type DeepReadonly<T> = T extends (infer E)[]
-  ? readonly DeepReadonly<E>[]
-  : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
-    : T;
+export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 type Out<T extends z.ZodType> = DeepReadonly<z.output<T>>;
 

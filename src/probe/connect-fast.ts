@@ -60,7 +60,14 @@ export function tcpBinding(): TcpWrap | undefined {
  * `abandon` when its deadline passes). Returns undefined when `settle` already ran
  * synchronously (a local error before any packet).
  */
-export function startConnect(wrap: TcpWrap, host: string, port: number, settle: (outcome: Outcome) => void, localAddress?: string, localPort?: number): (() => void) | undefined {
+export function startConnect(
+  wrap: TcpWrap,
+  host: string,
+  port: number,
+  settle: (outcome: Outcome) => void,
+  localAddress?: string,
+  localPort?: number,
+): (() => void) | undefined {
   const v6 = host.includes(':');
   const handle = new wrap.TCP(wrap.constants.SOCKET);
   const req = new wrap.TCPConnectWrap();

@@ -2,8 +2,8 @@
 // The probe never decides this itself: it takes the analyzer's answer, so a
 // difference is either a bug in the deployment or a gap in the proof.
 import { expectedOpen } from '../analyze/index.js';
-import { proveBundle } from '../proof/bundle.js';
 import type { Platform, Protocol } from '../model/types.js';
+import { proveBundle } from '../proof/bundle.js';
 
 export type Vantage = 'internet' | 'admin' | 'tailnet';
 export const VANTAGES: readonly Vantage[] = ['internet', 'admin', 'tailnet'];

@@ -2,8 +2,9 @@
 // and the arrival time of streamed events (SSE or chunked). The prober talks to
 // an address (the vantage may have no DNS for the tailnet name) and sends the
 // gateway's name as SNI and Host.
-import https from 'node:https';
+
 import http from 'node:http';
+import https from 'node:https';
 import WebSocket from 'ws';
 import { SECURITY_HEADERS } from '../catalog/security-headers.js';
 
@@ -52,7 +53,13 @@ export function checkSecurityHeaders(headers: Readonly<Record<string, string>>):
   return { missing, wrong };
 }
 
-function request(endpoint: Endpoint, path: string, timeoutMs: number, onResponse: (res: http.IncomingMessage, started: number) => void, onError: (error: Error) => void): void {
+function request(
+  endpoint: Endpoint,
+  path: string,
+  timeoutMs: number,
+  onResponse: (res: http.IncomingMessage, started: number) => void,
+  onError: (error: Error) => void,
+): void {
   const started = performance.now();
   const host = endpoint.servername ?? endpoint.host;
   const options: https.RequestOptions = {
@@ -73,27 +80,33 @@ function request(endpoint: Endpoint, path: string, timeoutMs: number, onResponse
 
 export function httpGet(endpoint: Endpoint, path: string, timeoutMs = 5000, maxBody = 256 * 1024): Promise<HttpObservation> {
   return new Promise((resolve, reject) => {
-    request(endpoint, path, timeoutMs, (res, started) => {
-      let firstByteMs = -1;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        if (firstByteMs < 0) firstByteMs = performance.now() - started;
-        if (size < maxBody) chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on('end', () => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        resolve({
-          status: res.statusCode ?? 0,
-          headers,
-          firstByteMs: Math.round((firstByteMs < 0 ? performance.now() - started : firstByteMs) * 1000) / 1000,
-          body: Buffer.concat(chunks).toString('utf8'),
+    request(
+      endpoint,
+      path,
+      timeoutMs,
+      (res, started) => {
+        let firstByteMs = -1;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (firstByteMs < 0) firstByteMs = performance.now() - started;
+          if (size < maxBody) chunks.push(chunk);
+          size += chunk.length;
         });
-      });
-      res.on('error', reject);
-    }, reject);
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers,
+            firstByteMs: Math.round((firstByteMs < 0 ? performance.now() - started : firstByteMs) * 1000) / 1000,
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+      reject,
+    );
   });
 }
 
@@ -101,31 +114,41 @@ export function httpGet(endpoint: Endpoint, path: string, timeoutMs = 5000, maxB
  * separated) when the body is text/event-stream, otherwise each received chunk. */
 export function readStream(endpoint: Endpoint, path: string, timeoutMs = 15_000, onEvent?: (data: string) => void): Promise<StreamObservation> {
   return new Promise((resolve, reject) => {
-    request(endpoint, path, timeoutMs, (res, started) => {
-      const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
-      const events: { atMs: number; data: string }[] = [];
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        const atMs = performance.now() - started;
-        if (!sse) {
-          events.push({ atMs, data: chunk });
-          onEvent?.(chunk);
-          return;
-        }
-        buffer += chunk;
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
-          events.push({ atMs, data });
-          onEvent?.(data);
-        }
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, events }));
-      res.on('error', reject);
-    }, reject);
+    request(
+      endpoint,
+      path,
+      timeoutMs,
+      (res, started) => {
+        const sse = String(res.headers['content-type'] ?? '').includes('text/event-stream');
+        const events: { atMs: number; data: string }[] = [];
+        let buffer = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const atMs = performance.now() - started;
+          if (!sse) {
+            events.push({ atMs, data: chunk });
+            onEvent?.(chunk);
+            return;
+          }
+          buffer += chunk;
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            const data = block
+              .split('\n')
+              .filter((l) => l.startsWith('data:'))
+              .map((l) => l.slice(5).trimStart())
+              .join('\n');
+            events.push({ atMs, data });
+            onEvent?.(data);
+          }
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, events }));
+        res.on('error', reject);
+      },
+      reject,
+    );
   });
 }
 

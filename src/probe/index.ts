@@ -2,15 +2,15 @@
 // it is reachable from there, and compare everything with the static proof.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { UserInputError, type Finding } from '../model/findings.js';
-import { ProbeRuntimeError } from './errors.js';
+import { type Finding, UserInputError } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import { compareObserved, type Observed, type RouteObservation } from './compare.js';
+import { ProbeRuntimeError } from './errors.js';
 import type { ExpectedPort, Vantage } from './expected.js';
-import { checkSecurityHeaders, httpGet, readStream, tryWebSocket, type Endpoint } from './http.js';
-import { tcpSweep, type TcpSweepResult } from './tcp.js';
+import { checkSecurityHeaders, type Endpoint, httpGet, readStream, tryWebSocket } from './http.js';
+import { type TcpSweepResult, tcpSweep } from './tcp.js';
 import { inspectTls, type TlsReport } from './tls.js';
-import { udpProbe, type UdpResult } from './udp.js';
+import { type UdpResult, udpProbe } from './udp.js';
 
 export interface ProbeOptions {
   readonly target: string;
@@ -82,7 +82,14 @@ export async function runProbe(platform: Platform, options: ProbeOptions): Promi
       platform.gateway.routes.map((route, index) => {
         const own = route.servedAt === 'origin' && route.originPort !== undefined;
         if (own && !tcp.open.includes(route.originPort as number)) {
-          return Promise.resolve({ index, path: route.path, service: route.service, status: 0, missingHeaders: [], error: `its origin port ${route.originPort} is closed` });
+          return Promise.resolve({
+            index,
+            path: route.path,
+            service: route.service,
+            status: 0,
+            missingHeaders: [],
+            error: `its origin port ${route.originPort} is closed`,
+          });
         }
         return checkRoute(own ? { ...main, port: route.originPort as number } : main, route, index, options.streamPath, own ? main : undefined);
       }),
@@ -127,11 +134,14 @@ async function resolveTarget(name: string): Promise<string> {
           severity: 'high',
           path: 'target',
           message: `the target "${name}" does not resolve to an address on this machine (${code})`,
-          hint: 'pass the host\'s address as seen from this vantage point instead: its public IP from the internet, its tailnet address (100.x.y.z) from the tailnet, or a name that resolves here',
+          hint: "pass the host's address as seen from this vantage point instead: its public IP from the internet, its tailnet address (100.x.y.z) from the tailnet, or a name that resolves here",
         },
       ]);
     }
-    throw new ProbeRuntimeError(`cannot resolve the target "${name}": the resolver did not answer (${code})`, 'check this machine\'s DNS (/etc/resolv.conf), or pass the host\'s address instead of its name');
+    throw new ProbeRuntimeError(
+      `cannot resolve the target "${name}": the resolver did not answer (${code})`,
+      "check this machine's DNS (/etc/resolv.conf), or pass the host's address instead of its name",
+    );
   }
 }
 
@@ -173,8 +183,14 @@ async function checkRoute(endpoint: Endpoint, route: GatewayRoute, index: number
       };
     }
     return {
-      ...base, status: response.status, firstByteMs: response.firstByteMs, missingHeaders,
-      ...(wrongHeaders.length > 0 ? { wrongHeaders } : {}), ...(websocket ? { websocket } : {}), ...(stream ? { stream } : {}), ...(redirect ? { redirect } : {}),
+      ...base,
+      status: response.status,
+      firstByteMs: response.firstByteMs,
+      missingHeaders,
+      ...(wrongHeaders.length > 0 ? { wrongHeaders } : {}),
+      ...(websocket ? { websocket } : {}),
+      ...(stream ? { stream } : {}),
+      ...(redirect ? { redirect } : {}),
     };
   } catch (error) {
     return { ...base, status: 0, missingHeaders: [], error: error instanceof Error ? error.message : String(error) };

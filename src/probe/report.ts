@@ -6,11 +6,15 @@ export function formatProbeReport(report: ProbeReport): string {
   const exp = report.expected.map((e) => `${e.port}/${e.protocol}`).join(', ') || 'nothing';
   lines.push(`moat probe ${report.target} as ${report.vantage}: swept ${report.sweptPorts} TCP ports in ${(report.tcp.durationMs / 1000).toFixed(1)} s`);
   lines.push(`  expected open: ${exp}`);
-  lines.push(`  observed open: ${report.tcp.open.map((p) => `${p}/tcp`).join(', ') || 'no TCP port'} (${report.tcp.filtered} filtered, ${report.tcp.closed} closed${report.tcp.unreachable > 0 ? `, ${report.tcp.unreachable} unreachable` : ''})`);
+  lines.push(
+    `  observed open: ${report.tcp.open.map((p) => `${p}/tcp`).join(', ') || 'no TCP port'} (${report.tcp.filtered} filtered, ${report.tcp.closed} closed${report.tcp.unreachable > 0 ? `, ${report.tcp.unreachable} unreachable` : ''})`,
+  );
   for (const u of report.udp) lines.push(`  ${u.port}/udp: ${u.state} (${u.reason})`);
   if (report.tls) {
     const c = report.tls.certificate;
-    lines.push(`  TLS: accepts ${report.tls.accepted.join(', ') || 'nothing'}${c ? `; certificate ${c.names.join(', ')} valid until ${c.validTo} (${c.daysLeft} days)` : ''}`);
+    lines.push(
+      `  TLS: accepts ${report.tls.accepted.join(', ') || 'nothing'}${c ? `; certificate ${c.names.join(', ')} valid until ${c.validTo} (${c.daysLeft} days)` : ''}`,
+    );
   }
   for (const r of report.routes) {
     const parts = [r.error ?? `${r.status}`];

@@ -6,8 +6,9 @@
 // 300 ms, 8000 at once): the same wall time as a timer and a promise per port
 // on an idle machine, with about 60% less user CPU, which is what a loaded
 // machine runs short of. mapBounded + net.Socket (tcp.ts) stay the fallback.
-import type { Outcome } from './errors.js';
+
 import { startConnect, type TcpWrap } from './connect-fast.js';
+import type { Outcome } from './errors.js';
 
 export interface LaneOptions {
   readonly host: string;
@@ -58,7 +59,13 @@ export function sweepLanes(wrap: TcpWrap, options: LaneOptions): Promise<Outcome
       inFlight += 1;
       const pending: Pending = { index, deadline: performance.now() + timeoutMs, abandon: undefined };
       let synchronous = true;
-      const abandon = startConnect(wrap, host, ports[index] as number, (outcome) => (synchronous ? queueMicrotask(() => settle(pending, outcome)) : settle(pending, outcome)), options.localAddress);
+      const abandon = startConnect(
+        wrap,
+        host,
+        ports[index] as number,
+        (outcome) => (synchronous ? queueMicrotask(() => settle(pending, outcome)) : settle(pending, outcome)),
+        options.localAddress,
+      );
       synchronous = false;
       if (abandon) {
         pending.abandon = abandon;

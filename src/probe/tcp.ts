@@ -4,10 +4,10 @@
 // again before they are reported, so one lucky race cannot make a port "open".
 import net from 'node:net';
 import { tcpBinding } from './connect-fast.js';
-import { classifyError, ProbeRuntimeError, type Attempt, type Outcome } from './errors.js';
+import { type Attempt, classifyError, type Outcome, ProbeRuntimeError } from './errors.js';
 import { sweepLanes } from './sweep-lanes.js';
 
-export {  type Attempt } from './errors.js';
+export type { Attempt } from './errors.js';
 /** `unreachable`: the connect failed with a network error (no route, network
  * down, ...): the target's firewall was never asked. */
 export type TcpState = Exclude<Attempt, 'local'>;
@@ -104,7 +104,15 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const wrap = options.engine !== 'socket' ? tcpBinding() : undefined;
   const outcomes = wrap
-    ? await sweepLanes(wrap, { host: options.host, ports: options.ports, concurrency, timeoutMs, localRetryMs: LOCAL_RETRY_MS, localRetries: LOCAL_RETRIES, ...(options.localAddress ? { localAddress: options.localAddress } : {}) })
+    ? await sweepLanes(wrap, {
+        host: options.host,
+        ports: options.ports,
+        concurrency,
+        timeoutMs,
+        localRetryMs: LOCAL_RETRY_MS,
+        localRetries: LOCAL_RETRIES,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      })
     : await mapBounded(options.ports, concurrency, async (port) => {
         // A local failure is retried (other connects finish and free what it
         // lacked); a port is never called filtered because this machine ran short.
@@ -118,7 +126,7 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   if (stuck >= 0) {
     throw new ProbeRuntimeError(
       `this machine cannot open connections (${outcomes[stuck]?.code ?? 'local error'} on every try) while probing ${label}:${options.ports[stuck]}`,
-      'lower --concurrency (default ' + DEFAULT_CONCURRENCY + '), or raise `ulimit -n` and the source port range (net.ipv4.ip_local_port_range)',
+      `lower --concurrency (default ${DEFAULT_CONCURRENCY}), or raise \`ulimit -n\` and the source port range (net.ipv4.ip_local_port_range)`,
     );
   }
   const states: TcpState[] = outcomes.map((o) => o.state as TcpState);
@@ -140,7 +148,8 @@ export async function tcpSweep(options: TcpSweepOptions): Promise<TcpSweepResult
   }
   // The expected ports are what this vantage is judged on: when none of them
   // could be reached on the second look, the route went away during the sweep.
-  if (rechecked.length > 0 && rechecked.every((o) => o.state === 'unreachable')) throw noRoute(label, options.host, countCodes(rechecked), rechecked.length, 'expected port');
+  if (rechecked.length > 0 && rechecked.every((o) => o.state === 'unreachable'))
+    throw noRoute(label, options.host, countCodes(rechecked), rechecked.length, 'expected port');
   const open: number[] = [];
   const flaky: number[] = [];
   for (const port of candidates) {
@@ -172,7 +181,10 @@ function countCodes(outcomes: readonly Outcome[]): Record<string, number> {
 
 /** "2 ENETUNREACH, 1 EHOSTUNREACH" */
 export function describeCodes(counts: Readonly<Record<string, number>>): string {
-  return Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([code, n]) => `${n} ${code}`).join(', ');
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${n} ${code}`)
+    .join(', ');
 }
 
 function noRoute(label: string, address: string, codes: Readonly<Record<string, number>>, tried: number, what: string): ProbeRuntimeError {
@@ -186,7 +198,10 @@ function noRoute(label: string, address: string, codes: Readonly<Record<string, 
 export function parsePortList(spec: string): number[] {
   if (spec === 'all' || spec === '-') return Array.from({ length: 65535 }, (_, i) => i + 1);
   const ports = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const match = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!match) throw new Error(`not a port or range: "${part}"`);
     const from = Number(match[1]);

@@ -47,7 +47,7 @@ function handshake(host: string, port: number, version: TlsVersion, servername: 
     }
     socket.once('secureConnect', () => {
       const cert = socket.getPeerCertificate();
-      const certificate = cert && cert.valid_to ? describe(cert, now) : undefined;
+      const certificate = cert?.valid_to ? describe(cert, now) : undefined;
       finish({ ok: socket.getProtocol() === version, ...(certificate ? { certificate } : {}) });
     });
     socket.once('error', (error) => finish({ ok: false, error: error.message }));

@@ -19,21 +19,39 @@ import type { Policy, PolicyRule } from '../model/types.js';
  * Docker Hub official images) is dropped.
  */
 export const PLATFORM_ONLY_IMAGES: readonly { readonly repository: string; readonly why: string }[] = [
-  { repository: 'ollama/ollama', why: 'the Ollama HTTP API (11434) has no authentication: anyone who reaches it can pull, delete and run models (ollama docs/api.md, docs/faq.md "expose Ollama on my network")' },
-  { repository: 'redis', why: 'the official image runs without requirepass and with protected mode off (docker-library/redis); anyone who reaches 6379 reads, writes and can CONFIG SET' },
+  {
+    repository: 'ollama/ollama',
+    why: 'the Ollama HTTP API (11434) has no authentication: anyone who reaches it can pull, delete and run models (ollama docs/api.md, docs/faq.md "expose Ollama on my network")',
+  },
+  {
+    repository: 'redis',
+    why: 'the official image runs without requirepass and with protected mode off (docker-library/redis); anyone who reaches 6379 reads, writes and can CONFIG SET',
+  },
   { repository: 'valkey/valkey', why: 'the Redis fork, same defaults: no password unless configured' },
-  { repository: 'postgres', why: 'a database: one password (or POSTGRES_HOST_AUTH_METHOD=trust) between the caller and every record; the reference keeps it Docker network only' },
+  {
+    repository: 'postgres',
+    why: 'a database: one password (or POSTGRES_HOST_AUTH_METHOD=trust) between the caller and every record; the reference keeps it Docker network only',
+  },
   { repository: 'mysql', why: 'a database: only a password between the caller and every record' },
   { repository: 'mariadb', why: 'a database: only a password between the caller and every record' },
   { repository: 'mongo', why: 'the official image starts without access control unless MONGO_INITDB_ROOT_USERNAME is set (docker-library/mongo)' },
-  { repository: 'semitechnologies/weaviate', why: 'anonymous access is on by default (AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true in weaviate docs "Authentication")' },
+  {
+    repository: 'semitechnologies/weaviate',
+    why: 'anonymous access is on by default (AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true in weaviate docs "Authentication")',
+  },
   { repository: 'cr.weaviate.io/semitechnologies/weaviate', why: 'Weaviate from its own registry: anonymous access on by default' },
-  { repository: 'bbernhard/signal-cli-rest-api', why: 'the REST API has no authentication: whoever reaches it sends and reads Signal messages as the linked number (bbernhard/signal-cli-rest-api README)' },
-  { repository: 'rclone/rclone', why: 'rclone rcd/serve with --rc-no-auth or without --rc-user exposes the remote (here Google Drive) and its credentials to the caller (rclone docs "Remote controlling rclone")' },
+  {
+    repository: 'bbernhard/signal-cli-rest-api',
+    why: 'the REST API has no authentication: whoever reaches it sends and reads Signal messages as the linked number (bbernhard/signal-cli-rest-api README)',
+  },
+  {
+    repository: 'rclone/rclone',
+    why: 'rclone rcd/serve with --rc-no-auth or without --rc-user exposes the remote (here Google Drive) and its credentials to the caller (rclone docs "Remote controlling rclone")',
+  },
   { repository: 'langgenius/dify-sandbox', why: 'runs the code it is sent; its only guard is a shared API key in the environment (langgenius/dify-sandbox)' },
   { repository: 'langgenius/dify-plugin-daemon', why: 'installs and runs plugins; guarded by a shared server key only (langgenius/dify-plugin-daemon)' },
   { repository: 'elasticsearch', why: 'the 7.x and older images have no security unless xpack.security is enabled' },
-  { repository: 'docker.elastic.co/elasticsearch/elasticsearch', why: 'Elasticsearch from Elastic\'s registry: security off in 7.x unless enabled' },
+  { repository: 'docker.elastic.co/elasticsearch/elasticsearch', why: "Elasticsearch from Elastic's registry: security off in 7.x unless enabled" },
   { repository: 'memcached', why: 'the memcached protocol has no authentication (SASL only in the binary protocol, off by default)' },
   { repository: 'rabbitmq', why: 'the image creates guest/guest unless RABBITMQ_DEFAULT_USER is set' },
   { repository: 'qdrant/qdrant', why: 'no API key unless QDRANT__SERVICE__API_KEY is set (qdrant docs "Security")' },
@@ -74,7 +92,13 @@ export function auditPolicy(state: ExposureState): Policy {
   const ssh = portsOf(state.sockets.listeners, 'sshd', 'tcp');
   const wireguard = portsOf(state.sockets.listeners, 'tailscaled', 'udp');
   const gateway = gatewayTlsPorts(state);
-  const rule = (zone: PolicyRule['zone'], port: number, protocol: PolicyRule['protocol'], why: string): PolicyRule => ({ zone, port, protocol, target: 'host', why });
+  const rule = (zone: PolicyRule['zone'], port: number, protocol: PolicyRule['protocol'], why: string): PolicyRule => ({
+    zone,
+    port,
+    protocol,
+    target: 'host',
+    why,
+  });
   const allow: PolicyRule[] = [
     ...(ssh.length > 0 ? ssh : [DEFAULT_SSH_PORT]).map((p) => rule('admin', p, 'tcp', 'SSH from the admin CIDR')),
     ...(wireguard.length > 0 ? wireguard : [DEFAULT_WIREGUARD_PORT]).map((p) => rule('internet', p, 'udp', 'Tailscale WireGuard (direct paths)')),

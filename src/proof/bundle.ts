@@ -9,10 +9,10 @@
 import type { Analysis } from '../analyze/index.js';
 import { analyzeState, sortFindings } from '../analyze/index.js';
 import type { ExposureState, Layer } from '../analyze/state.js';
-import type { Finding } from '../model/findings.js';
-import type { Platform } from '../model/types.js';
 import { type HostHints, mergeFragments } from '../ingest/merge.js';
 import type { Artifact, ArtifactKind } from '../ingest/types.js';
+import type { Finding } from '../model/findings.js';
+import type { Platform } from '../model/types.js';
 import { renderBundle } from '../render/registry.js';
 import type { RenderedFile, RenderResult } from '../render/types.js';
 import { ingestAll } from './ingest-all.js';

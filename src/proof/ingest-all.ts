@@ -1,11 +1,12 @@
 // Artifacts → ingest results: each artifact's kind (given, or detected by
 // content), then its ingester; the kinds whose files combine (several compose
 // files are one project; sshd's drop-ins add up) are ingested together.
-import type { Finding } from '../model/findings.js';
+
 import { ingestComposeProject } from '../ingest/compose.js';
 import { detectArtifact, ingesterFor } from '../ingest/detect.js';
 import { ingestSshdConfigs } from '../ingest/sshd-config.js';
 import type { Artifact, ArtifactKind, IngestContext, IngestResult } from '../ingest/types.js';
+import type { Finding } from '../model/findings.js';
 
 export interface IngestedArtifacts {
   readonly results: readonly IngestResult[];
@@ -14,7 +15,11 @@ export interface IngestedArtifacts {
   readonly problems: readonly Finding[];
 }
 
-export function ingestAll(artifacts: readonly Artifact[], context: IngestContext = {}, known: ReadonlyMap<string, ArtifactKind> = new Map()): IngestedArtifacts {
+export function ingestAll(
+  artifacts: readonly Artifact[],
+  context: IngestContext = {},
+  known: ReadonlyMap<string, ArtifactKind> = new Map(),
+): IngestedArtifacts {
   const problems: Finding[] = [];
   const kinds: { file: string; kind?: ArtifactKind }[] = [];
   const byKind = new Map<ArtifactKind, Artifact[]>();

@@ -6,8 +6,8 @@
 // The analyzer itself reads no nginx: this is the proof's step between the two.
 import type { KubeGateway, KubeState } from '../analyze/kubernetes/types.js';
 import type { GatewayServer, Origin } from '../analyze/state.js';
-import type { Finding } from '../model/findings.js';
 import { detectNginx, ingestNginx } from '../ingest/nginx.js';
+import type { Finding } from '../model/findings.js';
 
 function shifted(origin: Origin, base: Origin): Origin {
   return { ...origin, file: base.file, line: base.line + origin.line - 1 };
@@ -29,7 +29,17 @@ export function withGateways(state: KubeState): { state: KubeState; problems: Fi
         if (!entry.key.endsWith('.conf') || !detectNginx(artifact)) continue;
         const result = ingestNginx(artifact, {});
         const servers = result.fragment.gateway?.servers ?? [];
-        problems.push(...result.problems.map((p) => (p.location ? { ...p, path: `${entry.origin.file}:${entry.origin.line + p.location.line - 1}`, location: { ...p.location, line: entry.origin.line + p.location.line - 1 } } : p)));
+        problems.push(
+          ...result.problems.map((p) =>
+            p.location
+              ? {
+                  ...p,
+                  path: `${entry.origin.file}:${entry.origin.line + p.location.line - 1}`,
+                  location: { ...p.location, line: entry.origin.line + p.location.line - 1 },
+                }
+              : p,
+          ),
+        );
         if (servers.length > 0) gateways.push({ namespace: pod.namespace, workload: pod.workload, servers: servers.map((s) => moveServer(s, entry.origin)) });
       }
     }

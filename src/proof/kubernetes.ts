@@ -7,7 +7,7 @@
 // where the Tailscale operator runs.
 import type { Analysis } from '../analyze/index.js';
 import { sortFindings } from '../analyze/index.js';
-import { type KubeAnalysisOptions, analyzeKubernetes } from '../analyze/kubernetes/index.js';
+import { analyzeKubernetes, type KubeAnalysisOptions } from '../analyze/kubernetes/index.js';
 import type { KubeState } from '../analyze/kubernetes/types.js';
 import { mergeKubernetes } from '../ingest/kubernetes.js';
 import type { Artifact, IngestResult } from '../ingest/types.js';
@@ -63,7 +63,11 @@ export function kubernetesAuditPolicy(state: KubeState, policy: Policy): Policy 
 }
 
 /** `moat audit`: the Kubernetes part of what was ingested, if any manifests were given. */
-export function auditKubernetes(results: readonly IngestResult[], policy: Policy, options: KubeAnalysisOptions = {}): (Analysis & { readonly state: KubeState; readonly policy: Policy }) | undefined {
+export function auditKubernetes(
+  results: readonly IngestResult[],
+  policy: Policy,
+  options: KubeAnalysisOptions = {},
+): (Analysis & { readonly state: KubeState; readonly policy: Policy }) | undefined {
   if (!results.some((r) => r.kind === 'kubernetes')) return undefined;
   const { state, problems } = withGateways(mergeKubernetes(results));
   const withImages = kubernetesAuditPolicy(state, policy);
@@ -76,7 +80,12 @@ export function auditKubernetes(results: readonly IngestResult[], policy: Policy
  * findings join the host's. Given manifests only, the host's layers are not
  * missing (there is no host to speak of): the report is the cluster's alone.
  */
-export function withKubernetes<L>(host: Analysis, missing: readonly L[], results: readonly IngestResult[], policy: Policy): { matrix: Analysis['matrix']; findings: readonly Finding[]; missing: readonly L[]; policy: Policy } {
+export function withKubernetes<L>(
+  host: Analysis,
+  missing: readonly L[],
+  results: readonly IngestResult[],
+  policy: Policy,
+): { matrix: Analysis['matrix']; findings: readonly Finding[]; missing: readonly L[]; policy: Policy } {
   const kube = auditKubernetes(results, policy);
   if (!kube) return { matrix: host.matrix, findings: host.findings, missing, policy };
   const hostGiven = results.some((r) => r.kind !== 'kubernetes');

@@ -5,11 +5,11 @@
 // the user data or a command line: it is read from a root-only file.
 import { stringify } from 'yaml';
 import type { Platform } from '../model/types.js';
-import { dockerUserRulesFile, dockerUserScript, DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS } from './docker-user.js';
-import { nftablesBatch, NFTABLES_PATH } from './nftables.js';
 import { BACKUP_SERVICE_PATH, BACKUP_TIMER_PATH, backupBootstrapLines, backupService, backupTimer } from './backup-timer.js';
-import { SSHD_DROPIN_PATH, TAILSCALED_DEFAULTS_PATH, sshdDropIn, tailscaledDefaults } from './host-services.js';
-import { generatedHeader, type RenderResult, type Renderer } from './types.js';
+import { DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS, dockerUserRulesFile, dockerUserScript } from './docker-user.js';
+import { SSHD_DROPIN_PATH, sshdDropIn, TAILSCALED_DEFAULTS_PATH, tailscaledDefaults } from './host-services.js';
+import { NFTABLES_PATH, nftablesBatch } from './nftables.js';
+import { generatedHeader, type Renderer, type RenderResult } from './types.js';
 
 export const BOOTSTRAP_PATH = 'host/bootstrap.sh';
 export const CLOUD_INIT_PATH = 'host/cloud-init.yaml';
@@ -49,7 +49,7 @@ export function bootstrapScript(platform: Platform): string {
     `GATEWAY_SERVICE=${shq(gateway.service)}`,
     `PUBLIC_IF=${shq(host.publicInterface)}`,
     '',
-    "log() { printf 'moat-bootstrap: %s\\n' \"$*\" >&2; }",
+    'log() { printf \'moat-bootstrap: %s\\n\' "$*" >&2; }',
     'if [[ $(id -u) -ne 0 ]]; then log "run as root"; exit 1; fi',
     '# shellcheck source=/dev/null',
     '. /etc/os-release',
@@ -65,7 +65,7 @@ export function bootstrapScript(platform: Platform): string {
     'install -d -m 0755 /etc/moat',
     'install -d -m 0700 "$TLS_DIR"',
     '',
-    '# 1. Docker from Ubuntu\'s archive (docker.io + the compose v2 plugin): signed by the',
+    "# 1. Docker from Ubuntu's archive (docker.io + the compose v2 plugin): signed by the",
     '#    distribution, updated by unattended-upgrades. Containers publish on 127.0.0.1 unless',
     '#    compose names another address; logs rotate.',
     'apt-get update -q',
@@ -132,7 +132,7 @@ export function bootstrapScript(platform: Platform): string {
     'echo "deb [signed-by=/usr/share/keyrings/tailscale-archive-keyring.gpg] https://pkgs.tailscale.com/stable/${ID} ${VERSION_CODENAME} main" > /etc/apt/sources.list.d/tailscale.list',
     'apt-get update -q',
     'apt-get install -y -q tailscale',
-    '# WireGuard listens on the port the security group and nftables open (the bundle\'s defaults file).',
+    "# WireGuard listens on the port the security group and nftables open (the bundle's defaults file).",
     `install -m 0644 "$BUNDLE/${TAILSCALED_DEFAULTS_PATH}" /etc/default/tailscaled`,
     'systemctl enable tailscaled.service',
     'systemctl restart tailscaled.service',
@@ -149,7 +149,7 @@ export function bootstrapScript(platform: Platform): string {
     '    exit 0',
     '  fi',
     '  # No --ssh: the reference keeps SSH on 22/tcp from the admin IP only, and the tailnet reaches',
-    '  # 8443 only. The policy\'s ssh rules take effect only if an operator enables Tailscale SSH.',
+    "  # 8443 only. The policy's ssh rules take effect only if an operator enables Tailscale SSH.",
     '  tailscale up --auth-key="file:$key_file" --hostname="$TS_HOSTNAME" --advertise-tags="$TS_TAG" --ssh=false',
     'fi',
     'actual_ip="$(tailscale ip -4)"',
@@ -161,7 +161,7 @@ export function bootstrapScript(platform: Platform): string {
     '',
     '# 4. The gateway certificate from the tailnet (needs HTTPS enabled for the tailnet), renewed',
     '#    weekly; nginx reloads to pick it up.',
-    "cat > /etc/moat/renew-cert.sh <<SCRIPT",
+    'cat > /etc/moat/renew-cert.sh <<SCRIPT',
     '#!/usr/bin/env bash',
     'set -euo pipefail',
     'tailscale cert --cert-file "$TLS_DIR/gateway.crt" --key-file "$TLS_DIR/gateway.key" "$TS_FQDN"',

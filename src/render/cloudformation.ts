@@ -3,10 +3,10 @@
 // long form (`Ref:`, `Fn::GetAtt:`) so the file is plain YAML any parser reads.
 import { Document, isMap, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { Platform } from '../model/types.js';
-import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule, type SourceLine } from './aws-rules.js';
+import { ROOT_VOLUME_GIB, type SgRule, type SourceLine, securityGroup, ubuntuAmiParameter } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
-import { generatedHeader, type RenderedFile, type RenderOptions, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type Renderer, type RenderOptions, type RenderResult } from './types.js';
 
 export const CLOUDFORMATION_PATH = 'aws/cloudformation.yaml';
 

@@ -72,7 +72,15 @@ export const renderCompose: Renderer = (platform) => {
         ...s.ports.map((_, i) => [['services', s.name, 'expose', i], `services.${s.name}.ports[${i}]`] as const),
       ]),
     ));
-  const files: RenderedFile[] = [{ path: COMPOSE_FILE, content, get sourceMap() { return mapped(); } }];
+  const files: RenderedFile[] = [
+    {
+      path: COMPOSE_FILE,
+      content,
+      get sourceMap() {
+        return mapped();
+      },
+    },
+  ];
   // The secret env files must never reach git (the scripts this replaces committed theirs).
   if (platform.services.some((s) => s.secrets.length > 0)) files.push({ path: SECRETS_GITIGNORE, content: `${generatedHeader('#')}\n*\n!.gitignore\n` });
   return { files, warnings };
@@ -157,7 +165,9 @@ function internalNetworks(platform: Platform, warnings: Finding[]): Map<string, 
       if (subnet === undefined) seen.set(n.name, n.subnet);
       else if (subnet !== n.subnet) {
         warnings.push({
-          code: 'render.compose.internal-network-conflict', severity: 'high', path: `services.${service.name}.internalNetworks[${i}]`,
+          code: 'render.compose.internal-network-conflict',
+          severity: 'high',
+          path: `services.${service.name}.internalNetworks[${i}]`,
           message: `${service.name} puts internal network ${n.name} on ${n.subnet}, another service on ${subnet}`,
           hint: `give every service the same subnet for ${n.name}`,
         });

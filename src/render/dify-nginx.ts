@@ -6,21 +6,21 @@
 // Source: https://github.com/langgenius/dify/blob/1.17.1/docker/nginx/proxy.conf.template
 import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
+import { byText } from '../model/order.js';
 import type { InternalProxy, InternalRoute, Platform } from '../model/types.js';
 import {
-  type Line,
   block,
   configPathOf,
   healthEndpoint,
   healthLocation,
   httpCommon,
+  type Line,
   nginxFile,
   streamingLines,
   upstreamLines,
   websocketLines,
 } from './nginx-conf.js';
 import type { RenderedFile, Renderer } from './types.js';
-import { byText } from '../model/order.js';
 
 const MAX_BODY = '100m';
 const PLUGIN_DAEMON = 'dify-plugin-daemon';
@@ -43,7 +43,9 @@ function renderProxy(platform: Platform, proxy: InternalProxy, index: number, wa
     const i = proxy.routes.indexOf(route);
     if (!serviceByName(platform, route.service)) {
       warnings.push({
-        code: 'render.internal-proxy.unknown-service', severity: 'high', path: `internalProxies[${index}].routes[${i}].service`,
+        code: 'render.internal-proxy.unknown-service',
+        severity: 'high',
+        path: `internalProxies[${index}].routes[${i}].service`,
         message: `${proxy.service} routes ${route.path} to ${route.service}, which is not a service of the platform`,
         hint: 'name a service of the platform, or remove the route',
       });
@@ -55,13 +57,7 @@ function renderProxy(platform: Platform, proxy: InternalProxy, index: number, wa
   if (health && health.port === proxy.listenPort && !routes.some((r) => r.path === health.path)) {
     locations.push('# For the container health check.', healthLocation(health.path));
   }
-  const server = block('server', [
-    `listen ${proxy.listenPort};`,
-    'server_name _;',
-    `client_max_body_size ${MAX_BODY};`,
-    '',
-    ...locations,
-  ]);
+  const server = block('server', [`listen ${proxy.listenPort};`, 'server_name _;', `client_max_body_size ${MAX_BODY};`, '', ...locations]);
   const http: Line[] = [
     ...httpCommon(),
     '',

@@ -7,11 +7,12 @@
 // The rules are iptables-restore files, the syntax iptables-save prints, so
 // the proof reads the rendered files and a live host's iptables-save with the
 // same ingester (src/ingest/iptables.ts). The script only applies them.
-import type { Platform } from '../model/types.js';
+
 import { isWildcardAddress } from '../model/net.js';
-import { assertAddress, assertInterfaceName, portText, tailnetPublications, type Family } from './firewall-model.js';
+import type { Platform } from '../model/types.js';
+import { assertAddress, assertInterfaceName, type Family, portText, tailnetPublications } from './firewall-model.js';
 import type { SourceMap } from './nftables.js';
-import { generatedHeader, type RenderResult, type RenderedFile, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type Renderer, type RenderResult } from './types.js';
 
 export const DOCKER_USER_PATH = 'firewall/docker-user.sh';
 export const DOCKER_USER_RULES_PATHS = { 4: 'firewall/docker-user.v4.rules', 6: 'firewall/docker-user.v6.rules' } as const;
@@ -77,7 +78,9 @@ export function dockerUserRulesFile(platform: Platform, family: Family): { conte
     // The tool's name on this line is how src/ingest/iptables.ts tells IPv4 from IPv6 files.
     { text: `# Apply with: ${TOOL[family]}-restore --noflush ${DOCKER_USER_RULES_PATHS[family]} (firewall/docker-user.sh does).` },
     { text: inComment(`# DOCKER-USER for ${platform.project}, IPv${family}: published container ports are reachable only over`) },
-    { text: `# ${assertInterfaceName(platform.host.tailscale.interface, 'host.tailscale.interface')}, matched on their original destination (the Tailscale address).` },
+    {
+      text: `# ${assertInterfaceName(platform.host.tailscale.interface, 'host.tailscale.interface')}, matched on their original destination (the Tailscale address).`,
+    },
     { text: '# With --noflush only DOCKER-USER is replaced: the declaration below empties it, in the same' },
     { text: '# transaction as the rules that refill it, so applying it again yields the same chain.' },
     { text: '*filter' },
@@ -113,7 +116,7 @@ export function dockerUserScript(platform: Platform): string {
     '  "$tool" -w -C FORWARD -j DOCKER-USER 2>/dev/null || "$tool" -w -I FORWARD 1 -j DOCKER-USER',
     '}',
     '',
-    '# --noflush: only the chains the file declares (DOCKER-USER) are replaced; Docker\'s stay.',
+    "# --noflush: only the chains the file declares (DOCKER-USER) are replaced; Docker's stay.",
     'apply() {',
     '  local tool="$1" rules="$2"',
     '  hook_forward "$tool"',

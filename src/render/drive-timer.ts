@@ -14,7 +14,7 @@ import { dirname } from 'node:path/posix';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import { INSTANCE_BUNDLE_DIR } from './bootstrap.js';
-import { generatedHeader, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type Renderer, type RenderResult } from './types.js';
 
 export const DRIVE_SERVICE_UNIT_PATH = 'host/moat-drive-sync.service';
 export const DRIVE_TIMER_UNIT_PATH = 'host/moat-drive-sync.timer';

@@ -23,16 +23,15 @@ export const renderEnvExample: Renderer = (platform) => {
 function secretLines(platform: Platform, secret: SecretRef): string[] {
   const policy = secret.policy === 'never-rotate' ? 'NEVER ROTATE' : 'rotatable';
   const { bytes, encoding, prefix } = secret.generate;
-  const readers = platform.services
-    .flatMap((service) => service.secrets.filter((s) => s.name === secret.name).map((s) => `${service.name} (${s.env})`))
-    .sort();
+  const readers = platform.services.flatMap((service) => service.secrets.filter((s) => s.name === secret.name).map((s) => `${service.name} (${s.env})`)).sort();
   const out = [
     `# ${secret.name} — ${policy}`,
     `#   why: ${secret.why}`,
     `#   generated: ${bytes} random bytes, ${encoding}${prefix ? `, prefixed "${prefix}"` : ''}`,
     `#   read by: ${readers.join(', ')}`,
   ];
-  if (secret.knownDefaults.length > 0) out.push(`#   refused: the ${secret.knownDefaults.length === 1 ? 'value' : `${secret.knownDefaults.length} values`} of upstream samples`);
+  if (secret.knownDefaults.length > 0)
+    out.push(`#   refused: the ${secret.knownDefaults.length === 1 ? 'value' : `${secret.knownDefaults.length} values`} of upstream samples`);
   out.push(`${secret.name}=`);
   return out;
 }

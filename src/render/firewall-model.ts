@@ -4,8 +4,8 @@
 // may reach. Nothing here invents a port or an address.
 import { parseCidr } from 'cidr-tools';
 import type { Finding } from '../model/findings.js';
-import type { Platform, Protocol } from '../model/types.js';
 import { isWildcardAddress } from '../model/net.js';
+import type { Platform, Protocol } from '../model/types.js';
 
 export type Family = 4 | 6;
 
@@ -27,11 +27,6 @@ export interface TailnetPublication {
   readonly hostPortEnd?: number;
   /** What compose binds (the Tailscale address, a wildcard, ...). */
   readonly hostAddress: string;
-}
-
-export interface Subnets {
-  readonly v4: readonly string[];
-  readonly v6: readonly string[];
 }
 
 function familyOf(address: string): Family {
@@ -71,13 +66,6 @@ export function adminCidrWarningLines(platform: Platform, comment: string): stri
   ];
 }
 
-function platformSubnets(platform: Platform): Subnets {
-  const v4: string[] = [];
-  const v6: string[] = [];
-  for (const network of platform.networks) (familyOf(network.subnet) === 4 ? v4 : v6).push(network.subnet);
-  return { v4, v6 };
-}
-
 /**
  * Every publication that listens on the Tailscale address (or on a wildcard,
  * which includes it). Loopback or other specific addresses are unreachable
@@ -102,7 +90,6 @@ export function tailnetPublications(platform: Platform): TailnetPublication[] {
   }
   return result;
 }
-
 
 /** `8443` or `8000:8010` (iptables) / `8000-8010` (nft). */
 export function portText(p: { readonly hostPort: number; readonly hostPortEnd?: number }, rangeSeparator: ':' | '-'): string {

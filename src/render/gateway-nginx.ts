@@ -11,25 +11,19 @@ import type { Finding } from '../model/findings.js';
 import { gatewayOrigins, serviceByName } from '../model/lookup.js';
 import { tailnetName } from '../model/normalize.js';
 import { byText } from '../model/order.js';
-import type { Platform, Route, Service } from '../model/types.js';
+import type { Route, Service } from '../model/types.js';
 import { assertNever } from '../model/types.js';
-import {
-  type Line,
-  block,
-  configPathOf,
-  healthEndpoint,
-  healthLocation,
-  httpCommon,
-  nginxFile,
-  streamingLines,
-  websocketLines,
-} from './nginx-conf.js';
+import { block, configPathOf, healthEndpoint, healthLocation, httpCommon, type Line, nginxFile, streamingLines, websocketLines } from './nginx-conf.js';
 import type { Renderer } from './types.js';
 
 // Mozilla "intermediate" cipher list (TLS 1.2); TLS 1.3 suites are not configurable here.
 const CIPHERS = [
-  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
 
 // One list with the probe, which checks each of these on every route. Set at
@@ -75,7 +69,9 @@ export const renderGatewayNginx: Renderer = (platform) => {
       return;
     }
     warnings.push({
-      code: 'render.gateway.unknown-service', severity: 'high', path: `gateway.routes[${index}].service`,
+      code: 'render.gateway.unknown-service',
+      severity: 'high',
+      path: `gateway.routes[${index}].service`,
       message: `route ${route.path} points at ${route.service}, which is not a service of the platform`,
       hint: 'name a service of the platform, or remove the route',
     });
@@ -98,13 +94,7 @@ export const renderGatewayNginx: Renderer = (platform) => {
     'ssl_session_tickets off;',
     '',
     '# Unknown names get no TLS handshake (so not even the certificate), and no answer.',
-    block('server', [
-      ...origins.map((o) => `listen ${o.port} ssl default_server;`),
-      'http2 on;',
-      'server_name _;',
-      'ssl_reject_handshake on;',
-      'return 444;',
-    ]),
+    block('server', [...origins.map((o) => `listen ${o.port} ssl default_server;`), 'http2 on;', 'server_name _;', 'ssl_reject_handshake on;', 'return 444;']),
   ];
 
   // The main origin: routes served under their path, redirects for the apps with their own origin.
@@ -113,7 +103,11 @@ export const renderGatewayNginx: Renderer = (platform) => {
     main.push(...(t.route.servedAt === 'origin' ? redirectLocations(t.route) : pathLocations(t.route, t.service)), '');
   }
   main.push('# Anything else is not here.', block('location /', ['return 404;']));
-  http.push('', `# The main origin, ${origins[0]?.url ?? ''}: the routes of apps that can live under a path.`, serverBlock(platform.gateway.listenPort, serverNames, main));
+  http.push(
+    '',
+    `# The main origin, ${origins[0]?.url ?? ''}: the routes of apps that can live under a path.`,
+    serverBlock(platform.gateway.listenPort, serverNames, main),
+  );
 
   for (const origin of origins.slice(1)) {
     const t = byPath.find((x) => x.route === origin.route);
@@ -135,7 +129,9 @@ export const renderGatewayNginx: Renderer = (platform) => {
     );
   } else {
     warnings.push({
-      code: 'render.gateway.no-health-endpoint', severity: 'low', path: 'gateway.service',
+      code: 'render.gateway.no-health-endpoint',
+      severity: 'low',
+      path: 'gateway.service',
       message: `the health check of ${platform.gateway.service} names no http://127.0.0.1:<port>/<path> URL, so the gateway serves none`,
       hint: 'give the gateway service a wget check of http://127.0.0.1:8081/healthz',
     });
@@ -162,7 +158,12 @@ function routeLines(content: string, targets: readonly RoutedTarget[]): { line: 
   const out: { line: number; path: string }[] = [];
   for (const t of targets) {
     const prefix = base(t.route.path);
-    const marks = new Set([`location = ${prefix} {`, `location ${prefix}/ {`, `location ^~ ${prefix}/ {`, `upstream ${upstreamName(t.service.name, t.route.port)} {`]);
+    const marks = new Set([
+      `location = ${prefix} {`,
+      `location ${prefix}/ {`,
+      `location ^~ ${prefix}/ {`,
+      `upstream ${upstreamName(t.service.name, t.route.port)} {`,
+    ]);
     const lines = [...marks].flatMap((m) => byText.get(m) ?? []).sort((a, b) => a - b);
     for (const line of lines) out.push({ line, path: `gateway.routes[${t.index}]` });
   }

@@ -6,13 +6,18 @@
 // Source: https://github.com/tailscale/tailscale/blob/main/cmd/tailscaled/tailscaled.defaults
 import type { Platform } from '../model/types.js';
 import { backupTimerFiles } from './backup-timer.js';
-import { generatedHeader, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type Renderer, type RenderResult } from './types.js';
 
 export const SSHD_DROPIN_PATH = 'host/sshd-moat.conf';
 export const TAILSCALED_DEFAULTS_PATH = 'host/tailscaled.defaults';
 
 export function sshdDropIn(platform: Platform): string {
-  return [generatedHeader('#'), '# Installed as /etc/ssh/sshd_config.d/10-moat-port.conf: the only SSH port the firewall and the security group open.', `Port ${platform.host.sshPort}`, ''].join('\n');
+  return [
+    generatedHeader('#'),
+    '# Installed as /etc/ssh/sshd_config.d/10-moat-port.conf: the only SSH port the firewall and the security group open.',
+    `Port ${platform.host.sshPort}`,
+    '',
+  ].join('\n');
 }
 
 export function tailscaledDefaults(platform: Platform): string {

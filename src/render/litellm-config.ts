@@ -40,7 +40,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
   const ollama = serviceByName(platform, OLLAMA);
   if (!ollama) {
     warnings.push({
-      code: 'render.litellm.no-ollama', severity: 'medium', path: 'services',
+      code: 'render.litellm.no-ollama',
+      severity: 'medium',
+      path: 'services',
       message: 'LiteLLM is in the platform but Ollama is not: its models point at an address that does not exist',
       hint: 'add the ollama service, or remove litellm',
     });
@@ -58,7 +60,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
         model_name: model,
         litellm_params: { model: `ollama_chat/${model}`, api_base: apiBase },
       })),
-      ...(embedder === '' ? [] : [{ model_name: embedder, litellm_params: { model: `ollama/${embedder}`, api_base: apiBase }, model_info: { mode: 'embedding' } }]),
+      ...(embedder === ''
+        ? []
+        : [{ model_name: embedder, litellm_params: { model: `ollama/${embedder}`, api_base: apiBase }, model_info: { mode: 'embedding' } }]),
       { model_name: 'ollama_chat/*', litellm_params: { model: 'ollama_chat/*', api_base: apiBase } },
       ...platform.llm.providers.flatMap((p) => {
         const facts = PROVIDERS[p.name];
@@ -77,7 +81,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
     };
     if (fallbacks.length === 0) {
       warnings.push({
-        code: 'render.litellm.no-fallbacks', severity: 'low', path: 'llm.routing',
+        code: 'render.litellm.no-fallbacks',
+        severity: 'low',
+        path: 'llm.routing',
         message: `llm.routing is ${platform.llm.routing.mode}, but there is nothing to fall back to (no ${platform.llm.providers.length === 0 ? 'provider in llm.providers' : 'local chat model'})`,
         hint: platform.llm.providers.length === 0 ? 'add a provider with `moat providers add NAME`' : 'add a local model to `models`',
       });
@@ -88,7 +94,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
     doc['general_settings'] = { master_key: `os.environ/${key.env}` };
   } else {
     warnings.push({
-      code: 'render.litellm.no-master-key', severity: 'high', path: `services.${LITELLM}.secrets`,
+      code: 'render.litellm.no-master-key',
+      severity: 'high',
+      path: `services.${LITELLM}.secrets`,
       message: 'LiteLLM has no master key secret: its API would accept any caller on the platform network',
       hint: 'give litellm the LITELLM_MASTER_KEY secret',
     });
@@ -97,7 +105,9 @@ export const renderLitellmConfig: Renderer = (platform) => {
     'The master key and DATABASE_URL come from the environment (secrets/litellm.env); their values are never in this file.',
     'Models follow llm.models and llm.embedder of moat.yaml; `ollama_chat/<name>` reaches any other model pulled into Ollama.',
     ...(platform.llm.providers.length > 0
-      ? [`Provider models follow llm.providers; their keys (${platform.llm.providers.map((p) => PROVIDERS[p.name].keyEnv).join(', ')}) come from secrets/litellm.env too. LiteLLM reaches ${platform.llm.providers.map((p) => PROVIDERS[p.name].apiHost).join(', ')} over HTTPS.`]
+      ? [
+          `Provider models follow llm.providers; their keys (${platform.llm.providers.map((p) => PROVIDERS[p.name].keyEnv).join(', ')}) come from secrets/litellm.env too. LiteLLM reaches ${platform.llm.providers.map((p) => PROVIDERS[p.name].apiHost).join(', ')} over HTTPS.`,
+        ]
       : []),
   ];
   return { files: [{ path: configPath(litellm), content: yamlFile(doc, comments) }], warnings };

@@ -7,8 +7,8 @@
 // container ports are filtered in DOCKER-USER (docker-user.ts), because
 // Docker DNATs them in prerouting and they never traverse INPUT.
 import type { Platform } from '../model/types.js';
-import { adminCidr, assertAddress, assertInterfaceName, gatewayPublications, type Family } from './firewall-model.js';
-import { generatedHeader, type RenderResult, type Renderer, type RenderedFile } from './types.js';
+import { adminCidr, assertAddress, assertInterfaceName, type Family, gatewayPublications } from './firewall-model.js';
+import { generatedHeader, type RenderedFile, type Renderer, type RenderResult } from './types.js';
 
 export const NFTABLES_PATH = 'firewall/nftables.json';
 export const NFT_TABLE = 'moat';
@@ -48,18 +48,32 @@ function rules(platform: Platform): Rule[] {
   const gateway = gatewayPublications(platform);
   const out: Rule[] = [
     { comment: 'loopback', expr: [match(meta('iif'), 'lo'), { accept: null }], paths: [] },
-    { comment: "replies to the host's own connections", expr: [match({ ct: { key: 'state' } }, ['established', 'related'], 'in'), { accept: null }], paths: [] },
+    {
+      comment: "replies to the host's own connections",
+      expr: [match({ ct: { key: 'state' } }, ['established', 'related'], 'in'), { accept: null }],
+      paths: [],
+    },
     // Neighbour discovery is untracked by conntrack and must never be rate-limited or IPv6 breaks;
     // hop limit 255 proves it came from the link (RFC 4861 section 7.1.1).
     {
       comment: 'ipv6 neighbour discovery',
-      expr: [match(payload('icmpv6', 'type'), { set: ['nd-neighbor-solicit', 'nd-neighbor-advert', 'nd-router-solicit', 'nd-router-advert'] }), match(payload('ip6', 'hoplimit'), 255), { accept: null }],
+      expr: [
+        match(payload('icmpv6', 'type'), { set: ['nd-neighbor-solicit', 'nd-neighbor-advert', 'nd-router-solicit', 'nd-router-advert'] }),
+        match(payload('ip6', 'hoplimit'), 255),
+        { accept: null },
+      ],
       paths: [],
     },
     // DHCPv6 replies come from a link-local server to our link-local address, not as conntrack replies.
     {
       comment: 'dhcpv6 client (link-local only)',
-      expr: [match(payload('ip6', 'saddr'), prefix('fe80::/10')), match(payload('ip6', 'daddr'), prefix('fe80::/10')), match(payload('udp', 'sport'), 547), match(payload('udp', 'dport'), 546), { accept: null }],
+      expr: [
+        match(payload('ip6', 'saddr'), prefix('fe80::/10')),
+        match(payload('ip6', 'daddr'), prefix('fe80::/10')),
+        match(payload('udp', 'sport'), 547),
+        match(payload('udp', 'dport'), 546),
+        { accept: null },
+      ],
       paths: [],
     },
     { comment: 'invalid', expr: [match({ ct: { key: 'state' } }, 'invalid', 'in'), { drop: null }], paths: [] },
@@ -90,12 +104,20 @@ function rules(platform: Platform): Rule[] {
   out.push(
     {
       comment: 'icmp, rate-limited',
-      expr: [match(payload('icmp', 'type'), { set: ['echo-request', 'destination-unreachable', 'time-exceeded', 'parameter-problem'] }), ICMP_LIMIT, { accept: null }],
+      expr: [
+        match(payload('icmp', 'type'), { set: ['echo-request', 'destination-unreachable', 'time-exceeded', 'parameter-problem'] }),
+        ICMP_LIMIT,
+        { accept: null },
+      ],
       paths: [],
     },
     {
       comment: 'icmpv6, rate-limited',
-      expr: [match(payload('icmpv6', 'type'), { set: ['echo-request', 'destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem'] }), ICMP_LIMIT, { accept: null }],
+      expr: [
+        match(payload('icmpv6', 'type'), { set: ['echo-request', 'destination-unreachable', 'packet-too-big', 'time-exceeded', 'parameter-problem'] }),
+        ICMP_LIMIT,
+        { accept: null },
+      ],
       paths: [],
     },
     // Counted, not logged: every internet scan would otherwise flood the journal.
@@ -122,7 +144,17 @@ export function nftablesBatch(platform: Platform): { content: string; sourceMap:
     { command: { delete: { table: { family: 'inet', name: NFT_TABLE } } }, paths: [] },
     { command: { add: { table: { family: 'inet', name: NFT_TABLE, comment: header.slice(0, 128) } } }, paths: [] },
     {
-      command: { add: { set: { ...T, name: adminSetName(admin.family), type: admin.family === 4 ? 'ipv4_addr' : 'ipv6_addr', flags: ['interval'], elem: [prefix(admin.cidr)] } } },
+      command: {
+        add: {
+          set: {
+            ...T,
+            name: adminSetName(admin.family),
+            type: admin.family === 4 ? 'ipv4_addr' : 'ipv6_addr',
+            flags: ['interval'],
+            elem: [prefix(admin.cidr)],
+          },
+        },
+      },
       paths: ['host.adminCidr'],
     },
     { command: { add: { chain: { ...T, name: 'input', type: 'filter', hook: 'input', prio: 0, policy: 'drop' } } }, paths: [] },

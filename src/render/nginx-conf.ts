@@ -87,9 +87,7 @@ export function streamingLines(): string[] {
 }
 
 export function websocketLines(enabled: boolean): string[] {
-  return enabled
-    ? ['proxy_set_header Upgrade $http_upgrade;', 'proxy_set_header Connection $connection_upgrade;']
-    : ['proxy_set_header Connection "";'];
+  return enabled ? ['proxy_set_header Upgrade $http_upgrade;', 'proxy_set_header Connection $connection_upgrade;'] : ['proxy_set_header Connection "";'];
 }
 
 /**
@@ -99,7 +97,7 @@ export function websocketLines(enabled: boolean): string[] {
 export function healthEndpoint(service: Service | undefined): { port: number; path: string } | undefined {
   for (const arg of service?.healthcheck?.test ?? []) {
     // Only path characters: the path lands in an nginx `location` line.
-    const match = /http:\/\/127\.0\.0\.1:(\d{1,5})(\/[A-Za-z0-9._~\/-]*)(?![^\s"'])/.exec(arg);
+    const match = /http:\/\/127\.0\.0\.1:(\d{1,5})(\/[A-Za-z0-9._~/-]*)(?![^\s"'])/.exec(arg);
     if (match?.[1] !== undefined && match[2] !== undefined) return { port: Number(match[1]), path: match[2] };
   }
   return undefined;

@@ -3,9 +3,9 @@
 // them as markdown and `moat plan` as terminal tables. A row carries the codes
 // of the reference notes that concern it and whether it is a moat addition.
 import { gatewayUrl, serviceByName } from '../model/lookup.js';
+import { byText } from '../model/order.js';
 import type { Platform, PolicyRule, Protocol, Service } from '../model/types.js';
 import { publishSpec } from './compose.js';
-import { byText } from '../model/order.js';
 
 export interface TableRow {
   readonly cells: readonly string[];
@@ -28,11 +28,13 @@ export function portTables(platform: Platform): PortTable[] {
 
 /** The notes whose subject names one of the keys (subjects list several with `,` or `and`). */
 export function notesAbout(platform: Platform, keys: readonly string[]): string[] {
-  return platform.notes
-    .filter((note) => note.subject.split(/,\s*|\s+and\s+/).some((part) => keys.includes(part.trim())))
-    .map((note) => note.code)
-    // Code-point order: the same table whatever the order of the notes.
-    .sort(byText);
+  return (
+    platform.notes
+      .filter((note) => note.subject.split(/,\s*|\s+and\s+/).some((part) => keys.includes(part.trim())))
+      .map((note) => note.code)
+      // Code-point order: the same table whatever the order of the notes.
+      .sort(byText)
+  );
 }
 
 const proto = (p: Protocol): string => p.toUpperCase();
@@ -113,22 +115,21 @@ function internalServices(platform: Platform): Map<string, Set<string>> {
 function backendTable(platform: Platform): PortTable {
   const routed = new Set(platform.gateway.routes.map((r) => r.service));
   const proxied = new Set(platform.internalProxies.flatMap((p) => p.routes.map((r) => r.service)));
-  const services = platform.services.filter(
-    (s) => s.name !== platform.gateway.service && !routed.has(s.name) && !proxied.has(s.name),
-  );
+  const services = platform.services.filter((s) => s.name !== platform.gateway.service && !routed.has(s.name) && !proxied.has(s.name));
   return {
     id: 'backend',
     title: 'Backend Services (Internal Docker Network Only)',
     columns: ['Service', 'Port', 'Protocol', 'Access', 'Purpose'],
-    rows: serviceRows(platform, services, (service, port, open) => {
-      const published = service.publish.filter((p) => p.containerPort === port);
-      const access = !open
-        ? 'Not opened'
-        : published.length === 0
-          ? 'Docker network only'
-          : `⚠️ Published on ${published.map(publishSpec).join(', ')}`;
-      return [service.title, String(port), access];
-    }, (cells, p) => [cells[0] ?? '', cells[1] ?? '', proto(p.protocol), cells[2] ?? '', p.purpose]),
+    rows: serviceRows(
+      platform,
+      services,
+      (service, port, open) => {
+        const published = service.publish.filter((p) => p.containerPort === port);
+        const access = !open ? 'Not opened' : published.length === 0 ? 'Docker network only' : `⚠️ Published on ${published.map(publishSpec).join(', ')}`;
+        return [service.title, String(port), access];
+      },
+      (cells, p) => [cells[0] ?? '', cells[1] ?? '', proto(p.protocol), cells[2] ?? '', p.purpose],
+    ),
   };
 }
 
@@ -143,10 +144,19 @@ function internalProxyTables(platform: Platform): PortTable[] {
       id: 'internal-proxy' as const,
       title: `${name} Port Mapping`,
       columns: ['Component', 'Internal Port', `${name} NGINX Route`, 'Purpose'],
-      rows: serviceRows(platform, services, (service, port) => {
-        const paths = proxy.routes.filter((r) => r.service === service.name && r.port === port).map((r) => r.path).sort();
-        return [service.title, String(port), paths.length > 0 ? paths.join(', ') : 'N/A'];
-      }, (cells, p) => [cells[0] ?? '', cells[1] ?? '', cells[2] ?? '', p.purpose], [`${proxy.service} routes`]),
+      rows: serviceRows(
+        platform,
+        services,
+        (service, port) => {
+          const paths = proxy.routes
+            .filter((r) => r.service === service.name && r.port === port)
+            .map((r) => r.path)
+            .sort();
+          return [service.title, String(port), paths.length > 0 ? paths.join(', ') : 'N/A'];
+        },
+        (cells, p) => [cells[0] ?? '', cells[1] ?? '', cells[2] ?? '', p.purpose],
+        [`${proxy.service} routes`],
+      ),
     };
   });
 }

@@ -2,16 +2,21 @@
 // reference's tables (port-tables.ts), its network and security sections, and
 // "Differences from the reference" from platform.notes. A last column marks
 // rows that differ (note codes) or that moat adds.
-import type { Platform } from '../model/types.js';
-import { type PortTable, type TableRow, portTables } from './port-tables.js';
-import { generatedHeader, type Renderer } from './types.js';
+
 import { byText } from '../model/order.js';
+import type { Platform } from '../model/types.js';
+import { type PortTable, portTables, type TableRow } from './port-tables.js';
+import { generatedHeader, type Renderer } from './types.js';
 
 export const PORTS_FILE = 'PORTS.md';
 
 export const renderPortsDoc: Renderer = (platform) => {
   const tables = portTables(platform);
-  const table = (id: PortTable['id']): string => tables.filter((t) => t.id === id).map(markdownTable).join('\n');
+  const table = (id: PortTable['id']): string =>
+    tables
+      .filter((t) => t.id === id)
+      .map(markdownTable)
+      .join('\n');
   const sections = [
     `<!-- ${generatedHeader('').trim()} -->`,
     '# Port & Security Reference',

@@ -1,9 +1,11 @@
 // Every render target, in one map the compiler checks against the list of
 // targets: adding a target without a renderer (or the reverse) fails to build.
+
+import { byText } from '../model/order.js';
 import type { Platform } from '../model/types.js';
 import { renderAppConfigs } from './app-configs.js';
-import { renderCloudFormation } from './cloudformation.js';
 import { renderBootstrap } from './bootstrap.js';
+import { renderCloudFormation } from './cloudformation.js';
 import { renderCompose } from './compose.js';
 import { renderDifyNginx } from './dify-nginx.js';
 import { renderDockerUser } from './docker-user.js';
@@ -17,8 +19,7 @@ import { renderNftables } from './nftables.js';
 import { renderPortsDoc } from './ports-doc.js';
 import { renderTailscalePolicy } from './tailscale-policy.js';
 import { renderTerraform } from './terraform.js';
-import type { RenderedFile, RenderOptions, RenderResult, Renderer } from './types.js';
-import { byText } from '../model/order.js';
+import type { RenderedFile, Renderer, RenderOptions, RenderResult } from './types.js';
 
 export const TARGETS = [
   'compose',

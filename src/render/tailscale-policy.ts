@@ -9,10 +9,11 @@
 // (https://tailscale.com/kb/1324/grants, https://tailscale.com/kb/1538/grants-syntax,
 // https://tailscale.com/kb/1337/policy-syntax for `tests`, `ssh`, `sshTests`
 // and `tagOwners`).
-import type { Platform, Protocol, Publish } from '../model/types.js';
+
 import { byText } from '../model/order.js';
+import type { Platform, Protocol, Publish } from '../model/types.js';
 import { portText } from './firewall-model.js';
-import { generatedHeader, type RenderedFile, type RenderResult, type Renderer } from './types.js';
+import { generatedHeader, type RenderedFile, type Renderer, type RenderResult } from './types.js';
 
 export const TAILSCALE_POLICY_PATH = 'tailscale/policy.hujson';
 /** A placeholder login: tests need a concrete user, and groups cannot be a test source. */
@@ -152,7 +153,7 @@ function policy(platform: Platform): Writer {
     '// manage it with GitOps. Grants are the syntax Tailscale recommends for new policies:',
     '// https://tailscale.com/kb/1324/grants and https://tailscale.com/kb/1337/policy-syntax.',
     '{',
-    '\t// Only the tailnet\'s admins may tag a device as the platform host: a user who could tag their',
+    "\t// Only the tailnet's admins may tag a device as the platform host: a user who could tag their",
     '\t// own device would receive what the tag is granted (https://tailscale.com/kb/1337/policy-syntax#tag-owners).',
     '\t"tagOwners": {',
   );
@@ -192,9 +193,9 @@ function policy(platform: Platform): Writer {
     '\t\t},',
     '\t],',
     '',
-    '\t// Tailscale refuses a policy whose tests fail. The gateway\'s ports are reachable; every other port',
+    "\t// Tailscale refuses a policy whose tests fail. The gateway's ports are reachable; every other port",
     '\t// of every platform service is not, even if a service were ever published on the Tailscale address.',
-    '\t// Port 22 is Tailscale SSH\'s and is asserted in sshTests instead.',
+    "\t// Port 22 is Tailscale SSH's and is asserted in sshTests instead.",
     '\t"tests": [',
   );
   acceptTest(w, tag, ports, 'tcp');
@@ -217,10 +218,6 @@ function policy(platform: Platform): Writer {
     '',
   );
   return w;
-}
-
-function tailscalePolicy(platform: Platform): string {
-  return policy(platform).lines.join('\n');
 }
 
 export const renderTailscalePolicy: Renderer = (platform): RenderResult => {

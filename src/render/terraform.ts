@@ -3,11 +3,11 @@
 // aws_vpc_security_group_{ingress,egress}_rule resources (one CIDR each), the
 // form the provider recommends over inline rules.
 import type { Platform } from '../model/types.js';
-import { ROOT_VOLUME_GIB, securityGroup, ubuntuAmiParameter, type SgRule, type SourceLine } from './aws-rules.js';
+import { ROOT_VOLUME_GIB, type SgRule, type SourceLine, securityGroup, ubuntuAmiParameter } from './aws-rules.js';
 import { cloudInit } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
-import { expr, heredoc, hclFile, type HclAttr, type HclBlock } from './hcl.js';
-import { generatedHeader, type RenderedFile, type RenderOptions, type RenderResult, type Renderer } from './types.js';
+import { expr, type HclAttr, type HclBlock, hclFile, heredoc } from './hcl.js';
+import { generatedHeader, type RenderedFile, type Renderer, type RenderOptions, type RenderResult } from './types.js';
 
 export const TERRAFORM_PATH = 'aws/main.tf';
 
@@ -45,10 +45,7 @@ export function terraformBlocks(platform: Platform, options: RenderOptions): Hcl
   const blocks: HclBlock[] = [
     {
       type: 'terraform',
-      body: [
-        a('required_version', '>= 1.5'),
-        { type: 'required_providers', body: [a('aws', { source: 'hashicorp/aws', version: '~> 5.0' })] },
-      ],
+      body: [a('required_version', '>= 1.5'), { type: 'required_providers', body: [a('aws', { source: 'hashicorp/aws', version: '~> 5.0' })] }],
     },
     { type: 'provider', labels: ['aws'], body: [a('region', expr('var.region'))] },
     variable('region', 'string', 'AWS region of the host', platform.host.region),
@@ -56,7 +53,10 @@ export function terraformBlocks(platform: Platform, options: RenderOptions): Hcl
     {
       type: 'resource',
       labels: ['aws_security_group', 'host'],
-      comments: ['Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.', 'No rule for the gateway port: tailnet traffic arrives inside WireGuard (see the reference notes in PORTS.md).'],
+      comments: [
+        'Inbound: SSH from the admin CIDR and Tailscale WireGuard (UDP) from anywhere, nothing else.',
+        'No rule for the gateway port: tailnet traffic arrives inside WireGuard (see the reference notes in PORTS.md).',
+      ],
       body: [a('name', sg.name), a('description', sg.description), a('vpc_id', expr('var.vpc_id')), a('tags', tags)],
     },
     ...sg.ingress.map((r) => ruleResource('ingress', r)),

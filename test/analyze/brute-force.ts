@@ -95,15 +95,24 @@ interface Socket {
 
 function socketsOf(state: ExposureState): Socket[] {
   const out: Socket[] = [];
-  const listener = (l: Listener, via: 'host' | 'container'): Socket => ({ via, address: canonicalAddress(l.address), protocol: l.protocol, port: l.port, line: l.origin.line });
+  const listener = (l: Listener, via: 'host' | 'container'): Socket => ({
+    via,
+    address: canonicalAddress(l.address),
+    protocol: l.protocol,
+    port: l.port,
+    line: l.origin.line,
+  });
   for (const l of state.sockets.listeners) out.push(listener(l, l.kind));
   if (!state.sockets.present) {
-    for (const protocol of ['tcp', 'udp'] as const) for (const address of ['0.0.0.0', '::']) for (const port of HOST_PORTS) out.push({ via: 'host', address, protocol, port, line: 0 });
+    for (const protocol of ['tcp', 'udp'] as const)
+      for (const address of ['0.0.0.0', '::']) for (const port of HOST_PORTS) out.push({ via: 'host', address, protocol, port, line: 0 });
   }
   for (const b of state.publishing.bindings) {
     const canonical = canonicalAddress(b.hostAddress);
     const addresses = canonical === '' || canonical === '*' ? ['0.0.0.0', '::'] : [canonical];
-    for (const address of addresses) for (let port = b.hostPorts.from; port <= b.hostPorts.to; port += 1) out.push({ via: 'publish', address, protocol: b.protocol, port, line: b.origin.line, binding: b });
+    for (const address of addresses)
+      for (let port = b.hostPorts.from; port <= b.hostPorts.to; port += 1)
+        out.push({ via: 'publish', address, protocol: b.protocol, port, line: b.origin.line, binding: b });
   }
   return out;
 }
@@ -186,7 +195,8 @@ function inputPasses(state: ExposureState, p: Concrete, guess: (rule: FirewallRu
 }
 
 function forwardPasses(state: ExposureState, p: Concrete, guess: (rule: FirewallRule) => boolean): boolean {
-  if (state.firewall.chains.some((c) => c.hook === 'forward') || !state.firewall.dockerUserImplied) throw new Error('brute force: only DOCKER-USER without FORWARD is supported');
+  if (state.firewall.chains.some((c) => c.hook === 'forward') || !state.firewall.dockerUserImplied)
+    throw new Error('brute force: only DOCKER-USER without FORWARD is supported');
   const f = familyOf(p.saddr);
   const user = state.firewall.chains.filter((c) => c.name.endsWith(' DOCKER-USER') && (f === 4 ? !c.name.startsWith('ip6 ') : !c.name.startsWith('ip ')));
   // Docker's FORWARD: DOCKER-USER first; what it returns (or runs out of) is accepted for a published port.
@@ -269,9 +279,11 @@ export function bruteForce(state: ExposureState): Fact[] {
     const fact = (zone: ZoneName, source: string): Fact => ({ zone, via: s.via, address: s.address, protocol: s.protocol, port: s.port, line: s.line, source });
     for (const arrival of arrivals(state, s)) {
       if (arrival === 'public') {
-        for (const source of UNIVERSE.filter((a) => familyOf(a) === f)) if (publicReaches(state, s, source)) facts.push(fact(publicZone(state, source), source));
+        for (const source of UNIVERSE.filter((a) => familyOf(a) === f))
+          if (publicReaches(state, s, source)) facts.push(fact(publicZone(state, source), source));
       } else if (arrival === 'tailnet') {
-        if (tailnetAdmits(state, s.protocol, s.port)) for (const source of TAILNET_SOURCES.filter((a) => familyOf(a) === f)) facts.push(fact('tailnet', source));
+        if (tailnetAdmits(state, s.protocol, s.port))
+          for (const source of TAILNET_SOURCES.filter((a) => familyOf(a) === f)) facts.push(fact('tailnet', source));
       } else if (arrival === 'local') {
         for (const source of LOCAL_SOURCES.filter((a) => familyOf(a) === f)) facts.push(fact('host', source));
       } else {
@@ -293,5 +305,3 @@ export function isExact(state: ExposureState): boolean {
     !state.firewall.chains.some((c) => c.rules.some((r) => (r.match.unknown ?? []).length > 0 || r.verdict.kind === 'unknown'))
   );
 }
-
-const ZONE_SOURCES = { TAILNET_SOURCES, PLATFORM_SOURCES, LOCAL_SOURCES } as const;

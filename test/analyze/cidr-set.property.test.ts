@@ -8,7 +8,7 @@ import { parseCidr } from 'cidr-tools';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CidrSet } from '../../src/analyze/cidr-set.js';
-import { WORLD, cidrSet, covers, coversWorld, intersect, isEmpty, minus, overlaps, setEquals, toList, union } from '../../src/analyze/cidr-set.js';
+import { cidrSet, covers, coversWorld, intersect, isEmpty, minus, overlaps, setEquals, toList, union, WORLD } from '../../src/analyze/cidr-set.js';
 import { canonicalAddress } from '../../src/model/net.js';
 
 const SIZE = 32;
@@ -91,9 +91,18 @@ describe('cidr-set against brute-force membership (10.0.0.0/27, fd00::/123)', ()
     fc.assert(
       fc.property(blocks, blocks, (a, b) => {
         const [sa, sb, ma, mb] = [setOf(a), setOf(b), membersOfBlocks(a), membersOfBlocks(b)];
-        same(membersOfSet(union(sa, sb)), op(ma, mb, (x, y) => x || y));
-        same(membersOfSet(minus(sa, sb)), op(ma, mb, (x, y) => x && !y));
-        same(membersOfSet(intersect(sa, sb)), op(ma, mb, (x, y) => x && y));
+        same(
+          membersOfSet(union(sa, sb)),
+          op(ma, mb, (x, y) => x || y),
+        );
+        same(
+          membersOfSet(minus(sa, sb)),
+          op(ma, mb, (x, y) => x && !y),
+        );
+        same(
+          membersOfSet(intersect(sa, sb)),
+          op(ma, mb, (x, y) => x && y),
+        );
       }),
       RUNS,
     );

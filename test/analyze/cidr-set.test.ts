@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WORLD, cidrSet, covers, coversWorld, intersect, isEmpty, minus, setEquals, union } from '../../src/analyze/cidr-set.js';
+import { cidrSet, covers, coversWorld, intersect, isEmpty, minus, setEquals, union, WORLD } from '../../src/analyze/cidr-set.js';
 
 describe('CIDR sets (v4 and v6 apart)', () => {
   it.each([

@@ -23,7 +23,8 @@ const v6cidr = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 126, m
   return `fd00::${Math.floor(i / size) * size}/${len}`;
 });
 /** Mostly absent, so that rules often match and the verdicts get exercised. */
-const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: arb, weight: 1 });
+const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: arb, weight: 1 });
 const negatable = <T>(values: fc.Arbitrary<T[]>) => fc.record({ values, negate: fc.boolean() });
 
 const matchArb: fc.Arbitrary<RuleMatch> = fc
@@ -40,8 +41,14 @@ const matchArb: fc.Arbitrary<RuleMatch> = fc
 /** Chains c0..c3 are regular; a verdict only jumps forward (c_i to c_j, j > i), so there are no loops. */
 const layerArb: fc.Arbitrary<FirewallLayer> = fc
   .record({
-    bases: fc.array(fc.record({ family: fc.constantFrom('inet', 'ip', 'ip6'), policy: fc.constantFrom('accept', 'drop'), priority: fc.integer({ min: -2, max: 2 }) }), { minLength: 1, maxLength: 2 }),
-    rules: fc.array(fc.array(fc.tuple(matchArb, fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 })), { maxLength: 5 }), { minLength: 6, maxLength: 6 }),
+    bases: fc.array(
+      fc.record({ family: fc.constantFrom('inet', 'ip', 'ip6'), policy: fc.constantFrom('accept', 'drop'), priority: fc.integer({ min: -2, max: 2 }) }),
+      { minLength: 1, maxLength: 2 },
+    ),
+    rules: fc.array(fc.array(fc.tuple(matchArb, fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 3 })), { maxLength: 5 }), {
+      minLength: 6,
+      maxLength: 6,
+    }),
   })
   .map(({ bases, rules }) => {
     // rules[0..1] belong to the base chains (b0, b1), rules[2..5] to c0..c3.
@@ -55,13 +62,27 @@ const layerArb: fc.Arbitrary<FirewallLayer> = fc
           { kind: 'drop' },
           { kind: 'return' },
           { kind: 'continue' },
-          ...(dest <= 3 ? ([{ kind: 'jump', chain: `c${dest}` }, { kind: 'jump', chain: `c${dest}` }, { kind: 'goto', chain: `c${dest}` }] as RuleVerdict[]) : []),
+          ...(dest <= 3
+            ? ([
+                { kind: 'jump', chain: `c${dest}` },
+                { kind: 'jump', chain: `c${dest}` },
+                { kind: 'goto', chain: `c${dest}` },
+              ] as RuleVerdict[])
+            : []),
           { kind: 'unknown', text: 'queue' },
         ];
         return { match, verdict: kinds[v % kinds.length]!, origin: at };
       });
     const chains: FirewallChain[] = [
-      ...bases.map((b, i) => ({ name: `t b${i}`, rules: chainRules(i), hook: 'input' as const, family: b.family, policy: b.policy, priority: b.priority, origin: at })),
+      ...bases.map((b, i) => ({
+        name: `t b${i}`,
+        rules: chainRules(i),
+        hook: 'input' as const,
+        family: b.family,
+        policy: b.policy,
+        priority: b.priority,
+        origin: at,
+      })),
       ...[0, 1, 2, 3].map((i) => ({ name: `t c${i}`, rules: chainRules(i + 2), origin: at })),
     ];
     return { present: true, chains, dockerUserImplied: false };
@@ -79,7 +100,8 @@ const packetArb: fc.Arbitrary<Packet> = fc.record({
 
 type Tri = boolean | 'maybe';
 function cond(m: RuleMatch, p: Packet): Tri {
-  const f = <T>(x: { values: readonly T[]; negate?: boolean } | undefined, t: (v: T) => boolean): boolean => (x === undefined ? true : x.values.some(t) !== (x.negate ?? false));
+  const f = <T>(x: { values: readonly T[]; negate?: boolean } | undefined, t: (v: T) => boolean): boolean =>
+    x === undefined ? true : x.values.some(t) !== (x.negate ?? false);
   const name = (v: string) => (v.endsWith('*') ? p.iif!.startsWith(v.slice(0, -1)) : v === p.iif);
   const ok =
     f(m.protocol, (v) => v === p.protocol) &&
@@ -90,7 +112,7 @@ function cond(m: RuleMatch, p: Packet): Tri {
   return m.unknown ? 'maybe' : true;
 }
 const inSaddr = (m: RuleMatch, addr: string): boolean =>
-  m.saddr === undefined ? true : m.saddr.values.some((c) => (c.includes(':') === addr.includes(':')) && containsCidr(c, addr)) !== (m.saddr.negate ?? false);
+  m.saddr === undefined ? true : m.saddr.values.some((c) => c.includes(':') === addr.includes(':') && containsCidr(c, addr)) !== (m.saddr.negate ?? false);
 
 type Out = 'accept' | 'drop' | 'ret';
 function walk(l: FirewallLayer, chain: FirewallChain, from: number, p: Packet, addr: string): Set<Out> {

@@ -1,7 +1,7 @@
 // The firewall evaluator on hand-written chains: hook semantics across base
 // chains, jump/goto/return, three-valued matches resolved towards exposure.
 import { describe, expect, it } from 'vitest';
-import { EMPTY, WORLD, cidrSet, minus, setEquals } from '../../src/analyze/cidr-set.js';
+import { cidrSet, EMPTY, minus, setEquals, WORLD } from '../../src/analyze/cidr-set.js';
 import { evaluateHook, type Packet } from '../../src/analyze/firewall-eval.js';
 import type { FirewallChain, FirewallLayer, FirewallRule, RuleMatch, RuleVerdict } from '../../src/analyze/state.js';
 
@@ -37,7 +37,11 @@ describe('evaluateHook: chains and verdicts', () => {
   });
 
   it('admits only the admin to ssh, first match wins per subset', () => {
-    const l = layer(base('inet moat input', [rule({ saddr: { values: ['203.0.113.10'] }, protocol: { values: ['tcp'] }, dport: { values: [{ from: 22, to: 22 }] } }, 'accept')]));
+    const l = layer(
+      base('inet moat input', [
+        rule({ saddr: { values: ['203.0.113.10'] }, protocol: { values: ['tcp'] }, dport: { values: [{ from: 22, to: 22 }] } }, 'accept'),
+      ]),
+    );
     const r = evaluateHook(l, 'input', ssh, v4world);
     same(r.accepted, ADMIN);
     expect(r.byPolicy).toBe(true);
@@ -127,20 +131,34 @@ describe('evaluateHook: three-valued matches resolve towards exposure', () => {
   it('conntrack: a new packet is not established; dnat only when DNATed', () => {
     const est = layer(base('inet t input', [rule({ ctState: { values: ['established', 'related'] } }, 'accept')]));
     same(accepted(est), EMPTY);
-    same(accepted(layer(base('inet t input', [rule({ ctState: { values: ['established'] , negate: true } }, 'accept')]))), v4world);
-    const dnatDrop = layer(base('ip filter DOCKER-USER', [rule({ iif: { values: ['eth0'] }, ctState: { values: ['dnat'] } }, 'drop')], { hook: 'forward', policy: 'accept' }));
+    same(accepted(layer(base('inet t input', [rule({ ctState: { values: ['established'], negate: true } }, 'accept')]))), v4world);
+    const dnatDrop = layer(
+      base('ip filter DOCKER-USER', [rule({ iif: { values: ['eth0'] }, ctState: { values: ['dnat'] } }, 'drop')], { hook: 'forward', policy: 'accept' }),
+    );
     same(accepted(dnatDrop, { ...ssh, ctState: ['new', 'dnat'] }, v4world, 'forward'), EMPTY);
     same(accepted(dnatDrop, ssh, v4world, 'forward'), v4world);
   });
 
   it('matches the original destination of DNATed traffic', () => {
     const l = layer(
-      base('ip filter FORWARD', [
-        rule({ iif: { values: ['tailscale0'] }, ctOrigDaddr: { values: ['100.64.0.10'] }, ctOrigDport: { values: [{ from: 8443, to: 8444 }] } }, 'accept'),
-        rule({}, 'drop'),
-      ], { hook: 'forward', family: 'ip' }),
+      base(
+        'ip filter FORWARD',
+        [
+          rule({ iif: { values: ['tailscale0'] }, ctOrigDaddr: { values: ['100.64.0.10'] }, ctOrigDport: { values: [{ from: 8443, to: 8444 }] } }, 'accept'),
+          rule({}, 'drop'),
+        ],
+        { hook: 'forward', family: 'ip' },
+      ),
     );
-    const pkt = (port: number, iif = 'tailscale0'): Packet => ({ iif, protocol: 'tcp', dport: 443, daddr: { kind: 'exact', address: '172.20.0.5' }, ctOrigDaddr: { kind: 'exact', address: '100.64.0.10' }, ctOrigDport: port, ctState: ['new', 'dnat'] });
+    const pkt = (port: number, iif = 'tailscale0'): Packet => ({
+      iif,
+      protocol: 'tcp',
+      dport: 443,
+      daddr: { kind: 'exact', address: '172.20.0.5' },
+      ctOrigDaddr: { kind: 'exact', address: '100.64.0.10' },
+      ctOrigDport: port,
+      ctState: ['new', 'dnat'],
+    });
     same(accepted(l, pkt(8444), v4world, 'forward'), v4world);
     same(accepted(l, pkt(8445), v4world, 'forward'), EMPTY);
     same(accepted(l, pkt(8443, 'eth0'), v4world, 'forward'), EMPTY);
@@ -158,7 +176,14 @@ describe('evaluateHook: Docker FORWARD implied by a lone DOCKER-USER', () => {
       rule({ iif: { values: ['eth0'] }, ctState: { values: ['dnat'] } }, 'drop'),
       rule({}, 'return'),
     ]);
-  const pkt = (iif: string, port: number): Packet => ({ iif, protocol: 'tcp', dport: 80, daddr: { kind: 'any-except', except: EMPTY }, ctOrigDport: port, ctState: ['new', 'dnat'] });
+  const pkt = (iif: string, port: number): Packet => ({
+    iif,
+    protocol: 'tcp',
+    dport: 80,
+    daddr: { kind: 'any-except', except: EMPTY },
+    ctOrigDport: port,
+    ctState: ['new', 'dnat'],
+  });
 
   it('runs DOCKER-USER per family and accepts what it returns', () => {
     const l: FirewallLayer = { present: true, chains: [du('ip')], dockerUserImplied: true };

@@ -91,7 +91,11 @@ export function buildState(parts: StateParts = {}): ExposureState {
       dockerUserImplied: true,
       chains: [
         { name: 'inet filter input', hook: 'input', policy: parts.inputPolicy ?? 'accept', rules: (parts.input ?? []).map(toRule), origin: o('fw') },
-        { name: 'ip filter DOCKER-USER', rules: [...(parts.dockerUser ?? []).map(toRule), { match: {}, verdict: { kind: 'return' }, origin: o('du') }], origin: o('du') },
+        {
+          name: 'ip filter DOCKER-USER',
+          rules: [...(parts.dockerUser ?? []).map(toRule), { match: {}, verdict: { kind: 'return' }, origin: o('du') }],
+          origin: o('du'),
+        },
       ],
     },
     publishing: { present: true, bindings: parts.publishing ?? [] },

@@ -10,12 +10,23 @@
 //   reached, and from exactly the sources the cell names.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMatrix } from '../../src/analyze/reachability.js';
 import type { MatrixRow } from '../../src/analyze/reachability.js';
-import type { Binding, CloudRule, ExposureState, FieldMatch, FirewallRule, Listener, PortRange, RuleMatch, RuleVerdict, TailnetGrant } from '../../src/analyze/state.js';
+import { computeMatrix } from '../../src/analyze/reachability.js';
+import type {
+  Binding,
+  CloudRule,
+  ExposureState,
+  FieldMatch,
+  FirewallRule,
+  Listener,
+  PortRange,
+  RuleMatch,
+  RuleVerdict,
+  TailnetGrant,
+} from '../../src/analyze/state.js';
 import type { Protocol } from '../../src/model/types.js';
 import type { Fact } from './brute-force.js';
-import { HOST_PORTS, UNIVERSE, bruteForce, inCidr, isExact } from './brute-force.js';
+import { bruteForce, HOST_PORTS, inCidr, isExact, UNIVERSE } from './brute-force.js';
 
 const CONTAINER_PORTS = [9000, 9001, 9002, 9003] as const;
 const CONTAINER_IP = '172.20.0.33';
@@ -27,17 +38,46 @@ const optional = <T>(arb: fc.Arbitrary<T>, weight = 2): fc.Arbitrary<T | undefin
 const protocol = fc.constantFrom<Protocol>('tcp', 'udp');
 const hostPort = fc.constantFrom(...HOST_PORTS);
 const hostRange: fc.Arbitrary<PortRange> = fc.tuple(hostPort, fc.integer({ min: 0, max: 3 })).map(([from, n]) => ({ from, to: Math.min(8007, from + n) }));
-const containerRange: fc.Arbitrary<PortRange> = fc.tuple(fc.constantFrom(...CONTAINER_PORTS), fc.integer({ min: 0, max: 2 })).map(([from, n]) => ({ from, to: Math.min(9003, from + n) }));
+const containerRange: fc.Arbitrary<PortRange> = fc
+  .tuple(fc.constantFrom(...CONTAINER_PORTS), fc.integer({ min: 0, max: 2 }))
+  .map(([from, n]) => ({ from, to: Math.min(9003, from + n) }));
 
 /** CIDRs cut from the tiny public spaces, and world-ish pieces and special ranges. */
-const tinyV4 = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 })).map(([i, bits]) => `203.0.113.${8 + Math.floor(i / 2 ** bits) * 2 ** bits}/${32 - bits}`);
-const tinyV6 = fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 })).map(([i, bits]) => `2001:db8::${Math.floor(i / 2 ** bits) * 2 ** bits}/${128 - bits}`);
-const special = fc.constantFrom('0.0.0.0/0', '::/0', '0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1', '100.64.0.0/10', '172.20.0.0/16', 'fd7a:115c:a1e0::/48', '127.0.0.0/8');
+const tinyV4 = fc
+  .tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }))
+  .map(([i, bits]) => `203.0.113.${8 + Math.floor(i / 2 ** bits) * 2 ** bits}/${32 - bits}`);
+const tinyV6 = fc
+  .tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 }))
+  .map(([i, bits]) => `2001:db8::${Math.floor(i / 2 ** bits) * 2 ** bits}/${128 - bits}`);
+const special = fc.constantFrom(
+  '0.0.0.0/0',
+  '::/0',
+  '0.0.0.0/1',
+  '128.0.0.0/1',
+  '::/1',
+  '8000::/1',
+  '100.64.0.0/10',
+  '172.20.0.0/16',
+  'fd7a:115c:a1e0::/48',
+  '127.0.0.0/8',
+);
 const cidr = fc.oneof({ arbitrary: tinyV4, weight: 3 }, { arbitrary: tinyV6, weight: 2 }, { arbitrary: special, weight: 2 });
 const negatable = <T>(values: fc.Arbitrary<T[]>): fc.Arbitrary<FieldMatch<T>> =>
   fc.tuple(values, fc.integer({ min: 0, max: 4 })).map(([v, n]) => (n === 0 ? { values: v, negate: true } : { values: v }));
 
-const LISTEN_ADDRESSES = ['0.0.0.0', '::', '0:0::0', '127.0.0.1', '::1', '[::1]', '::ffff:127.0.0.1', '100.64.0.10', 'fd7a:115c:a1e0::10', '198.51.100.1', '172.20.0.1'];
+const LISTEN_ADDRESSES = [
+  '0.0.0.0',
+  '::',
+  '0:0::0',
+  '127.0.0.1',
+  '::1',
+  '[::1]',
+  '::ffff:127.0.0.1',
+  '100.64.0.10',
+  'fd7a:115c:a1e0::10',
+  '198.51.100.1',
+  '172.20.0.1',
+];
 const PUBLISH_ADDRESSES = ['', '0.0.0.0', '::', '[::]', '127.0.0.1', '::1', '100.64.0.10', 'fd7a:115c:a1e0::10', '198.51.100.1'];
 
 interface Spec {
@@ -50,7 +90,12 @@ interface Spec {
   readonly bindings: readonly { hostAddress: string; hostPorts: PortRange; containerPort: number | 'same'; containerAddress: boolean; protocol: Protocol }[];
   readonly cloud: readonly { protocol: string; ports: PortRange | undefined; cidrs: string[]; unresolved: boolean }[] | undefined;
   readonly firewall:
-    | { readonly inputPolicy: 'accept' | 'drop'; readonly input: readonly [RuleMatch, RuleVerdict][]; readonly user4: readonly [RuleMatch, RuleVerdict][]; readonly user6: readonly [RuleMatch, RuleVerdict][] | undefined }
+    | {
+        readonly inputPolicy: 'accept' | 'drop';
+        readonly input: readonly [RuleMatch, RuleVerdict][];
+        readonly user4: readonly [RuleMatch, RuleVerdict][];
+        readonly user6: readonly [RuleMatch, RuleVerdict][] | undefined;
+      }
     | undefined;
   readonly tailnet: readonly { destinations: string[]; protocol: Protocol | 'any'; ports: PortRange | undefined }[] | undefined;
   readonly socketsPresent: boolean;
@@ -68,7 +113,15 @@ const inputMatch: fc.Arbitrary<RuleMatch> = fc
     unknown: optional(fc.constant(['meta mark 0x1']), 12),
   })
   .map(compact);
-const inputVerdict = fc.constantFrom<RuleVerdict>({ kind: 'accept' }, { kind: 'accept' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'drop' }, { kind: 'continue' }, { kind: 'unknown', text: 'queue num 1' });
+const inputVerdict = fc.constantFrom<RuleVerdict>(
+  { kind: 'accept' },
+  { kind: 'accept' },
+  { kind: 'drop' },
+  { kind: 'drop' },
+  { kind: 'drop' },
+  { kind: 'continue' },
+  { kind: 'unknown', text: 'queue num 1' },
+);
 
 const userMatch: fc.Arbitrary<RuleMatch> = fc
   .record({
@@ -76,7 +129,9 @@ const userMatch: fc.Arbitrary<RuleMatch> = fc
     saddr: optional(negatable(fc.array(cidr, { minLength: 1, maxLength: 2 }))),
     // After DNAT the destination port is the container's: what DOCKER-USER sees.
     dport: optional(negatable(fc.array(fc.oneof(containerRange, hostRange), { minLength: 1, maxLength: 2 }))),
-    ctOrigDaddr: optional(negatable(fc.array(fc.constantFrom('198.51.100.1', '100.64.0.10', '127.0.0.1', '0.0.0.0/0', '2001:db8:ff::1', '::/0'), { minLength: 1, maxLength: 2 }))),
+    ctOrigDaddr: optional(
+      negatable(fc.array(fc.constantFrom('198.51.100.1', '100.64.0.10', '127.0.0.1', '0.0.0.0/0', '2001:db8:ff::1', '::/0'), { minLength: 1, maxLength: 2 })),
+    ),
     ctOrigDport: optional(negatable(fc.array(hostRange, { minLength: 1, maxLength: 1 }))),
     protocol: optional(fc.record({ values: fc.constantFrom<Protocol[]>(['tcp'], ['udp']) })),
     ctState: optional(fc.record({ values: fc.constantFrom(['established', 'related'], ['dnat']) }), 4),
@@ -141,7 +196,9 @@ const specArb: fc.Arbitrary<Spec> = fc.record({
 function stateOf(spec: Spec): ExposureState {
   let line = 0;
   const at = (file: string) => ({ file, line: (line += 1) });
-  const rule = (file: string) => ([match, verdict]: [RuleMatch, RuleVerdict]): FirewallRule => ({ match, verdict, origin: at(file) });
+  const rule =
+    (file: string) =>
+    ([match, verdict]: [RuleMatch, RuleVerdict]): FirewallRule => ({ match, verdict, origin: at(file) });
   const listeners: Listener[] = [
     ...spec.hostListeners.map((l): Listener => ({ kind: 'host', owner: 'proc', ...l, origin: at('ss') })),
     ...spec.containerListeners.map((l): Listener => ({ kind: 'container', owner: 'db', address: CONTAINER_IP, ...l, origin: at('compose') })),
@@ -158,10 +215,24 @@ function stateOf(spec: Spec): ExposureState {
     }),
   );
   const cloud = (spec.cloud ?? []).map(
-    (r): CloudRule => ({ protocol: r.protocol, ...(r.ports ? { ports: r.ports } : {}), cidrs: r.cidrs, ...(r.unresolved ? { unresolvedSources: ['sg-0123'] } : {}), origin: at('sg') }),
+    (r): CloudRule => ({
+      protocol: r.protocol,
+      ...(r.ports ? { ports: r.ports } : {}),
+      cidrs: r.cidrs,
+      ...(r.unresolved ? { unresolvedSources: ['sg-0123'] } : {}),
+      origin: at('sg'),
+    }),
   );
   const fw = spec.firewall;
-  const grants = (spec.tailnet ?? []).map((g): TailnetGrant => ({ sources: ['group:admins'], destinations: g.destinations, protocol: g.protocol, ...(g.ports ? { ports: g.ports } : {}), origin: at('policy') }));
+  const grants = (spec.tailnet ?? []).map(
+    (g): TailnetGrant => ({
+      sources: ['group:admins'],
+      destinations: g.destinations,
+      protocol: g.protocol,
+      ...(g.ports ? { ports: g.ports } : {}),
+      origin: at('policy'),
+    }),
+  );
   const docker = (v: 4 | 6, rules: readonly [RuleMatch, RuleVerdict][]) => ({
     name: `${v === 4 ? 'ip' : 'ip6'} filter DOCKER-USER`,
     family: v === 4 ? ('ip' as const) : ('ip6' as const),
@@ -185,7 +256,15 @@ function stateOf(spec: Spec): ExposureState {
       dockerUserImplied: true,
       chains: fw
         ? [
-            { name: 'inet filter input', hook: 'input', family: 'inet', priority: 0, policy: fw.inputPolicy, rules: fw.input.map(rule('fw')), origin: at('fw') },
+            {
+              name: 'inet filter input',
+              hook: 'input',
+              family: 'inet',
+              priority: 0,
+              policy: fw.inputPolicy,
+              rules: fw.input.map(rule('fw')),
+              origin: at('fw'),
+            },
             docker(4, fw.user4),
             ...(fw.user6 ? [docker(6, fw.user6)] : []),
           ]
@@ -204,7 +283,16 @@ function stateOf(spec: Spec): ExposureState {
 const PUBLIC_ZONES = new Set(['internet', 'admin']);
 const lineOf = (r: MatrixRow): number => r.at?.line ?? 0;
 const covering = (rows: readonly MatrixRow[], f: Fact): MatrixRow[] =>
-  rows.filter((r) => r.zone === f.zone && r.via === f.via && r.address === f.address && r.protocol === f.protocol && lineOf(r) === f.line && f.port >= r.port && f.port <= (r.portEnd ?? r.port));
+  rows.filter(
+    (r) =>
+      r.zone === f.zone &&
+      r.via === f.via &&
+      r.address === f.address &&
+      r.protocol === f.protocol &&
+      lineOf(r) === f.line &&
+      f.port >= r.port &&
+      f.port <= (r.portEnd ?? r.port),
+  );
 
 /** Soundness: what the brute force lets through, the matrix shows open, from that source. Returns the first miss. */
 function unsoundFact(state: ExposureState, rows = computeMatrix(state)): { fact: Fact; rows: MatrixRow[] } | undefined {
@@ -226,7 +314,12 @@ function impreciseCell(state: ExposureState, rows = computeMatrix(state)): { row
     if (row.verdict !== 'open' || row.via === 'gateway') continue;
     const ports = (row.via === 'container' ? [...HOST_PORTS, ...CONTAINER_PORTS] : HOST_PORTS).filter((p) => p >= row.port && p <= (row.portEnd ?? row.port));
     for (const port of ports) {
-      const got = facts.filter((f) => f.zone === row.zone && f.via === row.via && f.address === row.address && f.protocol === row.protocol && f.line === lineOf(row) && f.port === port).map((f) => f.source);
+      const got = facts
+        .filter(
+          (f) =>
+            f.zone === row.zone && f.via === row.via && f.address === row.address && f.protocol === row.protocol && f.line === lineOf(row) && f.port === port,
+        )
+        .map((f) => f.source);
       const want = PUBLIC_ZONES.has(row.zone)
         ? UNIVERSE.filter((a) => sameFamily(a, row.address || '0.0.0.0') && zoneOf(a) === row.zone && (row.sourceCidrs ?? []).some((c) => inCidr(a, c)))
         : got.length > 0
@@ -250,7 +343,8 @@ const show = (x: unknown): string => JSON.stringify(x, null, 1);
  */
 const SKIP_KNOWN_SEGMENT_BUG = false;
 const avoidsKnownBugs = (spec: Spec): boolean =>
-  !SKIP_KNOWN_SEGMENT_BUG || spec.bindings.every((b) => b.hostPorts.to === b.hostPorts.from || b.containerPort === 'same' || b.containerPort === b.hostPorts.from);
+  !SKIP_KNOWN_SEGMENT_BUG ||
+  spec.bindings.every((b) => b.hostPorts.to === b.hostPorts.from || b.containerPort === 'same' || b.containerPort === b.hostPorts.from);
 
 describe('computeMatrix against a brute force over concrete sources and ports (property)', () => {
   it('is sound: every packet the brute force lets through is in an open cell, from that source', () => {
@@ -271,7 +365,10 @@ describe('computeMatrix against a brute force over concrete sources and ports (p
         (spec) => {
           const state = stateOf(spec);
           const bad = impreciseCell(state);
-          expect(bad, bad ? `cell ${show(bad.row)} on port ${bad.port}: brute force reaches from ${show(bad.got)}, the cell names ${show(bad.want)}` : '').toBeUndefined();
+          expect(
+            bad,
+            bad ? `cell ${show(bad.row)} on port ${bad.port}: brute force reaches from ${show(bad.got)}, the cell names ${show(bad.want)}` : '',
+          ).toBeUndefined();
         },
       ),
       { numRuns: Number(process.env.MOAT_RUNS ?? 200) },
@@ -306,7 +403,12 @@ describe('counterexamples the properties found', () => {
     const state = stateOf({
       ...base,
       bindings: [{ hostAddress: '0.0.0.0', hostPorts: { from: 8000, to: 8001 }, containerPort: 9000, containerAddress: true, protocol: 'tcp' }],
-      firewall: { inputPolicy: 'accept', input: [], user4: [[{ protocol: { values: ['tcp'] }, dport: { values: [{ from: 9000, to: 9000 }] } }, { kind: 'drop' }]], user6: undefined },
+      firewall: {
+        inputPolicy: 'accept',
+        input: [],
+        user4: [[{ protocol: { values: ['tcp'] }, dport: { values: [{ from: 9000, to: 9000 }] } }, { kind: 'drop' }]],
+        user6: undefined,
+      },
     });
     expect(bruteForce(state).some((f) => f.zone === 'internet' && f.port === 8001 && f.address === '0.0.0.0')).toBe(true);
     expect(unsoundFact(state)).toBeUndefined();
@@ -316,7 +418,12 @@ describe('counterexamples the properties found', () => {
     const state = stateOf({
       ...base,
       bindings: [{ hostAddress: '0.0.0.0', hostPorts: { from: 8000, to: 8001 }, containerPort: 'same', containerAddress: true, protocol: 'tcp' }],
-      firewall: { inputPolicy: 'accept', input: [], user4: [[{ protocol: { values: ['tcp'] }, dport: { values: [{ from: 8000, to: 8000 }] } }, { kind: 'drop' }]], user6: undefined },
+      firewall: {
+        inputPolicy: 'accept',
+        input: [],
+        user4: [[{ protocol: { values: ['tcp'] }, dport: { values: [{ from: 8000, to: 8000 }] } }, { kind: 'drop' }]],
+        user6: undefined,
+      },
     });
     const rows = computeMatrix(state).filter((r) => r.zone === 'internet' && r.address === '0.0.0.0');
     expect(rows.map((r) => `${r.port}-${r.portEnd ?? r.port} ${r.verdict}`)).toEqual(['8000-8000 blocked', '8001-8001 open']);

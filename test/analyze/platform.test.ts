@@ -2,12 +2,12 @@
 // reference platform and on single changes to it: explicit security verdicts,
 // not snapshots.
 import { describe, expect, it } from 'vitest';
-import { expectedOpen } from '../../src/analyze/index.js';
-import { proveBundle as analyzePlatform } from '../../src/proof/bundle.js';
 import type { MatrixRow } from '../../src/analyze/index.js';
+import { expectedOpen } from '../../src/analyze/index.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform, PlatformInput } from '../../src/model/types.js';
+import { proveBundle as analyzePlatform } from '../../src/proof/bundle.js';
 
 function platformWith(change: (input: PlatformInput) => void = () => {}): Platform {
   // A deep copy: the catalog's arrays are shared module data.
@@ -55,9 +55,12 @@ describe('the built-in reference platform', () => {
 
   it('lets the tailnet reach exactly the four routed apps through the gateway', () => {
     const routed = open.filter((r) => r.via === 'gateway');
-    expect([...new Set(routed.map((r) => `${r.zone} ${r.service}:${r.port}`))].sort()).toEqual(
-      ['tailnet anythingllm:3001', 'tailnet clawdbot:3000', 'tailnet dify-nginx:80', 'tailnet n8n:5678'],
-    );
+    expect([...new Set(routed.map((r) => `${r.zone} ${r.service}:${r.port}`))].sort()).toEqual([
+      'tailnet anythingllm:3001',
+      'tailnet clawdbot:3000',
+      'tailnet dify-nginx:80',
+      'tailnet n8n:5678',
+    ]);
   });
 
   it('lets the platform zone reach every backend port at its static address', () => {
@@ -76,7 +79,10 @@ describe('the built-in reference platform', () => {
 
   it('tells the prober what each vantage point should find open', () => {
     expect(expectedOpen(analysis, 'internet')).toEqual([{ port: 41641, protocol: 'udp' }]);
-    expect(expectedOpen(analysis, 'admin')).toEqual([{ port: 22, protocol: 'tcp' }, { port: 41641, protocol: 'udp' }]);
+    expect(expectedOpen(analysis, 'admin')).toEqual([
+      { port: 22, protocol: 'tcp' },
+      { port: 41641, protocol: 'udp' },
+    ]);
     expect(expectedOpen(analysis, 'tailnet')).toEqual([8443, 8444, 8445].map((port) => ({ port, protocol: 'tcp' })));
   });
 });
@@ -232,10 +238,18 @@ describe('single changes to the reference', () => {
   it('accepts what a user policy rule allows: a tool published on the Tailscale address, granted and allowed', () => {
     const platform = platformWith((i) => {
       i.services.push({
-        kind: 'service', name: 'my-tool', title: 'tool', description: 'tool', origin: 'user', image: 'ghcr.io/acme/tool:1.2.3',
-        network: 'ai-platform', address: '172.20.0.70', ports: [{ port: 9443, protocol: 'tcp', purpose: 'dashboard' }],
+        kind: 'service',
+        name: 'my-tool',
+        title: 'tool',
+        description: 'tool',
+        origin: 'user',
+        image: 'ghcr.io/acme/tool:1.2.3',
+        network: 'ai-platform',
+        address: '172.20.0.70',
+        ports: [{ port: 9443, protocol: 'tcp', purpose: 'dashboard' }],
         publish: [{ hostAddress: '100.64.0.10', hostPort: 9443, containerPort: 9443, protocol: 'tcp' }],
-        hardening: { readOnlyRootFs: true }, exposure: 'internal',
+        hardening: { readOnlyRootFs: true },
+        exposure: 'internal',
       });
       i.policy.allow.push({ zone: 'tailnet', port: 9443, protocol: 'tcp', why: 'dashboard' });
     });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { computeMatrix } from '../../src/analyze/reachability.js';
 import type { MatrixRow } from '../../src/analyze/reachability.js';
+import { computeMatrix } from '../../src/analyze/reachability.js';
 import { portRange } from '../../src/analyze/state.js';
 import { canonicalAddress } from '../../src/model/net.js';
 import type { ZoneName } from '../../src/model/types.js';
 import type { StateParts } from './fixtures.js';
-import { BACKEND_IP, TAILSCALE_IP, buildState, o, publish, sg } from './fixtures.js';
+import { BACKEND_IP, buildState, o, publish, sg, TAILSCALE_IP } from './fixtures.js';
 
 interface Expect {
   readonly zone: ZoneName;
@@ -122,7 +122,12 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'no socket listing: every host port the filters admit counts as listening, in segments',
-    parts: { sockets: 'unknown', cloud: [SSH_ADMIN, WG_WORLD, sg('tcp', 8000, 8100, ['0.0.0.0/0'])], inputPolicy: 'drop', input: [{ action: 'accept', protocol: 'tcp', ports: portRange(8050), origin: 'fw:8050' }] },
+    parts: {
+      sockets: 'unknown',
+      cloud: [SSH_ADMIN, WG_WORLD, sg('tcp', 8000, 8100, ['0.0.0.0/0'])],
+      inputPolicy: 'drop',
+      input: [{ action: 'accept', protocol: 'tcp', ports: portRange(8050), origin: 'fw:8050' }],
+    },
     expect: [
       { zone: 'internet', address: '0.0.0.0', port: 8050, verdict: 'open', decidedBy: 'cloud', assumed: true },
       { zone: 'internet', address: '0.0.0.0', port: 8000, verdict: 'blocked', decidedBy: 'firewall' },
@@ -220,7 +225,15 @@ const CASES: readonly Case[] = [
 
 function find(rows: readonly MatrixRow[], e: Expect): MatrixRow | undefined {
   const bare = (a: string) => canonicalAddress(a);
-  return rows.find((r) => r.zone === e.zone && r.via !== 'container' === !(e.address === BACKEND_IP) && bare(r.address) === bare(e.address) && e.port >= r.port && e.port <= (r.portEnd ?? r.port) && r.protocol === (e.protocol ?? 'tcp'));
+  return rows.find(
+    (r) =>
+      r.zone === e.zone &&
+      (r.via !== 'container') === !(e.address === BACKEND_IP) &&
+      bare(r.address) === bare(e.address) &&
+      e.port >= r.port &&
+      e.port <= (r.portEnd ?? r.port) &&
+      r.protocol === (e.protocol ?? 'tcp'),
+  );
 }
 
 describe('reachability on hand-built states', () => {
@@ -248,7 +261,11 @@ describe('reachability on hand-built states', () => {
 
   it('is deterministic and independent of the order of the state', () => {
     const a = buildState({ cloud: [SSH_ADMIN, WG_WORLD], publishing: [publish('0.0.0.0', 8080, 8080, 8080)] });
-    const b = { ...a, sockets: { ...a.sockets, listeners: [...a.sockets.listeners].reverse() }, cloud: { ...a.cloud, ingress: [...a.cloud.ingress].reverse() } };
+    const b = {
+      ...a,
+      sockets: { ...a.sockets, listeners: [...a.sockets.listeners].reverse() },
+      cloud: { ...a.cloud, ingress: [...a.cloud.ingress].reverse() },
+    };
     expect(JSON.stringify(computeMatrix(b))).toBe(JSON.stringify(computeMatrix(a)));
   });
 });

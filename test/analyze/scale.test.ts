@@ -6,14 +6,14 @@
 // 2,000 services hashed identical before and after the indexes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDocument, LineCounter } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { scalePlatform } from '../../bench/scale-platform.js';
 import { familyOf } from '../../src/analyze/cidr-set.js';
 import { duplicateListeners } from '../../src/analyze/rules/listeners.js';
 import type { ExposureState, Listener } from '../../src/analyze/state.js';
 import { canonicalAddress, isWildcardAddress } from '../../src/model/net.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { yamlSourceMap } from '../../src/render/yaml-out.js';
-import { scalePlatform } from '../../bench/scale-platform.js';
 
 /** The rule as it was written before the index: every earlier listener, scanned. */
 function naiveDuplicates(listeners: readonly Listener[]): string[] {
@@ -43,7 +43,11 @@ describe('analyzer at scale', () => {
   it('finds the same duplicate listeners as a scan of every earlier listener (property)', () => {
     fc.assert(
       fc.property(fc.array(listener, { maxLength: 40 }), (listeners) => {
-        const state = { sockets: { present: true, listeners }, publishing: { present: true, bindings: [] }, gateway: { present: false, servers: [] } } as unknown as ExposureState;
+        const state = {
+          sockets: { present: true, listeners },
+          publishing: { present: true, bindings: [] },
+          gateway: { present: false, servers: [] },
+        } as unknown as ExposureState;
         const found = duplicateListeners.check({ state, matrix: [], policy: { allow: [], platformOnly: [] } as never });
         const got = found.map((f) => {
           const m = /^(\S+) \(.*\) and (\S+) both listen on (.*)\/(tcp|udp)$/.exec(f.message);
@@ -55,9 +59,16 @@ describe('analyzer at scale', () => {
     );
   });
 
-  it("maps YAML key paths to the lines doc.getIn finds", () => {
+  it('maps YAML key paths to the lines doc.getIn finds', () => {
     const text = 'a:\n  b:\n    - x\n    - y\n  c: 1\nb: {d: 2}\n"a": dup\n';
-    const paths: [(string | number)[], string][] = [[['a'], 'A'], [['a', 'b', 1], 'AB1'], [['a', 'c'], 'AC'], [['b', 'd'], 'BD'], [['z'], 'Z'], [['a', 'b', 5], 'none']];
+    const paths: [(string | number)[], string][] = [
+      [['a'], 'A'],
+      [['a', 'b', 1], 'AB1'],
+      [['a', 'c'], 'AC'],
+      [['b', 'd'], 'BD'],
+      [['z'], 'Z'],
+      [['a', 'b', 5], 'none'],
+    ];
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false });
     const expected = paths.flatMap(([path, model]) => {

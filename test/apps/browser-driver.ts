@@ -155,7 +155,9 @@ async function perform(c: Command): Promise<unknown> {
       for (;;) {
         if (await page.evaluate(str(c['expression'])).catch(() => false)) return true;
         if (Date.now() > deadline)
-          throw new Error(`timed out waiting for ${str(c['expression'])}; page text: ${String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).slice(0, 1500)}`);
+          throw new Error(
+            `timed out waiting for ${str(c['expression'])}; page text: ${String(await page.evaluate('document.body ? document.body.innerText : ""').catch(() => '')).slice(0, 1500)}`,
+          );
         await new Promise((r) => setTimeout(r, 250));
       }
     }

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
@@ -20,8 +20,8 @@ import { consoleSnapshot } from '../../src/deploy/console-snapshot.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { platformTopologyInput, topologySvg } from '../../src/render/topology/index.js';
-import { LINK_URI, RC_PASS, RC_USER, startPlatformApiStub, writeSnapshot, type PlatformApiStub } from '../console/stubs.js';
-import { startOllamaStub, type OllamaStub } from '../deploy/ollama-stub.js';
+import { LINK_URI, type PlatformApiStub, RC_PASS, RC_USER, startPlatformApiStub, writeSnapshot } from '../console/stubs.js';
+import { type OllamaStub, startOllamaStub } from '../deploy/ollama-stub.js';
 import { SCREENSHOTS } from '../support/real-apps-browser.js';
 
 const TOKEN = 'operator-credential-of-the-browser-test-42';
@@ -69,7 +69,16 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 });
 afterAll(async () => {
@@ -111,11 +120,14 @@ describe('the console in Chromium (stubs of the platform APIs)', () => {
     await page.close();
   });
 
-  it('shows the picture with a node per service and an edge per open cell of moat check\'s matrix', async () => {
+  it("shows the picture with a node per service and an edge per open cell of moat check's matrix", async () => {
     const { page, problems } = await openConsole();
     const drawn = await page.evaluate(async () => {
       const svg = new DOMParser().parseFromString(await (await fetch('/topology.svg')).text(), 'image/svg+xml');
-      return { services: Array.from(svg.querySelectorAll('g.service'), (g) => g.getAttribute('data-service')), edges: svg.querySelectorAll('g.edge.open').length };
+      return {
+        services: Array.from(svg.querySelectorAll('g.service'), (g) => g.getAttribute('data-service')),
+        edges: svg.querySelectorAll('g.edge.open').length,
+      };
     });
     expect([...drawn.services].sort()).toEqual(platform.services.map((s) => s.name).sort());
     expect(drawn.edges).toBe(proof.matrix.filter((r) => r.verdict === 'open').length);
@@ -162,7 +174,7 @@ describe('the console in Chromium (stubs of the platform APIs)', () => {
     await page.close();
   });
 
-  it('shows the Drive sync\'s numbers', async () => {
+  it("shows the Drive sync's numbers", async () => {
     const { page, problems } = await openConsole();
     await page.click('#drive-refresh');
     await expect.poll(() => page.locator('#drive-status').textContent()).toBe('7 files, 123456 bytes synced, 0 errors');
@@ -170,4 +182,3 @@ describe('the console in Chromium (stubs of the platform APIs)', () => {
     await page.close();
   });
 });
-

@@ -23,7 +23,7 @@ import {
   waitUntil,
 } from '../support/real-apps.js';
 import { type Browser, type BrowserEvents, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
-import { dnsNames, healthcheckPasses, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
+import { dnsNames, type Gateway, healthcheckPasses, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 
 const app = testApp('n8n');
 const OWNER = {
@@ -79,7 +79,8 @@ beforeAll(async () => {
   // path answers 200 (a placeholder), then 404, until the controllers are registered
   // (seen with 2.41.3): wait for /healthz/readiness (database up and migrated) and then
   // for the real auth controller, which refuses an anonymous GET /rest/login with 401.
-  const code = (path: string): string => runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', `http://127.0.0.1:5678${path}`]);
+  const code = (path: string): string =>
+    runInNamespace(ns as AppNamespace, 'curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', '5', `http://127.0.0.1:5678${path}`]);
   await waitUntil('n8n /healthz/readiness', () => code('/healthz/readiness') === '200', 300_000, n8n);
   await waitUntil('the n8n REST API', () => code('/rest/login') === '401', 120_000, n8n);
   gateway = await startGateway(ns, r);
@@ -169,7 +170,9 @@ describe(`n8n ${app.version} behind the rendered gateway (real app, real nginx, 
     expect(push.length, `the editor opened no push WebSocket; sockets: ${ev.pageSockets.map((s) => s.url).join(', ')}`).toBeGreaterThan(0);
     // n8n refuses a push connection whose Origin host differs from X-Forwarded-Host/Host:
     // it sends "Invalid origin!" and closes with 1008 (cli src/push/index.ts).
-    const closed = push.filter((s) => s.closed !== null).map((s) => `closed ${s.closed?.code} "${s.closed?.reason}" after receiving ${JSON.stringify(s.received)}`);
+    const closed = push
+      .filter((s) => s.closed !== null)
+      .map((s) => `closed ${s.closed?.code} "${s.closed?.reason}" after receiving ${JSON.stringify(s.received)}`);
     expect(closed, 'push WebSockets that n8n closed').toEqual([]);
     expect(push.some((s) => s.opened && s.closed === null)).toBe(true);
     await b.send('screenshot', {

@@ -103,7 +103,9 @@ if (config.model) {
           res.write(chunk({ role: 'assistant', content: '' }, null));
           for (const word of MODEL_REPLY.split(/(?<= )/)) res.write(chunk({ content: word }, null));
           res.write(chunk({}, 'stop'));
-          res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })}\n\n`);
+          res.write(
+            `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })}\n\n`,
+          );
           res.end('data: [DONE]\n\n');
           return;
         }

@@ -8,14 +8,14 @@
 // (test/apps/ns-stubs.ts). A Signal message from a stranger gets a pairing
 // code, the operator approves it with the CLI, and the next message is
 // answered with the stub model's words through POST /v2/send.
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { TEST_APPS_CACHE, testApp } from '../../scripts/test-app-versions.js';
-import { CATALOG } from '../../src/catalog/index.js';
-import { CLAWDBOT_SIGNAL, CLAWDBOT_SIGNAL_PLUGIN } from '../../src/catalog/clawdbot-signal.js';
 import { KNOWLEDGE_KEY_ENV, KNOWLEDGE_TOOL_PATH } from '../../src/catalog/clawdbot-knowledge.js';
+import { CLAWDBOT_SIGNAL, CLAWDBOT_SIGNAL_PLUGIN } from '../../src/catalog/clawdbot-signal.js';
+import { CATALOG } from '../../src/catalog/index.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { goldenPlatform } from '../support/golden.js';
 import {
@@ -83,17 +83,33 @@ function pluginNpmCache(node: string, pkg: string): string {
   rmSync(dir, { recursive: true, force: true });
   const scratch = join(dir, 'scratch');
   mkdirSync(join(scratch, 'state'), { recursive: true });
-  writeFileSync(join(scratch, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'local' }, plugins: { entries: { [CLAWDBOT_SIGNAL_PLUGIN.id]: { enabled: true } } } }));
-  const keep = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(NODE_EXTRA_CA_CERTS|npm_config_cafile|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/.test(k))) as Record<string, string>;
+  writeFileSync(
+    join(scratch, 'openclaw.json'),
+    JSON.stringify({ gateway: { mode: 'local' }, plugins: { entries: { [CLAWDBOT_SIGNAL_PLUGIN.id]: { enabled: true } } } }),
+  );
+  const keep = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => /^(NODE_EXTRA_CA_CERTS|npm_config_cafile|HTTPS?_PROXY|https?_proxy|NO_PROXY|no_proxy)$/.test(k)),
+  ) as Record<string, string>;
   sh(node, ['openclaw.mjs', 'plugins', 'inspect', CLAWDBOT_SIGNAL_PLUGIN.id, '--json'], {
     cwd: pkg,
     timeoutMs: 600_000,
-    env: { ...keep, HOME: scratch, OPENCLAW_STATE_DIR: join(scratch, 'state'), OPENCLAW_CONFIG_PATH: join(scratch, 'openclaw.json'), OPENCLAW_CONFIG_READONLY: '1', npm_config_cache: cache, npm_config_cafile: process.env['npm_config_cafile'] ?? '/etc/ssl/certs/ca-certificates.crt', PATH: `${join(node, '..')}:/usr/local/bin:/usr/bin:/bin` },
+    env: {
+      ...keep,
+      HOME: scratch,
+      OPENCLAW_STATE_DIR: join(scratch, 'state'),
+      OPENCLAW_CONFIG_PATH: join(scratch, 'openclaw.json'),
+      OPENCLAW_CONFIG_READONLY: '1',
+      npm_config_cache: cache,
+      npm_config_cafile: process.env['npm_config_cafile'] ?? '/etc/ssl/certs/ca-certificates.crt',
+      PATH: `${join(node, '..')}:/usr/local/bin:/usr/bin:/bin`,
+    },
   });
   const projects = join(scratch, 'state', 'npm', 'projects');
   const project = readdirSync(projects).find((d) => d.startsWith('openclaw-signal-'));
   const lock = JSON.parse(readFileSync(join(projects, project ?? '', 'package-lock.json'), 'utf8')) as { packages?: Record<string, { integrity?: string }> };
-  expect(lock.packages?.[`node_modules/${CLAWDBOT_SIGNAL_PLUGIN.package}`]?.integrity, 'npm installed another tarball than the catalog pins').toBe(CLAWDBOT_SIGNAL_PLUGIN.integrity);
+  expect(lock.packages?.[`node_modules/${CLAWDBOT_SIGNAL_PLUGIN.package}`]?.integrity, 'npm installed another tarball than the catalog pins').toBe(
+    CLAWDBOT_SIGNAL_PLUGIN.integrity,
+  );
   rmSync(scratch, { recursive: true, force: true });
   writeFileSync(join(dir, '.moat-installed'), '');
   return cache;
@@ -107,19 +123,48 @@ beforeAll(async () => {
   r = renderedWithSignal();
   const compose = r.services['clawdbot'];
   if (compose === undefined) throw new Error('the bundle has no clawdbot service');
-  ns = createNamespace('clawsig', serviceAddress(r, 'nginx'), [serviceAddress(r, 'clawdbot'), serviceAddress(r, 'litellm'), serviceAddress(r, 'signal-api'), serviceAddress(r, 'anythingllm')]);
+  ns = createNamespace('clawsig', serviceAddress(r, 'nginx'), [
+    serviceAddress(r, 'clawdbot'),
+    serviceAddress(r, 'litellm'),
+    serviceAddress(r, 'signal-api'),
+    serviceAddress(r, 'anythingllm'),
+  ]);
   stubs = startStubs(ns, dnsNames(r));
   await waitUntil('the namespace DNS stub', () => stubs?.log().includes('ready\n') ?? false, 30_000, stubs);
   const knowledgeConfig = join(ns.dir, 'knowledge-stubs.json');
-  writeFileSync(knowledgeConfig, JSON.stringify({
-    model: { address: serviceAddress(r, 'litellm'), port: 4000 },
-    anythingllm: { address: serviceAddress(r, 'anythingllm'), port: 3001, key: ANYTHINGLLM_KEY, workspace: 'moat-knowledge', snippet: SNIPPET, title: 'travel-policy.pdf' },
-  }));
-  knowledge = startInNamespace(ns, 'knowledge-stubs', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/deploy/signal/knowledge-ns-stubs.ts'), knowledgeConfig], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
+  writeFileSync(
+    knowledgeConfig,
+    JSON.stringify({
+      model: { address: serviceAddress(r, 'litellm'), port: 4000 },
+      anythingllm: {
+        address: serviceAddress(r, 'anythingllm'),
+        port: 3001,
+        key: ANYTHINGLLM_KEY,
+        workspace: 'moat-knowledge',
+        snippet: SNIPPET,
+        title: 'travel-policy.pdf',
+      },
+    }),
+  );
+  knowledge = startInNamespace(
+    ns,
+    'knowledge-stubs',
+    join(REPO, 'node_modules/.bin/tsx'),
+    [join(REPO, 'test/deploy/signal/knowledge-ns-stubs.ts'), knowledgeConfig],
+    { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    REPO,
+  );
   await waitUntil('the model and AnythingLLM stubs', () => knowledge?.log().includes('ready\n') ?? false, 30_000, knowledge);
   const signalConfig = join(ns.dir, 'signal-stub.json');
   writeFileSync(signalConfig, JSON.stringify({ address: serviceAddress(r, 'signal-api'), port: 8080, account: BOT }));
-  signal = startInNamespace(ns, 'signal-stub', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/deploy/signal/signal-api-ns-stub.ts'), signalConfig], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
+  signal = startInNamespace(
+    ns,
+    'signal-stub',
+    join(REPO, 'node_modules/.bin/tsx'),
+    [join(REPO, 'test/deploy/signal/signal-api-ns-stub.ts'), signalConfig],
+    { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    REPO,
+  );
   await waitUntil('the signal-api stub', () => signal?.log().includes('ready\n') ?? false, 30_000, signal);
 
   user = String((compose as { user?: string }).user ?? '1000:1000');
@@ -182,7 +227,16 @@ function cli(args: readonly string[]): string {
 /** A Signal message from USER, delivered by the stub over the receive WebSocket; how many sockets got it. */
 function deliver(message: string): number {
   if (!ns) throw new Error('no namespace');
-  const out = runInNamespace(ns, 'curl', ['-sS', '--max-time', '10', '-H', 'content-type: application/json', '--data-binary', JSON.stringify({ source: USER, message }), `http://${serviceAddress(r, 'signal-api')}:8080/__stub/receive`]);
+  const out = runInNamespace(ns, 'curl', [
+    '-sS',
+    '--max-time',
+    '10',
+    '-H',
+    'content-type: application/json',
+    '--data-binary',
+    JSON.stringify({ source: USER, message }),
+    `http://${serviceAddress(r, 'signal-api')}:8080/__stub/receive`,
+  ]);
   return (JSON.parse(out) as { delivered: number }).delivered;
 }
 
@@ -201,11 +255,18 @@ function sends(): Sent[] {
 
 describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN.version} on the rendered config (real app, stub signal-cli-rest-api)`, () => {
   it("renders the channel for the number of moat.yaml, on signal-api's REST API (the container transport)", () => {
-    expect(config.channels?.signal).toEqual({ enabled: true, account: BOT, transport: { kind: 'container', url: 'http://signal-api:8080' }, dmPolicy: 'pairing' });
+    expect(config.channels?.signal).toEqual({
+      enabled: true,
+      account: BOT,
+      transport: { kind: 'container', url: 'http://signal-api:8080' },
+      dmPolicy: 'pairing',
+    });
   });
 
   it('the installed plugin is the official, trusted one, from the state dir', () => {
-    const inspect = JSON.parse(pluginInspect.slice(pluginInspect.indexOf('{'))) as { plugin?: { version?: string; status?: string; trust?: { reason?: string }; rootDir?: string } };
+    const inspect = JSON.parse(pluginInspect.slice(pluginInspect.indexOf('{'))) as {
+      plugin?: { version?: string; status?: string; trust?: { reason?: string }; rootDir?: string };
+    };
     expect(inspect.plugin?.version).toBe(CLAWDBOT_SIGNAL_PLUGIN.version);
     expect(inspect.plugin?.trust?.reason).toBe('trusted-official');
     expect(inspect.plugin?.status).toBe('loaded');
@@ -213,7 +274,12 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
   });
 
   it("opens signal-api's receive WebSocket for the bot's number", async () => {
-    await waitUntil('the plugin to open /v1/receive', () => (signal?.log(200_000) ?? '').includes(`UPGRADE /v1/receive/${encodeURIComponent(BOT)}`), 180_000, claw);
+    await waitUntil(
+      'the plugin to open /v1/receive',
+      () => (signal?.log(200_000) ?? '').includes(`UPGRADE /v1/receive/${encodeURIComponent(BOT)}`),
+      180_000,
+      claw,
+    );
   }, 240_000);
 
   it('answers a stranger with a pairing code only, and the CLI approves it', async () => {
@@ -245,8 +311,18 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
   it("answers the approved sender's message with the stub model's words, through LiteLLM's address", async () => {
     const before = sends().length;
     expect(deliver('What do you say?')).toBeGreaterThan(0);
-    await waitUntil("the stub model's answer through POST /v2/send", () => sends().slice(before).some((s) => (s.message ?? '').includes(MODEL_REPLY)), 180_000, claw);
-    const answer = sends().slice(before).find((s) => (s.message ?? '').includes(MODEL_REPLY));
+    await waitUntil(
+      "the stub model's answer through POST /v2/send",
+      () =>
+        sends()
+          .slice(before)
+          .some((s) => (s.message ?? '').includes(MODEL_REPLY)),
+      180_000,
+      claw,
+    );
+    const answer = sends()
+      .slice(before)
+      .find((s) => (s.message ?? '').includes(MODEL_REPLY));
     expect(answer?.recipients).toEqual([USER]);
     expect(answer?.number).toBe(BOT);
     expect(knowledge?.log(200_000) ?? '').toMatch(/model-stub POST \/v1\/chat\/completions /);
@@ -255,8 +331,18 @@ describe(`OpenClaw ${app.version} with @openclaw/signal ${CLAWDBOT_SIGNAL_PLUGIN
   it('answers a question about a document with a passage AnythingLLM found, through the search_documents tool', async () => {
     const before = sends().length;
     expect(deliver('What does the travel policy say about hotels?')).toBeGreaterThan(0);
-    await waitUntil('an answer quoting the document through POST /v2/send', () => sends().slice(before).some((s) => (s.message ?? '').includes(SNIPPET)), 180_000, claw);
-    const answer = sends().slice(before).find((s) => (s.message ?? '').includes(SNIPPET));
+    await waitUntil(
+      'an answer quoting the document through POST /v2/send',
+      () =>
+        sends()
+          .slice(before)
+          .some((s) => (s.message ?? '').includes(SNIPPET)),
+      180_000,
+      claw,
+    );
+    const answer = sends()
+      .slice(before)
+      .find((s) => (s.message ?? '').includes(SNIPPET));
     expect(answer?.recipients).toEqual([USER]);
     const log = knowledge?.log(200_000) ?? '';
     // The model was offered the tool directly, called it, and AnythingLLM got the developer key.

@@ -5,10 +5,10 @@
 // server answers (test/apps/ns-stubs.ts).
 
 import { writeFileSync } from 'node:fs';
-import { CATALOG } from '../../src/catalog/index.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp } from '../../scripts/test-app-versions.js';
+import { CATALOG } from '../../src/catalog/index.js';
 import {
   type AppNamespace,
   asUser,
@@ -25,7 +25,7 @@ import {
   waitUntil,
 } from '../support/real-apps.js';
 import { type Browser, SCREENSHOTS, startBrowser } from '../support/real-apps-browser.js';
-import { dnsNames, healthcheckPasses, type Gateway, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
+import { dnsNames, type Gateway, healthcheckPasses, renderedPlatform, serviceAddress, serviceEnvironment, startGateway } from '../support/real-apps-gateway.js';
 
 const TOKEN = 'moat-test-openclaw-gateway-token-0123456789abcdef';
 const app = testApp('openclaw');
@@ -218,7 +218,10 @@ describe(`OpenClaw ${app.version} behind the rendered gateway (real app, real ng
     const config = JSON.parse(renderedConfig) as { models?: { providers?: Record<string, { baseUrl?: string; models?: { id?: string }[] }> } };
     const providers = Object.entries(config.models?.providers ?? {});
     const litellm = providers.find(([, p]) => p.baseUrl === 'http://litellm:4000/v1');
-    expect(litellm, `the rendered clawdbot/openclaw.json configures no model provider at http://litellm:4000/v1 (providers: ${JSON.stringify(providers)})`).toBeDefined();
+    expect(
+      litellm,
+      `the rendered clawdbot/openclaw.json configures no model provider at http://litellm:4000/v1 (providers: ${JSON.stringify(providers)})`,
+    ).toBeDefined();
     // One turn through the Gateway, as an operator would run it (docs/cli/agent.md at this version).
     const out = cli(['agent', '--agent', 'main', '--message', 'Say hello.', '--json']);
     // The Gateway-backed envelope: { status, result: { payloads: [{ text }], meta: { agentMeta: { provider, model } } } }.

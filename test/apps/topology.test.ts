@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
@@ -20,7 +20,16 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 });
 afterAll(async () => {
@@ -58,7 +67,10 @@ describe('topology.svg in Chromium', () => {
       expect(box.x + box.width, `${service.name} inside the picture`).toBeLessThanOrEqual(size.width + 1);
       expect(box.y + box.height, `${service.name} inside the picture`).toBeLessThanOrEqual(size.height + 1);
       // Its title is rendered text the browser laid out inside its box.
-      const text = await node.locator('text').first().evaluate((t) => ({ content: t.textContent, width: (t as SVGTextElement).getComputedTextLength() }));
+      const text = await node
+        .locator('text')
+        .first()
+        .evaluate((t) => ({ content: t.textContent, width: (t as SVGTextElement).getComputedTextLength() }));
       expect(text.content).toBe(service.title);
       expect(text.width).toBeGreaterThan(0);
       expect(text.width, `${service.name}'s title fits its box`).toBeLessThanOrEqual(box.width);

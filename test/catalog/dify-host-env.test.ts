@@ -46,7 +46,10 @@ describe('the sandbox network', () => {
   });
 
   it('only the SSRF proxy, the API, the worker and beat share it', () => {
-    const members = platform.services.filter((s) => s.internalNetworks.some((n) => n.name === 'dify-sandbox')).map((s) => s.name).sort();
+    const members = platform.services
+      .filter((s) => s.internalNetworks.some((n) => n.name === 'dify-sandbox'))
+      .map((s) => s.name)
+      .sort();
     expect(members).toEqual(['dify-api', 'dify-sandbox', 'dify-ssrf-proxy', 'dify-worker', 'dify-worker-beat']);
   });
 });

@@ -14,9 +14,9 @@ import { chmodSync, closeSync, existsSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referencePlatform } from '../../src/catalog/reference.js';
 import * as dify from '../../src/catalog/dify.js';
 import { difySquidConf } from '../../src/catalog/dify-squid.js';
+import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 
 const NS = `moat-dify-${process.pid}`;
@@ -52,7 +52,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'moat-dify-squid-'));
 const conf = path.join(tmp, 'squid.conf');
-const rendered = difySquidConf(normalizePlatform({ ...referencePlatform(), services: [...referencePlatform().services.filter((s) => s.name !== 'dify-worker-beat'), dify.difyWorkerBeat] }));
+const rendered = difySquidConf(
+  normalizePlatform({ ...referencePlatform(), services: [...referencePlatform().services.filter((s) => s.name !== 'dify-worker-beat'), dify.difyWorkerBeat] }),
+);
 const children: ChildProcess[] = [];
 let squid: ChildProcess;
 
@@ -64,7 +66,14 @@ describe('Dify SSRF proxy policy (real squid)', () => {
     need('curl', ['--version']);
     chmodSync(tmp, 0o777); // squid drops to its own user
     // Test-only lines after the rendered policy: files in the temp dir, fast shutdown.
-    const test = [`pid_filename ${tmp}/squid.pid`, `coredump_dir ${tmp}`, `access_log ${tmp}/access.log`, `cache_log ${tmp}/cache.log`, 'shutdown_lifetime 0 seconds', ''];
+    const test = [
+      `pid_filename ${tmp}/squid.pid`,
+      `coredump_dir ${tmp}`,
+      `access_log ${tmp}/access.log`,
+      `cache_log ${tmp}/cache.log`,
+      'shutdown_lifetime 0 seconds',
+      '',
+    ];
     writeFileSync(conf, rendered + test.join('\n'));
     writeFileSync(path.join(tmp, 'index.html'), 'ok\n');
     chmodSync(path.join(tmp, 'index.html'), 0o644);
@@ -86,10 +95,14 @@ describe('Dify SSRF proxy policy (real squid)', () => {
 
   afterAll(() => {
     for (const c of children) if (c.pid !== undefined && alive(c)) c.kill('SIGKILL');
-    try { ip('netns', 'del', NS); } finally { rmSync(tmp, { recursive: true, force: true }); }
+    try {
+      ip('netns', 'del', NS);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
-  it('the rendered policy parses, with no stdio log and upstream\'s request buffer', () => {
+  it("the rendered policy parses, with no stdio log and upstream's request buffer", () => {
     const r = spawnSync('squid', ['-k', 'parse', '-f', conf], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).not.toMatch(/ERROR|FATAL/);
@@ -97,8 +110,9 @@ describe('Dify SSRF proxy policy (real squid)', () => {
     expect(rendered).toMatch(/^client_request_buffer_max_size 100 MB$/m);
   });
 
-  it('every destination answers directly, so a refusal below is the proxy\'s', () => {
-    for (const host of [PUBLIC, CLIENT, ...PRIVATE, CGNAT, METADATA, '127.0.0.1']) expect(status(`http://${host}:${PORT}/`, { direct: true }), host).toBe('200');
+  it("every destination answers directly, so a refusal below is the proxy's", () => {
+    for (const host of [PUBLIC, CLIENT, ...PRIVATE, CGNAT, METADATA, '127.0.0.1'])
+      expect(status(`http://${host}:${PORT}/`, { direct: true }), host).toBe('200');
   });
 
   it('forwards a platform client and a sandbox-network client to a public address', () => {
@@ -140,14 +154,19 @@ describe('Dify SSRF proxy policy (real squid)', () => {
     try {
       const bad = path.join(dir, 'squid.conf');
       const lines = rendered.replace(/^http_port .*$/m, 'http_port 3129').split('\n');
-      writeFileSync(bad, [...lines, 'access_log stdio:/dev/stdout', `pid_filename ${dir}/squid.pid`, `coredump_dir ${dir}`, `cache_log ${dir}/cache.log`, ''].join('\n'));
+      writeFileSync(
+        bad,
+        [...lines, 'access_log stdio:/dev/stdout', `pid_filename ${dir}/squid.pid`, `coredump_dir ${dir}`, `cache_log ${dir}/cache.log`, ''].join('\n'),
+      );
       const out = path.join(dir, 'stdout');
       const fd = openSync(out, 'w', 0o600);
       const child = spawn('ip', ['netns', 'exec', NS, 'squid', '-N', '-f', bad], { stdio: ['ignore', fd, 'pipe'] });
       children.push(child);
       closeSync(fd);
       let stderr = '';
-      child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+      child.stderr?.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
       for (let i = 0; i < 50 && alive(child); i++) await sleep(200);
       expect(alive(child), 'squid kept running with a stdio log it cannot open').toBe(false);
       expect(`${stderr}${existsSync(`${dir}/cache.log`) ? readFileSync(`${dir}/cache.log`, 'utf8') : ''}`).toMatch(/Cannot open '\/dev\/stdout'/);

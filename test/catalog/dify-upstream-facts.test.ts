@@ -2,8 +2,9 @@
 // of its image (src/catalog/upstream/dify-*.ts): these images cannot run here,
 // so what the rendering relies on (the image's user switch, its binaries, the
 // env names the app reads, the paths it writes) is checked as data.
-import { parse } from 'yaml';
+
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import * as dify from '../../src/catalog/dify.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { DIFY_UPSTREAM, pinnedImage } from '../../src/catalog/upstream/dify-index.js';
@@ -32,7 +33,10 @@ const NOT_READ: Readonly<Record<string, Readonly<Record<string, string>>>> = {
 function platform() {
   const input = referencePlatform();
   const names = new Set(input.services.map((s) => s.name));
-  const extra = Object.values(dify).filter((v): v is ServiceInput => typeof v === 'object' && v !== null && 'kind' in v && (v as ServiceInput).kind === 'service' && !names.has((v as ServiceInput).name));
+  const extra = Object.values(dify).filter(
+    (v): v is ServiceInput =>
+      typeof v === 'object' && v !== null && 'kind' in v && (v as ServiceInput).kind === 'service' && !names.has((v as ServiceInput).name),
+  );
   return normalizePlatform({ ...input, services: [...input.services, ...extra] });
 }
 
@@ -48,7 +52,10 @@ function healthBinaries(test: readonly string[]): string[] {
   const script = rest.join(' ');
   const programs = script.split(/\|\||&&|[|;]/).map((part) => {
     // Skip leading VAR=value assignments; the first other word is the program.
-    const words = part.trim().split(/\s+/).filter((w) => w.length > 0);
+    const words = part
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
     return words.find((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w));
   });
   return ['sh', ...programs.filter((w): w is string => w !== undefined)];
@@ -68,7 +75,9 @@ const under = (path: string, mount: string) => path === mount || path.startsWith
 
 describe('Dify-family services against their upstream facts', () => {
   it('covers every Dify service of the platform', () => {
-    expect(difyServices.sort()).toEqual(expect.arrayContaining(['dify-api', 'dify-db', 'dify-redis', 'dify-sandbox', 'dify-ssrf-proxy', 'dify-weaviate', 'dify-web', 'dify-worker']));
+    expect(difyServices.sort()).toEqual(
+      expect.arrayContaining(['dify-api', 'dify-db', 'dify-redis', 'dify-sandbox', 'dify-ssrf-proxy', 'dify-weaviate', 'dify-web', 'dify-worker']),
+    );
   });
 
   it.each(difyServices)('%s: the image is the one the facts were read at', (name) => {
@@ -98,7 +107,10 @@ describe('Dify-family services against their upstream facts', () => {
     const user = c.user ?? facts.user;
     const root = user === 'root' || user === '0' || user.startsWith('0:');
     if (!root || c.command === undefined || facts.stepsDownWhenFirstArg === undefined) return;
-    expect(facts.stepsDownWhenFirstArg, `${name} runs ${c.command.join(' ')} as root: the entrypoint only steps down for ${facts.stepsDownWhenFirstArg.join(', ')}`).toContain(c.command[0]);
+    expect(
+      facts.stepsDownWhenFirstArg,
+      `${name} runs ${c.command.join(' ')} as root: the entrypoint only steps down for ${facts.stepsDownWhenFirstArg.join(', ')}`,
+    ).toContain(c.command[0]);
   });
 
   it.each(difyServices)('%s: a read-only root leaves every path the app writes on a volume or tmpfs', (name) => {
@@ -106,7 +118,11 @@ describe('Dify-family services against their upstream facts', () => {
     const c = compose.services[name] as ComposeService;
     if (c.read_only !== true) return;
     const mounts = mountTargets(c);
-    for (const path of facts.writablePaths) expect(mounts.some((m) => under(path, m)), `${name} writes ${path}`).toBe(true);
+    for (const path of facts.writablePaths)
+      expect(
+        mounts.some((m) => under(path, m)),
+        `${name} writes ${path}`,
+      ).toBe(true);
   });
 
   it('the check catches the form the review found: redis started through sh -c as root', () => {

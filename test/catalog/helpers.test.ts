@@ -1,8 +1,8 @@
 // The pure helpers beside the catalog entries: values that depend on the host,
 // secrets built into URLs, and Clawdbot's config file.
 import { describe, expect, it } from 'vitest';
-import { CLAWDBOT_CONFIG_PATH, clawdbotConfig, clawdbotConfigJson } from '../../src/catalog/clawdbot-config.js';
 import { CLAWDBOT_PAIRING } from '../../src/catalog/clawdbot.js';
+import { CLAWDBOT_CONFIG_PATH, clawdbotConfig, clawdbotConfigJson } from '../../src/catalog/clawdbot-config.js';
 import { DERIVED_SECRETS, derivedSecretEnv } from '../../src/catalog/derived-secrets.js';
 import { hostDependentEnv, routeUrl } from '../../src/catalog/host-env.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
@@ -28,7 +28,7 @@ describe('hostDependentEnv', () => {
     });
   });
 
-  it('gives Dify\'s API and worker the public files and plugin endpoint URLs', () => {
+  it("gives Dify's API and worker the public files and plugin endpoint URLs", () => {
     const env = hostDependentEnv(reference);
     expect(env['dify-api']?.['FILES_URL']).toBe('https://ai-platform.example.ts.net:8445');
     expect(env['dify-api']?.['ENDPOINT_URL_TEMPLATE']).toBe('https://ai-platform.example.ts.net:8445/e/{hook_id}');
@@ -57,7 +57,7 @@ describe('hostDependentEnv', () => {
 });
 
 describe('derivedSecretEnv', () => {
-  it('builds Dify\'s Celery broker URL from the Redis password, URL-encoded', () => {
+  it("builds Dify's Celery broker URL from the Redis password, URL-encoded", () => {
     expect(derivedSecretEnv('dify-worker', { DIFY_REDIS_PASSWORD: 'p@ss/word' })).toEqual({ CELERY_BROKER_URL: 'redis://:p%40ss%2Fword@dify-redis:6379/1' });
   });
 
@@ -87,7 +87,7 @@ describe('clawdbotConfig', () => {
     expect(service?.secrets.map((s) => s.env)).toContain('OPENCLAW_GATEWAY_TOKEN');
   });
 
-  it('trusts only the gateway\'s address as proxy', () => {
+  it("trusts only the gateway's address as proxy", () => {
     expect(config.gateway['trustedProxies']).toEqual(['172.20.0.2']);
   });
 
@@ -111,7 +111,8 @@ describe('clawdbotConfig', () => {
   });
 
   it('wires the agent to LiteLLM as the `litellm` provider with every platform model, its own key by env substitution', () => {
-    const models = (clawdbotConfig(reference) as { models: { mode: string; catalogRefresh: unknown; providers: Record<string, Record<string, unknown>> } }).models;
+    const models = (clawdbotConfig(reference) as { models: { mode: string; catalogRefresh: unknown; providers: Record<string, Record<string, unknown>> } })
+      .models;
     const agents = (clawdbotConfig(reference) as { agents: { defaults: { model: { primary: string } } } }).agents;
     expect(models.mode).toBe('replace');
     expect(models.catalogRefresh).toEqual({ enabled: false });
@@ -138,7 +139,7 @@ describe('clawdbotConfig', () => {
 });
 
 describe('CLAWDBOT_PAIRING', () => {
-  it('runs the image\'s CLI in the clawdbot container: list, then approve by request id', () => {
+  it("runs the image's CLI in the clawdbot container: list, then approve by request id", () => {
     expect(CLAWDBOT_PAIRING.list).toEqual(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list']);
     expect(CLAWDBOT_PAIRING.approve('r-123')).toEqual(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'approve', 'r-123']);
     expect(CLAWDBOT_PAIRING.why).toMatch(/approve/);

@@ -32,10 +32,15 @@ describe('provider facts', () => {
   it('renders every provider with its default models as the facts say', () => {
     const providers = PROVIDER_NAMES.map((name) => ({ name, models: [...PROVIDERS[name].defaultModels] }));
     const platform = goldenPlatform(`llm:\n  providers: ${JSON.stringify(providers)}\n`);
-    const config = parse(renderLitellmConfig(platform, {}).files[0]?.content ?? '') as { model_list: { model_name: string; litellm_params: Record<string, string> }[] };
+    const config = parse(renderLitellmConfig(platform, {}).files[0]?.content ?? '') as {
+      model_list: { model_name: string; litellm_params: Record<string, string> }[];
+    };
     for (const { name, models } of providers) {
       for (const m of models) {
-        expect(config.model_list).toContainEqual({ model_name: `${name}/${m}`, litellm_params: { model: `${PROVIDERS[name].prefix}/${m}`, api_key: `os.environ/${PROVIDERS[name].keyEnv}` } });
+        expect(config.model_list).toContainEqual({
+          model_name: `${name}/${m}`,
+          litellm_params: { model: `${PROVIDERS[name].prefix}/${m}`, api_key: `os.environ/${PROVIDERS[name].keyEnv}` },
+        });
       }
     }
     // No provider entry carries a key value or an api_base of its own (LiteLLM's default endpoint per provider).

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { difyRedis } from '../../src/catalog/dify.js';
-import { normalizePlatform } from '../../src/model/normalize.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { normalizePlatform } from '../../src/model/normalize.js';
 
 const PASSWORD = 'moat-test-password';
 const service = normalizePlatform(referencePlatform()).services.find((s) => s.name === 'dify-redis');
@@ -21,7 +21,8 @@ const children: ChildProcess[] = [];
 const dirs: string[] = [];
 
 function need(tool: string): void {
-  if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).error) throw new Error(`${tool} is missing: install the Debian packages in scripts/debian-packages.txt`);
+  if (spawnSync(tool, ['--version'], { stdio: 'ignore' }).error)
+    throw new Error(`${tool} is missing: install the Debian packages in scripts/debian-packages.txt`);
 }
 
 /** The compose command as the container's shell gets it, plus a test port. */
@@ -41,10 +42,15 @@ function dataDir(): string {
   return dir;
 }
 
-const cli = (port: number, ...args: string[]) => spawnSync('redis-cli', ['-p', String(port), '--no-auth-warning', '-a', PASSWORD, ...args], { encoding: 'utf8' }).stdout.trim();
+const cli = (port: number, ...args: string[]) =>
+  spawnSync('redis-cli', ['-p', String(port), '--no-auth-warning', '-a', PASSWORD, ...args], { encoding: 'utf8' }).stdout.trim();
 
 async function start(prefix: string[], port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('setpriv', [...prefix, ...shellCommand(port)], { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', REDIS_PASSWORD: PASSWORD }, stdio: 'ignore' });
+  const child = spawn('setpriv', [...prefix, ...shellCommand(port)], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', REDIS_PASSWORD: PASSWORD },
+    stdio: 'ignore',
+  });
   children.push(child);
   for (let i = 0; i < 50; i++) {
     if (cli(port, 'PING') === 'PONG') return child;
@@ -58,7 +64,10 @@ async function bgsave(port: number): Promise<string> {
   cli(port, 'BGSAVE');
   for (let i = 0; i < 50; i++) {
     const info = cli(port, 'INFO', 'persistence');
-    if (/rdb_bgsave_in_progress:0/.test(info) && /rdb_last_bgsave_status:(ok|err)/.test(info) && !/rdb_changes_since_last_save:1\b/.test(info) || /rdb_last_bgsave_status:err/.test(info)) {
+    if (
+      (/rdb_bgsave_in_progress:0/.test(info) && /rdb_last_bgsave_status:(ok|err)/.test(info) && !/rdb_changes_since_last_save:1\b/.test(info)) ||
+      /rdb_last_bgsave_status:err/.test(info)
+    ) {
       return /rdb_last_bgsave_status:(\w+)/.exec(info)?.[1] ?? '';
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -24,7 +24,10 @@ describe('static addresses', () => {
   });
 
   it('the reference services are exactly the 14 name/address pairs of the table', () => {
-    const reference = services.filter((s) => s.origin === 'reference').map((s) => `${s.name} ${s.address}`).sort();
+    const reference = services
+      .filter((s) => s.origin === 'reference')
+      .map((s) => `${s.name} ${s.address}`)
+      .sort();
     expect(reference).toEqual(table.map((r) => `${r.name} ${r.address}`).sort());
   });
 
@@ -65,7 +68,15 @@ describe('reference ports', () => {
   });
 
   it('each backend keeps its port from "Backend Services" (8081 is a documented note)', () => {
-    const names: Record<string, string> = { Ollama: 'ollama', LiteLLM: 'litellm', PostgreSQL: 'dify-db', Redis: 'dify-redis', Weaviate: 'dify-weaviate', 'Signal API': 'signal-api', Google: 'gdrive' };
+    const names: Record<string, string> = {
+      Ollama: 'ollama',
+      LiteLLM: 'litellm',
+      PostgreSQL: 'dify-db',
+      Redis: 'dify-redis',
+      Weaviate: 'dify-weaviate',
+      'Signal API': 'signal-api',
+      Google: 'gdrive',
+    };
     const rows = tableAfter(doc, 'Backend Services (Internal Docker Network Only)');
     expect(rows).toHaveLength(8);
     for (const [title = '', port = ''] of rows) {
@@ -74,7 +85,10 @@ describe('reference ports', () => {
         expect(platform.notes.map((n) => n.code)).toContain('ref.signal-8081-unused');
         continue;
       }
-      expect(s.ports.map((p) => p.port), `${title} ${port}`).toContain(Number(port));
+      expect(
+        s.ports.map((p) => p.port),
+        `${title} ${port}`,
+      ).toContain(Number(port));
       expect(BACKEND_ONLY, s.name).toContain(s.name);
     }
   });
@@ -150,11 +164,15 @@ describe('dependencies, routes, health checks', () => {
   it('every gateway route and Dify internal route targets an existing service port', () => {
     const routes = [...GATEWAY_ROUTES, ...DIFY_PROXY.routes];
     expect(routes.length).toBeGreaterThan(4);
-    for (const r of routes) expect(service(r.service).ports.map((p) => p.port), `${r.path} → ${r.service}:${r.port}`).toContain(r.port);
+    for (const r of routes)
+      expect(
+        service(r.service).ports.map((p) => p.port),
+        `${r.path} → ${r.service}:${r.port}`,
+      ).toContain(r.port);
     expect(service(DIFY_PROXY.service).ports.map((p) => p.port)).toContain(DIFY_PROXY.listenPort);
   });
 
-  it('never-route services are not routed, by the gateway or by Dify\'s nginx', () => {
+  it("never-route services are not routed, by the gateway or by Dify's nginx", () => {
     const routed = new Set([...GATEWAY_ROUTES, ...DIFY_PROXY.routes].map((r) => r.service));
     const neverRoute = services.filter((s) => s.exposure === 'never-route').map((s) => s.name);
     expect(neverRoute).toEqual(expect.arrayContaining(['ollama', 'signal-api', 'gdrive', 'dify-db', 'dify-redis', 'dify-sandbox']));

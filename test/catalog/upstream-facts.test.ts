@@ -27,7 +27,10 @@ interface ComposeService {
 
 /** Env names a service sets that its app does not read, on purpose, each with why. */
 const NOT_READ_ON_PURPOSE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  litellm: { LITELLM_DB_PASSWORD: "moat's own: the password of LiteLLM's database role; LiteLLM reads it inside DATABASE_URL, which moat derives from it (src/deploy/litellm-db.ts)" },
+  litellm: {
+    LITELLM_DB_PASSWORD:
+      "moat's own: the password of LiteLLM's database role; LiteLLM reads it inside DATABASE_URL, which moat derives from it (src/deploy/litellm-db.ts)",
+  },
 };
 
 /** Default write paths that a service moves elsewhere with an env name (the value must be writable). */
@@ -76,7 +79,9 @@ function checkService(
   }
 
   if (svc.command && facts.stepsDownWhenFirstArg && !facts.stepsDownWhenFirstArg.includes(svc.command[0] ?? '')) {
-    problems.push(`${name}: the command starts with ${svc.command[0]}, so the entrypoint skips its user switch (it steps down only for ${facts.stepsDownWhenFirstArg.join(', ')})`);
+    problems.push(
+      `${name}: the command starts with ${svc.command[0]}, so the entrypoint skips its user switch (it steps down only for ${facts.stepsDownWhenFirstArg.join(', ')})`,
+    );
   }
   if (svc.user !== undefined && /steps down/.test(facts.user)) {
     problems.push(`${name}: user ${svc.user} overrides an entrypoint that must start as root to step down (${facts.user})`);
@@ -114,7 +119,7 @@ describe('rendered services against upstream facts at the pinned tag', () => {
     ([name, svc]) => UPSTREAM_FACTS[splitImage(svc.image).repository] && (name === 'dify-nginx' || !(name in DIFY_UPSTREAM)),
   );
 
-  it('covers every non-Dify image of the built-in platform (and Dify\'s own nginx)', () => {
+  it("covers every non-Dify image of the built-in platform (and Dify's own nginx)", () => {
     const names = checked.map(([name]) => name).sort();
     expect(names).toEqual(expect.arrayContaining(['anythingllm', 'clawdbot', 'dify-nginx', 'gdrive', 'litellm', 'n8n', 'nginx', 'ollama', 'signal-api']));
   });
@@ -144,9 +149,17 @@ describe('rendered services against upstream facts at the pinned tag', () => {
 
 describe('checkService can fail (synthetic services)', () => {
   const redis: UpstreamFacts = {
-    image: 'redis', version: '8.2.1-alpine', released: '2026-01-01', entrypoint: ['docker-entrypoint.sh'], cmd: ['redis-server'],
-    user: 'root (steps down to redis)', stepsDownWhenFirstArg: ['redis-server'], writablePaths: ['/data'], binaries: ['sh', 'redis-cli'],
-    envRead: ['REDIS_PASSWORD'], sources: ['test'],
+    image: 'redis',
+    version: '8.2.1-alpine',
+    released: '2026-01-01',
+    entrypoint: ['docker-entrypoint.sh'],
+    cmd: ['redis-server'],
+    user: 'root (steps down to redis)',
+    stepsDownWhenFirstArg: ['redis-server'],
+    writablePaths: ['/data'],
+    binaries: ['sh', 'redis-cli'],
+    envRead: ['REDIS_PASSWORD'],
+    sources: ['test'],
   };
   const ok: ComposeService = { image: 'redis:8.2.1-alpine', command: ['redis-server', '--save', ''], healthcheck: { test: ['CMD', 'redis-cli', 'ping'] } };
 
@@ -181,7 +194,9 @@ describe('checkService can fail (synthetic services)', () => {
     expect(checkService('r', { ...ok, read_only: true, tmpfs: ['/data'] }, redis, [])).toEqual([]);
     const moved = { relocated: { '/data': 'REDIS_DIR' } };
     expect(checkService('r', { ...ok, read_only: true, tmpfs: ['/tmp'] }, redis, [], moved)).toEqual([expect.stringMatching(/moved by REDIS_DIR/)]);
-    expect(checkService('r', { ...ok, read_only: true, tmpfs: ['/tmp'], environment: { REDIS_DIR: '/tmp/r' } }, { ...redis, envRead: ['REDIS_DIR'] }, [], moved)).toEqual([]);
+    expect(
+      checkService('r', { ...ok, read_only: true, tmpfs: ['/tmp'], environment: { REDIS_DIR: '/tmp/r' } }, { ...redis, envRead: ['REDIS_DIR'] }, [], moved),
+    ).toEqual([]);
   });
 });
 

@@ -31,7 +31,11 @@ describe('moat audit on hostile input', () => {
 
   it('survives mangled compose and nginx files (lines cut, swapped, duplicated)', async () => {
     const mangled = fc
-      .tuple(fc.constantFrom(...seeds), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('cut', 'swap', 'dup', 'junk')), { maxLength: 6 }), fc.string({ maxLength: 20 }))
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom('cut', 'swap', 'dup', 'junk')), { maxLength: 6 }),
+        fc.string({ maxLength: 20 }),
+      )
       .map(([text, edits, junk]) => {
         const lines = text.split('\n');
         for (const [a, b, op] of edits) {

@@ -34,7 +34,11 @@ describe('moat audit --live with stub commands on PATH (stub)', () => {
   it('reads each tool present, says which it could not read, and finds the published database', async () => {
     const bin = join(root, 'bin');
     mkdirSync(bin, { recursive: true });
-    stub(bin, 'nft', `[ "$*" = "-j list ruleset" ] || exit 2\necho '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'`);
+    stub(
+      bin,
+      'nft',
+      `[ "$*" = "-j list ruleset" ] || exit 2\necho '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'`,
+    );
     stub(bin, 'iptables-save', `echo 'iptables-save v1.8.9 (nf_tables): Permission denied (you must be root)' >&2\nexit 4`);
     stub(
       bin,

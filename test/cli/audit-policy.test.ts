@@ -49,7 +49,16 @@ describe('auditPolicy', () => {
       gateway: {
         present: true,
         servers: [
-          { listens: [{ port: 9443, tls: true, defaultServer: false }, { port: 80, tls: false, defaultServer: false }], serverNames: [], rejectsHandshake: false, locations: [], origin },
+          {
+            listens: [
+              { port: 9443, tls: true, defaultServer: false },
+              { port: 80, tls: false, defaultServer: false },
+            ],
+            serverNames: [],
+            rejectsHandshake: false,
+            locations: [],
+            origin,
+          },
           { listens: [{ port: 9999, tls: true, defaultServer: true }], serverNames: [], rejectsHandshake: true, locations: [], origin },
         ],
       },

@@ -93,7 +93,9 @@ describe('moat audit of a compose file', () => {
     expect(r.code).toBe(1);
     const log = JSON.parse(r.out) as {
       version: string;
-      runs: { results: { ruleId: string; level: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+      runs: {
+        results: { ruleId: string; level: string; locations: { physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[];
+      }[];
     };
     expect(log.version).toBe('2.1.0');
     const results = log.runs[0]?.results ?? [];
@@ -187,7 +189,12 @@ describe('moat audit of a directory', () => {
     expect(none.out).toContain('moat audit was given no path');
     const unknown = await audit(fixture('unknown'), '--format', 'json');
     expect(unknown.code).toBe(2);
-    expect(unknown.json().findings.map((f) => f.code).sort()).toEqual(['audit.no-input', 'ingest.unknown-format']);
+    expect(
+      unknown
+        .json()
+        .findings.map((f) => f.code)
+        .sort(),
+    ).toEqual(['audit.no-input', 'ingest.unknown-format']);
     const gone = await audit(join(tmp, 'gone'), '--format', 'json');
     expect(gone.code).toBe(2);
     expect(gone.json().findings.find((f) => f.code === 'ingest.collect.unreadable')?.location?.file).toBe(join(tmp, 'gone'));
@@ -196,7 +203,10 @@ describe('moat audit of a directory', () => {
 
   it('reports a non-UTF-8 file at the line of the first bad byte, and reads nothing from it', async () => {
     const file = join(tmp, 'latin1-compose.yaml');
-    writeFileSync(file, Buffer.concat([Buffer.from('services:\n  db:\n    image: postgres # caf'), Buffer.from([0xe9]), Buffer.from('\n    ports: ["5432:5432"]\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('services:\n  db:\n    image: postgres # caf'), Buffer.from([0xe9]), Buffer.from('\n    ports: ["5432:5432"]\n')]),
+    );
     const r = await audit(file, '--format', 'json');
     expect(r.code).toBe(2);
     const report = r.json();
@@ -208,12 +218,17 @@ describe('moat audit of a directory', () => {
 describe('moat audit of the bundle moat plan writes', () => {
   const out = join(tmp, 'bundle');
   const flags = ['--tailscale-address', '100.64.0.10', '--admin-cidr', '203.0.113.10/32', '--tailnet-tag', 'tag:ai-platform'];
-  const key = (r: Row) => `${r.zone} ${r.address} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol} via ${r.via} ${r.service ?? ''} ${r.route?.path ?? ''}`;
-  const open = (rows: readonly Row[]) => rows.filter((r) => r.verdict === 'open').map(key).sort();
+  const key = (r: Row) =>
+    `${r.zone} ${r.address} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol} via ${r.via} ${r.service ?? ''} ${r.route?.path ?? ''}`;
+  const open = (rows: readonly Row[]) =>
+    rows
+      .filter((r) => r.verdict === 'open')
+      .map(key)
+      .sort();
   /** Every field of a cell, with the bundle's file names as check prints them (audit names them under the --out directory). */
   const cell = (r: Row) => JSON.stringify(r, (k, v: unknown) => (k === 'file' && typeof v === 'string' ? v.replace(`${out}/`, '') : v));
 
-  it('exits 0; its open cells (zone, address, port, protocol, via, service, route) equal moat check --format json\'s, plus only the cells assumed because no socket listing (ss) is in the bundle', async () => {
+  it("exits 0; its open cells (zone, address, port, protocol, via, service, route) equal moat check --format json's, plus only the cells assumed because no socket listing (ss) is in the bundle", async () => {
     expect((await runMoat('plan', '--out', out)).code).toBe(0);
     const r = await audit(out, ...flags, '--format', 'json');
     expect(r.code).toBe(0);

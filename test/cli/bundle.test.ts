@@ -10,7 +10,8 @@ const root = new URL('../..', import.meta.url).pathname;
 
 describe('the bundled CLI (bin/moat.js → dist/moat.cjs)', () => {
   execFileSync(process.execPath, ['scripts/bundle.mjs'], { cwd: root });
-  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/moat.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['bin/moat.js', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   it('prints the version of package.json', () => {
     const { version } = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string };
@@ -19,7 +20,8 @@ describe('the bundled CLI (bin/moat.js → dist/moat.cjs)', () => {
 
   it('lists every command in --help', () => {
     const help = run('--help').stdout;
-    for (const name of ['plan', 'check', 'audit', 'probe', 'up', 'status', 'logs', 'down', 'reset', 'secrets', 'models', 'explain']) expect(help).toMatch(new RegExp(`\\n  ${name}\\b`));
+    for (const name of ['plan', 'check', 'audit', 'probe', 'up', 'status', 'logs', 'down', 'reset', 'secrets', 'models', 'explain'])
+      expect(help).toMatch(new RegExp(`\\n  ${name}\\b`));
   });
 
   /** Runs main() of the bundle in a fresh node; prints whether the code cache was taken and which built-ins loaded. */

@@ -55,7 +55,14 @@ describe('moat check on the built-in platform', () => {
     const outside = report.matrix
       .filter((r) => r.verdict === 'open' && ['internet', 'admin', 'tailnet'].includes(r.zone) && r.via !== 'gateway')
       .map((r) => `${r.zone} ${r.port}/${r.protocol}`);
-    expect([...new Set(outside)].sort()).toEqual(['admin 22/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp', 'tailnet 8444/tcp', 'tailnet 8445/tcp']);
+    expect([...new Set(outside)].sort()).toEqual([
+      'admin 22/tcp',
+      'admin 41641/udp',
+      'internet 41641/udp',
+      'tailnet 8443/tcp',
+      'tailnet 8444/tcp',
+      'tailnet 8445/tcp',
+    ]);
     expect(report.matrix.find((r) => r.zone === 'admin' && r.port === 22)?.sourceCidrs).toEqual(['203.0.113.10/32']);
     expect(report.matrix.some((r) => r.zone === 'internet' && r.port === 22 && r.verdict === 'open')).toBe(false);
     const platformBackends = report.matrix.filter((r) => r.zone === 'platform' && r.via === 'container');
@@ -199,7 +206,10 @@ describe('moat check --config with one change', () => {
   });
 
   it('judges a user service published on the Tailscale address beside the gateway: the tailnet policy grants it nothing', async () => {
-    const file = config('ts-beside', 'services:\n  my-tool:\n    image: ghcr.io/acme/tool:1.2.3\n    address: 172.20.0.70\n    ports: [{ port: 9000, protocol: tcp, purpose: API }]\n    publish: ["100.64.0.10:9000:9000"]\n');
+    const file = config(
+      'ts-beside',
+      'services:\n  my-tool:\n    image: ghcr.io/acme/tool:1.2.3\n    address: 172.20.0.70\n    ports: [{ port: 9000, protocol: tcp, purpose: API }]\n    publish: ["100.64.0.10:9000:9000"]\n',
+    );
     const report = JSON.parse((await run('--config', file, '--format', 'json')).out) as JsonReport;
     const cell = report.matrix.find((r) => r.zone === 'tailnet' && r.port === 9000 && r.via === 'publish');
     expect(cell?.verdict).toBe('blocked');
@@ -302,7 +312,12 @@ const SARIF_SUBSET = {
 interface SarifLog {
   runs: {
     tool: { driver: { rules: { id: string }[] } };
-    results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation?: { region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[] }[];
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      locations: { physicalLocation?: { region: { startLine: number } }; logicalLocations: { fullyQualifiedName: string }[] }[];
+    }[];
   }[];
 }
 
@@ -339,6 +354,11 @@ describe('moat check --format sarif', () => {
   });
 
   it('rejects a malformed log (the schema can fail)', () => {
-    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'moat' } }, results: [{ ruleId: 'x', ruleIndex: 0, level: 'fatal', message: { text: 'm' }, locations: [{}] }] }] })).toBe(false);
+    expect(
+      validate({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'moat' } }, results: [{ ruleId: 'x', ruleIndex: 0, level: 'fatal', message: { text: 'm' }, locations: [{}] }] }],
+      }),
+    ).toBe(false);
   });
 });

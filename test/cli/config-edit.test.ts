@@ -41,7 +41,9 @@ describe('editConfigText', () => {
   });
 
   it('adds to a flow map, a flow list and a block list without touching the rest', () => {
-    expect(editConfigText(TEXT, [{ op: 'set', path: ['host', 'tailscale', 'tailnet'], value: 't.ts.net' }])).toBe(TEXT.replace('hostname: old}', 'hostname: old, tailnet: t.ts.net}'));
+    expect(editConfigText(TEXT, [{ op: 'set', path: ['host', 'tailscale', 'tailnet'], value: 't.ts.net' }])).toBe(
+      TEXT.replace('hostname: old}', 'hostname: old, tailnet: t.ts.net}'),
+    );
     expect(editConfigText(TEXT, [{ op: 'append', path: ['models'], value: 'c:3' }])).toBe(TEXT.replace('[a:1, b:2]', '[a:1, b:2, c:3]'));
     const routes = editConfigText(TEXT, [{ op: 'append', path: ['routes'], value: { path: '/b', service: 'tool', port: 2, prefix: 'none' } }]);
     expect(insertedBlock(TEXT, routes)).toBe('- path: /b\n  service: tool\n  port: 2\n  prefix: none\n');

@@ -64,7 +64,11 @@ describe('moat explain (no code)', () => {
   it('lists the codes under a prefix, and only those', async () => {
     const { code, out } = await runMoat('explain', 'ingest.nginx');
     expect(code).toBe(0);
-    const codes = out.trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
+    const codes = out
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/)[0]);
     expect(codes).toEqual(FINDING_REGISTRY.filter((e) => e.code.startsWith('ingest.nginx.')).map((e) => e.code));
     expect(codes.length).toBeGreaterThan(5);
   });

@@ -82,8 +82,14 @@ async function init(dryRun = false) {
   const stdout = sink();
   const stderr = sink();
   const code = await runHostInit({
-    configFile: join(dir, 'moat.yaml'), bundleDir: join(dir, 'deploy'), unitsDir: join(dir, 'units'),
-    moat: ['/usr/local/bin/moat'], dryRun, runner, stdout, stderr,
+    configFile: join(dir, 'moat.yaml'),
+    bundleDir: join(dir, 'deploy'),
+    unitsDir: join(dir, 'units'),
+    moat: ['/usr/local/bin/moat'],
+    dryRun,
+    runner,
+    stdout,
+    stderr,
   });
   return { code, out: stdout.text(), err: stderr.text() };
 }
@@ -95,7 +101,9 @@ describe('moat host init (stub tailscale, ip, bash, systemctl)', () => {
     writeFileSync(join(state, 'ts-up'), '');
     const run = await init(true);
     expect(run.code, run.err).toBe(0);
-    expect(run.out).toContain('moat.yaml: would set host.publicInterface: eth0 -> ens5, host.tailscale.address: 100.64.0.10 -> 100.101.102.103, host.tailscale.hostname: ai-platform -> ai-host, host.tailscale.tailnet: example.ts.net -> tail1234.ts.net');
+    expect(run.out).toContain(
+      'moat.yaml: would set host.publicInterface: eth0 -> ens5, host.tailscale.address: 100.64.0.10 -> 100.101.102.103, host.tailscale.hostname: ai-platform -> ai-host, host.tailscale.tailnet: example.ts.net -> tail1234.ts.net',
+    );
     expect(run.out).toContain('bundle: would write');
     expect(run.out).toContain(`bootstrap: would run \`MOAT_BUNDLE=${join(dir, 'deploy')} bash ${join(dir, 'deploy', 'host', 'bootstrap.sh')}\``);
     expect(run.out).toContain('unit: would install');
@@ -106,7 +114,12 @@ describe('moat host init (stub tailscale, ip, bash, systemctl)', () => {
     expect(existsSync(join(dir, 'units'))).toBe(false);
     expect(lines(join(state, 'bootstrap.log'))).toEqual([]);
     // Only read-only commands ran.
-    expect(lines(join(state, 'calls.log'))).toEqual(['ip -j route show default', 'tailscale ip -4', 'tailscale status --json', 'systemctl is-enabled moat-platform.service']);
+    expect(lines(join(state, 'calls.log'))).toEqual([
+      'ip -j route show default',
+      'tailscale ip -4',
+      'tailscale status --json',
+      'systemctl is-enabled moat-platform.service',
+    ]);
   });
 
   it('stub: a fresh host: the bootstrap brings Tailscale up, moat writes the real values, renders, runs it again, installs the unit; a second run changes nothing', async () => {
@@ -141,7 +154,12 @@ models: [llama3.2:3b]
     expect(second.out).toContain('moat host init: nothing changed');
     expect(readFileSync(join(dir, 'moat.yaml'), 'utf8')).toBe(yaml);
     expect(lines(join(state, 'bootstrap.log'))).toHaveLength(2);
-    expect(lines(join(state, 'calls.log')).slice(calls)).toEqual(['ip -j route show default', 'tailscale ip -4', 'tailscale status --json', 'systemctl is-enabled moat-platform.service']);
+    expect(lines(join(state, 'calls.log')).slice(calls)).toEqual([
+      'ip -j route show default',
+      'tailscale ip -4',
+      'tailscale status --json',
+      'systemctl is-enabled moat-platform.service',
+    ]);
     // A dry run on the set-up host finds nothing to do either.
     const dry = await init(true);
     expect(dry.out).toContain('bundle: unchanged');
@@ -179,7 +197,10 @@ describe('the host facts, from recorded outputs', () => {
     expect(parseTailscaleStatus(fixture('tailscale-status.json'))).toEqual({ hostname: 'ai-host', tailnet: 'tail1234.ts.net' });
     expect(parseTailscaleStatus('{"Self":{"DNSName":""}}')).toBeUndefined();
     // MagicDNS off: no DNSName, the host name and the tailnet's suffix instead.
-    expect(parseTailscaleStatus('{"Self":{"DNSName":"","HostName":"AI-Host"},"CurrentTailnet":{"MagicDNSSuffix":"tail1234.ts.net"}}')).toEqual({ hostname: 'ai-host', tailnet: 'tail1234.ts.net' });
+    expect(parseTailscaleStatus('{"Self":{"DNSName":"","HostName":"AI-Host"},"CurrentTailnet":{"MagicDNSSuffix":"tail1234.ts.net"}}')).toEqual({
+      hostname: 'ai-host',
+      tailnet: 'tail1234.ts.net',
+    });
   });
 
   it('stub: a hostile name from tailscale is refused by the loader before anything is written', async () => {
@@ -187,10 +208,12 @@ describe('the host facts, from recorded outputs', () => {
     const fixtures = join(dir, 'fixtures');
     mkdirSync(fixtures);
     for (const f of ['tailscale-ip-4.txt', 'ip-route-default.ec2.json']) writeFileSync(join(fixtures, f), fixture(f));
-    writeFileSync(join(fixtures, 'tailscale-status.json'), JSON.stringify({ Self: { DNSName: "x$(reboot).tail1234.ts.net." } }));
+    writeFileSync(join(fixtures, 'tailscale-status.json'), JSON.stringify({ Self: { DNSName: 'x$(reboot).tail1234.ts.net.' } }));
     runner = systemRunner({ PATH: `${join(dir, 'bin')}:/usr/bin:/bin`, STATE: state, FIXTURES: fixtures });
     const error = await init().catch((e: unknown) => e);
-    expect((error as { findings?: { code: string; path: string }[] }).findings?.map((f) => [f.code, f.path])).toEqual([['config.invalid-value', 'host.tailscale.hostname']]);
+    expect((error as { findings?: { code: string; path: string }[] }).findings?.map((f) => [f.code, f.path])).toEqual([
+      ['config.invalid-value', 'host.tailscale.hostname'],
+    ]);
     expect(readFileSync(join(dir, 'moat.yaml'), 'utf8')).toBe(CONFIG);
     expect(existsSync(join(dir, 'deploy'))).toBe(false);
   });

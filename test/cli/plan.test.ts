@@ -1,6 +1,6 @@
 // `moat plan` end to end (in process): exit 0, the port tables on stdout, the
 // bundle on disk, and user files in the out dir never touched.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,7 +42,12 @@ describe('moat plan', () => {
   it('returns 0, prints the tables and notes, and writes the bundle', async () => {
     const dir = tempDir();
     expect(await plan('--out', dir)).toBe(0);
-    for (const title of ['AWS Security Group Configuration', 'Services Exposed via NGINX (Port 8443)', 'Static IP Assignments', 'Differences from the reference']) {
+    for (const title of [
+      'AWS Security Group Configuration',
+      'Services Exposed via NGINX (Port 8443)',
+      'Static IP Assignments',
+      'Differences from the reference',
+    ]) {
       expect(out).toContain(title);
     }
     expect(out).toMatch(/nginx\s+172\.20\.0\.2\s+nginx/);

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadPlatform } from '../../src/cli/load-platform.js';
 import { runProvidersAdd, runProvidersList, runProvidersRm } from '../../src/cli/commands/providers.js';
 import { runRouting } from '../../src/cli/commands/routing.js';
+import { loadPlatform } from '../../src/cli/load-platform.js';
 import { readSecrets } from '../../src/deploy/secrets-store.js';
-import { prepareUp } from '../../src/deploy/up.js';
 import { serviceEnvContent, writeServiceEnvFiles } from '../../src/deploy/service-env.js';
+import { prepareUp } from '../../src/deploy/up.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { requireService } from '../../src/model/lookup.js';
 import { renderBundle } from '../../src/render/registry.js';
@@ -52,7 +52,7 @@ async function addOpenai(extra: Partial<Parameters<typeof runProvidersAdd>[0]> =
 }
 
 describe('moat providers add', () => {
-  it('stores the key from standard input in the store and LiteLLM\'s env file, nowhere else', async () => {
+  it("stores the key from standard input in the store and LiteLLM's env file, nowhere else", async () => {
     const run = await addOpenai();
     expect(run.code).toBe(0);
     expect(`${run.out}${run.err}`).not.toContain(KEY);
@@ -67,7 +67,10 @@ describe('moat providers add', () => {
     const bundle = renderBundle(platform);
     for (const f of bundle.files) expect(f.content, f.path).not.toContain(KEY);
     const config = bundle.files.find((f) => f.path === 'litellm/config.yaml')?.content ?? '';
-    expect(parse(config).model_list).toContainEqual({ model_name: 'openai/gpt-4o-mini', litellm_params: { model: 'openai/gpt-4o-mini', api_key: 'os.environ/OPENAI_API_KEY' } });
+    expect(parse(config).model_list).toContainEqual({
+      model_name: 'openai/gpt-4o-mini',
+      litellm_params: { model: 'openai/gpt-4o-mini', api_key: 'os.environ/OPENAI_API_KEY' },
+    });
     // compose names the env file, never the value.
     const compose = parse(bundle.files.find((f) => f.path === 'compose.yaml')?.content ?? '');
     expect(compose.services.litellm.env_file).toEqual(['secrets/litellm.env']);
@@ -108,7 +111,11 @@ describe('moat providers add', () => {
   });
 
   it('refuses a key given as an argument or option, without repeating it, and writes nothing', async () => {
-    for (const args of [['openai', KEY], [`--key=${KEY}`, 'openai'], ['openai', '--api-key', KEY]]) {
+    for (const args of [
+      ['openai', KEY],
+      [`--key=${KEY}`, 'openai'],
+      ['openai', '--api-key', KEY],
+    ]) {
       const run = await runMoat('-c', join(dir, 'moat.yaml'), 'providers', 'add', ...args, '--secrets', paths().secretsFile);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.err).toContain('[cli.key-as-argument]');

@@ -4,7 +4,7 @@
 // the proof runs before the write (a finding it adds refuses the change), and
 // dependants block a removal. Run through the CLI (flags, no terminal) and
 // through the functions.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runAddService, runRemoveService } from '../../src/cli/commands/service.js';
 import { loadPlatform } from '../../src/cli/load-platform.js';
-import { UserInputError } from '../../src/model/findings.js';
+import type { UserInputError } from '../../src/model/findings.js';
 import { runMoat } from '../support/run-moat.js';
 import { insertedBlock, sink } from './edit-helpers.js';
 
@@ -55,21 +55,23 @@ describe('moat add service', () => {
     const after = readFileSync(file(), 'utf8');
     const block = insertedBlock(FIXTURE, after);
     // Inserted right after my-tool's last line, at the services' indentation, before the trailing comment.
-    expect(block).toBe([
-      '  wiki:',
-      '    image: ghcr.io/acme/wiki:2.0.1',
-      '    address: 172.20.0.71',
-      '    ports:',
-      '      - port: 8080',
-      '        protocol: tcp',
-      '        purpose: added with moat add service',
-      '    healthcheck:',
-      '      test:',
-      '        - CMD-SHELL',
-      `        - ${HEALTH}`,
-      `      expects: "\`${HEALTH}\` exits 0"`,
-      '',
-    ].join('\n'));
+    expect(block).toBe(
+      [
+        '  wiki:',
+        '    image: ghcr.io/acme/wiki:2.0.1',
+        '    address: 172.20.0.71',
+        '    ports:',
+        '      - port: 8080',
+        '        protocol: tcp',
+        '        purpose: added with moat add service',
+        '    healthcheck:',
+        '      test:',
+        '        - CMD-SHELL',
+        `        - ${HEALTH}`,
+        `      expects: "\`${HEALTH}\` exits 0"`,
+        '',
+      ].join('\n'),
+    );
     expect(after.indexOf(block)).toBe(FIXTURE.indexOf('  # trailing comment inside services'));
     expect(statSync(file()).mode & 0o777).toBe(0o640);
     const { platform } = await loadPlatform({ cwd: dir, configPath: 'moat.yaml' });
@@ -79,7 +81,12 @@ describe('moat add service', () => {
 
   it('adds a route on its own origin, and remove restores the file byte for byte', async () => {
     const stdout = sink();
-    expect(await runAddService({ name: 'wiki', image: 'ghcr.io/acme/wiki:2.0.1', address: '172.20.0.90', ports: ['8080'], route: '/wiki' }, { configFile: file(), stdout, stderr: sink() })).toBe(0);
+    expect(
+      await runAddService(
+        { name: 'wiki', image: 'ghcr.io/acme/wiki:2.0.1', address: '172.20.0.90', ports: ['8080'], route: '/wiki' },
+        { configFile: file(), stdout, stderr: sink() },
+      ),
+    ).toBe(0);
     const data = parse(readFileSync(file(), 'utf8'));
     expect(data.routes).toEqual([{ path: '/wiki', service: 'wiki', port: 8080, prefix: 'none', originPort: 8446 }]);
     expect(stdout.text()).toContain('served at https://ai-platform.example.ts.net:8446/');
@@ -108,7 +115,10 @@ describe('moat add service', () => {
   });
 
   it('refuses a route without a TCP port', async () => {
-    const error = await runAddService({ name: 'dns', image: 'ghcr.io/acme/dns:1.0.0', ports: ['5353/udp'], route: '/dns', address: '172.20.0.91' }, { configFile: file(), stdout: sink(), stderr: sink() }).catch((e: unknown) => e);
+    const error = await runAddService(
+      { name: 'dns', image: 'ghcr.io/acme/dns:1.0.0', ports: ['5353/udp'], route: '/dns', address: '172.20.0.91' },
+      { configFile: file(), stdout: sink(), stderr: sink() },
+    ).catch((e: unknown) => e);
     expect((error as UserInputError).findings[0]?.path).toBe('--route');
     expect(readFileSync(file(), 'utf8')).toBe(FIXTURE);
   });

@@ -1,15 +1,16 @@
 // The console's server against stubs of the platform APIs (test/console/stubs.ts,
 // test/deploy/ollama-stub.ts), on loopback: what every response carries, who may
 // act, what a hostile or missing snapshot does, and that no secret leaves it.
-import type { AddressInfo } from 'node:net';
+
 import { rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionGuard } from '../../src/console/auth.js';
 import { platformBackends } from '../../src/console/backends.js';
 import { CONSOLE_CSP, consoleServer } from '../../src/console/server.js';
-import { startOllamaStub, type OllamaStub } from '../deploy/ollama-stub.js';
-import { LINK_URI, RC_PASS, RC_USER, sampleSnapshot, startPlatformApiStub, writeSnapshot, type PlatformApiStub } from './stubs.js';
+import { type OllamaStub, startOllamaStub } from '../deploy/ollama-stub.js';
+import { LINK_URI, type PlatformApiStub, RC_PASS, RC_USER, sampleSnapshot, startPlatformApiStub, writeSnapshot } from './stubs.js';
 
 const TOKEN = 'operator-credential-of-the-test-0123456789';
 const ORIGIN = 'https://ai-host.example.ts.net:8443';
@@ -42,7 +43,11 @@ afterAll(async () => {
 });
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers }, body: JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('the console server (stubs of the Signal API, Ollama and rclone rc)', () => {
   it('serves the page with a strict Content-Security-Policy and no inline script or style', async () => {
@@ -65,7 +70,7 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
     expect(html).not.toContain('<the "knowledge">');
   });
 
-  it('polls each app\'s health endpoint live on the private network', async () => {
+  it("polls each app's health endpoint live on the private network", async () => {
     api.healthy.add('n8n');
     const health = (await (await fetch(`${base}/api/health`)).json()) as Record<string, string>;
     expect(health).toEqual({ n8n: 'healthy', anythingllm: 'unhealthy', ollama: 'healthy' });
@@ -75,7 +80,11 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
     expect((await post('/api/signal/link', {}, { authorization: '' })).status).toBe(401);
     expect((await post('/api/signal/link', {}, { authorization: 'Bearer not-the-operator-credential' })).status).toBe(403);
     expect((await post('/api/signal/link', {}, { origin: 'https://evil.example' })).status).toBe(403);
-    const noOrigin = await fetch(`${base}/api/signal/link`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{}' });
+    const noOrigin = await fetch(`${base}/api/signal/link`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: '{}',
+    });
     expect(noOrigin.status).toBe(403);
     expect((await post('/api/signal/link', {}, { 'content-type': 'text/plain' })).status).toBe(415);
     expect(api.requests.filter((r) => r.startsWith('GET /v1/qrcodelink'))).toEqual([]);
@@ -110,7 +119,7 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
     expect(ollama.pulls.map((p) => p.model)).toEqual(['llama3.2:3b']);
   });
 
-  it('shows the Drive sync\'s numbers from rclone\'s rc, authenticated', async () => {
+  it("shows the Drive sync's numbers from rclone's rc, authenticated", async () => {
     expect(await (await fetch(`${base}/api/drive`)).json()).toEqual({ transfers: 7, bytes: 123456, errors: 0 });
   });
 
@@ -132,7 +141,18 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
 describe('the console with a snapshot it cannot trust', () => {
   it('says what is wrong instead of showing it', async () => {
     const bad = writeSnapshot({ ...sampleSnapshot('http://127.0.0.1:1'), project: '../etc' } as never);
-    const server = consoleServer({ snapshotFile: bad.snapshotFile, topologyFile: bad.topologyFile, guard: actionGuard(TOKEN, [ORIGIN]), backends: platformBackends({ signalApi: 'http://127.0.0.1:1', ollama: 'http://127.0.0.1:1', rcloneRc: 'http://127.0.0.1:1', rcloneUser: 'u', rclonePass: 'p' }) });
+    const server = consoleServer({
+      snapshotFile: bad.snapshotFile,
+      topologyFile: bad.topologyFile,
+      guard: actionGuard(TOKEN, [ORIGIN]),
+      backends: platformBackends({
+        signalApi: 'http://127.0.0.1:1',
+        ollama: 'http://127.0.0.1:1',
+        rcloneRc: 'http://127.0.0.1:1',
+        rcloneUser: 'u',
+        rclonePass: 'p',
+      }),
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

@@ -60,7 +60,10 @@ export async function startPlatformApiStub(): Promise<PlatformApiStub> {
 }
 
 /** A snapshot as moat writes it, its file, and a topology file, in a moat- temp dir. */
-export function writeSnapshot(snapshot: ConsoleSnapshot, topology = '<svg xmlns="http://www.w3.org/2000/svg"/>'): { dir: string; snapshotFile: string; topologyFile: string } {
+export function writeSnapshot(
+  snapshot: ConsoleSnapshot,
+  topology = '<svg xmlns="http://www.w3.org/2000/svg"/>',
+): { dir: string; snapshotFile: string; topologyFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'moat-console-'));
   const snapshotFile = join(dir, 'status.json');
   const topologyFile = join(dir, 'topology.svg');
@@ -76,7 +79,13 @@ export function sampleSnapshot(apiUrl: string): ConsoleSnapshot {
     generatedAt: '2026-12-02T12:00:00Z',
     apps: [
       { name: 'n8n', title: 'n8n', url: 'https://ai-host.example.ts.net:8443/n8n/', healthUrl: `${apiUrl}/health/n8n`, health: 'healthy' },
-      { name: 'anythingllm', title: 'AnythingLLM <the "knowledge"> & co', url: 'https://ai-host.example.ts.net:8444/', healthUrl: `${apiUrl}/health/anythingllm`, health: 'unknown' },
+      {
+        name: 'anythingllm',
+        title: 'AnythingLLM <the "knowledge"> & co',
+        url: 'https://ai-host.example.ts.net:8444/',
+        healthUrl: `${apiUrl}/health/anythingllm`,
+        health: 'unknown',
+      },
       { name: 'ollama', title: 'Ollama', health: 'healthy' },
     ],
     certificate: { name: 'ai-host.example.ts.net', notAfter: '2027-02-01T00:00:00Z' },

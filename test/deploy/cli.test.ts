@@ -1,11 +1,12 @@
 // The CLI side of deploy: exit codes and what is (never) printed. No engine here.
+
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { mkdtemp, mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { main } from '../../src/cli/main.js';
 import { engineGet } from '../../src/deploy/engine-api.js';
 import { ensureSecrets, readSecrets } from '../../src/deploy/secrets-store.js';
 import { MissingEnvironmentError } from '../../src/model/findings.js';
@@ -62,7 +63,9 @@ describe('moat up without an engine', () => {
 async function withStubCompose<T>(fn: () => Promise<T>): Promise<T> {
   const bin = join(dir, 'bin');
   await mkdir(bin, { recursive: true });
-  await writeFile(join(bin, 'docker-compose'), '#!/bin/sh\ncase "$*" in *version*) echo 1.29.2; exit 0;; esac\necho "stub: unexpected $*" >&2; exit 1\n', { mode: 0o755 });
+  await writeFile(join(bin, 'docker-compose'), '#!/bin/sh\ncase "$*" in *version*) echo 1.29.2; exit 0;; esac\necho "stub: unexpected $*" >&2; exit 1\n', {
+    mode: 0o755,
+  });
   const savedPath = process.env.PATH;
   process.env.PATH = `${bin}:/usr/bin:/bin`;
   try {
@@ -139,9 +142,8 @@ describe('engine API errors (stub engine)', () => {
   });
 
   it('an HTTP error from the engine is exit 1 with its message, not an internal error', async () => {
-    const code = await withStubEngine(
-      { '/version': VERSION, '/containers/json': { status: 500, body: '{"message":"stub: storage is full"}' } },
-      () => withStubCompose(() => run('status', '--out', join(dir, 'deploy'))),
+    const code = await withStubEngine({ '/version': VERSION, '/containers/json': { status: 500, body: '{"message":"stub: storage is full"}' } }, () =>
+      withStubCompose(() => run('status', '--out', join(dir, 'deploy'))),
     );
     expect(code).toBe(1);
     expect(err).toContain('HTTP 500: stub: storage is full');
@@ -149,7 +151,9 @@ describe('engine API errors (stub engine)', () => {
   });
 
   it('an answer that is not JSON is exit 1 for up, and nothing is written', async () => {
-    const code = await withStubEngine({ '/version': { status: 200, body: '<html>proxy</html>' } }, () => withStubCompose(() => run('up', '--out', join(dir, 'deploy'))));
+    const code = await withStubEngine({ '/version': { status: 200, body: '<html>proxy</html>' } }, () =>
+      withStubCompose(() => run('up', '--out', join(dir, 'deploy'))),
+    );
     expect(code).toBe(1);
     expect(err).toContain('not JSON');
     expect(err).not.toContain('internal error');
@@ -157,7 +161,12 @@ describe('engine API errors (stub engine)', () => {
   });
 
   it('an engine that never answers is unreachable (exit 3 class), not a bug', async () => {
-    const error = await withStubEngine('hang', () => engineGet({ socketPath: join(dir, 'moat-stub-engine.sock') }, '/version', 200).then(() => undefined, (e: unknown) => e));
+    const error = await withStubEngine('hang', () =>
+      engineGet({ socketPath: join(dir, 'moat-stub-engine.sock') }, '/version', 200).then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    );
     expect(error).toBeInstanceOf(MissingEnvironmentError);
     expect((error as Error).message).toContain('no answer in 0.2 s');
   });

@@ -1,7 +1,7 @@
 // The two Compose adapters against stubs: a `docker` / `docker-compose` on PATH
 // that record how they were called (and what they read on stdin), and an
 // Engine API stub on a unix socket that answers the network look-up.
-import { chmod, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +94,11 @@ describe('Compose detection and adapters (stub CLIs, stub Engine API)', () => {
   });
 
   it("v2 reads state where the docker CLI's current context points when DOCKER_HOST is unset (rootless Docker)", async () => {
-    await writeFile(join(bin, 'docker'), '#!/bin/sh\ncase "$*" in "compose version") echo v2;; "context inspect"*) echo unix:///run/user/1000/docker.sock;; *) exit 1;; esac\n', { mode: 0o755 });
+    await writeFile(
+      join(bin, 'docker'),
+      '#!/bin/sh\ncase "$*" in "compose version") echo v2;; "context inspect"*) echo unix:///run/user/1000/docker.sock;; *) exit 1;; esac\n',
+      { mode: 0o755 },
+    );
     const saved = process.env.DOCKER_HOST;
     delete process.env.DOCKER_HOST;
     try {
@@ -122,14 +126,19 @@ describe('Compose detection and adapters (stub CLIs, stub Engine API)', () => {
 
   it('v1: leaves IPAM out for a network that exists with the same subnet, refuses one with another', async () => {
     await stubCli('docker-compose');
-    networks['moat-x-net'] = { Name: 'moat-x-net', IPAM: { Driver: 'default', Options: { driver: 'host-local' }, Config: [{ Subnet: '172.20.0.0/16', Gateway: '172.20.0.1' }] } };
+    networks['moat-x-net'] = {
+      Name: 'moat-x-net',
+      IPAM: { Driver: 'default', Options: { driver: 'host-local' }, Config: [{ Subnet: '172.20.0.0/16', Gateway: '172.20.0.1' }] },
+    };
     await composeEngine('compose-v1', target(), endpoint()).up(['app']);
     const stdin = await log('docker-compose');
     expect(stdin).not.toContain('ipam');
     expect(stdin).toContain('name: moat-x-net');
 
     networks['moat-x-net'] = { Name: 'moat-x-net', IPAM: { Config: [{ Subnet: '10.9.0.0/16', Gateway: '10.9.0.1' }] } };
-    const error = await composeEngine('compose-v1', target(), endpoint()).up(['app']).catch((e: unknown) => e);
+    const error = await composeEngine('compose-v1', target(), endpoint())
+      .up(['app'])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineCommandError);
     expect((error as Error).message).toContain('exists with subnet 10.9.0.0/16');
   });
@@ -152,7 +161,9 @@ describe('Compose detection and adapters (stub CLIs, stub Engine API)', () => {
 
   it('turns a failing Compose call into an error that carries its output', async () => {
     await stubCli('docker-compose', { fail: 'down' });
-    const error = await composeEngine('compose-v1', target(), endpoint()).down({ volumes: true }).catch((e: unknown) => e);
+    const error = await composeEngine('compose-v1', target(), endpoint())
+      .down({ volumes: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EngineCommandError);
     expect((error as EngineCommandError).command).toBe('docker-compose down --remove-orphans --volumes');
     expect((error as Error).message).toContain('stub failure for down');

@@ -4,9 +4,9 @@
 // half-close, stdout/stderr out in 8-byte-header frames), inspect {ExitCode}.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { composeEngine } from '../../src/deploy/compose-engine.js';
 import { EngineCommandError } from '../../src/deploy/engine.js';
@@ -31,7 +31,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const CONTAINER = { Id: 'c0ffee', Name: '/moat-x_dify-db_1', Config: { Labels: { 'com.docker.compose.service': 'dify-db', 'com.docker.compose.project': 'moat-x' } }, State: { Status: 'running', ExitCode: 0 }, RestartCount: 0, NetworkSettings: { Networks: {}, Ports: {} } };
+const CONTAINER = {
+  Id: 'c0ffee',
+  Name: '/moat-x_dify-db_1',
+  Config: { Labels: { 'com.docker.compose.service': 'dify-db', 'com.docker.compose.project': 'moat-x' } },
+  State: { Status: 'running', ExitCode: 0 },
+  RestartCount: 0,
+  NetworkSettings: { Networks: {}, Ports: {} },
+};
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'moat-exec-stub-'));
@@ -91,7 +98,11 @@ describe('exec through the Engine API (stub speaking the documented exec protoco
   });
 
   it("the compose adapters find the service's running container by its labels; argv carries no input", async () => {
-    const engine = composeEngine('compose-v1', { project: 'moat-x', bundleDir: join(dir, 'deploy'), composeFile: join(dir, 'deploy', 'compose.yaml') }, endpoint());
+    const engine = composeEngine(
+      'compose-v1',
+      { project: 'moat-x', bundleDir: join(dir, 'deploy'), composeFile: join(dir, 'deploy', 'compose.yaml') },
+      endpoint(),
+    );
     const secret = 'PASSWORD-value-0123456789';
     const result = await engine.exec('dify-db', ['sh', '-c', 'psql -f -'], `ALTER ROLE x PASSWORD '${secret}';`);
     expect(result.exitCode).toBe(3);
@@ -105,9 +116,29 @@ describe('exec through the Engine API (stub speaking the documented exec protoco
   it('prints the command a user runs: compose v2 on the bundle file, v1 by container name', () => {
     const t = { project: 'ai-platform', bundleDir: '/srv/moat/deploy', composeFile: '/srv/moat/deploy/compose.yaml' };
     expect(composeEngine('compose-v2', t, endpoint()).execCommand('clawdbot', ['node', 'openclaw.mjs', 'devices', 'list'])).toEqual([
-      'docker', 'compose', '-p', 'ai-platform', '--project-directory', '/srv/moat/deploy', '-f', '/srv/moat/deploy/compose.yaml', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list',
+      'docker',
+      'compose',
+      '-p',
+      'ai-platform',
+      '--project-directory',
+      '/srv/moat/deploy',
+      '-f',
+      '/srv/moat/deploy/compose.yaml',
+      'exec',
+      'clawdbot',
+      'node',
+      'openclaw.mjs',
+      'devices',
+      'list',
     ]);
-    expect(composeEngine('compose-v1', t, endpoint()).execCommand('clawdbot', ['node', 'openclaw.mjs'])).toEqual(['docker', 'exec', '-it', 'ai-platform_clawdbot_1', 'node', 'openclaw.mjs']);
+    expect(composeEngine('compose-v1', t, endpoint()).execCommand('clawdbot', ['node', 'openclaw.mjs'])).toEqual([
+      'docker',
+      'exec',
+      '-it',
+      'ai-platform_clawdbot_1',
+      'node',
+      'openclaw.mjs',
+    ]);
   });
 
   it('demultiplexes frames, ignoring a truncated tail', () => {

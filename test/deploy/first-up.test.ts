@@ -16,8 +16,8 @@ import { readSecrets } from '../../src/deploy/secrets-store.js';
 import { deployUp, formatFailures } from '../../src/deploy/up.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform, PlatformInput } from '../../src/model/types.js';
-import { startLitellmStub, type LitellmStub } from './litellm-stub.js';
-import { closedPort, startOllamaStub, type OllamaStub } from './ollama-stub.js';
+import { type LitellmStub, startLitellmStub } from './litellm-stub.js';
+import { closedPort, type OllamaStub, startOllamaStub } from './ollama-stub.js';
 
 class Sink {
   text = '';
@@ -36,11 +36,26 @@ function platformWithClawKey(): Platform {
 }
 
 function healthy(service: string): ContainerState {
-  return { service, id: `id-${service}`, name: `p_${service}_1`, state: 'running', health: 'healthy', exitCode: 0, restartCount: 0, addresses: {}, published: [] };
+  return {
+    service,
+    id: `id-${service}`,
+    name: `p_${service}_1`,
+    state: 'running',
+    health: 'healthy',
+    exitCode: 0,
+    restartCount: 0,
+    addresses: {},
+    published: [],
+  };
 }
 
 /** Records every action in order: `up <services>`, `exec <service>`, plus what the stubs saw (appended by the test). */
-function stubEngine(events: string[], execs: { service: string; argv: readonly string[]; stdin?: string }[], execResult: ExecResult = { exitCode: 0, stdout: '', stderr: '' }, onUp?: (services: readonly string[]) => void): Engine {
+function stubEngine(
+  events: string[],
+  execs: { service: string; argv: readonly string[]; stdin?: string }[],
+  execResult: ExecResult = { exitCode: 0, stdout: '', stderr: '' },
+  onUp?: (services: readonly string[]) => void,
+): Engine {
   const running: ContainerState[] = [];
   return {
     name: 'stub',
@@ -90,7 +105,7 @@ afterEach(async () => {
 });
 
 describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
-  it('creates LiteLLM\'s database before LiteLLM starts, registers Clawdbot\'s key before Clawdbot starts, pulls the models last', async () => {
+  it("creates LiteLLM's database before LiteLLM starts, registers Clawdbot's key before Clawdbot starts, pulls the models last", async () => {
     const platform = platformWithClawKey();
     const secretsFile = join(dir, '.moat', 'secrets.env');
     // The store first, so the stub LiteLLM knows the master key moat will use.
@@ -108,9 +123,19 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
       }),
       bundleDir: join(dir, 'deploy'),
       secretsFile,
-      progress: createProgress(platform.services.map((s) => s.name), stderr),
+      progress: createProgress(
+        platform.services.map((s) => s.name),
+        stderr,
+      ),
       pollMs: 5,
-      firstUp: { registerKeys: true, pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm.url, pullProgress: createPullProgress(stderr), pullRetry: { sleep: async () => {} } },
+      firstUp: {
+        registerKeys: true,
+        pullModels: true,
+        ollamaUrl: ollama.url,
+        litellmUrl: litellm.url,
+        pullProgress: createPullProgress(stderr),
+        pullRetry: { sleep: async () => {} },
+      },
     });
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
@@ -148,7 +173,14 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
     await prepareUp(platform, { bundleDir: join(dir, 'deploy'), secretsFile, services: [] });
     const values = (await readSecrets(secretsFile)) as Map<string, string>;
     litellm = await startLitellmStub(values.get('LITELLM_MASTER_KEY') as string);
-    const run = () => deployUp(platform, { engine: stubEngine([], []), bundleDir: join(dir, 'deploy'), secretsFile, pollMs: 5, firstUp: { registerKeys: true, pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm!.url } });
+    const run = () =>
+      deployUp(platform, {
+        engine: stubEngine([], []),
+        bundleDir: join(dir, 'deploy'),
+        secretsFile,
+        pollMs: 5,
+        firstUp: { registerKeys: true, pullModels: true, ollamaUrl: ollama.url, litellmUrl: litellm!.url },
+      });
     await run();
     const again = await run();
     expect(again.ok).toBe(true);
@@ -166,7 +198,13 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
     const password = (await readSecrets(secretsFile))?.get('LITELLM_DB_PASSWORD') as string;
     const events: string[] = [];
     const engine = stubEngine(events, [], { exitCode: 2, stdout: '', stderr: `psql: error: FATAL: role "postgres" does not exist (tried ${password})` });
-    const result = await deployUp(platform, { engine, bundleDir: join(dir, 'deploy'), secretsFile, pollMs: 5, firstUp: { pullModels: true, ollamaUrl: ollama.url } });
+    const result = await deployUp(platform, {
+      engine,
+      bundleDir: join(dir, 'deploy'),
+      secretsFile,
+      pollMs: 5,
+      firstUp: { pullModels: true, ollamaUrl: ollama.url },
+    });
     expect(result.ok).toBe(false);
     expect(events.some((e) => e.startsWith('up ') && e.includes('litellm'))).toBe(false);
     const text = formatFailures(result.failures);
@@ -216,7 +254,13 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
 
   it('without pullModels (callers that cannot reach the bridge) no pull is tried', async () => {
     const platform = normalizePlatform(referencePlatform());
-    const result = await deployUp(platform, { engine: stubEngine([], []), bundleDir: join(dir, 'deploy'), secretsFile: join(dir, '.moat', 'secrets.env'), pollMs: 5, firstUp: { ollamaUrl: ollama.url } });
+    const result = await deployUp(platform, {
+      engine: stubEngine([], []),
+      bundleDir: join(dir, 'deploy'),
+      secretsFile: join(dir, '.moat', 'secrets.env'),
+      pollMs: 5,
+      firstUp: { ollamaUrl: ollama.url },
+    });
     expect(result.ok).toBe(true);
     expect(result.models).toBeUndefined();
     expect(ollama.pulls).toEqual([]);
@@ -225,16 +269,24 @@ describe('the first moat up (stub engine, stub Ollama, stub LiteLLM)', () => {
 
 describe('first steps after the table', () => {
   const platform = platformWithClawKey();
-  const text = firstRunSteps(platform, { execCommand: (service, argv) => ['docker', 'compose', '-p', 'ai-platform', '--project-directory', '/srv/my deploy', 'exec', service, ...argv] });
+  const text = firstRunSteps(platform, {
+    execCommand: (service, argv) => ['docker', 'compose', '-p', 'ai-platform', '--project-directory', '/srv/my deploy', 'exec', service, ...argv],
+  });
 
   it("gives each app's URL from its route and Clawdbot's pairing commands with the bundle's compose invocation", () => {
     expect(text).toContain('n8n  https://ai-platform.example.ts.net:8443/n8n/');
     // Own origins for the apps that cannot live under a path, as the apps themselves are told (routeUrl).
     expect(text).toContain('AnythingLLM  https://ai-platform.example.ts.net:8444/');
-    expect(text).toContain('Dify  https://ai-platform.example.ts.net:8445/\n  first visit: create the admin account at https://ai-platform.example.ts.net:8445/install, which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)');
+    expect(text).toContain(
+      'Dify  https://ai-platform.example.ts.net:8445/\n  first visit: create the admin account at https://ai-platform.example.ts.net:8445/install, which asks for the secret DIFY_INIT_PASSWORD (`moat secrets --show DIFY_INIT_PASSWORD`)',
+    );
     expect(text).toContain('Clawdbot  https://ai-platform.example.ts.net:8443/clawdbot/');
-    expect(text).toContain("see the waiting request: docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices list");
-    expect(text).toContain("approve it:              docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices approve <requestId>");
+    expect(text).toContain(
+      "see the waiting request: docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices list",
+    );
+    expect(text).toContain(
+      "approve it:              docker compose -p ai-platform --project-directory '/srv/my deploy' exec clawdbot node openclaw.mjs devices approve <requestId>",
+    );
     expect(text).toContain('gateway token (the Control UI asks for it): the secret CLAWDBOT_GATEWAY_TOKEN (`moat secrets --show CLAWDBOT_GATEWAY_TOKEN`)');
   });
 
@@ -243,13 +295,20 @@ describe('first steps after the table', () => {
     const input = referencePlatform() as PlatformInput;
     const without = normalizePlatform({
       ...input,
-      services: input.services.map((s) => (s.name === 'anythingllm' ? { ...s, secrets: (s.secrets ?? []).filter((x) => x.name !== 'ANYTHINGLLM_AUTH_TOKEN') } : s)),
+      services: input.services.map((s) =>
+        s.name === 'anythingllm' ? { ...s, secrets: (s.secrets ?? []).filter((x) => x.name !== 'ANYTHINGLLM_AUTH_TOKEN') } : s,
+      ),
     });
     expect(firstRunSteps(without, { execCommand: (s, a) => [s, ...a] })).not.toContain('ANYTHINGLLM_AUTH_TOKEN');
   });
 
   it("keeps only the in-container part of the catalog's commands, so moat's own invocation for the bundle goes in front", () => {
-    expect(insideContainer(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list'], 'clawdbot')).toEqual(['node', 'openclaw.mjs', 'devices', 'list']);
+    expect(insideContainer(['docker', 'compose', 'exec', 'clawdbot', 'node', 'openclaw.mjs', 'devices', 'list'], 'clawdbot')).toEqual([
+      'node',
+      'openclaw.mjs',
+      'devices',
+      'list',
+    ]);
     expect(insideContainer(['node', 'openclaw.mjs', 'devices', 'list'], 'clawdbot')).toEqual(['node', 'openclaw.mjs', 'devices', 'list']);
     // Exactly one invocation in the printed line (no `docker compose exec clawdbot` twice).
     expect(text.match(/exec clawdbot/g)).toHaveLength(2);

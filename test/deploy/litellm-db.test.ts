@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine, ExecResult } from '../../src/deploy/engine.js';
-import { PSQL_ARGV, ensureLitellmDatabase, litellmDatabaseUrl, litellmDbScript, platformDerivedEnv, scramVerifier } from '../../src/deploy/litellm-db.js';
-import { serviceEnvContent } from '../../src/deploy/service-env.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import type { Engine, ExecResult } from '../../src/deploy/engine.js';
+import { ensureLitellmDatabase, litellmDatabaseUrl, litellmDbScript, PSQL_ARGV, platformDerivedEnv, scramVerifier } from '../../src/deploy/litellm-db.js';
+import { serviceEnvContent } from '../../src/deploy/service-env.js';
 import { requireService } from '../../src/model/lookup.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 
@@ -64,12 +64,33 @@ beforeAll(async () => {
   gid = Number(g.stdout);
   await chown(dir, uid, gid);
   await chmod(dir, 0o755);
-  const init = await asPostgres(join(PG_BIN, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8', '--no-sync']);
+  const init = await asPostgres(join(PG_BIN, 'initdb'), [
+    '-D',
+    join(dir, 'data'),
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    '--auth-host=reject',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   if (init.exitCode !== 0) throw new Error(`initdb failed: ${init.all}`);
   // The official image: local socket trusted for the superuser; the test adds password login for the others.
   await writeFile(join(dir, 'data', 'pg_hba.conf'), 'local all postgres trust\nlocal all all scram-sha-256\n');
   await chown(join(dir, 'data', 'pg_hba.conf'), uid, gid);
-  const start = await asPostgres(join(PG_BIN, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'server.log'), '-w', '-t', '60', '-o', `-k ${dir} -c listen_addresses= -c log_min_error_statement=error -c log_statement=none`, 'start']);
+  const start = await asPostgres(join(PG_BIN, 'pg_ctl'), [
+    '-D',
+    join(dir, 'data'),
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-k ${dir} -c listen_addresses= -c log_min_error_statement=error -c log_statement=none`,
+    'start',
+  ]);
   if (start.exitCode !== 0) throw new Error(`pg_ctl start failed: ${start.all}`);
   // Dify's database with something worth protecting.
   for (const sql of ['CREATE DATABASE dify', 'CREATE DATABASE dify_plugin']) expect((await psql('postgres', 'postgres', sql)).exitCode).toBe(0);
@@ -102,7 +123,11 @@ describe.skipIf(!isRoot)("LiteLLM's role and database on a real PostgreSQL 15", 
     expect(calls[0]?.argv).toEqual(PSQL_ARGV);
     expect((await psql('postgres', 'postgres', "SELECT count(*) FROM pg_roles WHERE rolname = 'litellm'")).stdout.trim()).toBe('1');
     expect((await psql('postgres', 'postgres', "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'litellm'")).stdout.trim()).toBe('litellm');
-    const attrs = await psql('postgres', 'postgres', "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'litellm'");
+    const attrs = await psql(
+      'postgres',
+      'postgres',
+      "SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'litellm'",
+    );
     expect(attrs.stdout.trim()).toBe('f|f|f|f|f|t');
   }, 60_000);
 
@@ -140,7 +165,9 @@ describe.skipIf(!isRoot)("LiteLLM's role and database on a real PostgreSQL 15", 
   it('no plain password in the server log, even with a failing statement logged', async () => {
     // A failure: the script against a role name that collides with nothing, but a read-only transaction makes ALTER fail.
     const engine = localEngine([]) as Engine;
-    const failing = { exec: (s: string, argv: readonly string[], stdin?: string) => engine.exec(s, argv, `SET default_transaction_read_only = on;\n${stdin ?? ''}`) } as Engine;
+    const failing = {
+      exec: (s: string, argv: readonly string[], stdin?: string) => engine.exec(s, argv, `SET default_transaction_read_only = on;\n${stdin ?? ''}`),
+    } as Engine;
     const error = await ensureLitellmDatabase(failing, password).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/psql in dify-db .*exit code 3/s);
     expect((error as Error).message).not.toContain(password);
@@ -170,7 +197,9 @@ describe("LiteLLM's DATABASE_URL", () => {
     expect(litellmDbScript('x', "o'brien", 'db"x')).toContain(`ALTER DATABASE "db""x" OWNER TO "o'brien"`);
     expect(litellmDbScript('x', "o'brien")).toContain(`WHERE rolname = 'o''brien'`);
     // `SCRAM-SHA-256$<iter>:<salt>$<StoredKey>:<ServerKey>` (that PostgreSQL accepts it is the real-server test above: the role logs in).
-    expect(scramVerifier('pencil', Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'))).toMatch(/^SCRAM-SHA-256\$4096:W22ZaJ0SNY7soEsUEjb6gQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
+    expect(scramVerifier('pencil', Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'))).toMatch(
+      /^SCRAM-SHA-256\$4096:W22ZaJ0SNY7soEsUEjb6gQ==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+    );
     expect(scramVerifier('pencil')).not.toBe(scramVerifier('pencil'));
   });
 });

@@ -1,9 +1,9 @@
 // An app's own LiteLLM key, registered against a stub LiteLLM speaking the
 // documented key endpoints (litellm-stub.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LitellmKeyError, ensureVirtualKey } from '../../src/deploy/litellm-keys.js';
+import { ensureVirtualKey, LitellmKeyError } from '../../src/deploy/litellm-keys.js';
+import { type LitellmStub, startLitellmStub } from './litellm-stub.js';
 import { closedPort } from './ollama-stub.js';
-import { startLitellmStub, type LitellmStub } from './litellm-stub.js';
 
 const MASTER = 'sk-master0123456789abcdef0123456789abcdef01234567';
 const CLAW = 'sk-claw0123456789abcdef0123456789abcdef0123456789';
@@ -60,7 +60,9 @@ describe('app virtual keys (stub LiteLLM)', () => {
   });
 
   it('an unreachable LiteLLM says so', async () => {
-    const error = await ensureVirtualKey(`http://127.0.0.1:${await closedPort()}`, MASTER, { key: CLAW, alias: 'clawdbot', models: [] }).catch((e: unknown) => e);
+    const error = await ensureVirtualKey(`http://127.0.0.1:${await closedPort()}`, MASTER, { key: CLAW, alias: 'clawdbot', models: [] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ unreachable: true });
     expect((error as Error).message).toMatch(/cannot reach LiteLLM at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
   });

@@ -34,7 +34,8 @@ export async function startLitellmStub(masterKey: string): Promise<LitellmStub> 
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(value));
     };
-    if (req.headers.authorization !== `Bearer ${masterKey}`) return send(401, { error: { message: 'Authentication Error, Invalid proxy server token passed.', type: 'auth_error', code: '401' } });
+    if (req.headers.authorization !== `Bearer ${masterKey}`)
+      return send(401, { error: { message: 'Authentication Error, Invalid proxy server token passed.', type: 'auth_error', code: '401' } });
     let body: Record<string, unknown> = {};
     try {
       body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
@@ -50,9 +51,13 @@ export async function startLitellmStub(masterKey: string): Promise<LitellmStub> 
     }
     if (req.method === 'POST' && path === '/key/generate') {
       const key = String(body['key'] ?? '');
-      if (!key.startsWith('sk-')) return send(400, { error: { message: `Invalid key format. LiteLLM Virtual Key must start with 'sk-'. Received: ${key.slice(0, 4)}****${key.slice(-4)}` } });
+      if (!key.startsWith('sk-'))
+        return send(400, {
+          error: { message: `Invalid key format. LiteLLM Virtual Key must start with 'sk-'. Received: ${key.slice(0, 4)}****${key.slice(-4)}` },
+        });
       const alias = typeof body['key_alias'] === 'string' ? body['key_alias'] : null;
-      if (alias !== null && keys.some((k) => k.key_alias === alias)) return send(400, { error: { message: `Unique key aliases across all keys are required. Key alias=${alias} already exists` } });
+      if (alias !== null && keys.some((k) => k.key_alias === alias))
+        return send(400, { error: { message: `Unique key aliases across all keys are required. Key alias=${alias} already exists` } });
       if (keys.some((k) => k.key === key)) return send(400, { error: { message: 'Unique key required' } });
       keys.push({ key, key_alias: alias, models: Array.isArray(body['models']) ? (body['models'] as string[]) : [] });
       return send(200, { key, key_alias: alias, models: body['models'] ?? [] });
@@ -74,7 +79,7 @@ export async function startLitellmStub(masterKey: string): Promise<LitellmStub> 
       if (keys.length === before) return send(400, { error: { message: 'Failed to delete all keys' } });
       return send(200, { deleted_keys: aliases.length > 0 ? aliases : values });
     }
-    if (req.method === 'GET' && path === '/health/liveliness') return send(200, 'I\'m alive!');
+    if (req.method === 'GET' && path === '/health/liveliness') return send(200, "I'm alive!");
     send(404, { detail: 'Not Found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

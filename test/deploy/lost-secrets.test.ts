@@ -13,7 +13,10 @@ describe('never-rotate secrets whose data outlived the store', () => {
   });
 
   it("refuses to regenerate Dify's DB password while the database volume exists (Postgres keeps the first one)", () => {
-    const stored = new Map([['N8N_ENCRYPTION_KEY', 'x'], ['DIFY_SECRET_KEY', 'y']]);
+    const stored = new Map([
+      ['N8N_ENCRYPTION_KEY', 'x'],
+      ['DIFY_SECRET_KEY', 'y'],
+    ]);
     const findings = lostSecretFindings(platform, stored, ['ai-platform_dify-db-data'], '.moat/secrets.env');
     expect(findings.map((f) => [f.code, f.path])).toEqual([['secrets.never-rotate-lost', 'secrets.DIFY_DB_PASSWORD']]);
     expect(findings[0]?.message).toContain('ai-platform_dify-db-data');

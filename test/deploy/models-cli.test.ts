@@ -2,10 +2,10 @@
 // codes that tell an unreachable Ollama (3) from a refusal (1), and output.
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerModels, runModelsList, runModelsPull } from '../../src/cli/commands/models.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { registerModels, runModelsList, runModelsPull } from '../../src/cli/commands/models.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
-import { closedPort, startOllamaStub, type OllamaStub } from './ollama-stub.js';
+import { closedPort, type OllamaStub, startOllamaStub } from './ollama-stub.js';
 
 const REGISTRY = {
   'llama3.2:3b': { layers: [{ digest: `sha256:${'dde5aa3fc5ff'.padEnd(64, '0')}`, size: 2_000_000 }] },
@@ -51,7 +51,7 @@ describe('moat models (stub Ollama)', () => {
     expect(stub.pulls).toHaveLength(2);
   });
 
-  it('pull of an unknown name: exit 1 with Ollama\'s own words and where to look', async () => {
+  it("pull of an unknown name: exit 1 with Ollama's own words and where to look", async () => {
     expect(await moat('models', 'pull', 'llama9:1t', '--ollama-url', stub.url)).toBe(1);
     expect(err).toContain('moat: Ollama: pulling llama9:1t: pull model manifest: file does not exist');
     expect(err).toContain('https://ollama.com/library');
@@ -104,7 +104,13 @@ describe('moat models (stub Ollama)', () => {
     const { ollamaUrl } = await import('../../src/deploy/models.js');
     expect(ollamaUrl(platform)).toBe('http://172.20.0.10:11434');
     // The run functions take the URL from the caller (the CLI's --ollama-url).
-    const sink = { text: '', write(c: string): boolean { sink.text += c; return true; } };
+    const sink = {
+      text: '',
+      write(c: string): boolean {
+        sink.text += c;
+        return true;
+      },
+    };
     const io = { ollamaUrl: stub.url, stdout: sink as unknown as NodeJS.WritableStream, stderr: sink as unknown as NodeJS.WritableStream };
     expect(await runModelsList(platform, io)).toBe(0);
     expect(await runModelsPull(platform, ['nomic-embed-text'], io)).toBe(0);

@@ -67,7 +67,16 @@ export async function startOllamaStub(registry: Readonly<Record<string, StubMode
   const server: Server = createServer(async (req, res) => {
     const url = req.url ?? '/';
     if (req.method === 'GET' && url === '/api/tags') {
-      return json(res, 200, { models: [...stub.local].map((name) => ({ name, model: name, modified_at: '2026-12-01T00:00:00Z', size: 2_019_393_189, digest: 'a80c4f17acd5', details: { family: 'llama' } })) });
+      return json(res, 200, {
+        models: [...stub.local].map((name) => ({
+          name,
+          model: name,
+          modified_at: '2026-12-01T00:00:00Z',
+          size: 2_019_393_189,
+          digest: 'a80c4f17acd5',
+          details: { family: 'llama' },
+        })),
+      });
     }
     if (req.method === 'POST' && url === '/api/show') {
       const name = String((await body(req))['model'] ?? '');

@@ -1,14 +1,19 @@
 // The Ollama client and resumable pulls against a stub Ollama on loopback that
 // speaks the documented API (see ollama-stub.ts).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureModels, platformModels, pullModel } from '../../src/deploy/models.js';
-import { OllamaError, OllamaStreamError, OllamaUnreachableError, canonicalModelName, ollamaClient, type PullEvent } from '../../src/deploy/ollama.js';
-import type { PullProgress } from '../../src/deploy/pull-progress.js';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { ensureModels, platformModels, pullModel } from '../../src/deploy/models.js';
+import { canonicalModelName, OllamaError, OllamaStreamError, OllamaUnreachableError, ollamaClient, type PullEvent } from '../../src/deploy/ollama.js';
+import type { PullProgress } from '../../src/deploy/pull-progress.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
-import { closedPort, startOllamaStub, type OllamaStub } from './ollama-stub.js';
+import { closedPort, type OllamaStub, startOllamaStub } from './ollama-stub.js';
 
-const LLAMA = { layers: [{ digest: `sha256:${'dde5aa3fc5ff'.padEnd(64, '0')}`, size: 5_000_000 }, { digest: `sha256:${'966de95ca8a6'.padEnd(64, '1')}`, size: 1_400 }] };
+const LLAMA = {
+  layers: [
+    { digest: `sha256:${'dde5aa3fc5ff'.padEnd(64, '0')}`, size: 5_000_000 },
+    { digest: `sha256:${'966de95ca8a6'.padEnd(64, '1')}`, size: 1_400 },
+  ],
+};
 const NOMIC = { layers: [{ digest: `sha256:${'970aa74c0a90'.padEnd(64, '2')}`, size: 3_000_000 }] };
 const REGISTRY = { 'llama3.2:3b': LLAMA, 'nomic-embed-text:latest': NOMIC };
 
@@ -69,14 +74,20 @@ describe('Ollama pulls (stub speaking /api/pull NDJSON)', () => {
   it('gives up after the bounded number of tries, saying so', async () => {
     const failing = ollamaClient(stub.url);
     let calls = 0;
-    const broken = { ...failing, pull: async () => { calls++; throw new OllamaStreamError('the connection broke'); } };
+    const broken = {
+      ...failing,
+      pull: async () => {
+        calls++;
+        throw new OllamaStreamError('the connection broke');
+      },
+    };
     const error = await pullModel(broken, 'llama3.2:3b', recorder(), { ...noSleep, tries: 3 }).catch((e: unknown) => e);
     expect(calls).toBe(3);
     expect(error).toBeInstanceOf(OllamaStreamError);
     expect((error as Error).message).toContain('after 3 tries');
   });
 
-  it('an unknown model is Ollama\'s error line, not retried, and marked not found', async () => {
+  it("an unknown model is Ollama's error line, not retried, and marked not found", async () => {
     const error = await pullModel(ollamaClient(stub.url), 'no-such-model:1b', recorder(), noSleep).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OllamaError);
     expect((error as OllamaError).notFound).toBe(true);
@@ -92,10 +103,10 @@ describe('Ollama pulls (stub speaking /api/pull NDJSON)', () => {
   });
 });
 
-describe('the platform\'s models in Ollama (stub)', () => {
+describe("the platform's models in Ollama (stub)", () => {
   const platform = normalizePlatform(referencePlatform());
 
-  it('are llm.models then llm.embedder, each once by Ollama\'s naming', () => {
+  it("are llm.models then llm.embedder, each once by Ollama's naming", () => {
     expect(platformModels(platform)).toEqual(['llama3.2:3b', 'nomic-embed-text:latest']);
     expect(canonicalModelName('nomic-embed-text')).toBe('nomic-embed-text:latest');
     expect(canonicalModelName('registry.ollama.ai/library/llama3.2:3b')).toBe('llama3.2:3b');

@@ -1,7 +1,7 @@
 // Pull progress: one line per layer with bytes, rate and time left; redrawn in
 // place on a terminal, plain and sparse otherwise.
 import { describe, expect, it } from 'vitest';
-import { PLAIN_EVERY_MS, createPullProgress, formatBytes, formatDuration } from '../../src/deploy/pull-progress.js';
+import { createPullProgress, formatBytes, formatDuration, PLAIN_EVERY_MS } from '../../src/deploy/pull-progress.js';
 
 class Sink {
   text = '';

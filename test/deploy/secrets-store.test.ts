@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
-import { ensureSecrets, parseSecrets, readSecrets, rotateSecret } from '../../src/deploy/secrets-store.js';
 import { ensureServiceEnvFiles } from '../../src/deploy/operate.js';
+import { ensureSecrets, parseSecrets, readSecrets, rotateSecret } from '../../src/deploy/secrets-store.js';
 import { serviceEnvContent, writeServiceEnvFiles } from '../../src/deploy/service-env.js';
 import { UserInputError } from '../../src/model/findings.js';
 import { allSecrets, requireService } from '../../src/model/lookup.js';
@@ -23,7 +23,10 @@ afterEach(async () => {
 });
 
 async function findingsOf(promise: Promise<unknown>) {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserInputError);
   return (error as UserInputError).findings;
 }
@@ -52,7 +55,10 @@ describe('secrets store', () => {
   it('adds only missing secrets and keeps the others as they were', async () => {
     await ensureSecrets(platform, file);
     const before = await readSecrets(file);
-    const text = (await readFile(file, 'utf8')).split('\n').filter((l) => !l.startsWith('RCLONE_RC_PASS=')).join('\n');
+    const text = (await readFile(file, 'utf8'))
+      .split('\n')
+      .filter((l) => !l.startsWith('RCLONE_RC_PASS='))
+      .join('\n');
     await writeFile(file, text, { mode: 0o600 });
     const { generated } = await ensureSecrets(platform, file);
     expect(generated).toEqual(['RCLONE_RC_PASS']);
@@ -137,7 +143,9 @@ describe('secrets store', () => {
 
   it('refuses known upstream defaults found in the store', async () => {
     await ensureSecrets(platform, file);
-    const text = (await readFile(file, 'utf8')).replace(/^LITELLM_MASTER_KEY=.*$/m, 'LITELLM_MASTER_KEY=sk-1234').replace(/^DIFY_DB_PASSWORD=.*$/m, 'DIFY_DB_PASSWORD=difyai123456');
+    const text = (await readFile(file, 'utf8'))
+      .replace(/^LITELLM_MASTER_KEY=.*$/m, 'LITELLM_MASTER_KEY=sk-1234')
+      .replace(/^DIFY_DB_PASSWORD=.*$/m, 'DIFY_DB_PASSWORD=difyai123456');
     await writeFile(file, text);
     const findings = await findingsOf(ensureSecrets(platform, file));
     expect(findings.map((f) => [f.code, f.path])).toEqual([
@@ -147,7 +155,10 @@ describe('secrets store', () => {
   });
 
   it('parses dotenv lines, skipping comments, keeping = inside values', () => {
-    expect([...parseSecrets('# c\n\nA=1\nB=x=y\n')]).toEqual([['A', '1'], ['B', 'x=y']]);
+    expect([...parseSecrets('# c\n\nA=1\nB=x=y\n')]).toEqual([
+      ['A', '1'],
+      ['B', 'x=y'],
+    ]);
   });
 });
 

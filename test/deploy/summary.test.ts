@@ -11,7 +11,16 @@ import { normalizePlatform } from '../../src/model/normalize.js';
 
 const platform = normalizePlatform(referencePlatform());
 const state = (over: Partial<ContainerState>): ContainerState => ({
-  service: 'n8n', id: 'x', name: 'x', state: 'running', health: 'starting', exitCode: 0, restartCount: 0, addresses: {}, published: [], ...over,
+  service: 'n8n',
+  id: 'x',
+  name: 'x',
+  state: 'running',
+  health: 'starting',
+  exitCode: 0,
+  restartCount: 0,
+  addresses: {},
+  published: [],
+  ...over,
 });
 
 describe('summary', () => {
@@ -27,7 +36,10 @@ describe('summary', () => {
 
   it('prints one row per service with its state; a missing container is "not created"', () => {
     const rows = serviceRows(platform, [state({ health: 'healthy' })], new Set(['n8n', 'ollama']));
-    expect(rows.map((r) => [r.service, r.state])).toEqual([['ollama', 'not created'], ['n8n', 'healthy']]);
+    expect(rows.map((r) => [r.service, r.state])).toEqual([
+      ['ollama', 'not created'],
+      ['n8n', 'healthy'],
+    ]);
     expect(formatRows(rows)).toMatch(/^n8n +healthy +172\.20\.0\.40 +https:\/\/ai-platform\.example\.ts\.net:8443\/n8n\/$/m);
   });
 });
@@ -44,7 +56,10 @@ describe('health verdicts', () => {
   });
 
   it('fails a crash-looping container (restart: unless-stopped keeps it restarting) instead of waiting', () => {
-    expect(judge(state({ state: 'restarting', exitCode: 1, restartCount: 3 }))).toMatchObject({ kind: 'failed', reason: expect.stringContaining('keeps crashing') });
+    expect(judge(state({ state: 'restarting', exitCode: 1, restartCount: 3 }))).toMatchObject({
+      kind: 'failed',
+      reason: expect.stringContaining('keeps crashing'),
+    });
     // Caught between two crashes while running: restarted and not healthy.
     expect(judge(state({ state: 'running', health: 'starting', restartCount: 2, exitCode: 1 }))?.kind).toBe('failed');
     expect(judge(state({ state: 'running', health: 'none', restartCount: 1, exitCode: 1 }))?.kind).toBe('failed');
@@ -88,7 +103,13 @@ describe('deployUp with a crash-looping service (stub engine)', () => {
 
   it('reports it failed with its last log lines on the first poll, not after the 300 s budget', async () => {
     const n8nOnly = { ...platform, services: platform.services.map((s) => (s.name === 'n8n' ? { ...s, startBudgetSeconds: 300 } : s)) };
-    const result = await deployUp(n8nOnly, { engine: crashLoopEngine(), bundleDir: join(dir, 'deploy'), secretsFile: join(dir, '.moat', 'secrets.env'), services: ['n8n'], pollMs: 10 });
+    const result = await deployUp(n8nOnly, {
+      engine: crashLoopEngine(),
+      bundleDir: join(dir, 'deploy'),
+      secretsFile: join(dir, '.moat', 'secrets.env'),
+      services: ['n8n'],
+      pollMs: 10,
+    });
     expect(result.ok).toBe(false);
     expect(result.failures.map((f) => f.service)).toEqual(['n8n']);
     expect(result.failures[0]?.reason).toContain('keeps crashing');

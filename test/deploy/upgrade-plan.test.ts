@@ -5,12 +5,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { referencePlatform } from '../../src/catalog/reference.js';
+import { splitImage } from '../../src/catalog/upstream/index.js';
+import { DATA_FORMATS, KNOWN_RELEASES } from '../../src/catalog/upstream/releases.js';
 import { runOutdated } from '../../src/cli/commands/upgrade.js';
 import { loadPlatform } from '../../src/cli/load-platform.js';
-import { referencePlatform } from '../../src/catalog/reference.js';
-import { DATA_FORMATS, KNOWN_RELEASES } from '../../src/catalog/upstream/releases.js';
-import { splitImage } from '../../src/catalog/upstream/index.js';
+import { main } from '../../src/cli/main.js';
 import { outdatedServices, planUpgrade, versionChange } from '../../src/deploy/upgrade-plan.js';
 import { recordImage } from '../../src/deploy/upgrade-record.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
@@ -32,7 +32,7 @@ describe('versionChange', () => {
   });
 });
 
-describe('moat upgrade refuses a data service\'s format-changing step without --allow-major', () => {
+describe("moat upgrade refuses a data service's format-changing step without --allow-major", () => {
   it('PostgreSQL 15 → 16: refused, and the finding says pg_upgrade or a dump and restore is needed', () => {
     expect(splitImage(imageOf('dify-db')).tag).toBe('15.18-alpine');
     const { steps, findings } = planUpgrade(platform, { service: 'dify-db', to: '16.0-alpine' });
@@ -54,18 +54,29 @@ describe('moat upgrade refuses a data service\'s format-changing step without --
     expect(weaviate.findings[0]?.message).toContain('one minor version at a time');
   });
 
-  it('a PostgreSQL minor release, a Redis patch and an app\'s minor need no flag', () => {
+  it("a PostgreSQL minor release, a Redis patch and an app's minor need no flag", () => {
     expect(planUpgrade(platform, { service: 'dify-db', to: '15.19-alpine' })).toMatchObject({ findings: [], steps: [{ change: 'minor' }] });
     expect(planUpgrade(platform, { service: 'dify-redis', to: '6.2.24-alpine' })).toMatchObject({ findings: [], steps: [{ change: 'patch' }] });
-    expect(planUpgrade(platform, { service: 'n8n', to: 'n8nio/n8n:2.46.5' })).toMatchObject({ findings: [], steps: [{ to: 'n8nio/n8n:2.46.5', change: 'minor' }] });
+    expect(planUpgrade(platform, { service: 'n8n', to: 'n8nio/n8n:2.46.5' })).toMatchObject({
+      findings: [],
+      steps: [{ to: 'n8nio/n8n:2.46.5', change: 'minor' }],
+    });
   });
 
   it('without --to: apps move to their newest known release, data services are held back with the reason', () => {
     const { steps, findings, held } = planUpgrade(platform, {});
     expect(findings).toEqual([]);
     expect(steps.map((s) => `${s.service} ${s.to}`)).toEqual(['n8n n8nio/n8n:2.46.5']);
-    expect(held.map((h) => `${h.service} ${h.newest}`).sort()).toEqual(['dify-db postgres:18.0-alpine', 'dify-redis redis:7.0.0-alpine', 'dify-weaviate semitechnologies/weaviate:1.39.2']);
-    expect(planUpgrade(platform, { allowMajor: true }).steps.map((s) => s.service).sort()).toEqual(['dify-db', 'dify-redis', 'dify-weaviate', 'n8n']);
+    expect(held.map((h) => `${h.service} ${h.newest}`).sort()).toEqual([
+      'dify-db postgres:18.0-alpine',
+      'dify-redis redis:7.0.0-alpine',
+      'dify-weaviate semitechnologies/weaviate:1.39.2',
+    ]);
+    expect(
+      planUpgrade(platform, { allowMajor: true })
+        .steps.map((s) => s.service)
+        .sort(),
+    ).toEqual(['dify-db', 'dify-redis', 'dify-weaviate', 'n8n']);
   });
 
   it('refuses --to without a service, a tag of another image, :latest, and a downgrade', () => {
@@ -101,12 +112,14 @@ describe('moat outdated', () => {
   });
 
   it('lists pinned → newest with the step, date and source, and exits 1', () => {
-    expect(outdatedServices(platform).map((e) => `${e.service} ${e.current} → ${e.newest.tag} ${e.change}`)).toEqual([
-      'n8n 2.41.3 → 2.46.5 minor',
-      'dify-db 15.18-alpine → 18.0-alpine major',
-      'dify-redis 6.2.23-alpine → 7.0.0-alpine major',
-      'dify-weaviate 1.27.0 → 1.39.2 minor',
-    ].sort((a, b) => platform.services.findIndex((s) => a.startsWith(`${s.name} `)) - platform.services.findIndex((s) => b.startsWith(`${s.name} `))));
+    expect(outdatedServices(platform).map((e) => `${e.service} ${e.current} → ${e.newest.tag} ${e.change}`)).toEqual(
+      [
+        'n8n 2.41.3 → 2.46.5 minor',
+        'dify-db 15.18-alpine → 18.0-alpine major',
+        'dify-redis 6.2.23-alpine → 7.0.0-alpine major',
+        'dify-weaviate 1.27.0 → 1.39.2 minor',
+      ].sort((a, b) => platform.services.findIndex((s) => a.startsWith(`${s.name} `)) - platform.services.findIndex((s) => b.startsWith(`${s.name} `))),
+    );
     expect(runOutdated(platform, 'text', sink)).toBe(1);
     expect(out).toMatch(/^n8n +n8nio\/n8n +2\.41\.3 → 2\.46\.5 +minor +2026-11-04 +https:\/\/newreleases\.io\//m);
   });
@@ -129,7 +142,8 @@ describe('recording the new tag in moat.yaml', () => {
 
   it('changes only that value: comments, order and other keys stay byte for byte', async () => {
     const file = join(dir, 'moat.yaml');
-    const before = '# ours\nproject: ai-platform # keep\nservices:\n  # the workflow engine\n  n8n:\n    image: n8nio/n8n:2.41.3 # tested 2026-10\n  ollama:\n    enabled: true\n';
+    const before =
+      '# ours\nproject: ai-platform # keep\nservices:\n  # the workflow engine\n  n8n:\n    image: n8nio/n8n:2.41.3 # tested 2026-10\n  ollama:\n    enabled: true\n';
     await writeFile(file, before);
     await recordImage(file, 'n8n', 'n8nio/n8n:2.46.5');
     expect(await readFile(file, 'utf8')).toBe(before.replace('2.41.3', '2.46.5'));

@@ -8,7 +8,8 @@ import { tailscalePolicyIngester } from '../../src/ingest/tailscale-policy.js';
 import { checkProperties, corpus } from './corpus/cloud/fuzz-support.js';
 
 const lineOf = (text: string, needle: string, from = 0): number => text.slice(0, text.indexOf(needle, from)).split('\n').length;
-const key = (r: CloudRule) => `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
+const key = (r: CloudRule) =>
+  `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
 const ingest = (name: string) => {
   const text = corpus(`cloud/${name}`);
   return { text, result: ingestAwsSecurityGroups({ file: name, text }) };
@@ -20,9 +21,15 @@ describe('AWS describe-security-groups', () => {
     expect(result.problems).toEqual([]);
     const rules = result.fragment.cloud?.ingress ?? [];
     expect(rules.map(key)).toEqual(['tcp 22-22 203.0.113.10/32', 'udp 41641-41641 0.0.0.0/0', 'udp 41641-41641 ::/0']);
-    expect(rules.map((r) => r.origin.line)).toEqual([lineOf(text, '"CidrIp": "203.0.113.10/32"') - 1, lineOf(text, '"CidrIp": "0.0.0.0/0"') - 1, lineOf(text, '"CidrIpv6": "::/0"') - 1]);
+    expect(rules.map((r) => r.origin.line)).toEqual([
+      lineOf(text, '"CidrIp": "203.0.113.10/32"') - 1,
+      lineOf(text, '"CidrIp": "0.0.0.0/0"') - 1,
+      lineOf(text, '"CidrIpv6": "::/0"') - 1,
+    ]);
     expect(rules[0]?.description).toBe('SSH (key-based) from the admin CIDR');
-    expect(result.fragment.cloud?.groups).toEqual([{ name: 'ai-platform-host (sg-0a1b2c3d4e5f67890)', origin: { file: 'aws-clean.json', line: 3, key: 'SecurityGroups[0]' } }]);
+    expect(result.fragment.cloud?.groups).toEqual([
+      { name: 'ai-platform-host (sg-0a1b2c3d4e5f67890)', origin: { file: 'aws-clean.json', line: 3, key: 'SecurityGroups[0]' } },
+    ]);
   });
 
   it('misconfigured: world SSH, -1 from ::/0, the world as two halves, protocol 6 ranges, icmp, SG-to-SG, prefix lists, a bad CIDR', () => {
@@ -42,7 +49,11 @@ describe('AWS describe-security-groups', () => {
     ]);
     expect(rules[1]).toMatchObject({ description: 'temporary debugging', origin: { line: lineOf(text, '"CidrIpv6": "::/0"') - 1 } });
     expect(rules[3]?.origin.line).toBe(lineOf(text, '"CidrIp": "128.0.0.0/1"') - 1);
-    expect(rules[6]?.origin).toEqual({ file: 'aws-open.json', line: lineOf(text, '"GroupId": "sg-0fedcba987654321f"') - 1, key: 'SecurityGroups[1].IpPermissions[0].UserIdGroupPairs[0]' });
+    expect(rules[6]?.origin).toEqual({
+      file: 'aws-open.json',
+      line: lineOf(text, '"GroupId": "sg-0fedcba987654321f"') - 1,
+      key: 'SecurityGroups[1].IpPermissions[0].UserIdGroupPairs[0]',
+    });
     expect(rules[3]?.origin.key).toBe('SecurityGroups[0].IpPermissions[2].IpRanges[1]');
     expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['launch-wizard-1 (sg-0badbadbadbad0001)', 'apps (sg-0aaaaaaaaaaaaaaa2)']);
     expect(result.problems.map((p) => [p.code, p.location?.line])).toEqual([['ingest.cloud.invalid-value', lineOf(text, 'not-a-cidr') - 1]]);
@@ -75,7 +86,18 @@ describe('AWS describe-security-groups', () => {
   });
 
   it('a wrong shape is unreadable, never dropped: IpRanges not a list, ports out of range, no protocol', () => {
-    const doc = { SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: 'everyone' }, { IpProtocol: 'tcp', FromPort: 90000, ToPort: 1, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }, { IpRanges: [{ CidrIp: '10.0.0.0/8' }] }] }] };
+    const doc = {
+      SecurityGroups: [
+        {
+          GroupId: 'sg-1',
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: 'everyone' },
+            { IpProtocol: 'tcp', FromPort: 90000, ToPort: 1, IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+            { IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+          ],
+        },
+      ],
+    };
     const result = ingestAwsSecurityGroups({ file: 'x.json', text: JSON.stringify(doc, null, 2) });
     expect(result.fragment.cloud?.ingress.map(key)).toEqual(['all * ?IpRanges "everyone" (not understood)', 'tcp * 10.0.0.0/8', 'all * 10.0.0.0/8']);
     expect(result.problems.map((p) => p.code)).toEqual(['ingest.cloud.unreadable-rule', 'ingest.cloud.invalid-value', 'ingest.cloud.invalid-value']);

@@ -8,7 +8,8 @@ import { terraformIngester } from '../../src/ingest/terraform.js';
 import { checkProperties, corpus } from './corpus/cloud/fuzz-support.js';
 
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
-const key = (r: CloudRule) => `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
+const key = (r: CloudRule) =>
+  `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
 const ingest = (name: string, text = corpus(`cloud/${name}`)) => ({ text, result: ingestCloudFormation({ file: name, text }) });
 
 describe('CloudFormation', () => {
@@ -54,7 +55,19 @@ describe('CloudFormation', () => {
   });
 
   it('an ingress list that is an unknown intrinsic, or a rule that is a scalar, counts as open to the world', () => {
-    const text = ['Resources:', '  Sg:', '    Type: AWS::EC2::SecurityGroup', '    Properties:', '      SecurityGroupIngress: !FindInMap [Rules, !Ref Env, Ingress]', '  Sg2:', '    Type: AWS::EC2::SecurityGroup', '    Properties:', '      SecurityGroupIngress:', '        - just a string', ''].join('\n');
+    const text = [
+      'Resources:',
+      '  Sg:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '    Properties:',
+      '      SecurityGroupIngress: !FindInMap [Rules, !Ref Env, Ingress]',
+      '  Sg2:',
+      '    Type: AWS::EC2::SecurityGroup',
+      '    Properties:',
+      '      SecurityGroupIngress:',
+      '        - just a string',
+      '',
+    ].join('\n');
     const result = ingestCloudFormation({ file: 't.yaml', text });
     expect(result.fragment.cloud?.ingress.map((r) => [r.protocol, r.ports, r.cidrs, r.origin.line])).toEqual([
       ['all', undefined, [], 5],
@@ -64,7 +77,16 @@ describe('CloudFormation', () => {
   });
 
   it('resources made by Fn::ForEach count as open to the world', () => {
-    const text = ['Transform: AWS::LanguageExtensions', 'Resources:', '  Fn::ForEach::Rules:', '    - Port', '    - ["22", "80"]', '    - Rule${Port}:', '        Type: AWS::EC2::SecurityGroupIngress', ''].join('\n');
+    const text = [
+      'Transform: AWS::LanguageExtensions',
+      'Resources:',
+      '  Fn::ForEach::Rules:',
+      '    - Port',
+      '    - ["22", "80"]',
+      '    - Rule${Port}:',
+      '        Type: AWS::EC2::SecurityGroupIngress',
+      '',
+    ].join('\n');
     const result = ingestCloudFormation({ file: 'loop.yaml', text });
     expect(result.fragment.cloud?.ingress.map((r) => [r.protocol, r.ports, r.origin.line])).toEqual([['all', undefined, 3]]);
   });
@@ -77,7 +99,16 @@ describe('CloudFormation', () => {
   });
 
   it('aliases that expand without end (billion laughs) stop with a located problem, not a hang', () => {
-    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)];
+    const levels = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(', ')}]`,
+      ),
+    ];
     const text = [...levels, 'Resources:', '  Sg:', '    Type: AWS::EC2::SecurityGroup', '    Properties:', '      SecurityGroupIngress: *i', ''].join('\n');
     const started = Date.now();
     const result = ingestCloudFormation({ file: 'bomb.yaml', text });

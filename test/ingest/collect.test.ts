@@ -68,9 +68,17 @@ describe('collectLive with stub commands on PATH (stub)', () => {
   it('collects each tool present as a named artifact, and names what is missing or failed', async () => {
     const bin = join(root, 'bin');
     mkdirSync(bin, { recursive: true });
-    stub(bin, 'nft', `[ "$*" = "-j list ruleset" ] || exit 2\necho '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'`);
+    stub(
+      bin,
+      'nft',
+      `[ "$*" = "-j list ruleset" ] || exit 2\necho '{"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}}]}'`,
+    );
     stub(bin, 'iptables-save', `echo 'iptables-save v1.8.9 (nf_tables): Permission denied (you must be root)' >&2\nexit 4`);
-    stub(bin, 'ss', `[ "$*" = "-tulpnH" ] || exit 2\necho 'tcp   LISTEN 0      4096             0.0.0.0:22          0.0.0.0:*    users:(("sshd",pid=812,fd=3))'`);
+    stub(
+      bin,
+      'ss',
+      `[ "$*" = "-tulpnH" ] || exit 2\necho 'tcp   LISTEN 0      4096             0.0.0.0:22          0.0.0.0:*    users:(("sshd",pid=812,fd=3))'`,
+    );
     stub(
       bin,
       'docker',

@@ -12,7 +12,8 @@ const corpus = (name: string): Artifact => ({
 const ingest = (name: string) => composeIngester.ingest(corpus(name), {});
 const bindingsOf = (r: ReturnType<typeof ingest>) => r.fragment.publishing ?? [];
 const listenersOf = (r: ReturnType<typeof ingest>) => r.fragment.sockets ?? [];
-const short = (b: Binding) => `${b.service} ${b.hostAddress || '*'} ${b.hostPorts.from}-${b.hostPorts.to} -> ${b.containerPort}/${b.protocol} @${b.origin.file}:${b.origin.line} ${b.origin.key}`;
+const short = (b: Binding) =>
+  `${b.service} ${b.hostAddress || '*'} ${b.hostPorts.from}-${b.hostPorts.to} -> ${b.containerPort}/${b.protocol} @${b.origin.file}:${b.origin.line} ${b.origin.key}`;
 const sock = (l: Listener) => `${l.kind} ${l.owner} ${l.address || '?'}:${l.port}/${l.protocol}`;
 
 describe('compose ingester: bindings', () => {
@@ -98,11 +99,24 @@ describe('compose ingester: anchors, networks, environment', () => {
     const r = ingest('static-ips.yaml');
     expect(r.problems).toEqual([]);
     const [gateway, app] = r.fragment.services ?? [];
-    expect(gateway).toMatchObject({ name: 'gateway', image: 'nginx:1.27', addresses: ['172.30.0.2', 'fd00:30::2'], aliases: ['gateway', 'gw', 'lab-gateway', 'proxy', 'edge'] });
+    expect(gateway).toMatchObject({
+      name: 'gateway',
+      image: 'nginx:1.27',
+      addresses: ['172.30.0.2', 'fd00:30::2'],
+      aliases: ['gateway', 'gw', 'lab-gateway', 'proxy', 'edge'],
+    });
     expect(gateway?.origin).toEqual({ file: 'compose/static-ips.yaml', line: 3, key: 'services.gateway' });
     expect(app?.env).toEqual({ MODE: 'prod', API_TOKEN: '<redacted>', FROM_SHELL: '${FROM_SHELL}', URL: '<redacted>', REF: '${SOME_VAR}' });
     expect(bindingsOf(r)).toEqual([
-      { service: 'gateway', hostAddress: '100.64.0.10', hostPorts: { from: 8443, to: 8443 }, containerAddress: '172.30.0.2', containerPort: 443, protocol: 'tcp', origin: { file: 'compose/static-ips.yaml', line: 13, key: 'services.gateway.ports[0]' } },
+      {
+        service: 'gateway',
+        hostAddress: '100.64.0.10',
+        hostPorts: { from: 8443, to: 8443 },
+        containerAddress: '172.30.0.2',
+        containerPort: 443,
+        protocol: 'tcp',
+        origin: { file: 'compose/static-ips.yaml', line: 13, key: 'services.gateway.ports[0]' },
+      },
     ]);
     expect(listenersOf(r).map(sock)).toEqual([
       'container gateway 172.30.0.2:80/tcp',
@@ -161,7 +175,12 @@ describe('compose ingester: several files and docker compose config JSON', () =>
       text: 'services:\n  local:\n    extends: {service: tmpl}\n    ports: ["9001:9001"]\n  tmpl:\n    image: example/t:1\n  remote:\n    extends: {file: common.yaml, service: base}\n  missing:\n    extends: {file: nope.yaml, service: x}\n',
     };
     const r = composeIngester.ingest(main, { readFile: (path) => (path === 'common.yaml' ? base : undefined) });
-    expect(r.fragment.services?.map((s) => `${s.name} ${s.image}`)).toEqual(['local example/t:1', 'tmpl example/t:1', 'remote example/base:1', 'missing undefined']);
+    expect(r.fragment.services?.map((s) => `${s.name} ${s.image}`)).toEqual([
+      'local example/t:1',
+      'tmpl example/t:1',
+      'remote example/base:1',
+      'missing undefined',
+    ]);
     expect(bindingsOf(r).map(short)).toEqual([
       'local * 9001-9001 -> 9001/tcp @compose.yaml:4 services.local.ports[0]',
       'remote 127.0.0.1 9000-9000 -> 9000/tcp @common.yaml:4 services.remote.ports[0]',

@@ -38,7 +38,14 @@ const mutated = fc
     fc.array(
       fc.oneof(
         fc.record({ op: fc.constant('cut' as const), at: fc.nat(), len: fc.nat({ max: 40 }) }),
-        fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom(':', '[', ']', '{', '}', '*a', '&a ', '<<: ', '\n  - ', '"', '%', '\u0000', '!reset ', '65536', '-1')) }),
+        fc.record({
+          op: fc.constant('insert' as const),
+          at: fc.nat(),
+          text: fc.oneof(
+            fc.string({ maxLength: 20 }),
+            fc.constantFrom(':', '[', ']', '{', '}', '*a', '&a ', '<<: ', '\n  - ', '"', '%', '\u0000', '!reset ', '65536', '-1'),
+          ),
+        }),
         fc.record({ op: fc.constant('dupline' as const), at: fc.nat() }),
       ),
       { maxLength: 8 },
@@ -110,7 +117,12 @@ describe('resource exhaustion is refused quickly, with a located problem', () =>
 
   it('a merge-key alias bomb', () => {
     const lines = ['x0: &x0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}'];
-    for (let i = 1; i <= 12; i++) lines.push(`x${i}: &x${i} [${Array(10).fill(`*x${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 12; i++)
+      lines.push(
+        `x${i}: &x${i} [${Array(10)
+          .fill(`*x${i - 1}`)
+          .join(', ')}]`,
+      );
     lines.push('services:', '  s:', '    <<: *x12', '    image: busybox:1');
     const { r, ms } = timed(lines.join('\n'));
     expect(ms).toBeLessThan(1000);

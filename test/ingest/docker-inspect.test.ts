@@ -7,7 +7,8 @@ import { dockerInspectIngester } from '../../src/ingest/docker-inspect.js';
 const file = 'docker/inspect.json';
 const text = readFileSync(new URL(`corpus/${file}`, import.meta.url), 'utf8');
 const r = dockerInspectIngester.ingest({ file, text }, {});
-const short = (b: Binding) => `${b.service} ${b.hostAddress || '*'} ${b.hostPorts.from}-${b.hostPorts.to} -> ${b.containerAddress ?? '?'}:${b.containerPort}/${b.protocol} @${b.origin.line} ${b.origin.key}`;
+const short = (b: Binding) =>
+  `${b.service} ${b.hostAddress || '*'} ${b.hostPorts.from}-${b.hostPorts.to} -> ${b.containerAddress ?? '?'}:${b.containerPort}/${b.protocol} @${b.origin.line} ${b.origin.key}`;
 const sock = (l: Listener) => `${l.kind} ${l.owner} ${l.address || '?'}:${l.port}/${l.protocol}`;
 
 describe('docker inspect ingester', () => {
@@ -18,7 +19,7 @@ describe('docker inspect ingester', () => {
     expect(dockerInspectIngester.detect({ file: 'x', text: '{"Id": "x"}' })).toBe(false);
   });
 
-  it('reads the bindings the daemon made (0.0.0.0 and ::), a stopped container\'s PortBindings (ephemeral), and a udp publication', () => {
+  it("reads the bindings the daemon made (0.0.0.0 and ::), a stopped container's PortBindings (ephemeral), and a udp publication", () => {
     expect(r.problems.map((p) => p.code)).toEqual(['ingest.docker-inspect.host-network']);
     expect(r.fragment.publishing?.map(short)).toEqual([
       'db 0.0.0.0 5432-5432 -> 172.18.0.2:5432/tcp @41 [0].NetworkSettings.Ports["5432/tcp"][0]',
@@ -55,7 +56,13 @@ describe('docker inspect ingester', () => {
   it('bad JSON and bad port keys are located problems', () => {
     const bad = dockerInspectIngester.ingest({ file: 'b.json', text: '[\n{"Id": "x",\n' }, {});
     expect(bad.problems[0]).toMatchObject({ code: 'ingest.docker-inspect.syntax', location: { file: 'b.json' } });
-    const key = dockerInspectIngester.ingest({ file: 'k.json', text: '[{"Id": "x",\n "NetworkSettings": {"Ports": {\n "80/sctp": [{"HostIp": "", "HostPort": "80"}],\n "81/tcp": [{"HostIp": "", "HostPort": "x"}]}}}]' }, {});
+    const key = dockerInspectIngester.ingest(
+      {
+        file: 'k.json',
+        text: '[{"Id": "x",\n "NetworkSettings": {"Ports": {\n "80/sctp": [{"HostIp": "", "HostPort": "80"}],\n "81/tcp": [{"HostIp": "", "HostPort": "x"}]}}}]',
+      },
+      {},
+    );
     expect(key.problems.map((p) => [p.code, p.location?.line])).toEqual([
       ['ingest.docker-inspect.unreadable-port', 3],
       ['ingest.docker-inspect.unreadable-port', 4],

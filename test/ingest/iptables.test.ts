@@ -2,7 +2,7 @@
 // output and on moat's own rules files: chains, families, quoting, doubt.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EMPTY, WORLD, cidrSet, onlyFamily, setEquals } from '../../src/analyze/cidr-set.js';
+import { cidrSet, EMPTY, onlyFamily, setEquals, WORLD } from '../../src/analyze/cidr-set.js';
 import { evaluateHook, type Packet } from '../../src/analyze/firewall-eval.js';
 import type { FirewallChain } from '../../src/analyze/state.js';
 import { IPTABLES_FINDING_DOCS, iptablesIngester } from '../../src/ingest/iptables.js';
@@ -29,7 +29,15 @@ describe('iptables ingester: iptables-nft-save and ip6tables-nft-save of one hos
 
   it('tells the families apart by their headers and names every chain with its table', () => {
     expect(r.problems).toEqual([]);
-    expect(cs.map((c) => c.name)).toEqual(['ip filter INPUT', 'ip filter FORWARD', 'ip filter OUTPUT', 'ip filter DOCKER-USER', 'ip6 filter INPUT', 'ip6 filter FORWARD', 'ip6 filter OUTPUT']);
+    expect(cs.map((c) => c.name)).toEqual([
+      'ip filter INPUT',
+      'ip filter FORWARD',
+      'ip filter OUTPUT',
+      'ip filter DOCKER-USER',
+      'ip6 filter INPUT',
+      'ip6 filter FORWARD',
+      'ip6 filter OUTPUT',
+    ]);
     expect(chain(cs, 'ip filter INPUT')).toMatchObject({ hook: 'input', policy: 'drop', priority: 0, family: 'ip', origin: { line: 3 } });
     expect(chain(cs, 'ip filter DOCKER-USER').hook).toBeUndefined();
     expect(chain(cs, 'ip6 filter INPUT')).toMatchObject({ family: 'ip6', policy: 'accept' });
@@ -39,7 +47,12 @@ describe('iptables ingester: iptables-nft-save and ip6tables-nft-save of one hos
     const input = chain(cs, 'ip filter INPUT').rules;
     expect(input[1]).toMatchObject({ comment: 'ssh "admin" only', verdict: { kind: 'accept' }, origin: { file: 'save.txt', line: 8 } });
     expect(input[1]!.match).toEqual({ saddr: { values: ['203.0.113.10/32'] }, protocol: { values: ['tcp'] }, dport: { values: [{ from: 22, to: 22 }] } });
-    expect(input[2]!.match.dport).toEqual({ values: [{ from: 41641, to: 41641 }, { from: 60000, to: 60010 }] });
+    expect(input[2]!.match.dport).toEqual({
+      values: [
+        { from: 41641, to: 41641 },
+        { from: 60000, to: 60010 },
+      ],
+    });
     expect(input[3]!.match).toMatchObject({ iif: { values: ['br*'], negate: true }, ctState: { values: ['new'] }, unknown: ['--limit 5/sec'] });
     expect(input[3]!.verdict).toEqual({ kind: 'continue' });
     expect(input[4]!.verdict).toEqual({ kind: 'drop' });
@@ -71,7 +84,7 @@ describe('iptables ingester: Docker with an empty DOCKER-USER (moby#22054)', () 
     ctState: ['new', 'dnat'],
   });
 
-  it('shows the published port reachable from the whole internet, through Docker\'s own ACCEPT', () => {
+  it("shows the published port reachable from the whole internet, through Docker's own ACCEPT", () => {
     const res = evaluateHook(layer, 'forward', published('eth0', 'docker0'), WORLD);
     expect(setEquals(res.accepted, onlyFamily(WORLD, 4))).toBe(true);
     expect(res.acceptedBy.map((x) => x.origin.line)).toEqual([16]);
@@ -86,7 +99,7 @@ describe('iptables ingester: Docker with an empty DOCKER-USER (moby#22054)', () 
   });
 });
 
-describe('iptables ingester: moat\'s own rules files', () => {
+describe("iptables ingester: moat's own rules files", () => {
   const files = renderDockerUser(reference(), {}).files;
   const v6 = files.find((f) => f.path.endsWith('v6.rules'))!.content;
 
@@ -141,7 +154,9 @@ describe('iptables ingester: what iptables-restore would refuse', () => {
 
 describe('iptables ingester: address lists', () => {
   it('reads `-s a,b` as alternatives, and `! -s a,b` (one rule per address) as a "maybe"', () => {
-    const cs = chains('# iptables-save\n*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.1,10.0.0.2 -j ACCEPT\n-A INPUT ! -s 10.0.0.1,10.0.0.2 -j ACCEPT\nCOMMIT\n');
+    const cs = chains(
+      '# iptables-save\n*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.1,10.0.0.2 -j ACCEPT\n-A INPUT ! -s 10.0.0.1,10.0.0.2 -j ACCEPT\nCOMMIT\n',
+    );
     const [alt, neg] = chain(cs, 'ip filter INPUT').rules;
     expect(alt!.match.saddr).toEqual({ values: ['10.0.0.1/32', '10.0.0.2/32'] });
     expect(neg!.match.unknown).toEqual(['! -s 10.0.0.1,10.0.0.2']);

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stringify, parseAllDocuments } from 'yaml';
+import { parseAllDocuments, stringify } from 'yaml';
 import { analyzeKubernetes } from '../../src/analyze/kubernetes/index.js';
 import type { KubeState } from '../../src/analyze/kubernetes/types.js';
 import { kubernetesIngester } from '../../src/ingest/kubernetes.js';
@@ -24,7 +24,13 @@ function check(text: string): void {
     expect(p.hint.length).toBeGreaterThan(0);
   }
   const k = r.fragment.kubernetes as KubeState;
-  const origins = [...k.pods.flatMap((p) => [p.origin, ...p.ports.map((c) => c.origin)]), ...k.services.flatMap((s) => [s.origin, ...s.ports.map((p) => p.origin)]), ...k.policies.map((p) => p.origin), ...k.ingresses.map((i) => i.origin), ...k.namespaces.map((n) => n.origin)];
+  const origins = [
+    ...k.pods.flatMap((p) => [p.origin, ...p.ports.map((c) => c.origin)]),
+    ...k.services.flatMap((s) => [s.origin, ...s.ports.map((p) => p.origin)]),
+    ...k.policies.map((p) => p.origin),
+    ...k.ingresses.map((i) => i.origin),
+    ...k.namespaces.map((n) => n.origin),
+  ];
   for (const o of origins) {
     expect(o.file).toBe(file);
     expect(o.line).toBeGreaterThanOrEqual(1);
@@ -34,7 +40,10 @@ function check(text: string): void {
 
 describe('kubernetes ingester (fuzz)', () => {
   it('survives random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (t) => check(`apiVersion: v1\nkind: ${t}`)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300, unit: 'binary' }), (t) => check(`apiVersion: v1\nkind: ${t}`)),
+      { numRuns: 300 },
+    );
   });
 
   it('survives real manifests with random edits', () => {

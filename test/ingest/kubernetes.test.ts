@@ -4,10 +4,10 @@
 // problem located, nothing thrown, what cannot be read resolved towards exposure.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectKind } from '../../src/ingest/detect.js';
-import { INGESTERS } from '../../src/ingest/registry.js';
-import { ingestKubernetes } from '../../src/ingest/kubernetes.js';
 import type { KubeState } from '../../src/analyze/kubernetes/types.js';
+import { detectKind } from '../../src/ingest/detect.js';
+import { ingestKubernetes } from '../../src/ingest/kubernetes.js';
+import { INGESTERS } from '../../src/ingest/registry.js';
 
 const corpus = (name: string) => ({ file: `k8s/${name}`, text: readFileSync(new URL(`kubernetes-corpus/${name}`, import.meta.url), 'utf8') });
 const read = (text: string, file = 'm.yaml') => {
@@ -34,13 +34,27 @@ describe('kubernetes ingester: helm template output', () => {
       ['CronJob/ai-backup', 'ai', 'backup'],
     ]);
     const ollama = state.pods[0];
-    expect(ollama?.ports).toEqual([{ name: 'http', port: 11434, protocol: 'TCP', container: 'ollama', origin: { file: 'k8s/helm-template.yaml', line: 114, key: 'ai-stack/charts/ollama/templates/deployment.yaml: Deployment/ai/ai-ollama spec.containers[0].ports[0]' } }]);
+    expect(ollama?.ports).toEqual([
+      {
+        name: 'http',
+        port: 11434,
+        protocol: 'TCP',
+        container: 'ollama',
+        origin: {
+          file: 'k8s/helm-template.yaml',
+          line: 114,
+          key: 'ai-stack/charts/ollama/templates/deployment.yaml: Deployment/ai/ai-ollama spec.containers[0].ports[0]',
+        },
+      },
+    ]);
     expect(ollama?.images).toEqual(['ollama/ollama:0.32.15']);
     expect(state.pods[3]?.labels).toEqual({ app: 'backup', 'ai-redis-client': 'true' });
   });
 
   it('reads Services with their types, classes, selectors and named targetPorts', () => {
-    expect(state.services.map((s) => [s.name, s.type, s.loadBalancerClass ?? '', s.nodePorts, s.ports.map((p) => `${p.port}->${String(p.targetPort)}`).join(',')])).toEqual([
+    expect(
+      state.services.map((s) => [s.name, s.type, s.loadBalancerClass ?? '', s.nodePorts, s.ports.map((p) => `${p.port}->${String(p.targetPort)}`).join(',')]),
+    ).toEqual([
       ['ai-redis-master', 'ClusterIP', '', false, '6379->redis'],
       ['ai-ollama', 'LoadBalancer', '', true, '11434->http'],
       ['ai-webui', 'LoadBalancer', 'tailscale', true, '443->8080'],
@@ -49,13 +63,27 @@ describe('kubernetes ingester: helm template output', () => {
   });
 
   it('reads the Ingress and the NetworkPolicy (named port, matchExpressions, both types) with their lines', () => {
-    expect(state.ingresses).toEqual([{ namespace: 'ai', name: 'ai-webui', className: 'nginx', backends: [expect.objectContaining({ service: 'ai-webui', port: 443, path: '/' })], origin: expect.objectContaining({ line: 161 }) }]);
+    expect(state.ingresses).toEqual([
+      {
+        namespace: 'ai',
+        name: 'ai-webui',
+        className: 'nginx',
+        backends: [expect.objectContaining({ service: 'ai-webui', port: 443, path: '/' })],
+        origin: expect.objectContaining({ line: 161 }),
+      },
+    ]);
     const [policy] = state.policies;
     expect(policy?.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(policy?.egress).toEqual([{ origin: expect.objectContaining({ line: 20 }) }]);
     expect(policy?.ingress[0]?.ports).toEqual([{ protocol: 'TCP', port: 'redis' }]);
-    expect(policy?.ingress[0]?.peers?.[1]).toEqual({ podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['webui'] }] } });
-    expect(policy?.origin).toEqual({ file: 'k8s/helm-template.yaml', line: 3, key: 'ai-stack/charts/redis/templates/networkpolicy.yaml: NetworkPolicy/ai/ai-redis metadata.name' });
+    expect(policy?.ingress[0]?.peers?.[1]).toEqual({
+      podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['webui'] }] },
+    });
+    expect(policy?.origin).toEqual({
+      file: 'k8s/helm-template.yaml',
+      line: 3,
+      key: 'ai-stack/charts/redis/templates/networkpolicy.yaml: NetworkPolicy/ai/ai-redis metadata.name',
+    });
   });
 });
 
@@ -97,25 +125,37 @@ spec:
   selector: {matchLabels: *labels}
 `);
     expect(problems).toEqual([]);
-    expect(state.pods[0]?.ports.map((p) => [p.container, p.port, p.origin.line])).toEqual([['web', 80, 14], ['sidecar', 80, 14]]);
+    expect(state.pods[0]?.ports.map((p) => [p.container, p.port, p.origin.line])).toEqual([
+      ['web', 80, 14],
+      ['sidecar', 80, 14],
+    ]);
     expect(state.pods[0]?.labels).toEqual({ app: 'web' });
   });
 
   it('anchors do not cross documents: an alias of another document is a located syntax problem, not a bomb', () => {
-    const { state, problems } = read('apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: &l {app: a}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: *l}\n');
+    const { state, problems } = read(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: &l {app: a}}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: *l}\n',
+    );
     expect(state.pods).toHaveLength(1);
     expect(codes(problems)).toEqual([['ingest.yaml.syntax', 8]]); // the line of the alias
   });
 
   it('refuses an alias bomb, located, without expanding it', () => {
     const bomb = ['apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: lol}', 'data:', '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 10; i++) bomb.push(`  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `  ${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const { problems } = read(bomb.join('\n'));
     expect(codes(problems)).toEqual([['ingest.yaml.alias-bomb', 1]]);
   });
 
   it('reads the documents around one that does not parse, and says where', () => {
-    const { state, problems } = read('apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [b\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\n');
+    const { state, problems } = read(
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: [b\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: c}\n',
+    );
     expect(state.pods.map((p) => p.workload)).toEqual(['Pod/a', 'Pod/c']);
     expect(problems.map((p) => p.code)).toContain('ingest.yaml.syntax');
     expect(problems.every((p) => (p.location?.line ?? 0) >= 5 && (p.location?.line ?? 0) <= 8)).toBe(true);
@@ -135,7 +175,11 @@ spec:
     - containerPort: 8080
       protocol: ICMP
 `);
-    expect(codes(problems)).toEqual([['ingest.kubernetes.bad-field', 10], ['ingest.kubernetes.bad-field', 12], ['ingest.kubernetes.bad-field', 5]]);
+    expect(codes(problems)).toEqual([
+      ['ingest.kubernetes.bad-field', 10],
+      ['ingest.kubernetes.bad-field', 12],
+      ['ingest.kubernetes.bad-field', 5],
+    ]);
     // the unreadable hostNetwork is read as true (towards exposure); the port with a bad protocol is kept as TCP
     expect(state.pods[0]?.hostNetwork).toBe(true);
     expect(state.pods[0]?.ports.map((p) => p.port)).toEqual([8080]);
@@ -159,7 +203,11 @@ spec:
 
   it('names documents that are not objects, and objects that may expose but are not modelled', () => {
     const { problems } = read('just: a map\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\n---\n- a\n- list\n');
-    expect(codes(problems)).toEqual([['ingest.kubernetes.not-an-object', 1], ['ingest.kubernetes.unmodelled-exposure', 3], ['ingest.kubernetes.not-an-object', 7]]);
+    expect(codes(problems)).toEqual([
+      ['ingest.kubernetes.not-an-object', 1],
+      ['ingest.kubernetes.unmodelled-exposure', 3],
+      ['ingest.kubernetes.not-an-object', 7],
+    ]);
   });
 
   it('claims an unrendered chart template (so its error is reported) but not compose, CloudFormation or prose', () => {
@@ -167,7 +215,9 @@ spec:
     expect(detectKind({ file: 't.yaml', text: template })).toBe('kubernetes');
     expect(read(template).problems.length).toBeGreaterThan(0);
     expect(INGESTERS.find((i) => i.kind === 'kubernetes')?.detect({ file: 'c.yaml', text: 'services:\n  web:\n    image: nginx\n' })).toBe(false);
-    expect(INGESTERS.find((i) => i.kind === 'kubernetes')?.detect({ file: 'c.yaml', text: 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n' })).toBe(false);
+    expect(INGESTERS.find((i) => i.kind === 'kubernetes')?.detect({ file: 'c.yaml', text: 'AWSTemplateFormatVersion: "2010-09-09"\nResources: {}\n' })).toBe(
+      false,
+    );
     expect(INGESTERS.find((i) => i.kind === 'kubernetes')?.detect({ file: 'r.md', text: 'The kind: of apiVersion: talk\n' })).toBe(false);
   });
 

@@ -12,20 +12,49 @@ const REAL = ['nft-moat-live.json', 'nft-features.json', 'nft-iptables-compat.js
 
 describe('nftables ingester (fuzz)', () => {
   it('survives random text', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (t) => checkContract(nftablesIngester, t)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200, unit: 'binary' }), (t) => checkContract(nftablesIngester, t)),
+      { numRuns: 300 },
+    );
   });
 
   it('survives random JSON items in an nftables array', () => {
     const item = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }),
-      fc.record({ rule: fc.record({ family: fc.constantFrom('inet', 'ip', 'ip6', 'bridge'), table: fc.constantFrom('t', 'u'), chain: fc.constantFrom('c', 'input'), expr: fc.array(fc.jsonValue({ maxDepth: 5 }), { maxLength: 4 }) }) }),
-      fc.record({ add: fc.record({ chain: fc.record({ family: fc.constantFrom('inet', 'ip'), table: fc.constant('t'), name: fc.constantFrom('c', 'input'), hook: fc.constantFrom('input', 'forward', 'bogus'), prio: fc.jsonValue({ maxDepth: 1 }), policy: fc.jsonValue({ maxDepth: 1 }) }) }) }),
+      fc.record({
+        rule: fc.record({
+          family: fc.constantFrom('inet', 'ip', 'ip6', 'bridge'),
+          table: fc.constantFrom('t', 'u'),
+          chain: fc.constantFrom('c', 'input'),
+          expr: fc.array(fc.jsonValue({ maxDepth: 5 }), { maxLength: 4 }),
+        }),
+      }),
+      fc.record({
+        add: fc.record({
+          chain: fc.record({
+            family: fc.constantFrom('inet', 'ip'),
+            table: fc.constant('t'),
+            name: fc.constantFrom('c', 'input'),
+            hook: fc.constantFrom('input', 'forward', 'bogus'),
+            prio: fc.jsonValue({ maxDepth: 1 }),
+            policy: fc.jsonValue({ maxDepth: 1 }),
+          }),
+        }),
+      }),
     );
-    fc.assert(fc.property(fc.array(item, { maxLength: 8 }), (items) => checkContract(nftablesIngester, JSON.stringify({ nftables: [{ add: { table: { family: 'inet', name: 't' } } }, ...items] }, null, 1))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 8 }), (items) =>
+        checkContract(nftablesIngester, JSON.stringify({ nftables: [{ add: { table: { family: 'inet', name: 't' } } }, ...items] }, null, 1)),
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('survives real rulesets with random edits', () => {
-    fc.assert(fc.property(fc.constantFrom(...REAL).chain(mutated), (t) => checkContract(nftablesIngester, t)), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.constantFrom(...REAL).chain(mutated), (t) => checkContract(nftablesIngester, t)),
+      { numRuns: 300 },
+    );
   });
 
   it('survives random edits of the parsed structure (values of the wrong type anywhere)', () => {

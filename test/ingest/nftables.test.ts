@@ -2,7 +2,7 @@
 // command batches: what it reads, where (file:line), and how doubt is kept.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EMPTY, WORLD, cidrSet, setEquals } from '../../src/analyze/cidr-set.js';
+import { cidrSet, EMPTY, setEquals, WORLD } from '../../src/analyze/cidr-set.js';
 import { evaluateHook, type Packet } from '../../src/analyze/firewall-eval.js';
 import type { FirewallChain, FirewallLayer } from '../../src/analyze/state.js';
 import { NFTABLES_FINDING_DOCS, nftablesIngester } from '../../src/ingest/nftables.js';
@@ -23,7 +23,7 @@ describe('nftables ingester: detection', () => {
   });
 });
 
-describe('nftables ingester: the live dump of moat\'s own table', () => {
+describe("nftables ingester: the live dump of moat's own table", () => {
   const r = ingest(corpus('nft-moat-live.json'), 'live.json');
   const input = chain(r.fragment.firewall!.chains, 'inet moat input');
 
@@ -83,7 +83,10 @@ describe('nftables ingester: expressions (corpus nft-features)', () => {
   it('reads jump and goto with the table in the target, comparisons, reject as drop', () => {
     expect(fwd.rules[1]!.verdict).toEqual({ kind: 'jump', chain: 'inet t sub' });
     expect(fwd.rules[2]!.verdict).toEqual({ kind: 'goto', chain: 'inet t sub' });
-    expect(fwd.rules[2]!.match.dport?.values).toEqual([{ from: 80, to: 80 }, { from: 1000, to: 2000 }]);
+    expect(fwd.rules[2]!.match.dport?.values).toEqual([
+      { from: 80, to: 80 },
+      { from: 1000, to: 2000 },
+    ]);
     expect(fwd.rules[4]!.match.dport).toEqual({ values: [{ from: 0, to: 1023 }] });
     expect(fwd.rules[4]!.verdict).toEqual({ kind: 'drop' });
   });
@@ -137,7 +140,9 @@ describe('nftables ingester: command batches', () => {
   });
 
   it('flush ruleset forgets every table before it', () => {
-    const cs = chains('{"nftables": [{"add": {"table": {"family": "inet", "name": "a"}}}, {"add": {"chain": {"family": "inet", "table": "a", "name": "c"}}}, {"flush": {"ruleset": null}}]}');
+    const cs = chains(
+      '{"nftables": [{"add": {"table": {"family": "inet", "name": "a"}}}, {"add": {"chain": {"family": "inet", "table": "a", "name": "c"}}}, {"flush": {"ruleset": null}}]}',
+    );
     expect(cs).toEqual([]);
   });
 });
@@ -155,7 +160,10 @@ describe('nftables ingester: what nft would refuse, and iptables-nft compat rule
   });
 
   it('reports a rule for an undefined chain and an unknown item, with locations', () => {
-    const r = ingest('{"nftables": [\n{"add": {"rule": {"family": "inet", "table": "t", "chain": "c", "expr": [{"accept": null}]}}},\n{"bogus": {}}\n]}', 'r.json');
+    const r = ingest(
+      '{"nftables": [\n{"add": {"rule": {"family": "inet", "table": "t", "chain": "c", "expr": [{"accept": null}]}}},\n{"bogus": {}}\n]}',
+      'r.json',
+    );
     expect(r.problems.map((p) => [p.code, p.location?.line])).toEqual([
       ['ingest.nftables.missing-chain', 2],
       ['ingest.nftables.unsupported', 3],

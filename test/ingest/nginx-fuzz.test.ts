@@ -4,10 +4,10 @@
 // problem. Generated configs ingest to exactly the servers they were made from.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/model/findings.js';
-import { NGINX_CODES, detectNginx, ingestNginx } from '../../src/ingest/nginx.js';
-import type { Artifact, IngestContext } from '../../src/ingest/types.js';
+import { detectNginx, ingestNginx, NGINX_CODES } from '../../src/ingest/nginx.js';
 import { splitDump } from '../../src/ingest/nginx-include.js';
+import type { Artifact, IngestContext } from '../../src/ingest/types.js';
+import type { Finding } from '../../src/model/findings.js';
 import { mounted } from './corpus/nginx/mount.js';
 
 const located = (problems: readonly Finding[], texts: ReadonlyMap<string, string>): void => {
@@ -32,21 +32,74 @@ const one = (file: string, text: string) => {
 };
 
 const TOKENS = [
-  '{', '}', ';', '"', "'", '\\', '#', '$', '${', ' ', '\n', '\t', 'http', 'server', 'location', 'listen', 'proxy_pass',
-  'upstream', 'map', 'include', 'if', 'set', 'return', 'rewrite', 'stream', '80', '[::]:443', 'ssl', 'default_server',
-  'http://$x', 'http://a:1/', '$1', '~', '=', '/', 'unix:/x', 'ssl_reject_handshake', 'on', '# configuration file /a:',
-  '[z-a]', '*', '?', '[!', ']', '(?<a>', '(', ')', 'grpc_pass', 'geo', 'split_clients', 'default',
+  '{',
+  '}',
+  ';',
+  '"',
+  "'",
+  '\\',
+  '#',
+  '$',
+  '${',
+  ' ',
+  '\n',
+  '\t',
+  'http',
+  'server',
+  'location',
+  'listen',
+  'proxy_pass',
+  'upstream',
+  'map',
+  'include',
+  'if',
+  'set',
+  'return',
+  'rewrite',
+  'stream',
+  '80',
+  '[::]:443',
+  'ssl',
+  'default_server',
+  'http://$x',
+  'http://a:1/',
+  '$1',
+  '~',
+  '=',
+  '/',
+  'unix:/x',
+  'ssl_reject_handshake',
+  'on',
+  '# configuration file /a:',
+  '[z-a]',
+  '*',
+  '?',
+  '[!',
+  ']',
+  '(?<a>',
+  '(',
+  ')',
+  'grpc_pass',
+  'geo',
+  'split_clients',
+  'default',
 ];
 
 describe('fuzz', () => {
   it('random text never throws, and problems are located', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => void one('r.conf', text)), { numRuns: 400 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => void one('r.conf', text)),
+      { numRuns: 400 },
+    );
   });
 
   it('token soup never throws, and problems are located', () => {
     const soup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 200 }).map((t) => t.join(' '));
     const glued = fc.array(fc.constantFrom(...TOKENS), { maxLength: 200 }).map((t) => t.join(''));
-    fc.assert(fc.property(fc.oneof(soup, glued), (text) => void one('t.conf', text)), { numRuns: 600 });
+    fc.assert(
+      fc.property(fc.oneof(soup, glued), (text) => void one('t.conf', text)),
+      { numRuns: 600 },
+    );
   });
 
   it.each([
@@ -109,7 +162,10 @@ describe('fuzz', () => {
     const files = new Map<string, string>([
       ['main.conf', 'http { include self.conf; include a.conf; }'],
       ['self.conf', 'include self.conf;'],
-      ...Array.from({ length: 30 }, (_, i): [string, string] => [`b${i}.conf`, `include b${i + 1}.conf; include b${i + 1}.conf; server { listen ${1000 + i}; }`]),
+      ...Array.from({ length: 30 }, (_, i): [string, string] => [
+        `b${i}.conf`,
+        `include b${i + 1}.conf; include b${i + 1}.conf; server { listen ${1000 + i}; }`,
+      ]),
       ['a.conf', 'include b0.conf;'],
     ]);
     const context: IngestContext = {

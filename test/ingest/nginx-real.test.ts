@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NginxIngestContext, ingestNginx, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
+import { ingestNginx, type NginxIngestContext, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
 import type { Artifact } from '../../src/ingest/types.js';
 import { CORPUS } from './corpus/nginx/mount.js';
 
@@ -44,8 +44,25 @@ async function prefixFor(corpusDir: string, tlsDir: string): Promise<string> {
     writeFileSync(file, text);
   }
   const tls = join(dir, tlsDir);
-  for (const [crt, key] of [['server.crt', 'server.key'], ['gateway.crt', 'gateway.key']] as const) {
-    await execa('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=moat-test', '-keyout', join(tls, key), '-out', join(tls, crt)]);
+  for (const [crt, key] of [
+    ['server.crt', 'server.key'],
+    ['gateway.crt', 'gateway.key'],
+  ] as const) {
+    await execa('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=moat-test',
+      '-keyout',
+      join(tls, key),
+      '-out',
+      join(tls, crt),
+    ]);
   }
   return dir;
 }

@@ -12,14 +12,20 @@ describe('parseNginx', () => {
   it('reads directives and blocks with the line of their name', () => {
     const { directives, problems } = parseNginx('user www-data;\n\nhttp {\n  server {\n    listen\n      80;\n  }\n}\n', 'f');
     expect(problems).toEqual([]);
-    expect(simple(directives)).toEqual([['user', 'www-data', '@1'], ['http', '@3', [['server', '@4', [['listen', '80', '@5']]]]]]);
+    expect(simple(directives)).toEqual([
+      ['user', 'www-data', '@1'],
+      ['http', '@3', [['server', '@4', [['listen', '80', '@5']]]]],
+    ]);
     expect(directives[0]?.origin).toEqual({ file: 'f', line: 1 });
   });
 
   it('ends a bare word at ";" and "{", but not at "}" (as in ${var}) or "#" or a quote inside it', () => {
     const { directives, problems } = parseNginx('server{return 200 foo};}\nset $a ${b}c#d"e;', 'f');
     expect(problems).toEqual([]);
-    expect(simple(directives)).toEqual([['server', '@1', [['return', '200', 'foo}', '@1']]], ['set', '$a', '${b}c#d"e', '@2']]);
+    expect(simple(directives)).toEqual([
+      ['server', '@1', [['return', '200', 'foo}', '@1']]],
+      ['set', '$a', '${b}c#d"e', '@2'],
+    ]);
   });
 
   it('reads quoted strings with their escapes; `;`, `{` and `#` inside quotes are text', () => {
@@ -31,18 +37,36 @@ describe('parseNginx', () => {
 
   it('does not end a word at an escaped ";" (nginx keeps that pair as written), and counts lines inside strings', () => {
     const { directives } = parseNginx('a b\\;c;\nlog_format main "one\ntwo\nthree";\nnext x;', 'f');
-    expect(simple(directives)).toEqual([['a', 'b\\;c', '@1'], ['log_format', 'main', 'one\ntwo\nthree', '@2'], ['next', 'x', '@5']]);
+    expect(simple(directives)).toEqual([
+      ['a', 'b\\;c', '@1'],
+      ['log_format', 'main', 'one\ntwo\nthree', '@2'],
+      ['next', 'x', '@5'],
+    ]);
   });
 
   it('skips comments only at the start of a token', () => {
     const { directives } = parseNginx('# whole line\nlisten 80; # after\n  # indented {\nroot /a#b;\n', 'f');
-    expect(simple(directives)).toEqual([['listen', '80', '@2'], ['root', '/a#b', '@4']]);
+    expect(simple(directives)).toEqual([
+      ['listen', '80', '@2'],
+      ['root', '/a#b', '@4'],
+    ]);
   });
 
-  it('reads an empty quoted key (map entries like \'\' close;) and CRLF line ends', () => {
+  it("reads an empty quoted key (map entries like '' close;) and CRLF line ends", () => {
     const { directives, problems } = parseNginx("map $a $b {\r\n  default x;\r\n  '' close;\r\n}\r\n", 'f');
     expect(problems).toEqual([]);
-    expect(simple(directives)).toEqual([['map', '$a', '$b', '@1', [['default', 'x', '@2'], ['', 'close', '@3']]]]);
+    expect(simple(directives)).toEqual([
+      [
+        'map',
+        '$a',
+        '$b',
+        '@1',
+        [
+          ['default', 'x', '@2'],
+          ['', 'close', '@3'],
+        ],
+      ],
+    ]);
   });
 
   it('locates what nginx refuses, and keeps reading around it', () => {
@@ -63,7 +87,10 @@ describe('parseNginx', () => {
       expect(problems[0]?.message, text).toMatch(message);
     }
     const after = parseNginx('a 1;\n}\nb 2;', 'f');
-    expect(simple(after.directives)).toEqual([['a', '1', '@1'], ['b', '2', '@3']]);
+    expect(simple(after.directives)).toEqual([
+      ['a', '1', '@1'],
+      ['b', '2', '@3'],
+    ]);
   });
 
   it('skips a subtree nested deeper than the limit, with one located problem, and reads on', () => {

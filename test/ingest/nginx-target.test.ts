@@ -3,7 +3,7 @@
 // forms, default servers, duplicates, returns that shadow locations).
 import { describe, expect, it } from 'vitest';
 import type { GatewayServer } from '../../src/analyze/state.js';
-import { NGINX_CODES, ingestNginx } from '../../src/ingest/nginx.js';
+import { ingestNginx, NGINX_CODES } from '../../src/ingest/nginx.js';
 import { captureStartsWithSlash, resolvePass, splitVariables, type VarScope } from '../../src/ingest/nginx-target.js';
 
 const none: VarScope = { sets: new Map(), maps: new Map() };
@@ -49,14 +49,32 @@ describe('resolvePass', () => {
         ['maybe', [{ value: 'http://10.0.0.9', conditional: true }]],
       ]),
       maps: new Map([
-        ['backend_host', [{ key: 'default', value: '10.0.0.1' }, { key: 'beta', value: '10.0.0.2' }]],
-        ['raw', [{ key: '~^/n8n(?<rest>/.*)$', value: '$rest' }, { key: 'default', value: '/' }]],
+        [
+          'backend_host',
+          [
+            { key: 'default', value: '10.0.0.1' },
+            { key: 'beta', value: '10.0.0.2' },
+          ],
+        ],
+        [
+          'raw',
+          [
+            { key: '~^/n8n(?<rest>/.*)$', value: '$rest' },
+            { key: 'default', value: '/' },
+          ],
+        ],
         ['num', [{ key: '~*^/a(/.*)$', value: '$1' }]],
         ['bad', [{ key: '~^/a(.*)$', value: '$1' }]],
       ]),
     };
     const r = (v: string) => resolvePass('proxy_pass', v, scope, new Map([['moat_n8n', [{ host: '172.20.0.30', port: 5678 }]]]));
-    expect(r('$up')).toEqual({ kind: 'resolved', upstreams: [{ host: '10.0.0.1', port: 8080 }, { host: '10.0.0.2', port: 8080 }] });
+    expect(r('$up')).toEqual({
+      kind: 'resolved',
+      upstreams: [
+        { host: '10.0.0.1', port: 8080 },
+        { host: '10.0.0.2', port: 8080 },
+      ],
+    });
     expect(r('http://moat_n8n$raw')).toEqual({ kind: 'resolved', upstreams: [{ host: '172.20.0.30', port: 5678 }] });
     expect(r('http://moat_n8n$num')).toEqual({ kind: 'resolved', upstreams: [{ host: '172.20.0.30', port: 5678 }] });
     // A capture that may start with anything could extend the host name.
@@ -88,14 +106,25 @@ describe('variables defined by http blocks', () => {
     );
     expect(r.problems).toEqual([]);
     expect(servers(r)[0]?.locations.map((l) => l.upstreams)).toEqual([
-      [{ host: '10.0.1.1', port: 80 }, { host: '10.0.1.2', port: 80 }],
-      [{ host: '10.0.2.2', port: 80 }, { host: '10.0.2.1', port: 80 }],
-      [{ host: '10.0.3.1', port: 80 }, { host: '10.0.3.1', port: 443 }],
+      [
+        { host: '10.0.1.1', port: 80 },
+        { host: '10.0.1.2', port: 80 },
+      ],
+      [
+        { host: '10.0.2.2', port: 80 },
+        { host: '10.0.2.1', port: 80 },
+      ],
+      [
+        { host: '10.0.3.1', port: 80 },
+        { host: '10.0.3.1', port: 443 },
+      ],
     ]);
   });
 
   it('counts a location unresolved when a server of its upstream block cannot be read', () => {
-    const r = up('upstream u { server 10.0.0.1:80; server $other; }\nupstream s { server backend.local service=http resolve; }\nserver {\n location /u/ { proxy_pass http://u; }\n location /s/ { proxy_pass http://s; }\n}');
+    const r = up(
+      'upstream u { server 10.0.0.1:80; server $other; }\nupstream s { server backend.local service=http resolve; }\nserver {\n location /u/ { proxy_pass http://u; }\n location /s/ { proxy_pass http://s; }\n}',
+    );
     expect(servers(r)[0]?.locations.map((l) => [l.upstreams, l.unresolvedUpstream])).toEqual([
       [undefined, 'http://u'],
       [undefined, 'http://s'],
@@ -114,7 +143,15 @@ describe('variables defined by http blocks', () => {
 
 describe('variables and captures', () => {
   it('splits $name, ${name} and one-digit captures as nginx does', () => {
-    expect(splitVariables('http://${h}x:$p/$12$')).toEqual([{ lit: 'http://' }, { name: 'h' }, { lit: 'x:' }, { name: 'p' }, { lit: '/' }, { name: '1' }, { lit: '2$' }]);
+    expect(splitVariables('http://${h}x:$p/$12$')).toEqual([
+      { lit: 'http://' },
+      { name: 'h' },
+      { lit: 'x:' },
+      { name: 'p' },
+      { lit: '/' },
+      { name: '1' },
+      { lit: '2$' },
+    ]);
   });
 
   it('finds numbered and named groups, skipping non-capturing groups and classes', () => {
@@ -154,7 +191,9 @@ describe('servers and locations', () => {
   });
 
   it('marks the effective default server: default_server, else the first on that address and port', () => {
-    const r = up('server { listen 80; server_name a; }\nserver { listen 80 default_server; server_name b; }\nserver { listen 81; }\nserver { listen 81; server_name c; }');
+    const r = up(
+      'server { listen 80; server_name a; }\nserver { listen 80 default_server; server_name b; }\nserver { listen 81; }\nserver { listen 81; server_name c; }',
+    );
     expect(servers(r).map((s) => s.listens[0]?.defaultServer)).toEqual([false, true, true, false]);
   });
 
@@ -179,7 +218,9 @@ describe('servers and locations', () => {
 
   it('a return before any rewrite or if answers the whole server; after one, the locations stay', () => {
     const shadow = up('server { listen 80; return 301 https://$host$request_uri; location / { proxy_pass http://10.0.0.1; } }');
-    expect(servers(shadow)[0]?.locations).toEqual([{ modifier: '', path: '/', returns: { status: 301, target: 'https://$host$request_uri' }, origin: { file: 'n.conf', line: 2 } }]);
+    expect(servers(shadow)[0]?.locations).toEqual([
+      { modifier: '', path: '/', returns: { status: 301, target: 'https://$host$request_uri' }, origin: { file: 'n.conf', line: 2 } },
+    ]);
     const kept = up('server { listen 80; if ($x) { rewrite ^ /a last; } return 404; location /a { proxy_pass http://10.0.0.1; } }');
     expect(servers(kept)[0]?.locations.map((l) => l.upstreams)).toEqual([[{ host: '10.0.0.1', port: 80 }]]);
   });
@@ -200,8 +241,10 @@ describe('servers and locations', () => {
     expect(r.problems.map((p) => `${p.code} ${p.path} ${p.severity}`)).toEqual([`${NGINX_CODES.unresolvedUpstream} n.conf:4 medium`]);
   });
 
-  it('the nested location does not run the outer one\'s set, but does see the server\'s', () => {
-    const r = up('server {\n set $s http://10.0.0.1;\n location /a/ {\n  set $u http://10.0.0.2;\n  location /a/b/ { proxy_pass $u; }\n  location /a/c/ { proxy_pass $s; }\n }\n}');
+  it("the nested location does not run the outer one's set, but does see the server's", () => {
+    const r = up(
+      'server {\n set $s http://10.0.0.1;\n location /a/ {\n  set $u http://10.0.0.2;\n  location /a/b/ { proxy_pass $u; }\n  location /a/c/ { proxy_pass $s; }\n }\n}',
+    );
     const [outer, b, c] = servers(r)[0]?.locations ?? [];
     expect(outer?.upstreams).toBeUndefined();
     // $u is not set in /a/b/ (rewrite directives are not inherited): nothing moat can follow.

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GatewayServer } from '../../src/analyze/state.js';
-import { type NginxIngestContext, detectNginx, ingestNginx, NGINX_CODES, NGINX_FINDING_DOCS, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
+import { detectNginx, ingestNginx, NGINX_CODES, NGINX_FINDING_DOCS, type NginxIngestContext, nginxGlobToRegExp } from '../../src/ingest/nginx.js';
 import { renderDifyNginx } from '../../src/render/dify-nginx.js';
 import { renderGatewayNginx } from '../../src/render/gateway-nginx.js';
 import { renderBundle } from '../../src/render/registry.js';

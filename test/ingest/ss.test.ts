@@ -31,7 +31,10 @@ describe('ss ingester', () => {
   });
 
   it('reads the header form and the form without Netid (LISTEN = tcp)', () => {
-    expect(ssIngester.ingest(corpus('ss-tulpn-header.txt'), {}).fragment.sockets?.map(sock)).toEqual(['tailscaled 0.0.0.0:41641/udp @2', 'sshd 0.0.0.0:2222/tcp @3']);
+    expect(ssIngester.ingest(corpus('ss-tulpn-header.txt'), {}).fragment.sockets?.map(sock)).toEqual([
+      'tailscaled 0.0.0.0:41641/udp @2',
+      'sshd 0.0.0.0:2222/tcp @3',
+    ]);
     expect(ssIngester.ingest(corpus('ss-tlnp-no-netid.txt'), {}).fragment.sockets?.map(sock)).toEqual(['sshd 0.0.0.0:22/tcp @2', 'sshd :::22/tcp @3']);
     for (const f of ['ss-tulpnH.txt', 'ss-tulpn-header.txt', 'ss-tlnp-no-netid.txt']) expect(ssIngester.detect(corpus(f))).toBe(true);
   });
@@ -53,7 +56,7 @@ describe('ss ingester', () => {
   });
 
   // The real thing: this machine's own ss, read back without a problem.
-  it('reads the output of this machine\'s ss -tulpnH', () => {
+  it("reads the output of this machine's ss -tulpnH", () => {
     let out: string;
     try {
       out = execFileSync('ss', ['-tulpnH'], { encoding: 'utf8', timeout: 5000 });

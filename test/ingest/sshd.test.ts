@@ -57,10 +57,19 @@ describe('sshd_config ingester', () => {
       // sshd -T insists on its privilege separation directory (systemd's RuntimeDirectory=sshd makes it).
       if (!existsSync('/run/sshd')) mkdirSync('/run/sshd', { mode: 0o755 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-      writeFileSync(conf, `HostKey ${key}\nPort 2222\nPort=2223\nListenAddress 203.0.113.10\nListenAddress 100.64.0.10:22\nListenAddress [fd7a:115c:a1e0::1]:2200\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n`);
+      writeFileSync(
+        conf,
+        `HostKey ${key}\nPort 2222\nPort=2223\nListenAddress 203.0.113.10\nListenAddress 100.64.0.10:22\nListenAddress [fd7a:115c:a1e0::1]:2200\nMatch Address 10.0.0.0/8\n  PasswordAuthentication yes\n`,
+      );
       const out = execFileSync('/usr/sbin/sshd', ['-T', '-f', conf], { encoding: 'utf8' });
-      const listen = out.split('\n').filter((l) => l.startsWith('listenaddress ')).map((l) => l.slice('listenaddress '.length)).sort();
-      const ours = (sshdConfigIngester.ingest({ file: conf, text: readFileSync(conf, 'utf8') }, {}).fragment.sockets ?? []).map((l) => (l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`)).sort();
+      const listen = out
+        .split('\n')
+        .filter((l) => l.startsWith('listenaddress '))
+        .map((l) => l.slice('listenaddress '.length))
+        .sort();
+      const ours = (sshdConfigIngester.ingest({ file: conf, text: readFileSync(conf, 'utf8') }, {}).fragment.sockets ?? [])
+        .map((l) => (l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`))
+        .sort();
       expect(ours).toEqual(listen);
     } finally {
       rmSync(dir, { recursive: true, force: true });

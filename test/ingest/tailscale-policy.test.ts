@@ -69,7 +69,10 @@ describe('Tailscale policy', () => {
     expect(parseIpEntry('8000-8010')).toEqual([{ protocol: 'any', ports: { from: 8000, to: 8010 } }]);
     expect(parseIpEntry('icmp:*')).toEqual(['none']);
     expect(parseIpEntry('tcp:90-80')).toEqual(['bad']);
-    expect(parseIpEntry('tcp:22,80')).toEqual([{ protocol: 'tcp', ports: { from: 22, to: 22 } }, { protocol: 'tcp', ports: { from: 80, to: 80 } }]);
+    expect(parseIpEntry('tcp:22,80')).toEqual([
+      { protocol: 'tcp', ports: { from: 22, to: 22 } },
+      { protocol: 'tcp', ports: { from: 80, to: 80 } },
+    ]);
   });
 
   it('a syntax error counts as everyone to everything at its line; hostile keys stay plain data', () => {
@@ -92,6 +95,9 @@ describe('Tailscale policy', () => {
   });
 
   it('fuzz: random and mutated policies never throw; problems and grants are located; a problem leaves an allow-all grant', () => {
-    checkProperties((a) => ingestTailscalePolicy(a), ['policy-clean.hujson', 'policy-legacy.hujson', 'policy-open.hujson'].map((n) => corpus(`tailscale/${n}`)));
+    checkProperties(
+      (a) => ingestTailscalePolicy(a),
+      ['policy-clean.hujson', 'policy-legacy.hujson', 'policy-open.hujson'].map((n) => corpus(`tailscale/${n}`)),
+    );
   });
 });

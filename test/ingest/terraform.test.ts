@@ -9,7 +9,8 @@ import { ingestTerraform, terraformIngester } from '../../src/ingest/terraform.j
 import { checkProperties, corpus } from './corpus/cloud/fuzz-support.js';
 
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
-const key = (r: CloudRule) => `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
+const key = (r: CloudRule) =>
+  `${r.protocol} ${r.ports ? `${r.ports.from}-${r.ports.to}` : '*'} ${[...r.cidrs, ...(r.unresolvedSources ?? []).map((u) => `?${u}`)].join(',')}`;
 const ingest = (name: string, text = corpus(`cloud/${name}`)) => ({ text, result: ingestTerraform({ file: name, text }) });
 
 describe('Terraform', () => {
@@ -22,7 +23,9 @@ describe('Terraform', () => {
       [lineOf(text, 'ingress {'), 'aws_security_group.host.ingress[0]', 'SSH'],
       [lineOf(text, 'description      = "WireGuard"') - 1, 'aws_security_group.host.ingress[1]', 'WireGuard'],
     ]);
-    expect(result.fragment.cloud?.groups.map((g) => [g.name, g.origin.line])).toEqual([['ai-platform-host', lineOf(text, 'resource "aws_security_group" "host"')]]);
+    expect(result.fragment.cloud?.groups.map((g) => [g.name, g.origin.line])).toEqual([
+      ['ai-platform-host', lineOf(text, 'resource "aws_security_group" "host"')],
+    ]);
   });
 
   it('misconfigured: SG sources, dynamic blocks, world SSH, list variables, prefix lists, -1 from ::/0, halves, locals, variables without default', () => {
@@ -47,7 +50,12 @@ describe('Terraform', () => {
     expect(at('aws_security_group_rule.ssh_world')).toBe(lineOf(text, 'resource "aws_security_group_rule" "ssh_world"'));
     expect(at('aws_vpc_security_group_ingress_rule.all_v6')).toBe(lineOf(text, '"all_v6"'));
     expect(rules[1]?.origin.line).toBe(lineOf(text, 'dynamic "ingress"'));
-    expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual(['legacy-web', 'aws_security_group.apps', 'sg-0123456789abcdef0', 'aws_default_security_group.default']);
+    expect(result.fragment.cloud?.groups.map((g) => g.name)).toEqual([
+      'legacy-web',
+      'aws_security_group.apps',
+      'sg-0123456789abcdef0',
+      'aws_default_security_group.default',
+    ]);
     expect(result.problems.map((p) => [p.code, p.location?.line])).toEqual([
       ['ingest.cloud.unreadable-rule', lineOf(text, 'dynamic "ingress"')],
       ['ingest.cloud.unresolved-value', lineOf(text, '"debug"')],
@@ -87,7 +95,7 @@ describe('Terraform', () => {
     expect(rules.some((r) => r.protocol === 'all' && r.unresolvedSources?.[0]?.includes('syntax'))).toBe(true);
   });
 
-  it('moat\'s HCL reader agrees with hcl2json on the corpus (attribute values of every resource)', async () => {
+  it("moat's HCL reader agrees with hcl2json on the corpus (attribute values of every resource)", async () => {
     for (const name of ['tf-clean.tf', 'tf-open.tf']) {
       const text = corpus(`cloud/${name}`);
       const theirs = (await hcl2json(name, text)) as { resource: Record<string, Record<string, Record<string, unknown>[]>> };

@@ -2,7 +2,7 @@
 // the exposure that the analyzer (`moat check`) computed for that zone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeReport } from '../../src/probe/index.js';
-import { DECOY_PORT, startLab, TARGET, VANTAGE_ROLE, type Lab } from '../support/lab.js';
+import { DECOY_PORT, type Lab, startLab, TARGET, VANTAGE_ROLE } from '../support/lab.js';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -28,7 +28,10 @@ async function probe(vantage: 'internet' | 'admin' | 'tailnet', extra: string[] 
 }
 
 const tcpOpen = (lab: Lab, vantage: 'internet' | 'admin' | 'tailnet'): number[] =>
-  lab.expected(vantage).filter((e) => e.protocol === 'tcp').map((e) => e.port);
+  lab
+    .expected(vantage)
+    .filter((e) => e.protocol === 'tcp')
+    .map((e) => e.port);
 
 describe('lab: exposure from each vantage point matches the static proof', () => {
   it('internet vantage, all 65535 TCP ports: none open; 41641/udp open|filtered', async () => {
@@ -53,7 +56,7 @@ describe('lab: exposure from each vantage point matches the static proof', () =>
     expect(code).toBe(0);
   }, 180_000);
 
-  it('tailnet vantage, all 65535 TCP ports: the gateway\'s 8443, 8444, 8445/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)', async () => {
+  it("tailnet vantage, all 65535 TCP ports: the gateway's 8443, 8444, 8445/tcp only, the gateway speaks TLS 1.2 and 1.3, every route answers (app stubs)", async () => {
     const { code, report } = await probe('tailnet', ['--stream-path', '/v1/stream']);
     expect(report.sweptPorts).toBe(65535);
     // The main origin and the own origins of AnythingLLM and Dify (no base-path support upstream).

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../support/lab.js';
+import { type Lab, startLab } from '../support/lab.js';
 import { ADDR } from '../support/lab-net.js';
 
 let lab: Lab;
@@ -43,16 +43,22 @@ function home(r: Route): { port: number; base: string } {
 /** A request for `sub` (starting with /) of a route's app, wherever it is served. */
 const appGet = (r: Route, sub: string) => get(`${home(r).base}${sub}`, home(r).port);
 /** The service a stub answer came from (pages carry data-service, JSON carries service). */
-const serviceOf = (body = ''): string | undefined => /data-service="([^"]+)"/.exec(body)?.[1] ?? (/"service":"([^"]+)"/.exec(body)?.[1]);
+const serviceOf = (body = ''): string | undefined => /data-service="([^"]+)"/.exec(body)?.[1] ?? /"service":"([^"]+)"/.exec(body)?.[1];
 const expectedBackend = (service: string): string => (service === 'dify-nginx' ? 'dify-web' : service);
 
 describe('lab: every route works through the real nginx gateway over TLS to the app stubs', () => {
   it('each route reaches its own backend: apps under a path on 8443, the others at / of their own origin', async () => {
     const routes = lab.platform.gateway.routes;
     // The reference has both kinds; without them this test would prove less than it says.
-    expect(routes.filter(onOwnOrigin).map((r) => [r.path, r.originPort])).toEqual([['/anythingllm', 8444], ['/dify', 8445]]);
+    expect(routes.filter(onOwnOrigin).map((r) => [r.path, r.originPort])).toEqual([
+      ['/anythingllm', 8444],
+      ['/dify', 8445],
+    ]);
     expect(routes.filter((r) => !onOwnOrigin(r)).map((r) => r.path)).toEqual(['/clawdbot', '/n8n']);
-    const results = await lab.client<Get[]>(lab.ns.peer, routes.map((r) => appGet(r, '/')));
+    const results = await lab.client<Get[]>(
+      lab.ns.peer,
+      routes.map((r) => appGet(r, '/')),
+    );
     expect(results.map((r) => r.status)).toEqual(routes.map(() => 200));
     expect(results.map((r) => serviceOf(r.body))).toEqual(routes.map((r) => expectedBackend(r.service)));
   });
@@ -83,7 +89,10 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
 
   it('an own origin serves only its own app, and the main origin none of them at /', async () => {
     const own = lab.platform.gateway.routes.filter(onOwnOrigin);
-    const answers = await lab.client<Get[]>(lab.ns.peer, own.map((r) => get('/api/whoami', r.originPort)));
+    const answers = await lab.client<Get[]>(
+      lab.ns.peer,
+      own.map((r) => get('/api/whoami', r.originPort)),
+    );
     expect(answers.map((a) => serviceOf(a.body))).toEqual(own.map((r) => (r.service === 'dify-nginx' ? 'dify-api' : r.service)));
     const [main] = await lab.client<Get[]>(lab.ns.peer, [get('/')]);
     expect(main?.status).toBe(404);
@@ -92,21 +101,30 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
   it('WebSocket routes carry a round trip to their backend', async () => {
     const ws = lab.platform.gateway.routes.filter((r) => r.websocket);
     expect(ws.length).toBeGreaterThan(0);
-    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(lab.ns.peer, ws.map((r) => ({ op: 'ws', path: `${home(r).base}/socket`, send: 'ping', ...gw(home(r).port) })));
+    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(
+      lab.ns.peer,
+      ws.map((r) => ({ op: 'ws', path: `${home(r).base}/socket`, send: 'ping', ...gw(home(r).port) })),
+    );
     expect(replies.map((r) => r.reply)).toEqual(ws.map((r) => `${expectedBackend(r.service)}:ping`));
   });
 
-  it('the native route\'s WebSocket at its bare path (no trailing slash) is proxied, not redirected', async () => {
+  it("the native route's WebSocket at its bare path (no trailing slash) is proxied, not redirected", async () => {
     const native = lab.platform.gateway.routes.filter((r) => r.prefix === 'native');
     expect(native.length).toBeGreaterThan(0);
-    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(lab.ns.peer, native.map((r) => ({ op: 'ws', path: r.path, send: 'ping', ...gw() })));
+    const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(
+      lab.ns.peer,
+      native.map((r) => ({ op: 'ws', path: r.path, send: 'ping', ...gw() })),
+    );
     expect(replies.map((r) => r.reply)).toEqual(native.map((r) => `${r.service}:ping`));
   });
 
   it('a strip route passes the raw URI on: the prefix goes, an encoded slash stays encoded', async () => {
     const strip = lab.platform.gateway.routes.filter((r) => r.prefix === 'strip');
     expect(strip.length).toBeGreaterThan(0);
-    const answers = await lab.client<Get[]>(lab.ns.peer, strip.map((r) => get(`${r.path}/webhook/a%2Fb?x=1`)));
+    const answers = await lab.client<Get[]>(
+      lab.ns.peer,
+      strip.map((r) => get(`${r.path}/webhook/a%2Fb?x=1`)),
+    );
     for (const [i, route] of strip.entries()) {
       const body = JSON.parse(answers[i]?.body ?? '{}') as { service?: string; path?: string; query?: string; headers?: Record<string, string> };
       expect(body.service, route.path).toBe(route.service);
@@ -121,10 +139,17 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
     const streaming = lab.platform.gateway.routes.filter((r) => r.streaming);
     expect(streaming.length).toBeGreaterThan(0);
     const interval = 200;
-    const streams = await lab.client<Stream[]>(lab.ns.peer, [{ op: 'parallel', ops: streaming.map((r) => ({ op: 'stream', path: `${home(r).base}/v1/stream?n=5&interval=${interval}`, ...gw(home(r).port) })) }]).then((r) => r[0] as unknown as Stream[]);
+    const streams = await lab
+      .client<Stream[]>(lab.ns.peer, [
+        { op: 'parallel', ops: streaming.map((r) => ({ op: 'stream', path: `${home(r).base}/v1/stream?n=5&interval=${interval}`, ...gw(home(r).port) })) },
+      ])
+      .then((r) => r[0] as unknown as Stream[]);
     for (const [i, route] of streaming.entries()) {
       const events = streams[i]?.events ?? [];
-      expect(events.map((e) => (JSON.parse(e.data) as { i: number }).i), route.path).toEqual([0, 1, 2, 3, 4]);
+      expect(
+        events.map((e) => (JSON.parse(e.data) as { i: number }).i),
+        route.path,
+      ).toEqual([0, 1, 2, 3, 4]);
       // Buffered, they would arrive together at the end; unbuffered, they arrive
       // spread over the ~4 intervals the stub took to send them (half of that
       // leaves room for a busy machine, and is still far from "together").
@@ -141,7 +166,10 @@ describe('lab: failure and reload (real nginx and nftables, app stubs)', () => {
     expect(victim).toBeDefined();
     await lab.stopService('n8n');
     try {
-      const results = await lab.client<Get[]>(lab.ns.peer, routes.map((r) => appGet(r, '/healthz')));
+      const results = await lab.client<Get[]>(
+        lab.ns.peer,
+        routes.map((r) => appGet(r, '/healthz')),
+      );
       for (const [i, route] of routes.entries()) {
         const r = results[i];
         if (route === victim) {

@@ -2,17 +2,25 @@
 // crash either (scripts/lab-clean.sh, which startLab also runs first).
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanLeftovers, startLab, waitUntil, wgNames, type Lab } from '../support/lab.js';
+import { cleanLeftovers, type Lab, startLab, waitUntil, wgNames } from '../support/lab.js';
 import { run } from '../support/lab-net.js';
 
-const namespacesOf = (lab: Lab): string[] => run('ip', ['netns', 'list']).split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => n.startsWith(`moat-lab-${lab.id}-`));
+const namespacesOf = (lab: Lab): string[] =>
+  run('ip', ['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0] ?? '')
+    .filter((n) => n.startsWith(`moat-lab-${lab.id}-`));
 
 async function expectGone(lab: Lab, pids: number[]): Promise<void> {
   expect(namespacesOf(lab)).toEqual([]);
   expect(existsSync(lab.dir)).toBe(false);
   expect(existsSync(`/etc/netns/${lab.ns.svc}`)).toBe(false);
   for (const dev of Object.values(wgNames(lab.id))) expect(existsSync(`/var/run/wireguard/${dev}.sock`)).toBe(false);
-  await waitUntil(async () => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, () => `lab processes still run: ${pids.filter((pid) => existsSync(`/proc/${pid}`)).join(' ')}`);
+  await waitUntil(
+    async () => pids.every((pid) => !existsSync(`/proc/${pid}`)),
+    10_000,
+    () => `lab processes still run: ${pids.filter((pid) => existsSync(`/proc/${pid}`)).join(' ')}`,
+  );
 }
 
 describe('lab teardown', () => {

@@ -23,7 +23,9 @@ describe('addressFindings', () => {
   });
 
   it('reports outside, reserved and duplicate addresses with key paths', () => {
-    expect(codesAndPaths(withAddresses({ ollama: '10.0.0.1', litellm: '172.20.0.1', n8n: '172.20.255.255', gdrive: '172.20.0.0', 'signal-api': '172.20.0.2' }))).toEqual([
+    expect(
+      codesAndPaths(withAddresses({ ollama: '10.0.0.1', litellm: '172.20.0.1', n8n: '172.20.255.255', gdrive: '172.20.0.0', 'signal-api': '172.20.0.2' })),
+    ).toEqual([
       ['config.address-outside-subnet', 'services.ollama.address'],
       ['config.address-reserved', 'services.litellm.address'],
       ['config.address-reserved', 'services.n8n.address'],

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UserInputError } from '../../src/model/findings.js';
-import type { Finding } from '../../src/model/findings.js';
 import { loadPlatform } from '../../src/cli/load-platform.js';
+import type { Finding } from '../../src/model/findings.js';
+import { UserInputError } from '../../src/model/findings.js';
 import type { LoadedPlatform } from '../../src/model/load.js';
 
 export function makeTempDir(): { dir: string; cleanup: () => void } {

@@ -89,7 +89,10 @@ describe('finding codes in src/', () => {
     expect(codes.size).toBeGreaterThan(100);
     // One of each kind: a plain literal, a helper's argument, a ternary, an alias table.
     for (const c of ['probe.unexpected-open', 'config.image-unpinned', 'config.file-unreadable', 'ingest.nginx.include-loop']) {
-      expect(FOUND.some((o) => o.code === c && !o.declaration), c).toBe(true);
+      expect(
+        FOUND.some((o) => o.code === c && !o.declaration),
+        c,
+      ).toBe(true);
     }
     expect(FOUND.some((o) => o.code === 'ingest.nginx.include-loop' && o.declaration)).toBe(true);
   });
@@ -110,7 +113,9 @@ describe('finding codes in src/', () => {
     for (const o of FOUND.filter((x) => x.declaration)) declaredIn.set(o.code, (declaredIn.get(o.code) ?? new Set()).add(o.file));
     // The address rule reuses the loader's codes and repeats their docs for its own `docs`.
     const ALLOWED_TWICE = new Set(['analyze/rules/addresses.ts']);
-    const twice = [...declaredIn].filter(([, files]) => [...files].filter((f) => !ALLOWED_TWICE.has(f)).length > 1).map(([c, f]) => `${c}: ${[...f].join(', ')}`);
+    const twice = [...declaredIn]
+      .filter(([, files]) => [...files].filter((f) => !ALLOWED_TWICE.has(f)).length > 1)
+      .map(([c, f]) => `${c}: ${[...f].join(', ')}`);
     expect(twice).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The layers import one way (design.md): cli → everything; render, analyze,
 // deploy, probe → model; the model imports nothing from the catalog (the
 // reference platform is passed in), and the analyzer reads no renderer.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -13,7 +13,8 @@ function importsOf(dir: string): { file: string; from: string }[] {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const file = join(entry.parentPath, entry.name);
     // Type-only imports are erased: the model may name the registry's code union.
-    for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^'"]*from '([^']+)'/gm)) out.push({ file: file.slice(src.length), from: m[1] ?? '' });
+    for (const m of readFileSync(file, 'utf8').matchAll(/^import (?!type )[^'"]*from '([^']+)'/gm))
+      out.push({ file: file.slice(src.length), from: m[1] ?? '' });
   }
   return out;
 }
@@ -31,7 +32,7 @@ describe('layering', () => {
     expect(bad).toEqual([]);
   });
 
-  it('nothing outside src/cli (and the code registry, src/codes, which gathers every layer\'s docs) imports src/cli', () => {
+  it("nothing outside src/cli (and the code registry, src/codes, which gathers every layer's docs) imports src/cli", () => {
     const bad = ['model', 'catalog', 'render', 'ingest', 'analyze', 'proof', 'probe', 'deploy'].flatMap((d) => importsOf(d).filter(into('cli')));
     expect(bad).toEqual([]);
   });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { UserInputError } from '../../src/model/findings.js';
-import type { Finding } from '../../src/model/findings.js';
 import { loadPlatform } from '../../src/cli/load-platform.js';
+import type { Finding } from '../../src/model/findings.js';
+import { UserInputError } from '../../src/model/findings.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { renderBundle } from '../../src/render/registry.js';
 import { DONE_WHEN_YAML, makeTempDir } from './config-helpers.js';
@@ -82,12 +82,78 @@ async function judge(text: string, strict = false): Promise<Outcome> {
 // ---------------------------------------------------------------- inputs
 
 const TOKENS = [
-  'host:', 'services:', 'routes:', 'policy:', 'network:', 'models:', 'gateway:', 'project: ai-platform', '  adminCidr: ', '  sshPort: ', '  n8n:', '  my-tool:',
-  '    image: ', '    address: ', '    publish: ', '    ports: ', '    env: ', '- ', '  - ', ': ', ':', '{', '}', '[', ']', ',', '"', "'", '&a ', '*a', '<<: *a', '!!str ', '!!binary ',
-  '!<tag:x> ', '# c', '\t', ' ', '  ', '\n', '\n', '\n', '---\n', '...\n', '|\n', '>-\n', '?', '%YAML 1.1\n', '0.0.0.0/0', '::', '[::1]:5432:5432', '22', '65536', '-1', '1e999',
-  '0x10', 'null', '~', 'true', 'on', 'no', 'ollama', '172.20.0.70', '100.64.0.10', '\u0000', '\u00e9', '\u{1F600}', '\uFEFF', '\r\n',
+  'host:',
+  'services:',
+  'routes:',
+  'policy:',
+  'network:',
+  'models:',
+  'gateway:',
+  'project: ai-platform',
+  '  adminCidr: ',
+  '  sshPort: ',
+  '  n8n:',
+  '  my-tool:',
+  '    image: ',
+  '    address: ',
+  '    publish: ',
+  '    ports: ',
+  '    env: ',
+  '- ',
+  '  - ',
+  ': ',
+  ':',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '"',
+  "'",
+  '&a ',
+  '*a',
+  '<<: *a',
+  '!!str ',
+  '!!binary ',
+  '!<tag:x> ',
+  '# c',
+  '\t',
+  ' ',
+  '  ',
+  '\n',
+  '\n',
+  '\n',
+  '---\n',
+  '...\n',
+  '|\n',
+  '>-\n',
+  '?',
+  '%YAML 1.1\n',
+  '0.0.0.0/0',
+  '::',
+  '[::1]:5432:5432',
+  '22',
+  '65536',
+  '-1',
+  '1e999',
+  '0x10',
+  'null',
+  '~',
+  'true',
+  'on',
+  'no',
+  'ollama',
+  '172.20.0.70',
+  '100.64.0.10',
+  '\u0000',
+  '\u00e9',
+  '\u{1F600}',
+  '\uFEFF',
+  '\r\n',
 ];
-const yamlish = fc.array(fc.oneof({ arbitrary: fc.constantFrom(...TOKENS), weight: 5 }, { arbitrary: fc.string({ maxLength: 6 }), weight: 1 }), { maxLength: 40 }).map((t) => t.join(''));
+const yamlish = fc
+  .array(fc.oneof({ arbitrary: fc.constantFrom(...TOKENS), weight: 5 }, { arbitrary: fc.string({ maxLength: 6 }), weight: 1 }), { maxLength: 40 })
+  .map((t) => t.join(''));
 
 /**
  * A value of the shape the key expects: the first is valid, the others valid
@@ -104,61 +170,105 @@ const val = (first: unknown, ...others: unknown[]): fc.Arbitrary<unknown> =>
 const some = (arb: fc.Arbitrary<unknown>) => fc.option(arb, { nil: undefined, freq: 2 });
 const SERVICE_NAMES = ['ollama', 'n8n', 'dify-db', 'dify-api', 'nginx', 'litellm', 'clawdbot', 'anythingllm', 'my-tool', 'other', 'Bad_Name', ''];
 
-const serviceArb = () => fc.record(
-  {
-    enabled: val(true, false),
-    image: val('ghcr.io/acme/tool:1.2.3', 'nginx:latest', 'nginx', 'a b', 'postgres:16@sha256:abc'),
-    address: val('172.20.0.70', '172.20.0.33', '172.20.0.1', '172.20.0.0', '172.20.255.255', '10.1.1.1', '::1', 'fd00::1'),
-    publish: fc.array(val('0.0.0.0:9000:9000', '127.0.0.1:80:80', '[::]:5432:5432', '9000-9010:80', '9000-9001:9000-9001', '5432', '100.64.0.10:8443:8443', '0.0.0.0:22:22', '[::ffff:0.0.0.0]:80:80', { target: 80, published: '8080', host_ip: '0.0.0.0' }, { target: 80 }), { maxLength: 2 }),
-    ports: fc.array(fc.record({ port: val(9000, 80, 0, 65535, 8443), purpose: val('API', '') }, { requiredKeys: ['port'] }), { maxLength: 2 }),
-    env: fc.dictionary(fc.constantFrom('A', 'N8N_PATH', '1BAD', 'OLLAMA_HOST'), val('x', 1, true, null, '0.0.0.0:11434')),
-    dependsOn: fc.array(fc.constantFrom(...SERVICE_NAMES), { maxLength: 2 }),
-    exposure: val('gateway', 'routed', 'internal', 'never-route', 'public'),
-    healthcheck: val({ test: ['CMD', 'true'], expects: 'ok' }, { test: ['CMD'] }),
-    volumes: fc.array(val({ name: 'data', target: '/data', purpose: 'x' }, { name: '/etc', target: '/x', purpose: 'x' }, { name: 'd', target: 'rel', purpose: 'x' }), { maxLength: 1 }),
-  },
-  { requiredKeys: [] },
-);
-
-const shapedConfigWith = () => fc.record(
-  {
-    project: val('ai-platform', 'Bad', 'x-1', ''),
-    host: fc.record(
-      {
-        adminCidr: val('198.51.100.7/32', '198.51.100.7', '0.0.0.0/0', '0.0.0.0/1', '::/0', '2001:db8::/32', '10.0.0.0/8', 'x', '300.1.1.1/32'),
-        sshPort: val(22, 2222, 0, 70000, 443, 8443, 41641, 80, '22'),
-        publicInterface: val('eth0', 'ens5', 'a b', '-x', '', 'tailscale0', 'lo'),
-        region: val('eu-west-1', 'mars'),
-        instanceType: val('m7i.2xlarge', 'big'),
-        tailscale: fc.record(
-          {
-            address: val('100.101.102.103', '100.64.0.10', '1.2.3.4', 'fd7a:115c:a1e0::1'),
-            address6: val('fd7a:115c:a1e0::1', '::1', '100.64.0.1'),
-            hostname: val('ai-host', 'AI HOST'),
-            tailnet: val('tail1234.ts.net', 'x y'),
-          },
-          { requiredKeys: [] },
+const serviceArb = () =>
+  fc.record(
+    {
+      enabled: val(true, false),
+      image: val('ghcr.io/acme/tool:1.2.3', 'nginx:latest', 'nginx', 'a b', 'postgres:16@sha256:abc'),
+      address: val('172.20.0.70', '172.20.0.33', '172.20.0.1', '172.20.0.0', '172.20.255.255', '10.1.1.1', '::1', 'fd00::1'),
+      publish: fc.array(
+        val(
+          '0.0.0.0:9000:9000',
+          '127.0.0.1:80:80',
+          '[::]:5432:5432',
+          '9000-9010:80',
+          '9000-9001:9000-9001',
+          '5432',
+          '100.64.0.10:8443:8443',
+          '0.0.0.0:22:22',
+          '[::ffff:0.0.0.0]:80:80',
+          { target: 80, published: '8080', host_ip: '0.0.0.0' },
+          { target: 80 },
         ),
-      },
-      { requiredKeys: [] },
-    ),
-    network: fc.record({ subnet: val('172.20.0.0/16', '10.0.0.0/8', '172.20.0.0/30', '172.20.0.0/24', 'fd00::/64', 'x'), gateway: val('172.20.0.1', '172.20.0.0', '172.20.0.2', '10.0.0.1') }, { requiredKeys: [] }),
-    models: fc.array(val('llama3.2:3b', 'qwen2.5:7b', 'BAD MODEL', ''), { maxLength: 3 }),
-    services: fc.dictionary(fc.constantFrom(...SERVICE_NAMES), serviceArb(), { maxKeys: 2 }),
-    gateway: fc.record({ originPerApp: val(true, false, 'yes') }, { requiredKeys: [] }),
-    routes: fc.array(
-      fc.record({ path: val('/tool', '/', 'x', '/n8n', '/a b'), service: fc.constantFrom(...SERVICE_NAMES), port: val(9000, 80, 5678, 0), prefix: val('strip', 'native', 'none', 'rewrite') }, { requiredKeys: ['path', 'service', 'port'] }),
-      { maxLength: 2 },
-    ),
-    policy: fc.record({
-      allow: fc.array(
-        fc.record({ zone: val('internet', 'admin', 'tailnet', 'host', 'platform', 'x'), port: val(22, 9443, 0, 9000), protocol: val('tcp', 'udp', 'icmp'), why: val('because', ''), from: some(val('0.0.0.0/0', 'group:x', 'a b')), target: some(val('host', 'my-tool', 'ollama')) }, { requiredKeys: ['zone', 'port', 'protocol', 'why'] }),
         { maxLength: 2 },
       ),
-    }),
-  },
-  { requiredKeys: [] },
-);
+      ports: fc.array(fc.record({ port: val(9000, 80, 0, 65535, 8443), purpose: val('API', '') }, { requiredKeys: ['port'] }), { maxLength: 2 }),
+      env: fc.dictionary(fc.constantFrom('A', 'N8N_PATH', '1BAD', 'OLLAMA_HOST'), val('x', 1, true, null, '0.0.0.0:11434')),
+      dependsOn: fc.array(fc.constantFrom(...SERVICE_NAMES), { maxLength: 2 }),
+      exposure: val('gateway', 'routed', 'internal', 'never-route', 'public'),
+      healthcheck: val({ test: ['CMD', 'true'], expects: 'ok' }, { test: ['CMD'] }),
+      volumes: fc.array(
+        val({ name: 'data', target: '/data', purpose: 'x' }, { name: '/etc', target: '/x', purpose: 'x' }, { name: 'd', target: 'rel', purpose: 'x' }),
+        { maxLength: 1 },
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+const shapedConfigWith = () =>
+  fc.record(
+    {
+      project: val('ai-platform', 'Bad', 'x-1', ''),
+      host: fc.record(
+        {
+          adminCidr: val('198.51.100.7/32', '198.51.100.7', '0.0.0.0/0', '0.0.0.0/1', '::/0', '2001:db8::/32', '10.0.0.0/8', 'x', '300.1.1.1/32'),
+          sshPort: val(22, 2222, 0, 70000, 443, 8443, 41641, 80, '22'),
+          publicInterface: val('eth0', 'ens5', 'a b', '-x', '', 'tailscale0', 'lo'),
+          region: val('eu-west-1', 'mars'),
+          instanceType: val('m7i.2xlarge', 'big'),
+          tailscale: fc.record(
+            {
+              address: val('100.101.102.103', '100.64.0.10', '1.2.3.4', 'fd7a:115c:a1e0::1'),
+              address6: val('fd7a:115c:a1e0::1', '::1', '100.64.0.1'),
+              hostname: val('ai-host', 'AI HOST'),
+              tailnet: val('tail1234.ts.net', 'x y'),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      network: fc.record(
+        {
+          subnet: val('172.20.0.0/16', '10.0.0.0/8', '172.20.0.0/30', '172.20.0.0/24', 'fd00::/64', 'x'),
+          gateway: val('172.20.0.1', '172.20.0.0', '172.20.0.2', '10.0.0.1'),
+        },
+        { requiredKeys: [] },
+      ),
+      models: fc.array(val('llama3.2:3b', 'qwen2.5:7b', 'BAD MODEL', ''), { maxLength: 3 }),
+      services: fc.dictionary(fc.constantFrom(...SERVICE_NAMES), serviceArb(), { maxKeys: 2 }),
+      gateway: fc.record({ originPerApp: val(true, false, 'yes') }, { requiredKeys: [] }),
+      routes: fc.array(
+        fc.record(
+          {
+            path: val('/tool', '/', 'x', '/n8n', '/a b'),
+            service: fc.constantFrom(...SERVICE_NAMES),
+            port: val(9000, 80, 5678, 0),
+            prefix: val('strip', 'native', 'none', 'rewrite'),
+          },
+          { requiredKeys: ['path', 'service', 'port'] },
+        ),
+        { maxLength: 2 },
+      ),
+      policy: fc.record({
+        allow: fc.array(
+          fc.record(
+            {
+              zone: val('internet', 'admin', 'tailnet', 'host', 'platform', 'x'),
+              port: val(22, 9443, 0, 9000),
+              protocol: val('tcp', 'udp', 'icmp'),
+              why: val('because', ''),
+              from: some(val('0.0.0.0/0', 'group:x', 'a b')),
+              target: some(val('host', 'my-tool', 'ollama')),
+            },
+            { requiredKeys: ['zone', 'port', 'protocol', 'why'] },
+          ),
+          { maxLength: 2 },
+        ),
+      }),
+    },
+    { requiredKeys: [] },
+  );
 const shapedWith = (weight: number) => {
   validWeight = weight;
   return shapedConfigWith();
@@ -187,7 +297,10 @@ const REAL_CONFIGS = [
 
 /** Text-level mutations of a real config: lines deleted, duplicated, re-indented, cut, or given a token. */
 const textMutation = fc
-  .tuple(fc.constantFrom(...REAL_CONFIGS), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 5 }), fc.constantFrom(...TOKENS)), { minLength: 1, maxLength: 4 }))
+  .tuple(
+    fc.constantFrom(...REAL_CONFIGS),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 5 }), fc.constantFrom(...TOKENS)), { minLength: 1, maxLength: 4 }),
+  )
   .map(([text, edits]) => {
     const lines = text.split('\n');
     for (const [at, op, token] of edits) {
@@ -229,7 +342,31 @@ const dataMutation = fc
     fc.constantFrom(...REAL_CONFIGS.map((t) => parse(t) as unknown)),
     fc.nat(),
     fc.constantFrom<'set' | 'delete' | 'rename'>('set', 'set', 'delete', 'rename'),
-    fc.oneof(fc.constantFrom('0.0.0.0', '::', '0.0.0.0/0', 22, 0, 65536, -1, 1.5, '', 'x', true, null, [], {}, ['a'], { a: 1 }, '172.20.0.1', '100.64.0.10', 'tcp', 'never-route'), fc.anything({ maxDepth: 2 })),
+    fc.oneof(
+      fc.constantFrom(
+        '0.0.0.0',
+        '::',
+        '0.0.0.0/0',
+        22,
+        0,
+        65536,
+        -1,
+        1.5,
+        '',
+        'x',
+        true,
+        null,
+        [],
+        {},
+        ['a'],
+        { a: 1 },
+        '172.20.0.1',
+        '100.64.0.10',
+        'tcp',
+        'never-route',
+      ),
+      fc.anything({ maxDepth: 2 }),
+    ),
   )
   .map(([data, pick, op, value]) => {
     const all = paths(data);
@@ -248,11 +385,17 @@ describe('loadPlatform fuzzed: a platform or located UserInputError findings, ne
   });
 
   it('random YAML-ish text', async () => {
-    await fc.assert(fc.asyncProperty(yamlish, async (text) => void (await judge(text))), { numRuns: RUNS * 1.5 });
+    await fc.assert(
+      fc.asyncProperty(yamlish, async (text) => void (await judge(text))),
+      { numRuns: RUNS * 1.5 },
+    );
   });
 
   it('random data of any shape, as YAML', async () => {
-    await fc.assert(fc.asyncProperty(fc.anything({ maxDepth: 3 }), async (data) => void (await judge(toYaml(data)))), { numRuns: RUNS * 2 });
+    await fc.assert(
+      fc.asyncProperty(fc.anything({ maxDepth: 3 }), async (data) => void (await judge(toYaml(data)))),
+      { numRuns: RUNS * 2 },
+    );
   });
 
   it('data shaped like moat.yaml, valid and invalid values mixed (whatever loads renders and proves)', async () => {
@@ -269,11 +412,17 @@ describe('loadPlatform fuzzed: a platform or located UserInputError findings, ne
   });
 
   it('text mutations of real configs', async () => {
-    await fc.assert(fc.asyncProperty(textMutation, async (text) => void (await judge(text))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(textMutation, async (text) => void (await judge(text))),
+      { numRuns: RUNS },
+    );
   });
 
   it('data mutations of real configs (a value replaced, a key deleted or renamed)', async () => {
-    await fc.assert(fc.asyncProperty(dataMutation, async (text) => void (await judge(text))), { numRuns: RUNS });
+    await fc.assert(
+      fc.asyncProperty(dataMutation, async (text) => void (await judge(text))),
+      { numRuns: RUNS },
+    );
   });
 });
 
@@ -314,7 +463,7 @@ describe('counterexamples the fuzzing found (bugs in src/, reported to the lead)
   // gives a finding at `services.nginx.address`, which the file never wrote, so
   // it has no location. It should point at what the user wrote (network.gateway,
   // network.subnet): fall back to that key when the service path is not in the file.
-  it('`network: { gateway: 172.20.0.2 }` (the catalog nginx\'s address) is located at network.gateway', async () => {
+  it("`network: { gateway: 172.20.0.2 }` (the catalog nginx's address) is located at network.gateway", async () => {
     expect((await judge('network:\n  gateway: 172.20.0.2\n', true)).kind).toBe('rejected');
   });
 

@@ -4,14 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
-import { UserInputError } from '../../src/model/findings.js';
 import { loadPlatform } from '../../src/cli/load-platform.js';
+import { UserInputError } from '../../src/model/findings.js';
 import { serviceByName } from '../../src/model/lookup.js';
 import { DONE_WHEN_YAML, findingsOf, loadText, makeTempDir, summary, yamlText } from './config-helpers.js';
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
-
 
 describe('the issue: misspelled service, address outside the subnet, duplicate address', () => {
   it('yields exactly three located findings', async () => {
@@ -92,7 +91,9 @@ describe('overrides reach the platform', () => {
     expect(platform.host.tailscale.hostname).toBe('ai-host');
     // The Tailscale address reaches every publication of the gateway: the main origin and AnythingLLM's and Dify's own.
     expect(serviceByName(platform, 'nginx')?.publish.map((p) => `${p.hostAddress}:${p.hostPort}:${p.containerPort}/${p.protocol}`)).toEqual([
-      '100.101.102.103:8443:8443/tcp', '100.101.102.103:8444:8444/tcp', '100.101.102.103:8445:8445/tcp',
+      '100.101.102.103:8443:8443/tcp',
+      '100.101.102.103:8444:8444/tcp',
+      '100.101.102.103:8445:8445/tcp',
     ]);
     expect(serviceByName(platform, 'nginx')?.publish.slice(0, 1)).toEqual([
       { hostAddress: '100.101.102.103', hostPort: 8443, containerPort: 8443, protocol: 'tcp' },

@@ -1,7 +1,17 @@
 // IP/CIDR helpers, v4 and v6.
 import { describe, expect, it } from 'vitest';
 import {
-  contains, firstHostAddress, ipVersion, isWildcardAddress, publishedAddresses, isBroadcastAddress, isNetworkAddress, networkAddress, parseCidrText, sameAddress, toCidr,
+  contains,
+  firstHostAddress,
+  ipVersion,
+  isBroadcastAddress,
+  isNetworkAddress,
+  isWildcardAddress,
+  networkAddress,
+  parseCidrText,
+  publishedAddresses,
+  sameAddress,
+  toCidr,
 } from '../../src/model/net.js';
 
 describe('net', () => {
@@ -51,7 +61,7 @@ describe('net', () => {
 describe('wildcard host addresses (shared by the firewall renderers and the analyzer)', () => {
   it.each(['', '*', '0.0.0.0', '::', '[::]'])('%j means every address', (a) => expect(isWildcardAddress(a)).toBe(true));
   it.each(['127.0.0.1', '100.64.0.10', '[::1]'])('%j is one address', (a) => expect(isWildcardAddress(a)).toBe(false));
-  it('expands compose\'s empty host address to both families, keeps the rest', () => {
+  it("expands compose's empty host address to both families, keeps the rest", () => {
     expect(publishedAddresses('')).toEqual(['0.0.0.0', '::']);
     expect(publishedAddresses('*')).toEqual(['0.0.0.0', '::']);
     expect(publishedAddresses('[::]')).toEqual(['::']);

@@ -7,7 +7,16 @@ import type { ExpectedPort } from '../../src/probe/expected.js';
 import type { TcpSweepResult } from '../../src/probe/tcp.js';
 
 const platform = normalizePlatform(referencePlatform());
-const tcp = (open: number[], flaky: number[] = []): TcpSweepResult => ({ host: '192.0.2.10', open, closed: 0, filtered: 65535 - open.length, unreachable: 0, errors: {}, flaky, durationMs: 1 });
+const tcp = (open: number[], flaky: number[] = []): TcpSweepResult => ({
+  host: '192.0.2.10',
+  open,
+  closed: 0,
+  filtered: 65535 - open.length,
+  unreachable: 0,
+  errors: {},
+  flaky,
+  durationMs: 1,
+});
 const observed = (over: Partial<Observed>): Observed => ({
   vantage: 'admin',
   target: '192.0.2.10',
@@ -18,7 +27,8 @@ const observed = (over: Partial<Observed>): Observed => ({
   routes: [],
   ...over,
 });
-const codes = (o: Observed, expected: readonly ExpectedPort[] = [{ port: 22, protocol: 'tcp' }]) => compareObserved(platform, expected, o).map((f) => [f.code, f.path]);
+const codes = (o: Observed, expected: readonly ExpectedPort[] = [{ port: 22, protocol: 'tcp' }]) =>
+  compareObserved(platform, expected, o).map((f) => [f.code, f.path]);
 const route = (over: Partial<RouteObservation>): RouteObservation => ({ index: 3, path: '/n8n', service: 'n8n', status: 200, missingHeaders: [], ...over });
 
 describe('compareObserved', () => {
@@ -40,13 +50,21 @@ describe('compareObserved', () => {
       { port: 53, state: 'open' as const, reason: '' },
       { port: 41641, state: 'closed' as const, reason: '' },
     ];
-    expect(codes(observed({ udp }), [{ port: 22, protocol: 'tcp' }, { port: 41641, protocol: 'udp' }])).toEqual([
+    expect(
+      codes(observed({ udp }), [
+        { port: 22, protocol: 'tcp' },
+        { port: 41641, protocol: 'udp' },
+      ]),
+    ).toEqual([
       ['probe.unexpected-open', 'udp/53'],
       ['probe.expected-closed', 'udp/41641'],
     ]);
   });
   it('TLS: an old protocol, a missing one, an expiring certificate for another name', () => {
-    const tls = { accepted: ['TLSv1.1', 'TLSv1.2'] as const, certificate: { subject: 'x', names: ['other.example'], validTo: '2030-01-01T00:00:00.000Z', daysLeft: 3 } };
+    const tls = {
+      accepted: ['TLSv1.1', 'TLSv1.2'] as const,
+      certificate: { subject: 'x', names: ['other.example'], validTo: '2030-01-01T00:00:00.000Z', daysLeft: 3 },
+    };
     expect(codes(observed({ tls: { ...tls, accepted: [...tls.accepted] } }))).toEqual([
       ['probe.tls-protocol-unexpected', 'gateway.tls.protocols'],
       ['probe.tls-protocol-missing', 'gateway.tls.protocols'],

@@ -1,8 +1,8 @@
 // HTTP, stream and WebSocket checks against the lab's app stub on loopback.
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpGet, readStream, tryWebSocket, type Endpoint } from '../../src/probe/http.js';
-import { startService, stop, type Running } from '../support/lab-stubs.js';
+import { type Endpoint, httpGet, readStream, tryWebSocket } from '../../src/probe/http.js';
+import { type Running, startService, stop } from '../support/lab-stubs.js';
 
 let running: Running;
 let endpoint: Endpoint;

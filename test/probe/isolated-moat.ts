@@ -28,7 +28,9 @@ try {
       execFileSync('ip', ['route', 'add', type ?? '', net ?? '']);
     } else if (word.startsWith('reject:')) {
       const [, proto, ports] = word.split(':');
-      execFileSync('nft', ['-f', '-'], { input: `table inet moat-reject {\n chain output {\n  type filter hook output priority 0;\n  ${proto} dport ${ports} reject with icmpx type admin-prohibited\n }\n}\n` });
+      execFileSync('nft', ['-f', '-'], {
+        input: `table inet moat-reject {\n chain output {\n  type filter hook output priority 0;\n  ${proto} dport ${ports} reject with icmpx type admin-prohibited\n }\n}\n`,
+      });
     } else if (word === 'dns-nxdomain') {
       const conf = join(dir, 'resolv.conf');
       writeFileSync(conf, 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n');

@@ -28,7 +28,9 @@ const all = (): Record<string, string> => Object.fromEntries(SECURITY_HEADERS.ma
 
 describe('security headers', () => {
   it('the catalog lists exactly the headers and values the rendered gateway adds (X-Accel-Buffering aside)', () => {
-    const conf = renderGatewayNginx(normalizePlatform(referencePlatform()), {}).files.map((f) => f.content).join('\n');
+    const conf = renderGatewayNginx(normalizePlatform(referencePlatform()), {})
+      .files.map((f) => f.content)
+      .join('\n');
     const added = new Map<string, string>();
     for (const m of conf.matchAll(/add_header\s+(\S+)\s+"?([^";]*?)"?\s+always;/g)) added.set(m[1] ?? '', m[2] ?? '');
     added.delete('X-Accel-Buffering');
@@ -46,7 +48,10 @@ describe('security headers', () => {
   it('a header with another value than the gateway sets is wrong, and all four right is clean', async () => {
     responses['/weak'] = { ...all(), 'Strict-Transport-Security': 'max-age=0' };
     const weak = await httpGet({ host: HOST, port, tls: false }, '/weak');
-    expect(checkSecurityHeaders(weak.headers)).toEqual({ missing: [], wrong: [{ name: 'strict-transport-security', expected: 'max-age=63072000', actual: 'max-age=0' }] });
+    expect(checkSecurityHeaders(weak.headers)).toEqual({
+      missing: [],
+      wrong: [{ name: 'strict-transport-security', expected: 'max-age=63072000', actual: 'max-age=0' }],
+    });
     responses['/good'] = all();
     const good = await httpGet({ host: HOST, port, tls: false }, '/good');
     expect(checkSecurityHeaders(good.headers)).toEqual({ missing: [], wrong: [] });

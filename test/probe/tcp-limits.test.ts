@@ -32,11 +32,34 @@ describe('tcp sweep under a file descriptor limit', () => {
   it('finds the open port and calls no port filtered (prlimit --nofile=200)', async () => {
     const ports = [...new Set([...closed, open])].join(',');
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('prlimit', ['--nofile=200:200', process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-moat.ts'), 'probe', HOST, '--as', 'internet', '--ports', ports, '--concurrency', '1000', '--timeout', '2000', '--format', 'json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
-        // Exit 1 is expected: the open port is a difference from the proof.
-        if (error && error.code !== 1) reject(new Error(`${error.message}\n${err}`));
-        else resolve(out);
-      });
+      execFile(
+        'prlimit',
+        [
+          '--nofile=200:200',
+          process.execPath,
+          '--import',
+          'tsx',
+          join(ROOT, 'test/support/lab-moat.ts'),
+          'probe',
+          HOST,
+          '--as',
+          'internet',
+          '--ports',
+          ports,
+          '--concurrency',
+          '1000',
+          '--timeout',
+          '2000',
+          '--format',
+          'json',
+        ],
+        { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+        (error, out, err) => {
+          // Exit 1 is expected: the open port is a difference from the proof.
+          if (error && error.code !== 1) reject(new Error(`${error.message}\n${err}`));
+          else resolve(out);
+        },
+      );
     });
     const report = JSON.parse(stdout) as ProbeReport;
     expect(report.tcp.open).toEqual([open]);

@@ -23,7 +23,29 @@ function serve(options: tls.TlsOptions): Promise<number> {
 }
 
 beforeAll(() => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '30', '-subj', '/CN=ai-platform.example.ts.net', '-addext', 'subjectAltName=DNS:ai-platform.example.ts.net,IP:100.64.0.10'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'c.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=ai-platform.example.ts.net',
+      '-addext',
+      'subjectAltName=DNS:ai-platform.example.ts.net,IP:100.64.0.10',
+    ],
+    { stdio: 'pipe' },
+  );
   cert = readFileSync(join(dir, 'c.pem'), 'utf8');
   key = readFileSync(join(dir, 'k.pem'), 'utf8');
 });

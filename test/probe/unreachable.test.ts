@@ -32,7 +32,10 @@ describe('moat probe without a route to the target', () => {
   }, 60_000);
 
   it('a UDP probe that gets a network error is unreachable, not open|filtered (53/udp, ICMP admin-prohibited)', async () => {
-    const { code, stdout } = await isolated(['lo', 'reject:udp:53'], ['probe', '127.77.9.1', '--as', 'internet', '--ports', '1', '--udp', '53', '--format', 'json']);
+    const { code, stdout } = await isolated(
+      ['lo', 'reject:udp:53'],
+      ['probe', '127.77.9.1', '--as', 'internet', '--ports', '1', '--udp', '53', '--format', 'json'],
+    );
     const report = JSON.parse(stdout) as ProbeReport;
     expect(report.udp).toEqual(expect.arrayContaining([expect.objectContaining({ port: 53, state: 'unreachable' })]));
     expect(report.findings.map((f) => [f.code, f.path])).toEqual([['probe.unreachable', 'udp/53']]);

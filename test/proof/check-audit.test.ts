@@ -9,7 +9,7 @@ import type { Platform } from '../../src/model/types.js';
 import { proveArtifacts } from '../../src/proof/artifacts.js';
 import { BUNDLE_ARTIFACTS, proveBundle } from '../../src/proof/bundle.js';
 import { renderBundle } from '../../src/render/registry.js';
-import { PLATFORM_YAML, bundleArtifacts, bundleHints, loadPlatforms } from './support.js';
+import { bundleArtifacts, bundleHints, loadPlatforms, PLATFORM_YAML } from './support.js';
 
 let platforms: Map<string, Platform>;
 beforeAll(async () => {
@@ -24,7 +24,13 @@ const get = (name: string): Platform => {
 const OUTSIDE = ['internet', 'admin', 'tailnet'];
 /** The open cells from outside the host, at the host's doors (host sockets and publications). */
 const doors = (matrix: readonly MatrixRow[]): string[] =>
-  [...new Set(matrix.filter((r) => r.verdict === 'open' && OUTSIDE.includes(r.zone) && (r.via === 'host' || r.via === 'publish')).map((r) => `${r.zone} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol}`))].sort();
+  [
+    ...new Set(
+      matrix
+        .filter((r) => r.verdict === 'open' && OUTSIDE.includes(r.zone) && (r.via === 'host' || r.via === 'publish'))
+        .map((r) => `${r.zone} ${r.port}${r.portEnd !== undefined ? `-${r.portEnd}` : ''}/${r.protocol}`),
+    ),
+  ].sort();
 /** What a finding says, without the model path (proveBundle traces paths to moat.yaml, audit cannot). */
 const said = (f: Finding) => ({ code: f.code, severity: f.severity, location: f.location, message: f.message });
 
@@ -57,7 +63,11 @@ describe.each(Object.keys(PLATFORM_YAML))('moat check and moat audit agree: %s',
     const files = renderBundle(platform).files;
     // The analysis alone: audit has no render warnings to add (check does, about the model).
     const check = proveBundle(platform, { files, warnings: [] });
-    const audit = proveArtifacts(files.map((f) => ({ file: f.path, text: f.content })), platform.policy, bundleHints(platform));
+    const audit = proveArtifacts(
+      files.map((f) => ({ file: f.path, text: f.content })),
+      platform.policy,
+      bundleHints(platform),
+    );
     // aws/main.tf states the same security group as the template, dify/nginx.conf is Dify's own nginx (not the gateway service).
     expect(audit.kinds.find((k) => k.file === 'aws/main.tf')?.kind).toBe('terraform');
     expect(audit.matrix).toEqual(check.matrix);
@@ -69,7 +79,7 @@ describe.each(Object.keys(PLATFORM_YAML))('moat check and moat audit agree: %s',
   });
 });
 
-describe('explicit verdicts of the proof of moat\'s own bundle', () => {
+describe("explicit verdicts of the proof of moat's own bundle", () => {
   it('the built-in platform: 41641/udp from the internet, 22/tcp + 41641/udp from the admin, 8443-8445/tcp from the tailnet; no findings', () => {
     const proof = proveBundle(get('reference'));
     expect(doors(proof.matrix)).toEqual(['admin 22/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp', 'tailnet 8444/tcp', 'tailnet 8445/tcp']);
@@ -79,19 +89,36 @@ describe('explicit verdicts of the proof of moat\'s own bundle', () => {
     const ssh = proof.matrix.filter((r) => r.verdict === 'open' && r.port === 22 && OUTSIDE.includes(r.zone));
     expect(ssh.map((r) => [r.zone, r.sourceCidrs, r.decidedBy])).toEqual([['admin', [get('reference').host.adminCidr], 'cloud']]);
     // The tailnet reaches the gateway on the Tailscale address only, never on 0.0.0.0.
-    for (const r of proof.matrix.filter((x) => x.verdict === 'open' && x.zone === 'tailnet' && x.via === 'publish')) expect(r.address).toBe(get('reference').host.tailscale.address);
+    for (const r of proof.matrix.filter((x) => x.verdict === 'open' && x.zone === 'tailnet' && x.via === 'publish'))
+      expect(r.address).toBe(get('reference').host.tailscale.address);
   });
 
   it('originPerApp: true adds exactly 8446/tcp and 8447/tcp, to the tailnet only', () => {
     const proof = proveBundle(get('originPerApp: true'));
-    expect(doors(proof.matrix)).toEqual(['admin 22/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp', 'tailnet 8444/tcp', 'tailnet 8445/tcp', 'tailnet 8446/tcp', 'tailnet 8447/tcp']);
+    expect(doors(proof.matrix)).toEqual([
+      'admin 22/tcp',
+      'admin 41641/udp',
+      'internet 41641/udp',
+      'tailnet 8443/tcp',
+      'tailnet 8444/tcp',
+      'tailnet 8445/tcp',
+      'tailnet 8446/tcp',
+      'tailnet 8447/tcp',
+    ]);
     // Every app on its own origin: not even the shared-origin note.
     expect(proof.findings).toEqual([]);
   });
 
   it('sshPort 2222 moves SSH, and 22 is open to nobody outside', () => {
     const proof = proveBundle(get('sshPort 2222'));
-    expect(doors(proof.matrix)).toEqual(['admin 2222/tcp', 'admin 41641/udp', 'internet 41641/udp', 'tailnet 8443/tcp', 'tailnet 8444/tcp', 'tailnet 8445/tcp']);
+    expect(doors(proof.matrix)).toEqual([
+      'admin 2222/tcp',
+      'admin 41641/udp',
+      'internet 41641/udp',
+      'tailnet 8443/tcp',
+      'tailnet 8444/tcp',
+      'tailnet 8445/tcp',
+    ]);
     expect(proof.matrix.some((r) => r.port === 22 && r.verdict === 'open' && OUTSIDE.includes(r.zone))).toBe(false);
     // Only the low note that n8n and Clawdbot share the main origin (gateway.originPerApp clears it).
     expect(proof.findings.map((f) => f.code)).toEqual(['origin.shared']);
@@ -120,7 +147,11 @@ describe('explicit verdicts of the proof of moat\'s own bundle', () => {
       const proof = proveBundle(get(name));
       expect(open9000(proof.matrix)).toEqual([]);
       const publish = proof.matrix.filter((r) => r.port === 9000 && r.via === 'publish' && OUTSIDE.includes(r.zone));
-      expect(publish.map((r) => `${r.zone} ${r.verdict} ${r.decidedBy}`).sort()).toEqual(['admin blocked cloud', 'internet blocked cloud', 'tailnet blocked tailnet']);
+      expect(publish.map((r) => `${r.zone} ${r.verdict} ${r.decidedBy}`).sort()).toEqual([
+        'admin blocked cloud',
+        'internet blocked cloud',
+        'tailnet blocked tailnet',
+      ]);
       // Only what says the publication is there at all (and the shared-origin note).
       expect(proof.findings.map((f) => f.code).sort()).toEqual(['listener.published-beside-gateway', 'origin.shared']);
     });
@@ -150,8 +181,16 @@ describe('explicit verdicts of the proof of moat\'s own bundle', () => {
     it('without the security group and DOCKER-USER, it is exposure.unexpected-open at its compose line', () => {
       const platform = get(name);
       const files = renderBundle(platform).files;
-      const audit = proveArtifacts(bundleArtifacts(files, ['aws/cloudformation.yaml', 'firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules']), platform.policy, bundleHints(platform));
-      expect(open9000(audit.matrix).map((r) => r.zone).sort()).toEqual(['admin', 'internet']);
+      const audit = proveArtifacts(
+        bundleArtifacts(files, ['aws/cloudformation.yaml', 'firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules']),
+        platform.policy,
+        bundleHints(platform),
+      );
+      expect(
+        open9000(audit.matrix)
+          .map((r) => r.zone)
+          .sort(),
+      ).toEqual(['admin', 'internet']);
       const found = audit.findings.filter((f) => f.code === 'exposure.unexpected-open');
       expect(found.map((f) => f.location)).toEqual([{ file: 'compose.yaml', line: composeLine(platform), column: 1 }]);
       expect(found[0]?.message).toContain('my-tool');

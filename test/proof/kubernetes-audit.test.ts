@@ -34,15 +34,32 @@ describe('moat audit of Kubernetes manifests', () => {
     const ollama = report.findings.find((f) => f.code === 'exposure.unexpected-open' && f.severity === 'critical');
     expect(ollama?.location).toEqual(expect.objectContaining({ file: `${corpus}helm-template.yaml`, line: 114 }));
     expect(ollama?.path).toContain('ai-stack/charts/ollama/templates/deployment.yaml');
-    expect(new Set(report.findings.map((f) => f.code))).toEqual(new Set(['exposure.unexpected-open', 'exposure.kubernetes.no-default-deny', 'exposure.kubernetes.host-network', 'exposure.kubernetes.unauthenticated-reachable']));
-    expect(report.matrix.filter((r) => r.zone === 'internet' && r.verdict === 'open').map((r) => `${r.service}:${r.port}`)).toEqual(['debug:9000', 'debug:9000', 'ollama:11434', 'ollama:30000', 'webui:30000', 'debug:30900', 'webui:443']);
+    expect(new Set(report.findings.map((f) => f.code))).toEqual(
+      new Set([
+        'exposure.unexpected-open',
+        'exposure.kubernetes.no-default-deny',
+        'exposure.kubernetes.host-network',
+        'exposure.kubernetes.unauthenticated-reachable',
+      ]),
+    );
+    expect(report.matrix.filter((r) => r.zone === 'internet' && r.verdict === 'open').map((r) => `${r.service}:${r.port}`)).toEqual([
+      'debug:9000',
+      'debug:9000',
+      'ollama:11434',
+      'ollama:30000',
+      'webui:30000',
+      'debug:30900',
+      'webui:443',
+    ]);
   });
 
   it('a sealed platform passes with the reference policy: exit 0, the tailnet reaches only the gateway on 8443', async () => {
     const { code, report } = await audit(sealed);
     expect(report.findings).toEqual([]);
     expect(code).toBe(0);
-    expect(report.matrix.filter((r) => r.verdict === 'open' && r.zone !== 'platform').map((r) => `${r.zone} ${r.service}:${r.port}`)).toEqual(['tailnet nginx:8443']);
+    expect(report.matrix.filter((r) => r.verdict === 'open' && r.zone !== 'platform').map((r) => `${r.zone} ${r.service}:${r.port}`)).toEqual([
+      'tailnet nginx:8443',
+    ]);
   });
 
   it('beside a compose file, both are judged and the host layers the artifacts do not give are named', async () => {

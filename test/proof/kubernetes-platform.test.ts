@@ -10,11 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderKubernetes } from '../../src/render/kubernetes/index.js';
 import type { MatrixRow } from '../../src/analyze/index.js';
 import { proveBundle } from '../../src/proof/bundle.js';
-import { checkKubernetes } from '../../src/proof/kubernetes-check.js';
 import { platformDependents } from '../../src/proof/kubernetes.js';
+import { checkKubernetes } from '../../src/proof/kubernetes-check.js';
+import { renderKubernetes } from '../../src/render/kubernetes/index.js';
 import { goldenPlatform } from '../support/golden.js';
 import { runMoat } from '../support/run-moat.js';
 
@@ -22,9 +22,11 @@ const platform = goldenPlatform('');
 const kube = checkKubernetes(platform);
 const host = proveBundle(platform);
 
-const cell = (r: MatrixRow) => `${r.service} ${r.port}/${r.protocol} ${r.via === 'gateway' ? `route ${r.route?.path ?? ''}` : r.via === 'container' ? 'pod' : 'door'}`;
+const cell = (r: MatrixRow) =>
+  `${r.service} ${r.port}/${r.protocol} ${r.via === 'gateway' ? `route ${r.route?.path ?? ''}` : r.via === 'container' ? 'pod' : 'door'}`;
 /** One host's container cells are pods on Kubernetes; its publications and Kubernetes' Services are doors. */
-const openCells = (matrix: readonly MatrixRow[], zone: string) => [...new Set(matrix.filter((r) => r.zone === zone && r.verdict === 'open' && r.via !== 'host').map(cell))].sort();
+const openCells = (matrix: readonly MatrixRow[], zone: string) =>
+  [...new Set(matrix.filter((r) => r.zone === zone && r.verdict === 'open' && r.via !== 'host').map(cell))].sort();
 
 describe('the built-in platform on Kubernetes, against one host', () => {
   it('the tailnet reaches the same: the gateway origins, and through them the same routes', () => {
@@ -56,7 +58,10 @@ describe('the built-in platform on Kubernetes, against one host', () => {
     // and every pod cell open on Kubernetes is opened for the model's dependents only
     for (const r of kube.matrix.filter((x) => x.zone === 'platform' && x.verdict === 'open')) {
       const from = (r.source ?? '').split(', ').map((w) => w.replace(/^[A-Za-z]+\//, ''));
-      expect(from.every((f) => (dependents.get(r.service ?? '') ?? []).includes(f)), `${cell(r)} from ${r.source}`).toBe(true);
+      expect(
+        from.every((f) => (dependents.get(r.service ?? '') ?? []).includes(f)),
+        `${cell(r)} from ${r.source}`,
+      ).toBe(true);
     }
   });
 

@@ -2,7 +2,6 @@
 // loader), the rendered bundle as `moat audit` would be given it, and the host
 // hints `moat check` derives from the model.
 import { referencePlatform } from '../../src/catalog/reference.js';
-import type { HostHints } from '../../src/ingest/merge.js';
 import type { Artifact } from '../../src/ingest/types.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform } from '../../src/model/types.js';

@@ -14,7 +14,14 @@ describe('bundle files mounted by services', () => {
   );
 
   it('mounts at least the gateway, Dify, LiteLLM, Clawdbot and squid configs', () => {
-    expect(mounted.map((m) => m.file).sort()).toEqual(['clawdbot/knowledge-mcp.mjs', 'clawdbot/openclaw.json', 'dify/nginx.conf', 'dify/squid.conf', 'litellm/config.yaml', 'nginx/nginx.conf']);
+    expect(mounted.map((m) => m.file).sort()).toEqual([
+      'clawdbot/knowledge-mcp.mjs',
+      'clawdbot/openclaw.json',
+      'dify/nginx.conf',
+      'dify/squid.conf',
+      'litellm/config.yaml',
+      'nginx/nginx.conf',
+    ]);
   });
 
   it.each(mounted)('$service mounts $file, which the bundle renders', ({ file }) => {

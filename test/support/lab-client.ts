@@ -5,7 +5,7 @@
 // Per-event latency uses the monotonic clock, which every process on the
 // machine shares: the stub stamps each event with it when writing it.
 import { readFileSync } from 'node:fs';
-import { httpGet, readStream, tryWebSocket, type Endpoint } from '../../src/probe/http.js';
+import { type Endpoint, httpGet, readStream, tryWebSocket } from '../../src/probe/http.js';
 import { connectOnce } from '../../src/probe/tcp.js';
 
 export type ClientOp =

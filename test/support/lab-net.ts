@@ -57,7 +57,8 @@ export function requireTools(tools: readonly string[]): void {
       return true;
     }
   });
-  if (missing.length > 0) throw new Error(`the lab needs ${missing.join(', ')}: run scripts/setup-test-host.sh as root (Debian packages in scripts/debian-packages.txt)`);
+  if (missing.length > 0)
+    throw new Error(`the lab needs ${missing.join(', ')}: run scripts/setup-test-host.sh as root (Debian packages in scripts/debian-packages.txt)`);
   if (process.getuid?.() !== 0) throw new Error('the lab needs root (network namespaces, nftables)');
 }
 
@@ -148,7 +149,38 @@ export function emulateDocker(NS: LabNamespaces, publications: readonly Publicat
   ipt('-A', 'FORWARD', '-o', 'moat-br-ai', '-j', 'DOCKER');
   ipt('-A', 'FORWARD', '-i', 'moat-br-ai', '-j', 'ACCEPT');
   for (const p of publications) {
-    ipt('-A', 'DOCKER', '-d', `${containerAddress}/32`, '!', '-i', 'moat-br-ai', '-o', 'moat-br-ai', '-p', 'tcp', '--dport', String(p.containerPort), '-j', 'ACCEPT');
-    ipt('-t', 'nat', '-A', 'PREROUTING', '-d', `${p.hostAddress}/32`, '-p', 'tcp', '--dport', String(p.hostPort), '-j', 'DNAT', '--to-destination', `${containerAddress}:${p.containerPort}`);
+    ipt(
+      '-A',
+      'DOCKER',
+      '-d',
+      `${containerAddress}/32`,
+      '!',
+      '-i',
+      'moat-br-ai',
+      '-o',
+      'moat-br-ai',
+      '-p',
+      'tcp',
+      '--dport',
+      String(p.containerPort),
+      '-j',
+      'ACCEPT',
+    );
+    ipt(
+      '-t',
+      'nat',
+      '-A',
+      'PREROUTING',
+      '-d',
+      `${p.hostAddress}/32`,
+      '-p',
+      'tcp',
+      '--dport',
+      String(p.hostPort),
+      '-j',
+      'DNAT',
+      '--to-destination',
+      `${containerAddress}:${p.containerPort}`,
+    );
   }
 }

@@ -29,8 +29,10 @@ export function adaptNginxConfig(source: string, r: NginxRewrite): string {
   if (r.certFile) text = text.replaceAll(r.certFile.from, r.certFile.to);
   if (r.keyFile) text = text.replaceAll(r.keyFile.from, r.keyFile.to);
   // `listen 8443 ssl default_server;` → `listen 172.20.0.2:8443 ssl http2 default_server;`
-  text = text.replace(/^(\s*)listen (\d+)(?=[\s;])( ssl)?([^;]*);/gm, (_m, indent: string, port: string, ssl: string | undefined, rest: string) =>
-    `${indent}listen ${r.address}:${port}${ssl ?? ''}${ssl && http2 ? ' http2' : ''}${rest};`,
+  text = text.replace(
+    /^(\s*)listen (\d+)(?=[\s;])( ssl)?([^;]*);/gm,
+    (_m, indent: string, port: string, ssl: string | undefined, rest: string) =>
+      `${indent}listen ${r.address}:${port}${ssl ?? ''}${ssl && http2 ? ' http2' : ''}${rest};`,
   );
   return text;
 }
@@ -41,7 +43,25 @@ export function makeCertificate(dir: string, names: readonly string[], addresses
   const key = join(dir, 'tls', 'gateway.key');
   mkdirSync(join(dir, 'tls'), { recursive: true });
   const san = [...names.map((n) => `DNS:${n}`), ...addresses.map((a) => `IP:${a}`)].join(',');
-  run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${names[0] ?? 'moat-lab'}`, '-addext', `subjectAltName=${san}`]);
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    String(days),
+    '-subj',
+    `/CN=${names[0] ?? 'moat-lab'}`,
+    '-addext',
+    `subjectAltName=${san}`,
+  ]);
   return { cert, key };
 }
 

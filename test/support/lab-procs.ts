@@ -2,7 +2,7 @@
 // a lab namespace and remembered by PID. Stopping kills exactly those PIDs;
 // the PIDs are also written to the lab directory so scripts/lab-clean.sh can
 // finish the job after a crash.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabNs } from './lab-net.js';

@@ -64,9 +64,9 @@ export function handler(service: string, healthPath: string | undefined): http.R
     } else if (path === '/assets/app.css') {
       res.writeHead(200, { 'content-type': 'text/css' }).end('body{background:url(/assets/bg.png)}\n');
     } else {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ service, method: req.method, path, query: url.search, headers: req.headers }),
-      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ service, method: req.method, path, query: url.search, headers: req.headers }));
     }
   };
 }

@@ -5,8 +5,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform } from '../../src/model/types.js';
-import { ADDR, inNs, run, type LabNamespaces } from './lab-net.js';
-import { startInNs, waitUntil, type LabProcess } from './lab-procs.js';
+import { ADDR, inNs, type LabNamespaces, run } from './lab-net.js';
+import { type LabProcess, startInNs, waitUntil } from './lab-procs.js';
 
 /** wireguard-go's control sockets live in one global folder (/var/run/wireguard): names unique per lab. */
 export const wgNames = (id: string): { host: string; peer: string } => ({ host: `moat-${id}h`, peer: `moat-${id}p` });
@@ -25,14 +25,50 @@ export async function startTailnet(id: string, NS: LabNamespaces, dir: string, p
   writeFileSync(join(dir, 'peer.key'), `${peerKey}\n`, { mode: 0o600 });
   for (const name of [wg.host, wg.peer]) {
     const socket = `/var/run/wireguard/${name}.sock`;
-    await waitUntil(async () => existsSync(socket), 10_000, () => `${socket} did not appear`);
+    await waitUntil(
+      async () => existsSync(socket),
+      10_000,
+      () => `${socket} did not appear`,
+    );
   }
-  await retry(() => inNs(NS.host, 'wg', ['set', wg.host, 'private-key', join(dir, 'host.key'), 'listen-port', String(udpPort), 'peer', pub(peerKey), 'allowed-ips', `${ADDR.peerTailnet}/32`]), processes);
+  await retry(
+    () =>
+      inNs(NS.host, 'wg', [
+        'set',
+        wg.host,
+        'private-key',
+        join(dir, 'host.key'),
+        'listen-port',
+        String(udpPort),
+        'peer',
+        pub(peerKey),
+        'allowed-ips',
+        `${ADDR.peerTailnet}/32`,
+      ]),
+    processes,
+  );
   inNs(NS.host, 'ip', ['link', 'set', wg.host, 'name', ts.interface]);
   inNs(NS.host, 'ip', ['addr', 'add', `${ADDR.hostTailnet}/32`, 'dev', ts.interface]);
   inNs(NS.host, 'ip', ['link', 'set', ts.interface, 'up']);
   inNs(NS.host, 'ip', ['route', 'add', `${ADDR.peerTailnet}/32`, 'dev', ts.interface]);
-  await retry(() => inNs(NS.peer, 'wg', ['set', wg.peer, 'private-key', join(dir, 'peer.key'), 'peer', pub(hostKey), 'endpoint', `${ADDR.hostPublic}:${udpPort}`, 'allowed-ips', `${ADDR.hostTailnet}/32`, 'persistent-keepalive', '5']), processes);
+  await retry(
+    () =>
+      inNs(NS.peer, 'wg', [
+        'set',
+        wg.peer,
+        'private-key',
+        join(dir, 'peer.key'),
+        'peer',
+        pub(hostKey),
+        'endpoint',
+        `${ADDR.hostPublic}:${udpPort}`,
+        'allowed-ips',
+        `${ADDR.hostTailnet}/32`,
+        'persistent-keepalive',
+        '5',
+      ]),
+    processes,
+  );
   inNs(NS.peer, 'ip', ['addr', 'add', `${ADDR.peerTailnet}/32`, 'dev', wg.peer]);
   inNs(NS.peer, 'ip', ['link', 'set', wg.peer, 'up']);
   inNs(NS.peer, 'ip', ['route', 'add', `${ADDR.hostTailnet}/32`, 'dev', wg.peer]);
@@ -53,4 +89,3 @@ async function retry(action: () => unknown, processes: readonly LabProcess[], at
     }
   }
 }
-

@@ -11,17 +11,18 @@ import { fileURLToPath } from 'node:url';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform } from '../../src/model/types.js';
-import { expectedFor, type ExpectedPort, type Vantage } from '../../src/probe/expected.js';
+import { type ExpectedPort, expectedFor, type Vantage } from '../../src/probe/expected.js';
 import { gatewayName } from '../../src/probe/index.js';
 import { renderBundle } from '../../src/render/registry.js';
+import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, type LabNamespaces, type LabNs, labNamespaces, requireTools, run } from './lab-net.js';
 import { adaptNginxConfig, makeCertificate, writeConfig } from './lab-nginx.js';
-import { ADDR, buildNetwork, deleteNamespaces, emulateDocker, inNs, labNamespaces, requireTools, run, type LabNamespaces, type LabNs } from './lab-net.js';
 
 export { waitUntil } from './lab-procs.js';
 export { wgNames } from './lab-wg.js';
-import { startInNs, stopProcess, waitUntil, type LabProcess } from './lab-procs.js';
-import { startTailnet, wgNames } from './lab-wg.js';
+
+import { type LabProcess, startInNs, stopProcess, waitUntil } from './lab-procs.js';
 import type { StubConfig } from './lab-stubs.js';
+import { startTailnet, wgNames } from './lab-wg.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const LAB_TOOLS = ['ip', 'nft', 'iptables', 'iptables-restore', 'wireguard-go', 'wg', 'nginx', 'openssl', 'bash'];
@@ -74,7 +75,6 @@ function healthPath(service: Platform['services'][number]): string | undefined {
 export function cleanLeftovers(id?: string): void {
   run('bash', [join(ROOT, 'scripts/lab-clean.sh'), ...(id ? [id] : [])]);
 }
-
 
 export async function startLab(): Promise<Lab> {
   requireTools(LAB_TOOLS);
@@ -136,7 +136,12 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
       .filter((s) => s.name !== gatewayService.name && s.name !== difyNginx.name && s.ports.some((p) => p.protocol === 'tcp'))
       .map((s) => {
         const health = healthPath(s);
-        return { name: s.name, address: s.address, ports: s.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port), ...(health ? { healthPath: health } : {}) };
+        return {
+          name: s.name,
+          address: s.address,
+          ports: s.ports.filter((p) => p.protocol === 'tcp').map((p) => p.port),
+          ...(health ? { healthPath: health } : {}),
+        };
       }),
     dns: { address: '127.0.0.11', names },
   };
@@ -153,7 +158,14 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
       { name: 'decoy', address: '0.0.0.0', port: DECOY_PORT, banner: 'not for you\n' },
     ],
   };
-  const hostSockets = startInNs(dir, NS.host, 'host-sockets', process.execPath, [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(hostConfig)], spawnEnv);
+  const hostSockets = startInNs(
+    dir,
+    NS.host,
+    'host-sockets',
+    process.execPath,
+    [...tsx, join(ROOT, 'test/support/lab-stubs.ts'), JSON.stringify(hostConfig)],
+    spawnEnv,
+  );
   processes.push(hostSockets);
 
   // The tailnet: wireguard-go as the host's tailscale0, its peer in the peer namespace.
@@ -163,7 +175,13 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
   // the nft JSON batch for the host, the DOCKER-USER rules (both families)
   // applied by the rendered script, which finds them beside itself.
   if (gatewayService.publish.length === 0) throw new Error('the gateway service has no publication (normalizePlatform adds them)');
-  emulateDocker(NS, gatewayService.publish.filter((p) => p.protocol === 'tcp').map((p) => ({ hostAddress: p.hostAddress, hostPort: p.hostPort, containerPort: p.containerPort })), gatewayService.address);
+  emulateDocker(
+    NS,
+    gatewayService.publish
+      .filter((p) => p.protocol === 'tcp')
+      .map((p) => ({ hostAddress: p.hostAddress, hostPort: p.hostPort, containerPort: p.containerPort })),
+    gatewayService.address,
+  );
   const nftPath = join(dir, 'nftables.json');
   const dockerUserPath = join(dir, 'docker-user.sh');
   writeFileSync(nftPath, need('firewall/nftables.json'));
@@ -225,10 +243,16 @@ async function build(id: string, NS: LabNamespaces, dir: string, processes: LabP
     close,
   };
   // Ready when the tailnet carries a request to the gateway end to end.
-  await waitUntil(async () => {
-    const [r] = await lab.client<{ status: number }[]>(NS.peer, [{ op: 'get', host: ADDR.hostTailnet, port: platform.gateway.listenPort, path: '/n8n/healthz', servername, tls: true, timeoutMs: 2000 }]);
-    return r?.status === 200;
-  }, 30_000, () => `the gateway did not answer over the tailnet:\n${processes.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`);
+  await waitUntil(
+    async () => {
+      const [r] = await lab.client<{ status: number }[]>(NS.peer, [
+        { op: 'get', host: ADDR.hostTailnet, port: platform.gateway.listenPort, path: '/n8n/healthz', servername, tls: true, timeoutMs: 2000 },
+      ]);
+      return r?.status === 200;
+    },
+    30_000,
+    () => `the gateway did not answer over the tailnet:\n${processes.map((p) => `--- ${p.name}\n${p.output().slice(-2000)}`).join('\n')}`,
+  );
   return lab;
 }
 
@@ -237,18 +261,24 @@ export function hostListeners(sshdConf: string, tailscaledDefaults: string): { s
   const sshPorts = [...sshdConf.matchAll(/^\s*Port\s+(\d+)\s*$/gim)].map((m) => Number(m[1]));
   const wg = /^\s*PORT="?(\d+)"?\s*$/m.exec(tailscaledDefaults);
   const [sshPort] = sshPorts;
-  if (sshPorts.length !== 1 || sshPort === undefined) throw new Error(`the lab expects one Port line in host/sshd-moat.conf, found ${sshPorts.length}:\n${sshdConf}`);
-  if (/^\s*ListenAddress\b/im.test(sshdConf)) throw new Error('host/sshd-moat.conf names a ListenAddress: the lab\'s sshd stand-in listens on every address');
+  if (sshPorts.length !== 1 || sshPort === undefined)
+    throw new Error(`the lab expects one Port line in host/sshd-moat.conf, found ${sshPorts.length}:\n${sshdConf}`);
+  if (/^\s*ListenAddress\b/im.test(sshdConf)) throw new Error("host/sshd-moat.conf names a ListenAddress: the lab's sshd stand-in listens on every address");
   if (!wg?.[1]) throw new Error(`the lab found no PORT= in host/tailscaled.defaults:\n${tailscaledDefaults}`);
   return { sshPort, wireguardPort: Number(wg[1]) };
 }
 
 function runMoat(ns: LabNs, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
-    execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-moat.ts'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolvePromise({ code, stdout, stderr });
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-moat.ts'), ...args],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolvePromise({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -256,10 +286,15 @@ async function runClient<T>(dir: string, ns: LabNs, ops: unknown): Promise<T> {
   const opsFile = join(dir, `ops-${process.hrtime.bigint()}.json`);
   writeFileSync(opsFile, JSON.stringify(ops));
   return new Promise((resolvePromise, reject) => {
-    execFile('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-client.ts'), opsFile], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
-      rmSync(opsFile, { force: true });
-      if (error) reject(new Error(`lab-client in ${ns} failed: ${stderr || error.message}`));
-      else resolvePromise(JSON.parse(stdout) as T);
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, '--import', 'tsx', join(ROOT, 'test/support/lab-client.ts'), opsFile],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT },
+      (error, stdout, stderr) => {
+        rmSync(opsFile, { force: true });
+        if (error) reject(new Error(`lab-client in ${ns} failed: ${stderr || error.message}`));
+        else resolvePromise(JSON.parse(stdout) as T);
+      },
+    );
   });
 }

@@ -10,7 +10,7 @@
 // container with a health check, once a second: the part a Docker daemon
 // does by itself. Health states and retries are still podman's own.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile, copyFile, chmod } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -78,7 +78,9 @@ export async function startPodman(): Promise<PodmanHarness> {
 
   // Its own process group, so stop() can end it (and only it) by PID.
   const service = spawn('podman', [...global, 'system', 'service', '--time=0', dockerHost], {
-    env, detached: true, stdio: ['ignore', 'ignore', 'ignore'],
+    env,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'ignore'],
   });
   const pid = service.pid;
   if (pid === undefined) throw new Error('podman system service did not start');
@@ -103,7 +105,10 @@ export async function startPodman(): Promise<PodmanHarness> {
     await podman(['rm', '--force', '--all', '--time', '0'], { reject: false });
     await podman(['pod', 'rm', '--force', '--all'], { reject: false });
     const nets = await podman(['network', 'ls', '--format', '{{.Name}}'], { reject: false });
-    for (const net of nets.stdout.split('\n').map((n) => n.trim()).filter((n) => n && n !== 'podman')) {
+    for (const net of nets.stdout
+      .split('\n')
+      .map((n) => n.trim())
+      .filter((n) => n && n !== 'podman')) {
       await podman(['network', 'rm', '--force', net], { reject: false });
     }
     await podman(['volume', 'rm', '--all', '--force'], { reject: false });
@@ -121,7 +126,10 @@ export async function startPodman(): Promise<PodmanHarness> {
     }
     // Overlay and shm mounts podman left under the private root, deepest first.
     const mounts = await execa('findmnt', ['-rn', '-o', 'TARGET'], { reject: false });
-    const ours = mounts.stdout.split('\n').filter((m) => m.startsWith(dir)).sort((a, b) => b.length - a.length);
+    const ours = mounts.stdout
+      .split('\n')
+      .filter((m) => m.startsWith(dir))
+      .sort((a, b) => b.length - a.length);
     for (const m of ours) await execa('umount', ['-l', m], { reject: false });
     await rm(dir, { recursive: true, force: true });
   };
@@ -152,7 +160,10 @@ export async function startPodman(): Promise<PodmanHarness> {
       }
       await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
       await chmod(join(rootfs, 'bin', 'busybox'), 0o755);
-      const applets = (await execa(busybox, ['--list'])).stdout.split('\n').map((a) => a.trim()).filter((a) => a && a !== 'busybox');
+      const applets = (await execa(busybox, ['--list'])).stdout
+        .split('\n')
+        .map((a) => a.trim())
+        .filter((a) => a && a !== 'busybox');
       for (const applet of applets) await symlink('busybox', join(rootfs, 'bin', applet));
       await writeFile(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/:/bin/sh\nnode:x:1000:1000:node:/tmp:/bin/sh\n');
       await writeFile(join(rootfs, 'etc', 'group'), 'root:x:0:\nnode:x:1000:\n');

@@ -69,12 +69,16 @@ export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promi
     spki: spkiHash(gatewayCert),
     userDataDir: join(ns.dir, 'chromium-profile'),
   };
-  const child: ChildProcess = spawn('ip', ['netns', 'exec', ns.name, join(REPO, 'node_modules/.bin/tsx'), join(REPO, 'test/apps/browser-driver.ts'), JSON.stringify(job)], {
-    cwd: REPO,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: ns.dir },
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'ip',
+    ['netns', 'exec', ns.name, join(REPO, 'node_modules/.bin/tsx'), join(REPO, 'test/apps/browser-driver.ts'), JSON.stringify(job)],
+    {
+      cwd: REPO,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: ns.dir },
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   if (child.pid === undefined || !child.stdin || !child.stdout) throw new Error('could not start the browser driver');
   const pid = child.pid;
   ns.pids.add(pid);

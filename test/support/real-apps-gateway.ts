@@ -82,7 +82,14 @@ export async function startGateway(ns: AppNamespace, r: RenderedPlatform): Promi
   const config = writeConfig(ns.dir, 'gateway-nginx', text);
   const prefix = `${join(ns.dir, 'gateway')}/`;
   runInNamespace(ns, 'nginx', ['-t', '-p', prefix, '-c', config]);
-  const proc = startInNamespace(ns, 'gateway-nginx', 'nginx', ['-p', prefix, '-c', config, '-g', 'daemon off;'], { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' }, ns.dir);
+  const proc = startInNamespace(
+    ns,
+    'gateway-nginx',
+    'nginx',
+    ['-p', prefix, '-c', config, '-g', 'daemon off;'],
+    { PATH: '/usr/sbin:/usr/bin:/sbin:/bin' },
+    ns.dir,
+  );
   // The container's own health check: loopback 8081 inside the gateway.
   await waitUntil('the gateway health check', () => runInNamespace(ns, 'curl', ['-sf', 'http://127.0.0.1:8081/healthz']) === 'ok\n', 30_000, proc);
   return { proc, ca: tls.cert, config };

@@ -205,7 +205,9 @@ export async function waitUntil(what: string, check: () => Promise<boolean> | bo
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last: ${last.slice(0, 500)})` : ''}${proc ? `\n${proc.name} log:\n${proc.log()}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs / 1000}s waiting for ${what}${last ? ` (last: ${last.slice(0, 500)})` : ''}${proc ? `\n${proc.name} log:\n${proc.log()}` : ''}`,
+  );
 }
 
 /** Runs a process in the namespace to completion (CLI calls, curl). */
@@ -283,7 +285,14 @@ export function httpInNamespace(
 export function startStubs(ns: AppNamespace, names: Readonly<Record<string, string>>, model?: { address: string; port: number }): NsProcess {
   const config = join(ns.dir, 'stubs.json');
   writeFileSync(config, JSON.stringify({ names, ...(model ? { model } : {}) }));
-  return startInNamespace(ns, 'stubs', join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'test/apps/ns-stubs.ts'), config], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
+  return startInNamespace(
+    ns,
+    'stubs',
+    join(REPO, 'node_modules/.bin/tsx'),
+    [join(REPO, 'test/apps/ns-stubs.ts'), config],
+    { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+    REPO,
+  );
 }
 
 /**

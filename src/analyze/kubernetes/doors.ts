@@ -47,7 +47,14 @@ export function backendsOf(state: KubeState, service: KubeService): KubePod[] {
 export function resolveTarget(pod: KubePod, sp: ServicePort): ContainerPort | undefined {
   if (typeof sp.targetPort === 'string') return pod.ports.find((c) => c.name === sp.targetPort && c.protocol === sp.protocol);
   // A numeric targetPort need not be declared: the pod may listen there anyway.
-  return pod.ports.find((c) => c.port === sp.targetPort && c.protocol === sp.protocol) ?? { port: sp.targetPort, protocol: sp.protocol, container: '(undeclared)', origin: sp.origin };
+  return (
+    pod.ports.find((c) => c.port === sp.targetPort && c.protocol === sp.protocol) ?? {
+      port: sp.targetPort,
+      protocol: sp.protocol,
+      container: '(undeclared)',
+      origin: sp.origin,
+    }
+  );
 }
 
 export function isTailscaleService(s: KubeService): boolean {
@@ -71,8 +78,16 @@ function serviceDoors(state: KubeState, s: KubeService): Door[] {
       const base = { pod, target, service: s, servicePort: sp };
       const name = `${s.namespace}/${s.name}`;
       if (isTailscaleService(s)) doors.push({ ...base, zone: 'tailnet', kind: 'tailscale', address: name, port: sp.port });
-      if (s.type === 'LoadBalancer' && s.loadBalancerClass !== TAILSCALE_CLASS) doors.push({ ...base, zone: 'internet', kind: 'load-balancer', address: name, port: sp.port });
-      if (s.nodePorts) doors.push({ ...base, zone: 'internet', kind: 'node-port', address: 'node', ...(sp.nodePort !== undefined ? { port: sp.nodePort } : { port: NODE_PORT_RANGE.from, portEnd: NODE_PORT_RANGE.to }) });
+      if (s.type === 'LoadBalancer' && s.loadBalancerClass !== TAILSCALE_CLASS)
+        doors.push({ ...base, zone: 'internet', kind: 'load-balancer', address: name, port: sp.port });
+      if (s.nodePorts)
+        doors.push({
+          ...base,
+          zone: 'internet',
+          kind: 'node-port',
+          address: 'node',
+          ...(sp.nodePort !== undefined ? { port: sp.nodePort } : { port: NODE_PORT_RANGE.from, portEnd: NODE_PORT_RANGE.to }),
+        });
       for (const ip of s.externalIPs) doors.push({ ...base, zone: 'internet', kind: 'external-ip', address: ip, port: sp.port });
     }
   }
@@ -80,7 +95,8 @@ function serviceDoors(state: KubeState, s: KubeService): Door[] {
 }
 
 function ingressDoors(state: KubeState, ing: KubeIngress, options: DoorOptions): Door[] {
-  const told = options.ingressZones && ing.className !== undefined && Object.hasOwn(options.ingressZones, ing.className) ? options.ingressZones[ing.className] : undefined;
+  const told =
+    options.ingressZones && ing.className !== undefined && Object.hasOwn(options.ingressZones, ing.className) ? options.ingressZones[ing.className] : undefined;
   const zone: DoorZone = ing.className === TAILSCALE_CLASS ? 'tailnet' : (told ?? 'internet');
   const doors: Door[] = [];
   for (const b of ing.backends) {
@@ -89,7 +105,19 @@ function ingressDoors(state: KubeState, ing: KubeIngress, options: DoorOptions):
     if (!s || !sp) continue;
     for (const pod of backendsOf(state, s)) {
       const target = resolveTarget(pod, sp);
-      if (target) doors.push({ zone, kind: 'ingress', address: `${s.namespace}/${s.name}`, port: sp.port, pod, target, service: s, servicePort: sp, ingress: ing, path: b.path });
+      if (target)
+        doors.push({
+          zone,
+          kind: 'ingress',
+          address: `${s.namespace}/${s.name}`,
+          port: sp.port,
+          pod,
+          target,
+          service: s,
+          servicePort: sp,
+          ingress: ing,
+          path: b.path,
+        });
     }
   }
   return doors;
@@ -97,15 +125,29 @@ function ingressDoors(state: KubeState, ing: KubeIngress, options: DoorOptions):
 
 function nodeDoors(pod: KubePod): Door[] {
   const doors: Door[] = [];
-  for (const c of pod.ports) if (c.hostPort !== undefined) doors.push({ zone: 'internet', kind: 'host-port', address: 'node', port: c.hostPort, pod, target: c });
+  for (const c of pod.ports)
+    if (c.hostPort !== undefined) doors.push({ zone: 'internet', kind: 'host-port', address: 'node', port: c.hostPort, pod, target: c });
   if (pod.hostNetwork) {
     // The pod's sockets are the node's: its declared ports, or (none declared) any port.
     const ports = pod.ports.length > 0 ? pod.ports : [{ port: 1, protocol: 'TCP' as const, container: '(any)', origin: pod.origin }];
-    for (const c of ports) doors.push({ zone: 'internet', kind: 'host-network', address: 'node', port: c.port, ...(pod.ports.length === 0 ? { portEnd: 65535 } : {}), pod, target: c });
+    for (const c of ports)
+      doors.push({
+        zone: 'internet',
+        kind: 'host-network',
+        address: 'node',
+        port: c.port,
+        ...(pod.ports.length === 0 ? { portEnd: 65535 } : {}),
+        pod,
+        target: c,
+      });
   }
   return doors;
 }
 
 export function doorsOf(state: KubeState, options: DoorOptions = {}): Door[] {
-  return [...state.services.flatMap((s) => serviceDoors(state, s)), ...state.ingresses.flatMap((i) => ingressDoors(state, i, options)), ...state.pods.flatMap(nodeDoors)];
+  return [
+    ...state.services.flatMap((s) => serviceDoors(state, s)),
+    ...state.ingresses.flatMap((i) => ingressDoors(state, i, options)),
+    ...state.pods.flatMap(nodeDoors),
+  ];
 }

@@ -3,9 +3,10 @@
 // no files and no network. The policy judgement of open cells is the one-host
 // analyzer's own (exposure.unexpected-open, exposure.unauthenticated-allowed),
 // applied to these rows.
+
+import type { Policy } from '../../model/types.js';
 import type { Analysis } from '../index.js';
 import { sortFindings } from '../index.js';
-import type { Policy } from '../../model/types.js';
 import { unexpectedOpen } from '../rules/exposure.js';
 import type { ExposureState } from '../state.js';
 import { type KubeMatrixOptions, kubernetesMatrix } from './matrix.js';

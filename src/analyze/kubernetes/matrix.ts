@@ -9,13 +9,13 @@
 // `node` for node ports and hostNetwork; behind a gateway pod, its routes (routes.ts).
 import type { Protocol } from '../../model/types.js';
 import type { CidrSet } from '../cidr-set.js';
-import { WORLD, isEmpty, setEquals, toList } from '../cidr-set.js';
+import { isEmpty, setEquals, toList, WORLD } from '../cidr-set.js';
 import type { MatrixRow } from '../reachability.js';
 import { sortRows } from '../reachability.js';
 import type { Door, DoorOptions } from './doors.js';
 import { doorsOf } from './doors.js';
+import { type Cluster, type Decision, foreignPeer, ingressDecision, namespaceView, type PodPeer, podToPod } from './netpol.js';
 import { gatewayRows } from './routes.js';
-import { type Cluster, type Decision, type PodPeer, foreignPeer, ingressDecision, namespaceView, podToPod } from './netpol.js';
 import type { ContainerPort, KubePod, KubeProtocol, KubeState } from './types.js';
 
 export interface KubeMatrixOptions extends DoorOptions {
@@ -70,36 +70,100 @@ function doorRow(state: KubeState, cluster: Cluster, door: Door, options: KubeMa
     const d = ingressDecision(cluster, door.pod, door.target.port, door.target.protocol, peer);
     const via = door.kind === 'ingress' ? ('gateway' as const) : ('publish' as const);
     const route = door.kind === 'ingress' ? { route: { path: door.path ?? '/', origin: door.port } } : {};
-    if (!d.allowed) return { ...base, via, ...route, verdict: 'blocked', decidedBy: 'firewall', reason: `${what}: NetworkPolicy ${d.by.map((p) => p.name).join(', ')} does not admit its proxy to ${door.target.port}/${protocol}`, ...policyCause(d) };
+    if (!d.allowed)
+      return {
+        ...base,
+        via,
+        ...route,
+        verdict: 'blocked',
+        decidedBy: 'firewall',
+        reason: `${what}: NetworkPolicy ${d.by.map((p) => p.name).join(', ')} does not admit its proxy to ${door.target.port}/${protocol}`,
+        ...policyCause(d),
+      };
     const cause = door.ingress?.origin ?? door.servicePort?.origin;
-    return { ...base, via, ...route, verdict: 'open', decidedBy: door.kind === 'ingress' ? 'gateway' : 'tailnet', source: door.zone === 'tailnet' ? 'tailnet (Tailscale operator)' : 'any', reason: `${what}${d.isolated ? `, admitted by NetworkPolicy ${d.by.map((p) => p.name).join(', ')}` : ''}`, ...(cause ? { cause } : {}) };
+    return {
+      ...base,
+      via,
+      ...route,
+      verdict: 'open',
+      decidedBy: door.kind === 'ingress' ? 'gateway' : 'tailnet',
+      source: door.zone === 'tailnet' ? 'tailnet (Tailscale operator)' : 'any',
+      reason: `${what}${d.isolated ? `, admitted by NetworkPolicy ${d.by.map((p) => p.name).join(', ')}` : ''}`,
+      ...(cause ? { cause } : {}),
+    };
   }
   // Node ports, load balancers, external IPs, hostPort, hostNetwork: outside addresses arrive, possibly rewritten.
   const via = door.kind === 'host-port' || door.kind === 'host-network' ? ('host' as const) : ('publish' as const);
   const cause = door.servicePort?.origin ?? door.target.origin;
   if (door.kind === 'host-network') {
-    return { ...base, via, verdict: 'open', decidedBy: 'sockets', source: 'any', reason: `${podAddress(door.pod)} runs on the node's network (NetworkPolicy does not reliably apply)`, cause, ...(door.pod.ports.length === 0 ? { assumed: true } : {}) };
+    return {
+      ...base,
+      via,
+      verdict: 'open',
+      decidedBy: 'sockets',
+      source: 'any',
+      reason: `${podAddress(door.pod)} runs on the node's network (NetworkPolicy does not reliably apply)`,
+      cause,
+      ...(door.pod.ports.length === 0 ? { assumed: true } : {}),
+    };
   }
   const d = ingressDecision(cluster, door.pod, door.target.port, door.target.protocol, { kind: 'external', addresses: WORLD });
-  const admitted = isEmpty(d.addresses) ? 'admits no outside address, but Services rewrite sources (undefined which the policy sees): counted as open' : setEquals(d.addresses, WORLD) ? (d.isolated ? 'admitted by NetworkPolicy' : 'no NetworkPolicy isolates the pod') : `NetworkPolicy admits ${toList(d.addresses).join(', ')}`;
-  return { ...base, via, verdict: 'open', decidedBy: 'publishing', source: isEmpty(d.addresses) || setEquals(d.addresses, WORLD) ? 'any' : toList(d.addresses).join(', '), sourceCidrs: toList(isEmpty(d.addresses) ? WORLD : d.addresses), reason: `${what}; ${admitted}`, cause };
+  const admitted = isEmpty(d.addresses)
+    ? 'admits no outside address, but Services rewrite sources (undefined which the policy sees): counted as open'
+    : setEquals(d.addresses, WORLD)
+      ? d.isolated
+        ? 'admitted by NetworkPolicy'
+        : 'no NetworkPolicy isolates the pod'
+      : `NetworkPolicy admits ${toList(d.addresses).join(', ')}`;
+  return {
+    ...base,
+    via,
+    verdict: 'open',
+    decidedBy: 'publishing',
+    source: isEmpty(d.addresses) || setEquals(d.addresses, WORLD) ? 'any' : toList(d.addresses).join(', '),
+    sourceCidrs: toList(isEmpty(d.addresses) ? WORLD : d.addresses),
+    reason: `${what}; ${admitted}`,
+    cause,
+  };
 }
 
 function platformRow(state: KubeState, cluster: Cluster, pod: KubePod, c: ContainerPort): MatrixRow[] {
   const protocol = protocolOf(c.protocol);
   if (!protocol) return [];
   const base = { address: podAddress(pod), port: c.port, protocol, service: pod.service, via: 'container' as const, at: c.origin };
-  const outside = (zone: 'internet' | 'tailnet'): MatrixRow => ({ ...base, zone, verdict: 'blocked', decidedBy: 'publishing', reason: 'pod addresses are not routed from outside the cluster; only its doors are', cause: c.origin });
+  const outside = (zone: 'internet' | 'tailnet'): MatrixRow => ({
+    ...base,
+    zone,
+    verdict: 'blocked',
+    decidedBy: 'publishing',
+    reason: 'pod addresses are not routed from outside the cluster; only its doors are',
+    cause: c.origin,
+  });
   const verdicts = state.pods.filter((s) => s.namespace === pod.namespace).map((src) => ({ src, v: podToPod(cluster, src, pod, c.port, c.protocol) }));
   const allowed = verdicts.filter((x) => x.v.allowed);
   const isolated = verdicts.some((x) => x.v.ingress.isolated || x.v.egress.isolated);
   let row: MatrixRow;
   if (allowed.length > 0) {
     const by = allowed.flatMap((x) => [...x.v.ingress.by, ...x.v.egress.by])[0];
-    row = { ...base, zone: 'platform', verdict: 'open', decidedBy: isolated ? 'firewall' : 'sockets', source: allowed.map((x) => x.src.workload).join(', '), reason: isolated ? 'admitted by NetworkPolicy' : 'no NetworkPolicy isolates these pods', cause: by?.origin ?? c.origin };
+    row = {
+      ...base,
+      zone: 'platform',
+      verdict: 'open',
+      decidedBy: isolated ? 'firewall' : 'sockets',
+      source: allowed.map((x) => x.src.workload).join(', '),
+      reason: isolated ? 'admitted by NetworkPolicy' : 'no NetworkPolicy isolates these pods',
+      cause: by?.origin ?? c.origin,
+    };
   } else {
     const d = verdicts.find((x) => !x.v.ingress.allowed)?.v.ingress ?? verdicts[0]?.v.egress;
-    row = { ...base, zone: 'platform', verdict: 'blocked', decidedBy: 'firewall', reason: verdicts.length === 0 ? 'no other pod in the namespace' : 'no pod of the namespace is admitted by NetworkPolicy', ...(d ? policyCause(d) : {}) };
+    row = {
+      ...base,
+      zone: 'platform',
+      verdict: 'blocked',
+      decidedBy: 'firewall',
+      reason: verdicts.length === 0 ? 'no other pod in the namespace' : 'no pod of the namespace is admitted by NetworkPolicy',
+      ...(d ? policyCause(d) : {}),
+    };
   }
   return [outside('internet'), outside('tailnet'), row];
 }

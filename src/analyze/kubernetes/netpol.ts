@@ -29,8 +29,8 @@
 //   kubernetes.io/metadata.name = its name.
 // - [np overview] "a pod cannot block access to itself".
 import type { CidrSet } from '../cidr-set.js';
-import { EMPTY, WORLD, cidrSet, intersect, isEmpty, minus, union } from '../cidr-set.js';
-import { NAMESPACE_NAME_LABEL, type LabelView, selects } from './selectors.js';
+import { cidrSet, EMPTY, intersect, isEmpty, minus, union, WORLD } from '../cidr-set.js';
+import { type LabelView, NAMESPACE_NAME_LABEL, selects } from './selectors.js';
 import type { IpBlock, KubeNamespace, KubePod, KubeProtocol, Labels, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule } from './types.js';
 
 export interface Cluster {
@@ -80,7 +80,13 @@ export function namespaceView(cluster: Pick<Cluster, 'namespaces'>, name: string
 }
 
 export function podPeer(cluster: Pick<Cluster, 'namespaces'>, pod: KubePod): PodPeer {
-  return { kind: 'pod', namespace: pod.namespace, pod: { labels: pod.labels }, namespaceLabels: namespaceView(cluster, pod.namespace), ...(pod.ip ? { ip: pod.ip } : {}) };
+  return {
+    kind: 'pod',
+    namespace: pod.namespace,
+    pod: { labels: pod.labels },
+    namespaceLabels: namespaceView(cluster, pod.namespace),
+    ...(pod.ip ? { ip: pod.ip } : {}),
+  };
 }
 
 // Which policies select a pod, once per cluster and pod: a matrix asks for every pair of pods.
@@ -105,7 +111,7 @@ function portMatches(ports: readonly PolicyPort[] | undefined, port: number, pro
     if (p.protocol !== protocol) return false;
     if (p.port === undefined) return true;
     if (typeof p.port === 'number') return p.endPort !== undefined ? port >= p.port && port <= p.endPort : port === p.port;
-    return dst !== undefined && dst.ports.some((c) => c.name === p.port && c.protocol === protocol && c.port === port);
+    return dst?.ports.some((c) => c.name === p.port && c.protocol === protocol && c.port === port);
   });
 }
 
@@ -137,7 +143,12 @@ function ruleAdmitsPod(rule: PolicyRule, policy: NetworkPolicy, src: PodPeer, po
   return rule.peers === undefined || rule.peers.length === 0 || rule.peers.some((p) => podMatchesPeer(p, policy.namespace, src, podNetwork));
 }
 
-function decide(policies: readonly NetworkPolicy[], direction: 'Ingress' | 'Egress', admits: (rule: PolicyRule, policy: NetworkPolicy) => CidrSet, all: CidrSet): Decision {
+function decide(
+  policies: readonly NetworkPolicy[],
+  direction: 'Ingress' | 'Egress',
+  admits: (rule: PolicyRule, policy: NetworkPolicy) => CidrSet,
+  all: CidrSet,
+): Decision {
   if (policies.length === 0) return { addresses: all, allowed: true, isolated: false, by: [] };
   let addresses = EMPTY;
   const by: NetworkPolicy[] = [];
@@ -153,7 +164,11 @@ function decide(policies: readonly NetworkPolicy[], direction: 'Ingress' | 'Egre
 }
 
 /** For a pod peer the answer is yes or no: no address sets to build (a check of the built-in platform asks thousands of times). */
-function decidePod(policies: readonly NetworkPolicy[], direction: 'Ingress' | 'Egress', admits: (rule: PolicyRule, policy: NetworkPolicy) => boolean): Decision {
+function decidePod(
+  policies: readonly NetworkPolicy[],
+  direction: 'Ingress' | 'Egress',
+  admits: (rule: PolicyRule, policy: NetworkPolicy) => boolean,
+): Decision {
   if (policies.length === 0) return { addresses: WORLD, allowed: true, isolated: false, by: [] };
   const by = policies.filter((policy) => (direction === 'Ingress' ? policy.ingress : policy.egress).some((rule) => admits(rule, policy)));
   return { addresses: by.length > 0 ? WORLD : EMPTY, allowed: by.length > 0, isolated: true, by: by.length > 0 ? by : [...policies] };
@@ -162,16 +177,34 @@ function decidePod(policies: readonly NetworkPolicy[], direction: 'Ingress' | 'E
 /** Whether the destination pod's ingress admits the source on this port. */
 export function ingressDecision(cluster: Cluster, dst: KubePod, port: number, protocol: KubeProtocol, src: Peer): Decision {
   const policies = selecting(cluster, dst, 'Ingress');
-  if (src.kind === 'external') return decide(policies, 'Ingress', (rule) => (portMatches(rule.ports, port, protocol, dst) ? externalAdmitted(rule.peers, src.addresses) : EMPTY), src.addresses);
+  if (src.kind === 'external')
+    return decide(
+      policies,
+      'Ingress',
+      (rule) => (portMatches(rule.ports, port, protocol, dst) ? externalAdmitted(rule.peers, src.addresses) : EMPTY),
+      src.addresses,
+    );
   if (src.self === dst) return { addresses: WORLD, allowed: true, isolated: policies.length > 0, by: [] };
   const podNetwork = cluster.podNetwork ?? WORLD;
   return decidePod(policies, 'Ingress', (rule, policy) => portMatches(rule.ports, port, protocol, dst) && ruleAdmitsPod(rule, policy, src, podNetwork));
 }
 
 /** Whether the source pod's egress admits the destination (a pod, or external addresses) on this port. */
-export function egressDecision(cluster: Cluster, src: KubePod, port: number, protocol: KubeProtocol, dst: { readonly kind: 'pod'; readonly pod: KubePod } | ExternalPeer): Decision {
+export function egressDecision(
+  cluster: Cluster,
+  src: KubePod,
+  port: number,
+  protocol: KubeProtocol,
+  dst: { readonly kind: 'pod'; readonly pod: KubePod } | ExternalPeer,
+): Decision {
   const policies = selecting(cluster, src, 'Egress');
-  if (dst.kind === 'external') return decide(policies, 'Egress', (rule) => (portMatches(rule.ports, port, protocol, undefined) ? externalAdmitted(rule.peers, dst.addresses) : EMPTY), dst.addresses);
+  if (dst.kind === 'external')
+    return decide(
+      policies,
+      'Egress',
+      (rule) => (portMatches(rule.ports, port, protocol, undefined) ? externalAdmitted(rule.peers, dst.addresses) : EMPTY),
+      dst.addresses,
+    );
   const podNetwork = cluster.podNetwork ?? WORLD;
   const peer = podPeer(cluster, dst.pod);
   return decidePod(policies, 'Egress', (rule, policy) => portMatches(rule.ports, port, protocol, dst.pod) && ruleAdmitsPod(rule, policy, peer, podNetwork));

@@ -28,19 +28,36 @@ export function gatewayRows(state: KubeState, cluster: Cluster, doors: readonly 
       if (server.rejectsHandshake || !server.listens.some((l) => l.port === listenPort)) continue;
       for (const location of server.locations) {
         for (const up of location.upstreams ?? []) {
-          const base = { zone: row.zone, address: up.host, port: up.port, protocol: 'tcp' as const, via: 'gateway' as const, route: { path: location.path, origin: listenPort }, cause: location.origin };
+          const base = {
+            zone: row.zone,
+            address: up.host,
+            port: up.port,
+            protocol: 'tcp' as const,
+            via: 'gateway' as const,
+            route: { path: location.path, origin: listenPort },
+            cause: location.origin,
+          };
           const service = serviceOfHost(state, up.host, gw.namespace);
           const sp = service?.ports.find((p) => p.port === up.port && p.protocol === 'TCP');
-          const targets = service && sp ? backendsOf(state, service).flatMap((pod) => {
-            const t = resolveTarget(pod, sp);
-            return t ? [{ pod, t }] : [];
-          }) : [];
+          const targets =
+            service && sp
+              ? backendsOf(state, service).flatMap((pod) => {
+                  const t = resolveTarget(pod, sp);
+                  return t ? [{ pod, t }] : [];
+                })
+              : [];
           if (targets.length === 0) {
             // Not a Service of the manifests (an outside name, a Service without pods): what it is stays unknown, and open.
             const key = `${row.zone}|${up.host}|${up.port}|${location.path}|${listenPort}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            rows.push({ ...base, verdict: 'open', decidedBy: 'gateway', service: up.host, reason: `gateway location ${location.path} on ${listenPort}/tcp to ${up.host}:${up.port}, which the manifests do not resolve to pods` });
+            rows.push({
+              ...base,
+              verdict: 'open',
+              decidedBy: 'gateway',
+              service: up.host,
+              reason: `gateway location ${location.path} on ${listenPort}/tcp to ${up.host}:${up.port}, which the manifests do not resolve to pods`,
+            });
             continue;
           }
           for (const { pod, t } of targets) {
@@ -50,8 +67,22 @@ export function gatewayRows(state: KubeState, cluster: Cluster, doors: readonly 
             const v = podToPod(cluster, door.pod, pod, t.port, t.protocol);
             rows.push(
               v.allowed
-                ? { ...base, verdict: 'open', decidedBy: 'gateway', service: pod.service, ...(row.source ? { source: `${row.source} via ${location.path}` } : {}), reason: `gateway location ${location.path} on ${listenPort}/tcp` }
-                : { ...base, verdict: 'blocked', decidedBy: 'firewall', service: pod.service, reason: `gateway location ${location.path} on ${listenPort}/tcp, but NetworkPolicy does not let the gateway connect to ${pod.service} ${t.port}/${t.protocol}`, cause: (v.egress.allowed ? v.ingress : v.egress).by[0]?.origin ?? location.origin },
+                ? {
+                    ...base,
+                    verdict: 'open',
+                    decidedBy: 'gateway',
+                    service: pod.service,
+                    ...(row.source ? { source: `${row.source} via ${location.path}` } : {}),
+                    reason: `gateway location ${location.path} on ${listenPort}/tcp`,
+                  }
+                : {
+                    ...base,
+                    verdict: 'blocked',
+                    decidedBy: 'firewall',
+                    service: pod.service,
+                    reason: `gateway location ${location.path} on ${listenPort}/tcp, but NetworkPolicy does not let the gateway connect to ${pod.service} ${t.port}/${t.protocol}`,
+                    cause: (v.egress.allowed ? v.ingress : v.egress).by[0]?.origin ?? location.origin,
+                  },
             );
           }
         }

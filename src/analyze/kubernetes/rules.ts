@@ -2,9 +2,9 @@
 // Kubernetes state and its matrix; codes are documented in src/codes/kubernetes.ts.
 import type { Finding } from '../../model/findings.js';
 import type { Policy } from '../../model/types.js';
+import { isEmpty, WORLD } from '../cidr-set.js';
 import { platformOnlyHas } from '../policy.js';
 import { at } from '../rules/located.js';
-import { WORLD, isEmpty } from '../cidr-set.js';
 import { backendsOf, doorsOf, resolveTarget } from './doors.js';
 import type { KubeMatrixOptions } from './matrix.js';
 import { clusterOf, podAddress } from './matrix.js';
@@ -22,7 +22,13 @@ export interface KubeRuleContext {
 
 /** [np "Default policies"]: an empty podSelector, the direction in policyTypes, no rules for it. */
 export function hasDefaultDeny(state: KubeState, namespace: string, direction: 'Ingress' | 'Egress'): boolean {
-  return state.policies.some((p) => p.namespace === namespace && isEmptySelector(p.podSelector) && p.policyTypes.includes(direction) && (direction === 'Ingress' ? p.ingress : p.egress).length === 0);
+  return state.policies.some(
+    (p) =>
+      p.namespace === namespace &&
+      isEmptySelector(p.podSelector) &&
+      p.policyTypes.includes(direction) &&
+      (direction === 'Ingress' ? p.ingress : p.egress).length === 0,
+  );
 }
 
 function noDefaultDeny({ state }: KubeRuleContext): Finding[] {
@@ -31,13 +37,15 @@ function noDefaultDeny({ state }: KubeRuleContext): Finding[] {
     const missing = (['Ingress', 'Egress'] as const).filter((d) => !hasDefaultDeny(state, ns, d));
     if (missing.length === 0) return [];
     const where = state.namespaces.find((n) => n.name === ns)?.origin ?? state.pods.find((p) => p.namespace === ns)?.origin;
-    return [{
-      code: 'exposure.kubernetes.no-default-deny',
-      severity: missing.includes('Ingress') ? 'high' : 'medium',
-      ...at(where, `namespace ${ns}`),
-      message: `namespace ${ns} has no default-deny NetworkPolicy for ${missing.join(' and ')}: pods no policy selects accept (and open) every connection`,
-      hint: `add a NetworkPolicy in ${ns} with \`podSelector: {}\`, \`policyTypes: [Ingress, Egress]\` and no rules, then one policy per connection the platform needs`,
-    }];
+    return [
+      {
+        code: 'exposure.kubernetes.no-default-deny',
+        severity: missing.includes('Ingress') ? 'high' : 'medium',
+        ...at(where, `namespace ${ns}`),
+        message: `namespace ${ns} has no default-deny NetworkPolicy for ${missing.join(' and ')}: pods no policy selects accept (and open) every connection`,
+        hint: `add a NetworkPolicy in ${ns} with \`podSelector: {}\`, \`policyTypes: [Ingress, Egress]\` and no rules, then one policy per connection the platform needs`,
+      },
+    ];
   });
 }
 
@@ -58,9 +66,10 @@ function exposedBeyondPolicy({ state, options }: KubeRuleContext): Finding[] {
       severity: 'medium',
       ...at(origin, `${door.address}:${door.port}`),
       message: `${door.service ? `Service ${door.service.namespace}/${door.service.name}` : podAddress(door.pod)} exposes ${podAddress(door.pod)} ${door.target.port}/${door.target.protocol} outside the cluster (${door.kind} ${door.address}:${door.port}), but NetworkPolicy ${d.by.map((p) => p.name).join(', ')} admits no outside address: whether it applies to that traffic is undefined`,
-      hint: door.kind === 'node-port' && door.service?.type === 'LoadBalancer'
-        ? 'set `spec.allocateLoadBalancerNodePorts: false` (a load balancer that proxies to the Service, as the Tailscale operator does, needs no node ports)'
-        : 'make the Service ClusterIP (expose through the tailnet gateway), or admit the intended addresses with an ipBlock and set externalTrafficPolicy: Local',
+      hint:
+        door.kind === 'node-port' && door.service?.type === 'LoadBalancer'
+          ? 'set `spec.allocateLoadBalancerNodePorts: false` (a load balancer that proxies to the Service, as the Tailscale operator does, needs no node ports)'
+          : 'make the Service ClusterIP (expose through the tailnet gateway), or admit the intended addresses with an ipBlock and set externalTrafficPolicy: Local',
     });
   }
   return out;
@@ -87,7 +96,13 @@ function unauthenticatedReachable({ state, policy, options, dependents }: KubeRu
         // Without a list of dependents (an audit), only a pod left open to everyone is reported.
         if (v.allowed && (dependents !== undefined || !v.ingress.isolated)) intruders.push(`${src.namespace}/${src.workload}`);
       }
-      const foreign = ingressDecision(cluster, pod, c.port, c.protocol, foreignPeer(OTHER_NAMESPACE, {}, { labels: { 'kubernetes.io/metadata.name': OTHER_NAMESPACE }, open: true }));
+      const foreign = ingressDecision(
+        cluster,
+        pod,
+        c.port,
+        c.protocol,
+        foreignPeer(OTHER_NAMESPACE, {}, { labels: { 'kubernetes.io/metadata.name': OTHER_NAMESPACE }, open: true }),
+      );
       if (foreign.allowed) intruders.push('any pod of another namespace');
       if (intruders.length === 0) continue;
       const shown = intruders.length > 5 ? `${intruders.slice(0, 5).join(', ')}, … (${intruders.length})` : intruders.join(', ');
@@ -107,8 +122,18 @@ function hostNetwork({ state }: KubeRuleContext): Finding[] {
   return state.pods.flatMap((pod): Finding[] => {
     const bound = pod.ports.filter((c) => c.hostPort !== undefined);
     if (!pod.hostNetwork && bound.length === 0) return [];
-    const what = pod.hostNetwork ? "runs on the node's network (hostNetwork)" : `binds node ports ${bound.map((c) => `${c.hostPort}/${c.protocol}`).join(', ')} (hostPort)`;
-    return [{ code: 'exposure.kubernetes.host-network', severity: 'high', ...at(pod.hostNetwork ? pod.origin : bound[0]?.origin, podAddress(pod)), message: `${podAddress(pod)} ${what}: reachable wherever the nodes are`, hint: 'drop hostNetwork/hostPort and reach the pod through a ClusterIP Service' }];
+    const what = pod.hostNetwork
+      ? "runs on the node's network (hostNetwork)"
+      : `binds node ports ${bound.map((c) => `${c.hostPort}/${c.protocol}`).join(', ')} (hostPort)`;
+    return [
+      {
+        code: 'exposure.kubernetes.host-network',
+        severity: 'high',
+        ...at(pod.hostNetwork ? pod.origin : bound[0]?.origin, podAddress(pod)),
+        message: `${podAddress(pod)} ${what}: reachable wherever the nodes are`,
+        hint: 'drop hostNetwork/hostPort and reach the pod through a ClusterIP Service',
+      },
+    ];
   });
 }
 
@@ -117,7 +142,13 @@ function serviceUnresolved({ state }: KubeRuleContext): Finding[] {
   for (const s of state.services) {
     if (s.type === 'ExternalName') continue;
     const name = `Service ${s.namespace}/${s.name}`;
-    const finding = (message: string, origin = s.origin): Finding => ({ code: 'exposure.kubernetes.service-unresolved', severity: 'low', ...at(origin, name), message, hint: 'give the Service a selector that matches its pods, and targetPorts they declare' });
+    const finding = (message: string, origin = s.origin): Finding => ({
+      code: 'exposure.kubernetes.service-unresolved',
+      severity: 'low',
+      ...at(origin, name),
+      message,
+      hint: 'give the Service a selector that matches its pods, and targetPorts they declare',
+    });
     if (s.selector === undefined) {
       out.push(finding(`${name} has no selector: its endpoints are managed elsewhere, so what it reaches is unknown`));
       continue;
@@ -126,10 +157,17 @@ function serviceUnresolved({ state }: KubeRuleContext): Finding[] {
     if (pods.length === 0) out.push(finding(`${name} selects no pod of the manifests`));
     for (const sp of s.ports) {
       const missing = pods.filter((p) => resolveTarget(p, sp) === undefined);
-      if (missing.length > 0) out.push(finding(`${name} port ${sp.port} targets ${String(sp.targetPort)}, which ${missing.map(podAddress).join(', ')} do not declare`, sp.origin));
+      if (missing.length > 0)
+        out.push(finding(`${name} port ${sp.port} targets ${String(sp.targetPort)}, which ${missing.map(podAddress).join(', ')} do not declare`, sp.origin));
     }
   }
   return out;
 }
 
-export const KUBERNETES_RULES: readonly ((context: KubeRuleContext) => Finding[])[] = [noDefaultDeny, exposedBeyondPolicy, unauthenticatedReachable, hostNetwork, serviceUnresolved];
+export const KUBERNETES_RULES: readonly ((context: KubeRuleContext) => Finding[])[] = [
+  noDefaultDeny,
+  exposedBeyondPolicy,
+  unauthenticatedReachable,
+  hostNetwork,
+  serviceUnresolved,
+];

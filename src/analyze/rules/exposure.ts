@@ -1,7 +1,8 @@
 // Exposure rules: a zone reaches what the policy does not allow, and an admin
 // CIDR so wide that "SSH from the admin only" means "SSH from everyone".
-import type { Finding, Severity } from '../../model/findings.js';
+
 import { parseCidr } from 'cidr-tools';
+import type { Finding, Severity } from '../../model/findings.js';
 import { cidrSet, coversWorld } from '../cidr-set.js';
 import { judge, platformOnlyHas } from '../policy.js';
 import type { MatrixRow } from '../reachability.js';
@@ -58,10 +59,18 @@ export const unexpectedOpen = {
     for (const row of matrix) {
       const verdict = judge(policy, row);
       if (verdict.ok) continue;
-      const code = row.assumed === true ? 'exposure.unverified-open' : verdict.kind === 'unauthenticated-allowed' ? 'exposure.unauthenticated-allowed' : 'exposure.unexpected-open';
+      const code =
+        row.assumed === true
+          ? 'exposure.unverified-open'
+          : verdict.kind === 'unauthenticated-allowed'
+            ? 'exposure.unauthenticated-allowed'
+            : 'exposure.unexpected-open';
       // A publication is the mistake itself; for a host socket, the rule that lets the zone in is.
       const cause = row.via === 'host' ? (row.cause ?? row.at) : (row.at ?? row.cause);
-      const key = row.assumed === true ? `${code}:${row.zone}:${row.protocol}` : `${code}:${cause ? formatOrigin(cause) : `${row.zone}:${row.address}:${row.port}/${row.protocol}`}`;
+      const key =
+        row.assumed === true
+          ? `${code}:${row.zone}:${row.protocol}`
+          : `${code}:${cause ? formatOrigin(cause) : `${row.zone}:${row.address}:${row.port}/${row.protocol}`}`;
       const entry = byCause.get(key) ?? { rows: [], why: verdict.why, code };
       entry.rows.push(row);
       byCause.set(key, entry);
@@ -79,7 +88,10 @@ export const unexpectedOpen = {
         severity,
         ...at(first.via === 'host' ? (first.cause ?? first.at) : (first.at ?? first.cause), `${first.zone}:${first.address}:${first.port}/${first.protocol}`),
         message: `${zones} reaches ${shown} (${first.reason}; decided by ${first.decidedBy}): ${why}`,
-        hint: code === 'exposure.unverified-open' ? 'give `moat audit` the host\'s socket listing (`ss -tulpnH`) and firewall, or close these ports in a layer you control' : hintOf(first),
+        hint:
+          code === 'exposure.unverified-open'
+            ? "give `moat audit` the host's socket listing (`ss -tulpnH`) and firewall, or close these ports in a layer you control"
+            : hintOf(first),
       };
     });
   },

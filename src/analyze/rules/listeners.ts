@@ -2,12 +2,12 @@
 // port, or two publications claiming the same host port (a wildcard claims
 // every address of its family). The engine refuses to start the second one.
 import type { Finding } from '../../model/findings.js';
+import { canonicalAddress, isWildcardAddress, publishedAddresses } from '../../model/net.js';
 import { familyOf } from '../cidr-set.js';
 import type { Binding, Listener } from '../state.js';
-import type { AnalysisRule } from './types.js';
-import { canonicalAddress, isWildcardAddress, publishedAddresses } from '../../model/net.js';
 import { formatOrigin } from '../state.js';
 import { at } from './located.js';
+import type { AnalysisRule } from './types.js';
 
 function bindingAddresses(b: Binding): string[] {
   return publishedAddresses(b.hostAddress).filter((a) => a.includes('.') || a.includes(':'));
@@ -31,8 +31,11 @@ function bindingsClash(a: Binding, b: Binding): boolean {
  * address as they are read: a scan of every earlier listener per listener grew
  * with the square of the platform. Call in order of i.
  */
-function earlierClashes(listeners: readonly Listener[]): (l: Listener, i: number) => Listener | undefined {
-  interface Seen { readonly at: number; readonly l: Listener }
+function earlierClashes(): (l: Listener, i: number) => Listener | undefined {
+  interface Seen {
+    readonly at: number;
+    readonly l: Listener;
+  }
   const byAddress = new Map<string, Seen[]>();
   const wildcards = new Map<string, Seen[]>();
   const family = new Map<string, Seen[]>();
@@ -96,7 +99,7 @@ export const duplicateListeners = {
       }
     }
     const listeners = state.sockets.listeners;
-    const earlierOf = earlierClashes(listeners);
+    const earlierOf = earlierClashes();
     listeners.forEach((l, i) => {
       const earlier = earlierOf(l, i);
       if (earlier) {

@@ -2,8 +2,9 @@
 // to a service without authentication of its own. Dify's internal proxy
 // routes get the first two checks (its own routes to never-route services,
 // like the plugin daemon, are Dify's design and stay on the platform network).
-import type { Finding } from '../../model/findings.js';
+
 import { didYouMean } from '../../model/did-you-mean.js';
+import type { Finding } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import type { AnalysisRule } from './types.js';
 
@@ -63,8 +64,18 @@ function existence(platform: Platform, route: RouteLike, at: string): Finding[] 
 
 export const routeRules = {
   docs: [
-    { code: 'route.unknown-service', title: 'A route points at a service that does not exist', help: 'The gateway would answer 502 for the route; a typo is the usual cause.', severity: 'high' },
-    { code: 'route.not-listening', title: 'A route targets a port its service does not listen on', help: "Nothing answers on the route's upstream port, so the gateway answers 502 for the route. The upstream port must be one of the service's ports: correct the route or the service's ports.", severity: 'high' },
+    {
+      code: 'route.unknown-service',
+      title: 'A route points at a service that does not exist',
+      help: 'The gateway would answer 502 for the route; a typo is the usual cause.',
+      severity: 'high',
+    },
+    {
+      code: 'route.not-listening',
+      title: 'A route targets a port its service does not listen on',
+      help: "Nothing answers on the route's upstream port, so the gateway answers 502 for the route. The upstream port must be one of the service's ports: correct the route or the service's ports.",
+      severity: 'high',
+    },
     {
       code: 'origin.shared',
       title: 'Apps share one browser origin',

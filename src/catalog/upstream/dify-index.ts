@@ -1,6 +1,5 @@
 // Which upstream facts each Dify-family service of the catalog is checked against.
 import { DIFY_API_FACTS, DIFY_WEB_FACTS } from './dify-api.js';
-import { NGINX_FACTS } from './nginx.js';
 import { DIFY_PLUGIN_DAEMON_FACTS } from './dify-plugin-daemon.js';
 import { POSTGRES_FACTS } from './dify-postgres.js';
 import { REDIS_FACTS } from './dify-redis.js';
@@ -8,6 +7,7 @@ import { DIFY_SANDBOX_FACTS } from './dify-sandbox.js';
 import { SQUID_FACTS } from './dify-squid.js';
 import type { UpstreamFacts } from './dify-types.js';
 import { WEAVIATE_FACTS } from './dify-weaviate.js';
+import { NGINX_FACTS } from './nginx.js';
 
 export const DIFY_UPSTREAM: Readonly<Record<string, UpstreamFacts>> = {
   'dify-api': DIFY_API_FACTS,

@@ -2,6 +2,7 @@
 // is each entry's `version`). test/catalog/upstream-facts.test.ts checks every
 // rendered service whose image has facts against them.
 import { ANYTHINGLLM_FACTS } from './anythingllm.js';
+import { DIFY_UPSTREAM } from './dify-index.js';
 import { LITELLM_FACTS } from './litellm.js';
 import { N8N_FACTS } from './n8n.js';
 import { NGINX_FACTS } from './nginx.js';
@@ -10,13 +11,18 @@ import { OPENCLAW_FACTS } from './openclaw.js';
 import { RCLONE_FACTS } from './rclone.js';
 import { SIGNAL_CLI_REST_API_FACTS } from './signal-cli-rest-api.js';
 import type { UpstreamFacts } from './types.js';
-import { DIFY_UPSTREAM } from './dify-index.js';
 
 export type { UpstreamFacts } from './types.js';
 
 const ALL: readonly UpstreamFacts[] = [
-  NGINX_FACTS, OLLAMA_FACTS, LITELLM_FACTS, ANYTHINGLLM_FACTS, OPENCLAW_FACTS, N8N_FACTS,
-  SIGNAL_CLI_REST_API_FACTS, RCLONE_FACTS,
+  NGINX_FACTS,
+  OLLAMA_FACTS,
+  LITELLM_FACTS,
+  ANYTHINGLLM_FACTS,
+  OPENCLAW_FACTS,
+  N8N_FACTS,
+  SIGNAL_CLI_REST_API_FACTS,
+  RCLONE_FACTS,
   // Dify's images (dify-*.ts), one entry per image.
   ...new Set(Object.values(DIFY_UPSTREAM)),
 ];

@@ -17,8 +17,16 @@ export const RCLONE_FACTS: UpstreamFacts = {
   writablePaths: ['/config/rclone', '/root/.cache/rclone'],
   binaries: ['sh', 'rclone', 'wget'],
   envRead: [
-    'RCLONE_RC_USER', 'RCLONE_RC_PASS', 'RCLONE_RC_ADDR', 'RCLONE_RC_HTPASSWD', 'RCLONE_RC_NO_AUTH', 'RCLONE_CONFIG',
-    'RCLONE_CACHE_DIR', 'RCLONE_CONFIG_PASS', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME',
+    'RCLONE_RC_USER',
+    'RCLONE_RC_PASS',
+    'RCLONE_RC_ADDR',
+    'RCLONE_RC_HTPASSWD',
+    'RCLONE_RC_NO_AUTH',
+    'RCLONE_CONFIG',
+    'RCLONE_CACHE_DIR',
+    'RCLONE_CONFIG_PASS',
+    'XDG_CONFIG_HOME',
+    'XDG_CACHE_HOME',
   ],
   sources: [
     'https://github.com/rclone/rclone/blob/v1.75.0/Dockerfile',
@@ -42,7 +50,18 @@ export const RCLONE_FACTS: UpstreamFacts = {
 // Finished jobs are kept for --rc-job-expire-duration (60 s).
 export const RCLONE_RC = {
   version: '1.75.0',
-  calls: ['config/create', 'config/delete', 'config/listremotes', 'sync/sync', 'sync/copy', 'job/status', 'job/list', 'core/stats', 'operations/list', 'operations/size'],
+  calls: [
+    'config/create',
+    'config/delete',
+    'config/listremotes',
+    'sync/sync',
+    'sync/copy',
+    'job/status',
+    'job/list',
+    'core/stats',
+    'operations/list',
+    'operations/size',
+  ],
   serveFlag: '--rc-serve',
   jobExpireSeconds: 60,
   sources: [

@@ -35,9 +35,7 @@ export const KNOWN_RELEASES: Readonly<Record<string, readonly KnownRelease[]>> =
     { tag: '17.0-alpine', released: '2024-09-26', source: 'https://www.postgresql.org/about/news/postgresql-17-released-2936/' },
     { tag: '18.0-alpine', released: '2025-09-25', source: 'https://www.postgresql.org/about/news/postgresql-18-released-3142/' },
   ],
-  redis: [
-    { tag: '7.0.0-alpine', released: '2022-04-27', source: 'https://github.com/redis/redis/releases/tag/7.0.0' },
-  ],
+  redis: [{ tag: '7.0.0-alpine', released: '2022-04-27', source: 'https://github.com/redis/redis/releases/tag/7.0.0' }],
   'semitechnologies/weaviate': [
     // The date is Dify 1.17.1's (which moves its bundled Weaviate from 1.27.0 to this release); Weaviate's own is earlier.
     { tag: '1.39.2', released: '2026-09-10', source: 'https://docs.dify.ai/en/self-host/deploy/troubleshooting/weaviate-server-migration-path.md' },
@@ -53,7 +51,11 @@ export const DATA_FORMATS: Readonly<Record<string, DataFormatNote>> = {
   redis: {
     breaksAt: 'major',
     why: 'Redis 7.0 writes RDB format 10, which Redis 6.x cannot load ("Can\'t handle RDB format version 10"): once the new server saves, going back loses the data written since',
-    sources: ['https://github.com/redis/redis/blob/7.0/00-RELEASENOTES', 'https://github.com/redis/redis/issues/11172', 'https://github.com/redis/redis/issues/13007'],
+    sources: [
+      'https://github.com/redis/redis/blob/7.0/00-RELEASENOTES',
+      'https://github.com/redis/redis/issues/11172',
+      'https://github.com/redis/redis/issues/13007',
+    ],
   },
   'semitechnologies/weaviate': {
     breaksAt: 'minor',

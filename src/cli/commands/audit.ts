@@ -10,20 +10,19 @@
 // --live finds none of the tools it runs.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, posix, relative, resolve, sep } from 'node:path';
-import { Option } from 'commander';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { analyzeState, sortFindings } from '../../analyze/index.js';
 import type { Layer } from '../../analyze/state.js';
+import { detectKind } from '../../ingest/detect.js';
 import type { HostHints } from '../../ingest/merge.js';
 import { mergeFragments } from '../../ingest/merge.js';
 import { isGlob, loadNginxConfig, nginxGlobToRegExp } from '../../ingest/nginx-include.js';
-import { detectKind } from '../../ingest/detect.js';
 import type { Artifact, IngestContext } from '../../ingest/types.js';
 import type { Finding, Severity } from '../../model/findings.js';
-import { ExitCode, MissingEnvironmentError, SEVERITIES, UserInputError, atLeast } from '../../model/findings.js';
-import { isIpAddress, toCidr } from '../../model/net.js';
+import { atLeast, ExitCode, MissingEnvironmentError, SEVERITIES, UserInputError } from '../../model/findings.js';
 import { DEFAULT_CONFIG_NAME } from '../../model/load.js';
-import { loadPlatform } from '../load-platform.js';
+import { isIpAddress, toCidr } from '../../model/net.js';
 import type { Policy } from '../../model/types.js';
 import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
 import { ingestAll } from '../../proof/ingest-all.js';
@@ -32,6 +31,7 @@ import { collectArtifacts, collectLive, firstNonUtf8Line, looksSecret } from '..
 import { type AuditReport, formatAuditJson, LAYER_HINTS } from '../format/json.js';
 import { formatAuditSarif } from '../format/sarif.js';
 import { formatAuditText } from '../format/text.js';
+import { loadPlatform } from '../load-platform.js';
 
 export const AUDIT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -152,7 +152,16 @@ async function collectNamed(paths: readonly string[], cwd: string): Promise<{ ar
     }
     for (const f of c.problems) {
       const file = f.location ? rename(f.location.file) : undefined;
-      problems.push(file && f.location ? { ...f, path: `${file}:${f.location.line}`, location: { ...f.location, file }, message: f.message.startsWith(f.location.file) ? file + f.message.slice(f.location.file.length) : f.message } : f);
+      problems.push(
+        file && f.location
+          ? {
+              ...f,
+              path: `${file}:${f.location.line}`,
+              location: { ...f.location, file },
+              message: f.message.startsWith(f.location.file) ? file + f.message.slice(f.location.file.length) : f.message,
+            }
+          : f,
+      );
     }
   }
   return { artifacts, problems };
@@ -162,12 +171,26 @@ async function collectNamed(paths: readonly string[], cwd: string): Promise<{ ar
 function hintsFrom(options: AuditOptions): HostHints {
   const bad: Finding[] = [];
   const check = (flag: string, values: readonly string[] | undefined, ok: (v: string) => boolean, what: string) => {
-    for (const v of values ?? []) if (!ok(v)) bad.push({ code: 'audit.bad-flag', severity: 'high', path: flag, message: `${flag} ${JSON.stringify(v)} is not ${what}`, hint: `write ${flag} as ${what} (e.g. ${flag === '--admin-cidr' ? '203.0.113.10/32' : '100.64.0.10'})` });
+    for (const v of values ?? [])
+      if (!ok(v))
+        bad.push({
+          code: 'audit.bad-flag',
+          severity: 'high',
+          path: flag,
+          message: `${flag} ${JSON.stringify(v)} is not ${what}`,
+          hint: `write ${flag} as ${what} (e.g. ${flag === '--admin-cidr' ? '203.0.113.10/32' : '100.64.0.10'})`,
+        });
   };
   check('--admin-cidr', options.adminCidr, (v) => toCidr(v) !== undefined, 'a CIDR or an address');
   check('--tailscale-address', options.tailscaleAddress, isIpAddress, 'an IPv4 or IPv6 address');
   if (options.publicInterface !== undefined && !/^[A-Za-z0-9_.:@-]{1,15}$/.test(options.publicInterface)) {
-    bad.push({ code: 'audit.bad-flag', severity: 'high', path: '--public-interface', message: `--public-interface ${JSON.stringify(options.publicInterface)} is not an interface name`, hint: 'name the interface as `ip link` shows it (eth0, ens5)' });
+    bad.push({
+      code: 'audit.bad-flag',
+      severity: 'high',
+      path: '--public-interface',
+      message: `--public-interface ${JSON.stringify(options.publicInterface)} is not an interface name`,
+      hint: 'name the interface as `ip link` shows it (eth0, ens5)',
+    });
   }
   if (bad.length > 0) throw new UserInputError(bad);
   return {
@@ -216,7 +239,10 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
     const ran = c.artifacts.filter((a) => !a.file.startsWith('live:/'));
     const failed = c.problems.some((p) => p.code === 'ingest.live.command-failed' && !p.location?.file.startsWith('live:/'));
     if (paths.length === 0 && ran.length === 0 && !failed) {
-      throw new MissingEnvironmentError('moat audit --live found none of the tools it reads the host with (nft, iptables-save, ip6tables-save, ss, docker)', 'apt-get install nftables iptables iproute2 docker.io');
+      throw new MissingEnvironmentError(
+        'moat audit --live found none of the tools it reads the host with (nft, iptables-save, ip6tables-save, ss, docker)',
+        'apt-get install nftables iptables iproute2 docker.io',
+      );
     }
     collected.artifacts.push(...c.artifacts);
     collected.problems.push(...c.problems);
@@ -225,7 +251,10 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
   const roots = paths.map((p) => resolve(cwd, p));
   const context = includeContext(collected.artifacts, roots, cwd);
   const included = includedByNginx(collected.artifacts, context);
-  const ingested = ingestAll(collected.artifacts.filter((a) => !included.has(a.file)), context);
+  const ingested = ingestAll(
+    collected.artifacts.filter((a) => !included.has(a.file)),
+    context,
+  );
   const { state, missing } = mergeFragments(ingested.results, hints);
   const hostPolicy = configured ?? auditPolicy(state);
   // Manifests among the artifacts: the Kubernetes layer's rows and findings join (or, manifests only, replace) the host's.
@@ -234,9 +263,19 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
   const kinds = [...ingested.kinds, ...[...included].map((file) => ({ file, kind: 'nginx' as const, includedIn: true }))];
   const recognised = kinds.some((k) => k.kind !== undefined);
   const unusable: Finding[] = [];
-  if (paths.length === 0 && options.live !== true) unusable.push(noInput('moat audit was given no path', 'name the deployment\'s files or directory (`moat audit ./deploy`), or run `moat audit --live` on the host'));
-  else if (collected.artifacts.length === 0) unusable.push(noInput('nothing given could be read', 'check the paths (the findings above say why each was not read)'));
-  else if (!recognised) unusable.push(noInput('no file given is an artifact moat reads', 'pass compose files, `docker inspect`, `ss -tulpnH`, sshd_config, nginx.conf or `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests'));
+  if (paths.length === 0 && options.live !== true)
+    unusable.push(
+      noInput('moat audit was given no path', "name the deployment's files or directory (`moat audit ./deploy`), or run `moat audit --live` on the host"),
+    );
+  else if (collected.artifacts.length === 0)
+    unusable.push(noInput('nothing given could be read', 'check the paths (the findings above say why each was not read)'));
+  else if (!recognised)
+    unusable.push(
+      noInput(
+        'no file given is an artifact moat reads',
+        'pass compose files, `docker inspect`, `ss -tulpnH`, sshd_config, nginx.conf or `nginx -T`, `nft -j list ruleset`, iptables-save, security groups, CloudFormation, Terraform, a Tailscale policy or Kubernetes manifests',
+      ),
+    );
   const report: AuditReport = {
     subject: subject ?? 'policy from what the artifacts are (no moat.yaml)',
     matrix: recognised ? analysis.matrix : [],
@@ -257,7 +296,8 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
     },
     artifacts: kinds.map((k) => ({ file: k.file, ...(k.kind !== undefined ? { kind: k.kind } : {}), ...('includedIn' in k ? { included: true } : {}) })),
   };
-  const output = options.format === 'json' ? formatAuditJson(report) : options.format === 'sarif' ? formatAuditSarif(report) : formatAuditText(report, options.failOn);
+  const output =
+    options.format === 'json' ? formatAuditJson(report) : options.format === 'sarif' ? formatAuditSarif(report) : formatAuditText(report, options.failOn);
   process.stdout.write(output);
   if (unusable.length > 0) return ExitCode.badInput;
   return report.findings.some((f) => atLeast(f.severity, options.failOn)) ? ExitCode.findings : ExitCode.ok;

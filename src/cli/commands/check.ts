@@ -2,17 +2,18 @@
 // matrix and the findings, prints them (text, JSON or SARIF) and exits 1 when
 // a finding reaches --fail-on (default high). Unusable input is exit 2, from
 // loadPlatform's UserInputError, handled in main.ts.
-import { Option } from 'commander';
+
 import type { Command } from 'commander';
-import { proveBundle } from '../../proof/bundle.js';
+import { Option } from 'commander';
 import type { MatrixRow } from '../../analyze/index.js';
 import type { Severity } from '../../model/findings.js';
+import { atLeast, ExitCode, SEVERITIES } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
-import { ExitCode, SEVERITIES, atLeast } from '../../model/findings.js';
-import { loadPlatform } from '../load-platform.js';
+import { proveBundle } from '../../proof/bundle.js';
 import { formatCheckJson } from '../format/json.js';
 import { locateFindings } from '../format/located.js';
 import { formatCheckText } from '../format/text.js';
+import { loadPlatform } from '../load-platform.js';
 
 export const CHECK_FORMATS = ['text', 'json', 'sarif', 'svg'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -31,7 +32,8 @@ interface CheckOptions {
 export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
   const loaded = await loadPlatform({ configPath: options.config, cwd });
   // Kubernetes: loaded only when asked for (commands load lazily).
-  const analysis = options.target === 'kubernetes' ? (await import('../../proof/kubernetes-check.js')).checkKubernetes(loaded.platform) : proveBundle(loaded.platform);
+  const analysis =
+    options.target === 'kubernetes' ? (await import('../../proof/kubernetes-check.js')).checkKubernetes(loaded.platform) : proveBundle(loaded.platform);
   const located = { ...analysis, findings: locateFindings(analysis.findings, loaded.locate) };
   const subject = `${loaded.platform.project} (${loaded.configFile ? `config ${loaded.configFile}` : 'built-in reference platform'})${options.target === 'kubernetes' ? ' on Kubernetes' : ''}`;
   // SARIF names every rule from the finding-code registry, which imports every module's codes

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DriveCredential, DriveScope } from '../../deploy/drive/connect.js';
 import { AUTHORIZE_COMMAND, DRIVE_REMOTE, DRIVE_SCOPES, listRemotes, parseServiceAccount, parseToken } from '../../deploy/drive/connect.js';
-import { DriveSetupError, connectDrive, driveDataPath, driveRc, readDriveState, syncDrive } from '../../deploy/drive/drive.js';
+import { connectDrive, DriveSetupError, driveDataPath, driveRc, readDriveState, syncDrive } from '../../deploy/drive/drive.js';
 import type { RcClient } from '../../deploy/drive/rc.js';
 import { RcError, RcUnreachableError } from '../../deploy/drive/rc.js';
 import { readStats } from '../../deploy/drive/sync.js';
@@ -34,7 +34,15 @@ export interface DriveIo extends KnowledgeIo {
 }
 
 function sourceError(message: string): UserInputError {
-  return new UserInputError([{ code: 'deploy.drive.credential-source', severity: 'high', path: 'moat drive connect', message, hint: `pass --service-account FILE, or --token-file FILE, or paste the output of \`${AUTHORIZE_COMMAND}\` on standard input` }]);
+  return new UserInputError([
+    {
+      code: 'deploy.drive.credential-source',
+      severity: 'high',
+      path: 'moat drive connect',
+      message,
+      hint: `pass --service-account FILE, or --token-file FILE, or paste the output of \`${AUTHORIZE_COMMAND}\` on standard input`,
+    },
+  ]);
 }
 
 async function readCredentialFile(file: string): Promise<string> {
@@ -45,7 +53,8 @@ async function readCredentialFile(file: string): Promise<string> {
 
 /** Standard input up to EOF, or on a terminal up to the first complete JSON object (the paste ends there). */
 async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }, stderr: Out): Promise<string> {
-  if (stdin.isTTY === true) stderr.write(`Paste the token that \`${AUTHORIZE_COMMAND}\` printed on a machine with a browser, then press Enter (Ctrl-D to end):\n`);
+  if (stdin.isTTY === true)
+    stderr.write(`Paste the token that \`${AUTHORIZE_COMMAND}\` printed on a machine with a browser, then press Enter (Ctrl-D to end):\n`);
   let text = '';
   for await (const chunk of stdin as AsyncIterable<Buffer | string>) {
     text += chunk.toString();
@@ -74,7 +83,8 @@ export interface ConnectOptions {
 }
 
 export async function readCredential(options: ConnectOptions, io: DriveIo, stderr: Out): Promise<DriveCredential> {
-  if (options.serviceAccount !== undefined && options.tokenFile !== undefined) throw sourceError('both --service-account and --token-file were given; a remote has one credential');
+  if (options.serviceAccount !== undefined && options.tokenFile !== undefined)
+    throw sourceError('both --service-account and --token-file were given; a remote has one credential');
   if (options.serviceAccount !== undefined) return parseServiceAccount(await readCredentialFile(options.serviceAccount), options.serviceAccount);
   if (options.tokenFile !== undefined) return parseToken(await readCredentialFile(options.tokenFile), options.tokenFile);
   const stdin = io.stdin ?? process.stdin;
@@ -86,7 +96,15 @@ export async function readCredential(options: ConnectOptions, io: DriveIo, stder
 function scopeOf(scope: string | undefined): DriveScope {
   const value = scope ?? 'drive.readonly';
   if (!(DRIVE_SCOPES as readonly string[]).includes(value)) {
-    throw new UserInputError([{ code: 'deploy.drive.bad-option', severity: 'high', path: '--scope', message: `--scope ${JSON.stringify(value)} is not a Drive scope moat uses`, hint: `use one of ${DRIVE_SCOPES.join(', ')} (drive.readonly is enough to sync from Drive)` }]);
+    throw new UserInputError([
+      {
+        code: 'deploy.drive.bad-option',
+        severity: 'high',
+        path: '--scope',
+        message: `--scope ${JSON.stringify(value)} is not a Drive scope moat uses`,
+        hint: `use one of ${DRIVE_SCOPES.join(', ')} (drive.readonly is enough to sync from Drive)`,
+      },
+    ]);
   }
   return value as DriveScope;
 }
@@ -103,28 +121,46 @@ export async function runDriveConnect(platform: Platform, paths: DeployPaths, op
   return apiGuard(stderr, async () => {
     const rc = await rcFor(platform, paths, io);
     await connectDrive(rc, paths.secretsFile, credential, { scope, ...(options.rootFolderId === undefined ? {} : { rootFolderId: options.rootFolderId }) });
-    const who = credential.kind === 'service-account' ? `service account ${printable(credential.clientEmail)} (share the Drive folder with it)` : 'an OAuth token';
+    const who =
+      credential.kind === 'service-account' ? `service account ${printable(credential.clientEmail)} (share the Drive folder with it)` : 'an OAuth token';
     stdout.write(`drive: remote ${DRIVE_REMOTE} connected with ${who}, scope ${scope}; the credential is in the secrets store\n  next: \`moat drive sync\`\n`);
     return ExitCode.ok;
   });
 }
 
-export async function runDriveSync(platform: Platform, paths: DeployPaths, options: { knowledge?: boolean; workspace?: string; srcFs?: string }, io: DriveIo = {}): Promise<number> {
+export async function runDriveSync(
+  platform: Platform,
+  paths: DeployPaths,
+  options: { knowledge?: boolean; workspace?: string; srcFs?: string },
+  io: DriveIo = {},
+): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const synced = await apiGuard(stderr, async () => {
     const rc = await rcFor(platform, paths, io);
     if (options.srcFs === undefined && !(await listRemotes(rc)).includes(DRIVE_REMOTE)) {
-      stderr.write(`moat: rclone has no ${DRIVE_REMOTE} remote yet\n  next: \`moat drive connect --service-account FILE\`, or \`moat drive connect\` with the token of \`${AUTHORIZE_COMMAND}\` on standard input\n`);
+      stderr.write(
+        `moat: rclone has no ${DRIVE_REMOTE} remote yet\n  next: \`moat drive connect --service-account FILE\`, or \`moat drive connect\` with the token of \`${AUTHORIZE_COMMAND}\` on standard input\n`,
+      );
       return ExitCode.findings;
     }
     const progress = syncProgress(stderr);
-    const result = await syncDrive(rc, paths.secretsFile, { dstFs: io.dataFs ?? driveDataPath(platform), ...(options.srcFs === undefined ? {} : { srcFs: options.srcFs }), ...(io.pollMs === undefined ? {} : { pollMs: io.pollMs }), ...(io.syncConfig === undefined ? {} : { config: io.syncConfig }), onStats: (s) => progress.update(s) });
+    const result = await syncDrive(rc, paths.secretsFile, {
+      dstFs: io.dataFs ?? driveDataPath(platform),
+      ...(options.srcFs === undefined ? {} : { srcFs: options.srcFs }),
+      ...(io.pollMs === undefined ? {} : { pollMs: io.pollMs }),
+      ...(io.syncConfig === undefined ? {} : { config: io.syncConfig }),
+      onStats: (s) => progress.update(s),
+    });
     progress.done();
     const s = result.stats;
-    stdout.write(`drive: ${result.success ? 'synced' : 'sync FAILED'}: ${s.transfers} files copied (${formatBytes(s.bytes)}), ${s.deletes} deleted, ${s.checks} unchanged, ${s.errors} errors in ${result.duration.toFixed(1)} s\n`);
+    stdout.write(
+      `drive: ${result.success ? 'synced' : 'sync FAILED'}: ${s.transfers} files copied (${formatBytes(s.bytes)}), ${s.deletes} deleted, ${s.checks} unchanged, ${s.errors} errors in ${result.duration.toFixed(1)} s\n`,
+    );
     if (!result.success) {
-      stderr.write(`moat: rclone: ${printable(result.error ?? s.lastError ?? 'the sync failed')}${s.lastError !== undefined && s.lastError !== result.error ? `\n  last error: ${printable(s.lastError)}` : ''}\n  next: \`moat drive status\`; \`moat logs gdrive\` has rclone's own log\n`);
+      stderr.write(
+        `moat: rclone: ${printable(result.error ?? s.lastError ?? 'the sync failed')}${s.lastError !== undefined && s.lastError !== result.error ? `\n  last error: ${printable(s.lastError)}` : ''}\n  next: \`moat drive status\`; \`moat logs gdrive\` has rclone's own log\n`,
+      );
       return ExitCode.findings;
     }
     return ExitCode.ok;
@@ -143,10 +179,24 @@ export async function runDriveSync(platform: Platform, paths: DeployPaths, optio
 
 export async function runDriveStatus(platform: Platform, paths: DeployPaths, format: string, io: DriveIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
-  const stderr = io.stderr ?? process.stderr;
-  if (format !== 'text' && format !== 'json') throw new UserInputError([{ code: 'cli.invalid-option', severity: 'high', path: '--format', message: `unknown format ${JSON.stringify(format)}`, hint: 'use --format text or --format json' }]);
+  if (format !== 'text' && format !== 'json')
+    throw new UserInputError([
+      {
+        code: 'cli.invalid-option',
+        severity: 'high',
+        path: '--format',
+        message: `unknown format ${JSON.stringify(format)}`,
+        hint: 'use --format text or --format json',
+      },
+    ]);
   const state = await readDriveState(paths.secretsFile);
-  const live: { reachable: boolean; why?: string; remotes?: string[]; volume?: { files: number; bytes: number }; running?: { jobid: number; stats: ReturnType<typeof readStats> }[] } = { reachable: false };
+  const live: {
+    reachable: boolean;
+    why?: string;
+    remotes?: string[];
+    volume?: { files: number; bytes: number };
+    running?: { jobid: number; stats: ReturnType<typeof readStats> }[];
+  } = { reachable: false };
   try {
     const rc = await rcFor(platform, paths, io);
     const dataFs = io.dataFs ?? driveDataPath(platform);
@@ -164,11 +214,18 @@ export async function runDriveStatus(platform: Platform, paths: DeployPaths, for
     return ExitCode.ok;
   }
   const lines: string[] = [];
-  lines.push(state.remote ? `remote: ${state.remote.name} (${state.remote.type}, ${state.remote.credential}, scope ${state.remote.scope}), connected ${state.remote.connectedAt}` : 'remote: not connected (`moat drive connect`)');
-  if (live.reachable && live.remotes && !live.remotes.includes(DRIVE_REMOTE)) lines.push(`  rclone has no ${DRIVE_REMOTE} remote now (the gdrive-config volume was reset?): \`moat drive connect\` again`);
+  lines.push(
+    state.remote
+      ? `remote: ${state.remote.name} (${state.remote.type}, ${state.remote.credential}, scope ${state.remote.scope}), connected ${state.remote.connectedAt}`
+      : 'remote: not connected (`moat drive connect`)',
+  );
+  if (live.reachable && live.remotes && !live.remotes.includes(DRIVE_REMOTE))
+    lines.push(`  rclone has no ${DRIVE_REMOTE} remote now (the gdrive-config volume was reset?): \`moat drive connect\` again`);
   const last = state.lastSync;
   if (last) {
-    lines.push(`last sync: ${last.success ? 'ok' : 'FAILED'} at ${last.finishedAt}: ${last.files} files copied (${formatBytes(last.bytes)}), ${last.deletes} deleted, ${last.checks} unchanged, ${last.errors} errors`);
+    lines.push(
+      `last sync: ${last.success ? 'ok' : 'FAILED'} at ${last.finishedAt}: ${last.files} files copied (${formatBytes(last.bytes)}), ${last.deletes} deleted, ${last.checks} unchanged, ${last.errors} errors`,
+    );
     if (!last.success || last.lastError) lines.push(`  error: ${printable(last.error ?? last.lastError ?? '?')}`);
   } else lines.push('last sync: never (`moat drive sync`)');
   lines.push(`last successful sync: ${state.lastSuccess ?? 'never'}`);
@@ -183,18 +240,29 @@ export async function runDriveStatus(platform: Platform, paths: DeployPaths, for
 export function registerDrive(program: Command): void {
   const load = async () => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const drive = program.command('drive').description('Google Drive through rclone: connect, sync, status');
-  withServiceOptions(drive.command('connect').description('create the Drive remote from a service-account key or an `rclone authorize "drive"` token (file or standard input, never an argument)'))
-    .option('--service-account <file>', "a Google service-account key (JSON); share the Drive folder with its client_email")
+  withServiceOptions(
+    drive
+      .command('connect')
+      .description('create the Drive remote from a service-account key or an `rclone authorize "drive"` token (file or standard input, never an argument)'),
+  )
+    .option('--service-account <file>', 'a Google service-account key (JSON); share the Drive folder with its client_email')
     .option('--token-file <file>', 'the output of `rclone authorize "drive"` (default: read from standard input)')
     .option('--scope <scope>', `Drive scope: ${DRIVE_SCOPES.join(', ')}`, 'drive.readonly')
     .option('--root-folder-id <id>', 'sync only this folder (the last part of its URL)')
     .action(async (opts: Opts & ConnectOptions) => {
       process.exitCode = await runDriveConnect(await load(), deployPaths(opts), opts, ioFrom(opts));
     });
-  withServiceOptions(drive.command('sync').description('sync Drive into the gdrive-data volume now, then the knowledge step (the host timer runs this on schedule)'))
+  withServiceOptions(
+    drive.command('sync').description('sync Drive into the gdrive-data volume now, then the knowledge step (the host timer runs this on schedule)'),
+  )
     .option('--no-knowledge', 'only sync the files; skip `moat knowledge sync`')
     .action(async (opts: Opts & { knowledge?: boolean }) => {
-      process.exitCode = await runDriveSync(await load(), deployPaths(opts), { ...(opts.knowledge === false ? { knowledge: false } : {}), ...(opts.workspace === undefined ? {} : { workspace: opts.workspace }) }, ioFrom(opts));
+      process.exitCode = await runDriveSync(
+        await load(),
+        deployPaths(opts),
+        { ...(opts.knowledge === false ? { knowledge: false } : {}), ...(opts.workspace === undefined ? {} : { workspace: opts.workspace }) },
+        ioFrom(opts),
+      );
     });
   withServiceOptions(drive.command('status').description('the remote, the last sync (files, bytes, errors), the synced files, a running sync'))
     .option('--format <format>', 'text or json', 'text')

@@ -3,10 +3,11 @@
 // with an area prefix (ingest.nginx) the codes under it; with --exit-codes
 // the table of exit codes. An unknown code is unusable input (exit 2) with a
 // did-you-mean, like every other name the user can mistype.
-import { Option } from 'commander';
+
 import type { Command } from 'commander';
-import { closestName } from '../../model/did-you-mean.js';
+import { Option } from 'commander';
 import { FINDING_REGISTRY, lookupFindingCode, type RegistryEntry } from '../../codes/index.js';
+import { closestName } from '../../model/did-you-mean.js';
 import { EXIT_CODE_DOCS, ExitCode, UserInputError } from '../../model/findings.js';
 
 export const EXPLAIN_FORMATS = ['text', 'json'] as const;
@@ -51,7 +52,7 @@ export function formatEntry(entry: RegistryEntry): string {
 export function formatList(entries: readonly RegistryEntry[]): string {
   const w = Math.max(4, ...entries.map((e) => e.code.length));
   const rows = entries.map((e) => `${e.code.padEnd(w)}  ${e.severity.padEnd(8)}  ${e.area.padEnd(7)}  ${e.title}`);
-  return `${['CODE'.padEnd(w) + '  SEVERITY  AREA     TITLE', ...rows].join('\n')}\n`;
+  return `${[`${'CODE'.padEnd(w)}  SEVERITY  AREA     TITLE`, ...rows].join('\n')}\n`;
 }
 
 export function formatExitCodes(): string {
@@ -69,17 +70,25 @@ function underPrefix(prefix: string): RegistryEntry[] {
 const MAX_CODE_LENGTH = 100;
 
 function unknownCode(code: string): UserInputError {
-  const best = code.length <= MAX_CODE_LENGTH ? closestName(code, FINDING_REGISTRY.map((e) => e.code)) : undefined;
+  const best =
+    code.length <= MAX_CODE_LENGTH
+      ? closestName(
+          code,
+          FINDING_REGISTRY.map((e) => e.code),
+        )
+      : undefined;
   const list = '`moat explain` lists every code';
   // JSON.stringify escapes control characters, so a hostile argument cannot drive the terminal.
   const shown = code.length <= MAX_CODE_LENGTH ? JSON.stringify(code) : `${JSON.stringify(code.slice(0, MAX_CODE_LENGTH))}... (${code.length} characters)`;
-  return new UserInputError([{
-    code: 'cli.unknown-code',
-    severity: 'high',
-    path: 'args[0]',
-    message: `no finding code ${shown}`,
-    hint: best !== undefined ? `did you mean ${best}? ${list}` : list,
-  }]);
+  return new UserInputError([
+    {
+      code: 'cli.unknown-code',
+      severity: 'high',
+      path: 'args[0]',
+      message: `no finding code ${shown}`,
+      hint: best !== undefined ? `did you mean ${best}? ${list}` : list,
+    },
+  ]);
 }
 
 export function runExplain(code: string | undefined, options: ExplainOptions, out: NodeJS.WritableStream = process.stdout): number {

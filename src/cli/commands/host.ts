@@ -17,15 +17,15 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Finding } from '../../model/findings.js';
-import { ExitCode, UserInputError, atLeast } from '../../model/findings.js';
+import { atLeast, ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { proveBundle } from '../../proof/bundle.js';
 import { BOOTSTRAP_PATH } from '../../render/bootstrap.js';
 import { HOST_UNIT_NAME, renderHostUnit } from '../../render/host-unit.js';
 import { renderBundle } from '../../render/registry.js';
 import type { RenderedFile } from '../../render/types.js';
-import type { ConfigEdit } from '../config-edit.js';
 import { commitChange, configFileOf, prepareChange } from '../config-change.js';
+import type { ConfigEdit } from '../config-edit.js';
 import { locateFindings } from '../format/located.js';
 import { formatFindingText } from '../format/text.js';
 import { parseDefaultRoute, parseTailscaleIp4, parseTailscaleStatus } from '../host-facts.js';
@@ -59,18 +59,26 @@ interface HostFacts {
 }
 
 const failed = (argv: readonly string[], result: RunResult, hint: string): UserInputError =>
-  new UserInputError([{
-    code: 'cli.host-command-failed', severity: 'high', path: argv.join(' '),
-    message: `\`${argv.join(' ')}\` exited ${result.code}: ${lastLines(`${result.stderr}\n${result.stdout}`) || '(no output)'}`,
-    hint,
-  }]);
+  new UserInputError([
+    {
+      code: 'cli.host-command-failed',
+      severity: 'high',
+      path: argv.join(' '),
+      message: `\`${argv.join(' ')}\` exited ${result.code}: ${lastLines(`${result.stderr}\n${result.stdout}`) || '(no output)'}`,
+      hint,
+    },
+  ]);
 
 const unreadable = (argv: readonly string[], output: string, what: string): UserInputError =>
-  new UserInputError([{
-    code: 'cli.host-unexpected-output', severity: 'high', path: argv.join(' '),
-    message: `\`${argv.join(' ')}\` printed no ${what} moat can read: ${JSON.stringify(output.slice(0, 300))}`,
-    hint: `set it in moat.yaml by hand, or check the tool's version`,
-  }]);
+  new UserInputError([
+    {
+      code: 'cli.host-unexpected-output',
+      severity: 'high',
+      path: argv.join(' '),
+      message: `\`${argv.join(' ')}\` printed no ${what} moat can read: ${JSON.stringify(output.slice(0, 300))}`,
+      hint: `set it in moat.yaml by hand, or check the tool's version`,
+    },
+  ]);
 
 function lastLines(text: string, count = 8): string {
   return text.trim().split('\n').slice(-count).join('\n');
@@ -135,9 +143,11 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     const facts = await readFacts(options.runner);
     if (pass === 1) {
       log(`host: default route leaves through ${facts.publicInterface}`);
-      log(facts.tailscale
-        ? `host: Tailscale ${facts.tailscale.address}, ${facts.tailscale.hostname}.${facts.tailscale.tailnet}`
-        : `host: Tailscale is not up yet (${facts.tailscaleProblem ?? ''}): the bootstrap installs it and brings it up, then moat reads its address`);
+      log(
+        facts.tailscale
+          ? `host: Tailscale ${facts.tailscale.address}, ${facts.tailscale.hostname}.${facts.tailscale.tailnet}`
+          : `host: Tailscale is not up yet (${facts.tailscaleProblem ?? ''}): the bootstrap installs it and brings it up, then moat reads its address`,
+      );
     }
     // 1. moat.yaml: only the values the host contradicts.
     const change = await prepareChange(options.configFile, (current) => factEdits(current.platform, facts).edits);
@@ -148,7 +158,9 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     const bundle = renderBundle(platform);
     const blocking = locateFindings(proveBundle(platform, bundle).findings, change.after.locate).filter((f: Finding) => atLeast(f.severity, 'high'));
     if (blocking.length > 0) {
-      stderr.write(`moat: the proof (\`moat check\`) has ${blocking.length} high or critical finding(s):\n${blocking.map((f) => `${formatFindingText(f)}\n`).join('')}\n`);
+      stderr.write(
+        `moat: the proof (\`moat check\`) has ${blocking.length} high or critical finding(s):\n${blocking.map((f) => `${formatFindingText(f)}\n`).join('')}\n`,
+      );
       if (options.force !== true) {
         stderr.write(`${formatFindingText(proofRefusal(options.configFile, blocking.length, 'nothing was written or run', false))}\n`);
         return ExitCode.findings;
@@ -160,14 +172,29 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     const unit = renderHostUnit(platform, { moat: options.moat, configFile: options.configFile, bundleDir: options.bundleDir }).files;
     const files = [...bundle.files, ...unit];
     if (dry) {
-      const differ = (await Promise.all(files.map(async (f) => ((await readOr(join(options.bundleDir, f.path))) === f.content ? 0 : 1)))).reduce<number>((a, b) => a + b, 0);
+      const differ = (await Promise.all(files.map(async (f) => ((await readOr(join(options.bundleDir, f.path))) === f.content ? 0 : 1)))).reduce<number>(
+        (a, b) => a + b,
+        0,
+      );
       if (differ > 0) changes += 1;
-      log(differ > 0 ? `bundle: would write ${differ} of ${files.length} files into ${options.bundleDir} (files moat did not write are never overwritten)` : `bundle: unchanged in ${options.bundleDir}`);
-    }
-    else {
+      log(
+        differ > 0
+          ? `bundle: would write ${differ} of ${files.length} files into ${options.bundleDir} (files moat did not write are never overwritten)`
+          : `bundle: unchanged in ${options.bundleDir}`,
+      );
+    } else {
       const written = (await writeBundle(options.bundleDir, files)).files.filter((f) => f.status === 'written');
       if (written.length > 0) changes += 1;
-      log(`bundle: ${written.length > 0 ? `wrote ${written.length} of ${files.length} files (${written.slice(0, 5).map((f) => f.path).join(', ')}${written.length > 5 ? ', ...' : ''})` : 'unchanged'} in ${options.bundleDir}`);
+      log(
+        `bundle: ${
+          written.length > 0
+            ? `wrote ${written.length} of ${files.length} files (${written
+                .slice(0, 5)
+                .map((f) => f.path)
+                .join(', ')}${written.length > 5 ? ', ...' : ''})`
+            : 'unchanged'
+        } in ${options.bundleDir}`,
+      );
     }
     // 4. The bootstrap, unless it already applied these host and firewall files.
     const stampFile = join(options.bundleDir, BOOTSTRAP_STAMP);
@@ -177,7 +204,8 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     else if (dry) {
       changes += 1;
       log(`bootstrap: would run \`MOAT_BUNDLE=${options.bundleDir} ${bootstrap.join(' ')}\` (as root: Docker, the firewall, Tailscale, the certificate)`);
-      if (!facts.tailscale) log('tailscale: would read `tailscale ip -4` and `tailscale status --json` after it, write them into moat.yaml, render and run it again');
+      if (!facts.tailscale)
+        log('tailscale: would read `tailscale ip -4` and `tailscale status --json` after it, write them into moat.yaml, render and run it again');
     } else {
       log(`bootstrap: running ${bootstrap.join(' ')}`);
       const result = await options.runner.run(bootstrap, { env: { MOAT_BUNDLE: options.bundleDir } });
@@ -191,7 +219,9 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
           continue;
         }
         if (result.code !== 0) throw failed(bootstrap, result, hint);
-        stderr.write(`moat: the bootstrap ran, but Tailscale is still not up: ${lastLines(result.stderr, 3) || 'it said nothing'}\n  hint: put a Tailscale auth key in /etc/moat/tailscale-authkey (mode 0600) and run moat host init again\n`);
+        stderr.write(
+          `moat: the bootstrap ran, but Tailscale is still not up: ${lastLines(result.stderr, 3) || 'it said nothing'}\n  hint: put a Tailscale auth key in /etc/moat/tailscale-authkey (mode 0600) and run moat host init again\n`,
+        );
         return ExitCode.findings;
       }
       if (result.code !== 0) throw failed(bootstrap, result, hint);
@@ -199,7 +229,13 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     }
     // 5. The unit that runs `moat up` after a reboot.
     changes += await installUnit(options, unit[0]?.content ?? '', log);
-    log(changes === 0 ? 'moat host init: nothing changed; this host already matches moat.yaml' : dry ? `moat host init: dry run: ${changes} step(s) would change something; nothing was changed` : `moat host init: done; \`moat up\` starts the platform (and ${HOST_UNIT_NAME} does after a reboot)`);
+    log(
+      changes === 0
+        ? 'moat host init: nothing changed; this host already matches moat.yaml'
+        : dry
+          ? `moat host init: dry run: ${changes} step(s) would change something; nothing was changed`
+          : `moat host init: done; \`moat up\` starts the platform (and ${HOST_UNIT_NAME} does after a reboot)`,
+    );
     return ExitCode.ok;
   }
 }
@@ -217,8 +253,7 @@ async function installUnit(options: HostInitOptions, content: string, log: (line
   else if (dry) {
     log(`unit: would install ${target} (runs \`moat up\` after docker and tailscaled) and run systemctl daemon-reload`);
     changes += 1;
-  }
-  else {
+  } else {
     await mkdir(options.unitsDir, { recursive: true });
     await writeFile(target, content, { mode: 0o644 });
     await run(['systemctl', 'daemon-reload']);
@@ -230,8 +265,7 @@ async function installUnit(options: HostInitOptions, content: string, log: (line
   else if (dry) {
     log(`unit: would run systemctl enable ${HOST_UNIT_NAME}`);
     changes += 1;
-  }
-  else {
+  } else {
     await run(['systemctl', 'enable', HOST_UNIT_NAME]);
     log(`unit: enabled ${HOST_UNIT_NAME} (it starts at the next boot; \`moat up\` starts the platform now)`);
     changes += 1;

@@ -5,11 +5,11 @@
 // cannot be reached.
 import type { Command } from 'commander';
 import { DriveSetupError, driveDataPath, driveRc } from '../../deploy/drive/drive.js';
-import { RcError } from '../../deploy/drive/rc.js';
 import type { RcClient } from '../../deploy/drive/rc.js';
+import { RcError } from '../../deploy/drive/rc.js';
 import { stateFileBeside } from '../../deploy/drive/state.js';
-import { ensureApiKey } from '../../deploy/knowledge/api-key.js';
 import { AnythingError } from '../../deploy/knowledge/anythingllm.js';
+import { ensureApiKey } from '../../deploy/knowledge/api-key.js';
 import { knowledgeProgress, printable, summaryLine } from '../../deploy/knowledge/progress.js';
 import type { KnowledgeSource } from '../../deploy/knowledge/source.js';
 import { rcSource } from '../../deploy/knowledge/source.js';
@@ -69,7 +69,11 @@ export async function runKnowledgeSync(platform: Platform, paths: DeployPaths, w
     if (created) stderr.write('moat: made an AnythingLLM developer API key, kept in the secrets store as ANYTHINGLLM_API_KEY\n');
     const source = io.source ?? rcSource(io.rc ?? (await driveRc(platform, paths.secretsFile, io.rcUrl)), io.dataFs ?? driveDataPath(platform));
     const progress = knowledgeProgress(stderr);
-    const summary = await syncKnowledge(client, source, { workspace: slug, stateFile: stateFileBeside(paths.secretsFile, KNOWLEDGE_STATE_FILE), events: progress });
+    const summary = await syncKnowledge(client, source, {
+      workspace: slug,
+      stateFile: stateFileBeside(paths.secretsFile, KNOWLEDGE_STATE_FILE),
+      events: progress,
+    });
     progress.done();
     stdout.write(`${summaryLine(summary, slug)}\n`);
     for (const f of summary.failures) stderr.write(`moat: ${printable(f.path)}: ${printable(f.error)}\n`);
@@ -78,7 +82,13 @@ export async function runKnowledgeSync(platform: Platform, paths: DeployPaths, w
   });
 }
 
-export async function runKnowledgeSearch(platform: Platform, paths: DeployPaths, query: string, workspace: string | undefined, io: KnowledgeIo = {}): Promise<number> {
+export async function runKnowledgeSearch(
+  platform: Platform,
+  paths: DeployPaths,
+  query: string,
+  workspace: string | undefined,
+  io: KnowledgeIo = {},
+): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   return apiGuard(stderr, async () => {
@@ -88,7 +98,8 @@ export async function runKnowledgeSearch(platform: Platform, paths: DeployPaths,
     const { client } = await ensureApiKey(base, paths.secretsFile);
     const hits = await client.vectorSearch(slug, query);
     if (hits.length === 0) stdout.write(`no match in workspace ${slug}\n`);
-    for (const h of hits) stdout.write(`${printable(h.title ?? '?')}${h.score === undefined ? '' : ` (${h.score.toFixed(2)})`}: ${printable(h.text.slice(0, 200))}\n`);
+    for (const h of hits)
+      stdout.write(`${printable(h.title ?? '?')}${h.score === undefined ? '' : ` (${h.score.toFixed(2)})`}: ${printable(h.text.slice(0, 200))}\n`);
     return ExitCode.ok;
   });
 }
@@ -112,17 +123,21 @@ export function withServiceOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'bundle directory', 'deploy')
     .option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)')
     .option('--workspace <slug>', 'AnythingLLM workspace (default: knowledge.workspace of moat.yaml, moat-knowledge)')
-    .option('--anythingllm-url <url>', "AnythingLLM as this host reaches it (default: its static address on the platform network)")
+    .option('--anythingllm-url <url>', 'AnythingLLM as this host reaches it (default: its static address on the platform network)')
     .option('--rc-url <url>', "rclone's rc as this host reaches it (default: the gdrive service's static address)");
 }
 
 export function registerKnowledge(program: Command): void {
   const load = async () => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const knowledge = program.command('knowledge').description('synced Drive documents as an AnythingLLM workspace: sync, search');
-  withServiceOptions(knowledge.command('sync').description('add, replace and remove workspace documents to match the synced Drive files (unchanged ones are skipped)')).action(async (opts: ServiceOpts) => {
+  withServiceOptions(
+    knowledge.command('sync').description('add, replace and remove workspace documents to match the synced Drive files (unchanged ones are skipped)'),
+  ).action(async (opts: ServiceOpts) => {
     process.exitCode = await runKnowledgeSync(await load(), deployPaths(opts), opts.workspace, ioFrom(opts));
   });
-  withServiceOptions(knowledge.command('search').description("the workspace's closest passages to a query (AnythingLLM's vector search)").argument('<query>')).action(async (query: string, opts: ServiceOpts) => {
+  withServiceOptions(
+    knowledge.command('search').description("the workspace's closest passages to a query (AnythingLLM's vector search)").argument('<query>'),
+  ).action(async (query: string, opts: ServiceOpts) => {
     process.exitCode = await runKnowledgeSearch(await load(), deployPaths(opts), query, opts.workspace, ioFrom(opts));
   });
 }

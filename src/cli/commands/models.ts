@@ -7,11 +7,11 @@ import type { Command } from 'commander';
 import type { RetryOptions } from '../../deploy/models.js';
 import { ensureModels, ollamaUrl, platformModels, pullModel } from '../../deploy/models.js';
 import type { OllamaClient } from '../../deploy/ollama.js';
-import { OllamaError, OllamaStreamError, OllamaUnreachableError, canonicalModelName, ollamaClient } from '../../deploy/ollama.js';
+import { canonicalModelName, OllamaError, OllamaStreamError, OllamaUnreachableError, ollamaClient } from '../../deploy/ollama.js';
 import { createPullProgress, formatBytes } from '../../deploy/pull-progress.js';
 import { ExitCode } from '../../model/findings.js';
-import { loadPlatform } from '../load-platform.js';
 import type { Platform } from '../../model/types.js';
+import { loadPlatform } from '../load-platform.js';
 
 type Out = NodeJS.WritableStream & { isTTY?: boolean };
 
@@ -43,7 +43,9 @@ async function guarded(stderr: Out, action: () => Promise<number>): Promise<numb
     }
     if (error instanceof OllamaError || error instanceof OllamaStreamError) {
       const notFound = error instanceof OllamaError && error.notFound;
-      stderr.write(`moat: Ollama: ${error.message}\n  next: ${notFound ? '`moat models list` shows what Ollama has; https://ollama.com/library lists the names it can pull' : 'run the same command again: the pull resumes where it stopped'}\n`);
+      stderr.write(
+        `moat: Ollama: ${error.message}\n  next: ${notFound ? '`moat models list` shows what Ollama has; https://ollama.com/library lists the names it can pull' : 'run the same command again: the pull resumes where it stopped'}\n`,
+      );
       return ExitCode.findings;
     }
     throw error;
@@ -91,7 +93,7 @@ export async function runModelsList(platform: Platform, io: ModelsIo = {}): Prom
     const width = Math.max(4, ...rows.map((r) => r.name.length));
     const sizeWidth = Math.max(4, ...rows.map((r) => r.size.length));
     stdout.write(`${'NAME'.padEnd(width)}  ${'SIZE'.padEnd(sizeWidth)}  NOTE\n`);
-    for (const r of rows) stdout.write(`${r.name.padEnd(width)}  ${r.size.padEnd(sizeWidth)}  ${r.note}`.trimEnd() + '\n');
+    for (const r of rows) stdout.write(`${`${r.name.padEnd(width)}  ${r.size.padEnd(sizeWidth)}  ${r.note}`.trimEnd()}\n`);
     return ExitCode.ok;
   });
 }
@@ -119,7 +121,10 @@ export async function runModelsShow(platform: Platform, model: string, io: Model
   return guarded(stderr, async () => {
     const info = await client.show(model);
     const details = (info['details'] ?? {}) as Record<string, unknown>;
-    const lines = [`model: ${model}`, ...['family', 'parameter_size', 'quantization_level', 'format'].filter((k) => typeof details[k] === 'string').map((k) => `${k}: ${String(details[k])}`)];
+    const lines = [
+      `model: ${model}`,
+      ...['family', 'parameter_size', 'quantization_level', 'format'].filter((k) => typeof details[k] === 'string').map((k) => `${k}: ${String(details[k])}`),
+    ];
     stdout.write(`${lines.join('\n')}\n`);
     return ExitCode.ok;
   });
@@ -134,9 +139,15 @@ function retryFrom(tries: string | undefined): RetryOptions {
 export function registerModels(program: Command): void {
   const load = async () => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const models = program.command('models').description("the models in the platform's Ollama: pull, list, rm, show");
-  const withUrl = (cmd: Command): Command => cmd.option('--ollama-url <url>', "Ollama's API as this host reaches it (default: its static address on the platform network)");
-  const io = (opts: { ollamaUrl?: string; tries?: string }): ModelsIo => ({ ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }), retry: retryFrom(opts.tries) });
-  withUrl(models.command('pull').description('pull models (default: llm.models and llm.embedder of moat.yaml), resuming after a failure').argument('[model...]'))
+  const withUrl = (cmd: Command): Command =>
+    cmd.option('--ollama-url <url>', "Ollama's API as this host reaches it (default: its static address on the platform network)");
+  const io = (opts: { ollamaUrl?: string; tries?: string }): ModelsIo => ({
+    ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
+    retry: retryFrom(opts.tries),
+  });
+  withUrl(
+    models.command('pull').description('pull models (default: llm.models and llm.embedder of moat.yaml), resuming after a failure').argument('[model...]'),
+  )
     .option('--tries <n>', 'pull requests per model before giving up', '5')
     .action(async (names: string[], opts: { ollamaUrl?: string; tries?: string }) => {
       process.exitCode = await runModelsPull(await load(), names, io(opts));
@@ -147,7 +158,9 @@ export function registerModels(program: Command): void {
   withUrl(models.command('rm').description('remove a model from Ollama').argument('<model>')).action(async (name: string, opts: { ollamaUrl?: string }) => {
     process.exitCode = await runModelsRm(await load(), name, io(opts));
   });
-  withUrl(models.command('show').description("a model's family, size and quantization").argument('<model>')).action(async (name: string, opts: { ollamaUrl?: string }) => {
-    process.exitCode = await runModelsShow(await load(), name, io(opts));
-  });
+  withUrl(models.command('show').description("a model's family, size and quantization").argument('<model>')).action(
+    async (name: string, opts: { ollamaUrl?: string }) => {
+      process.exitCode = await runModelsShow(await load(), name, io(opts));
+    },
+  );
 }

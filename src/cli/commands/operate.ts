@@ -14,12 +14,12 @@ import { deployDown, deployReset, ensureServiceEnvFiles, listSecrets, statusRepo
 import { readSecrets, rotateSecret } from '../../deploy/secrets-store.js';
 import { writeServiceEnvFiles } from '../../deploy/service-env.js';
 import { formatRows } from '../../deploy/summary.js';
-import { ExitCode, UserInputError } from '../../model/findings.js';
 import { didYouMean } from '../../model/did-you-mean.js';
-import { loadPlatform } from '../load-platform.js';
+import { ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { loadPlatform } from '../load-platform.js';
 import { writeBundle } from '../write-bundle.js';
 import { registerKubernetesSecrets } from './secrets-kubernetes.js';
 import type { DeployPaths } from './up.js';
@@ -37,7 +37,11 @@ async function openEngine(platform: Platform, paths: DeployPaths): Promise<Engin
   // Compose needs the file even to stop or read logs: render it if the bundle lacks it.
   if (!existsSync(resolve(paths.bundleDir, COMPOSE_FILE))) await writeBundle(paths.bundleDir, renderBundle(platform, {}, ['compose']).files);
   await ensureServiceEnvFiles(platform, paths.bundleDir, paths.secretsFile);
-  return composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) }, detected.endpoint);
+  return composeEngine(
+    detected.flavour,
+    { project: platform.project, bundleDir: paths.bundleDir, composeFile: resolve(paths.bundleDir, COMPOSE_FILE) },
+    detected.endpoint,
+  );
 }
 
 function badOption(path: string, message: string, hint: string): UserInputError {
@@ -80,13 +84,15 @@ export async function runReset(platform: Platform, paths: DeployPaths, yes: bool
     );
     const typed = await readLine(io.input ?? process.stdin);
     if (typed?.trim() !== platform.project) {
-      throw new UserInputError([{
-        code: 'reset.not-confirmed',
-        severity: 'high',
-        path: 'project',
-        message: `reset not confirmed: expected the project name ${platform.project}${typed === undefined ? ' but the input ended' : ''}`,
-        hint: 'type the project name exactly, or pass --yes in scripts',
-      }]);
+      throw new UserInputError([
+        {
+          code: 'reset.not-confirmed',
+          severity: 'high',
+          path: 'project',
+          message: `reset not confirmed: expected the project name ${platform.project}${typed === undefined ? ' but the input ended' : ''}`,
+          hint: 'type the project name exactly, or pass --yes in scripts',
+        },
+      ]);
     }
   }
   await deployReset(platform, await openEngine(platform, paths), paths.bundleDir, paths.secretsFile);
@@ -94,11 +100,29 @@ export async function runReset(platform: Platform, paths: DeployPaths, yes: bool
   return ExitCode.ok;
 }
 
-export async function runSecrets(platform: Platform, paths: DeployPaths, show: boolean, out: NodeJS.WritableStream = process.stdout, only?: string): Promise<number> {
+export async function runSecrets(
+  platform: Platform,
+  paths: DeployPaths,
+  show: boolean,
+  out: NodeJS.WritableStream = process.stdout,
+  only?: string,
+): Promise<number> {
   const all = await listSecrets(platform, paths.secretsFile, show);
   const rows = only === undefined ? all : all.filter((r) => r.name === only);
   if (only !== undefined && rows.length === 0) {
-    throw new UserInputError([{ code: 'secrets.unknown', severity: 'high', path: only, message: `no secret named ${only}`, hint: didYouMean(only, all.map((r) => r.name), 'run `moat secrets` for the names') }]);
+    throw new UserInputError([
+      {
+        code: 'secrets.unknown',
+        severity: 'high',
+        path: only,
+        message: `no secret named ${only}`,
+        hint: didYouMean(
+          only,
+          all.map((r) => r.name),
+          'run `moat secrets` for the names',
+        ),
+      },
+    ]);
   }
   const w = Math.max(4, ...rows.map((r) => r.name.length));
   out.write(`${'NAME'.padEnd(w)}  ${'POLICY'.padEnd(12)}  ${'SET'.padEnd(3)}  READ BY${show ? '  VALUE' : ''}\n`);
@@ -128,17 +152,25 @@ export async function engineErrorsToExit(action: () => Promise<number>): Promise
   }
 }
 
-export async function runLogs(platform: Platform, paths: DeployPaths, service: string, tail: number, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runLogs(
+  platform: Platform,
+  paths: DeployPaths,
+  service: string,
+  tail: number,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   if (!Number.isInteger(tail) || tail <= 0) throw badOption('--tail', '--tail must be a positive whole number of lines', 'e.g. --tail 200');
   if (!platform.services.some((s) => s.name === service)) {
     const names = platform.services.map((s) => s.name);
-    throw new UserInputError([{
-      code: 'deploy.unknown-service',
-      severity: 'high',
-      path: 'args[0]',
-      message: `no service named ${service}`,
-      hint: names.length > 0 ? `did you mean ${closest(service, names)}?` : 'the platform has no services',
-    }]);
+    throw new UserInputError([
+      {
+        code: 'deploy.unknown-service',
+        severity: 'high',
+        path: 'args[0]',
+        message: `no service named ${service}`,
+        hint: names.length > 0 ? `did you mean ${closest(service, names)}?` : 'the platform has no services',
+      },
+    ]);
   }
   const engine = await openEngine(platform, paths);
   out.write(`${(await engine.logs(service, tail)).trimEnd()}\n`);
@@ -146,8 +178,7 @@ export async function runLogs(platform: Platform, paths: DeployPaths, service: s
 }
 
 export function registerOperate(program: Command): void {
-  const load = async (): Promise<Platform> =>
-    (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
+  const load = async (): Promise<Platform> => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const withPaths = (cmd: Command): Command =>
     cmd.option('-o, --out <dir>', 'bundle directory', 'deploy').option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)');
 
@@ -163,15 +194,14 @@ export function registerOperate(program: Command): void {
       process.exitCode = await engineErrorsToExit(async () => runLogs(await load(), deployPaths(opts), service, Number(opts.tail)));
     });
 
-  withPaths(program.command('down').description('stop and remove the containers and the network; keeps every volume'))
-    .action(async (opts: PathOptions) => {
-      process.exitCode = await engineErrorsToExit(async () => {
-        const platform = await load();
-        await deployDown(await openEngine(platform, deployPaths(opts)));
-        process.stderr.write(`moat: ${platform.project} is down; its volumes are kept\n`);
-        return ExitCode.ok;
-      });
+  withPaths(program.command('down').description('stop and remove the containers and the network; keeps every volume')).action(async (opts: PathOptions) => {
+    process.exitCode = await engineErrorsToExit(async () => {
+      const platform = await load();
+      await deployDown(await openEngine(platform, deployPaths(opts)));
+      process.stderr.write(`moat: ${platform.project} is down; its volumes are kept\n`);
+      return ExitCode.ok;
     });
+  });
 
   withPaths(program.command('reset').description('remove everything moat created for this project, volumes and secrets included'))
     .option('--yes', 'do not ask for the project name (scripts)')

@@ -8,10 +8,10 @@ import { type Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { Finding } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
-import type { RenderedFile, RenderResult } from '../../render/types.js';
-import { loadPlatform } from '../load-platform.js';
 import { portTables } from '../../render/port-tables.js';
 import { DEPLOYMENTS, type Deployment, renderBundle } from '../../render/registry.js';
+import type { RenderedFile, RenderResult } from '../../render/types.js';
+import { loadPlatform } from '../load-platform.js';
 import { formatNotes, formatTables } from '../terminal-tables.js';
 import { type BundleWrite, MANIFEST, writeBundle } from '../write-bundle.js';
 
@@ -29,7 +29,11 @@ export function registerPlan(program: Command): void {
     .option('-o, --out <dir>', 'the bundle directory', 'deploy')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--with-instance', 'also render the cloud instance (with the bootstrap as its user data)')
-    .addOption(new Option('--target <target>', 'what to render: the one-host bundle, or Kubernetes manifests (a Kustomize base)').choices(Object.keys(DEPLOYMENTS)).default('host'))
+    .addOption(
+      new Option('--target <target>', 'what to render: the one-host bundle, or Kubernetes manifests (a Kustomize base)')
+        .choices(Object.keys(DEPLOYMENTS))
+        .default('host'),
+    )
     .action(async (options: PlanOptions) => {
       const { config } = program.opts<{ config?: string }>();
       const loaded = await loadPlatform({ configPath: config, cwd: process.cwd() });
@@ -77,7 +81,10 @@ export function registerPlan(program: Command): void {
 
 /** topology.svg: the picture of what the proof of this very bundle says (elkjs loaded only here). */
 async function topologyFile(platform: Platform, bundle: RenderResult): Promise<RenderedFile> {
-  const [{ proveBundle }, { platformTopologyInput, topologySvg }] = await Promise.all([import('../../proof/bundle.js'), import('../../render/topology/index.js')]);
+  const [{ proveBundle }, { platformTopologyInput, topologySvg }] = await Promise.all([
+    import('../../proof/bundle.js'),
+    import('../../render/topology/index.js'),
+  ]);
   return { path: 'topology.svg', content: await topologySvg(platformTopologyInput(platform, proveBundle(platform, bundle).matrix)) };
 }
 
@@ -93,8 +100,11 @@ function formatWritten(out: string, written: BundleWrite, target: Deployment): s
   const lines = [pc.bold(`Bundle in ${out}/ (${changed} written, ${written.files.length - changed} unchanged)`)];
   for (const f of written.files) lines.push(`  ${f.status.padEnd(9)} ${f.mode.toString(8)}  ${f.path}`);
   for (const path of written.stale) lines.push(`  stale     ${path} (rendered before, no longer; left in place)`);
-  lines.push('', target === 'kubernetes'
-    ? 'Next: `moat secrets kubernetes` creates the Secrets in the cluster; then `kubectl apply -k ' + `${out}/kubernetes` + '`.'
-    : 'Next: `moat check` proves what this bundle exposes; `moat up` deploys it.');
+  lines.push(
+    '',
+    target === 'kubernetes'
+      ? `Next: \`moat secrets kubernetes\` creates the Secrets in the cluster; then \`kubectl apply -k ${out}/kubernetes\`.`
+      : 'Next: `moat check` proves what this bundle exposes; `moat up` deploys it.',
+  );
   return `${lines.join('\n')}\n`;
 }

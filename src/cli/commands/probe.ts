@@ -1,13 +1,13 @@
 // `moat probe TARGET --as internet|admin|tailnet`: live verification of a host
 // from one vantage point, compared with what the static proof expects there.
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, UserInputError } from '../../model/findings.js';
-import { loadPlatform } from '../load-platform.js';
 import { ProbeRuntimeError } from '../../probe/errors.js';
 import { expectedFor, VANTAGES, type Vantage } from '../../probe/expected.js';
 import { runProbe } from '../../probe/index.js';
 import { formatProbeReport } from '../../probe/report.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parsePortList } from '../../probe/tcp.js';
+import { loadPlatform } from '../load-platform.js';
 
 interface ProbeFlags {
   as: Vantage;
@@ -30,7 +30,9 @@ function ports(spec: string, option: string): number[] {
   try {
     return parsePortList(spec);
   } catch (error) {
-    throw new UserInputError([{ code: 'probe.bad-ports', severity: 'high', path: option, message: (error as Error).message, hint: 'use e.g. 22,80,8000-8100 or all' }]);
+    throw new UserInputError([
+      { code: 'probe.bad-ports', severity: 'high', path: option, message: (error as Error).message, hint: 'use e.g. 22,80,8000-8100 or all' },
+    ]);
   }
 }
 

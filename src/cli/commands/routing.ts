@@ -7,10 +7,10 @@
 import type { Command } from 'commander';
 import { ExitCode, UserInputError } from '../../model/findings.js';
 import type { RoutingMode } from '../../model/llm.js';
-import { ROUTING_MODES, effectiveFallbacks } from '../../model/llm.js';
+import { effectiveFallbacks, ROUTING_MODES } from '../../model/llm.js';
 import type { Platform } from '../../model/types.js';
-import type { ConfigEdit } from '../config-edit.js';
 import { commitChange, configFileOf, prepareChange } from '../config-change.js';
+import type { ConfigEdit } from '../config-edit.js';
 import { nextStep } from './providers.js';
 import { deployPaths } from './up.js';
 
@@ -31,14 +31,23 @@ function badRouting(path: string, message: string, hint: string): UserInputError
 function parseFallback(text: string): { model: string; to: string[] } {
   const at = text.indexOf('=');
   const model = text.slice(0, at).trim();
-  const to = text.slice(at + 1).split(',').map((m) => m.trim()).filter((m) => m !== '');
-  if (at <= 0 || to.length === 0) throw badRouting('--fallback', `--fallback ${JSON.stringify(text.slice(0, 200))} is not MODEL=FALLBACK[,FALLBACK...]`, 'e.g. --fallback llama3.2:3b=openai/gpt-4o-mini,groq/llama-3.3-70b-versatile');
+  const to = text
+    .slice(at + 1)
+    .split(',')
+    .map((m) => m.trim())
+    .filter((m) => m !== '');
+  if (at <= 0 || to.length === 0)
+    throw badRouting(
+      '--fallback',
+      `--fallback ${JSON.stringify(text.slice(0, 200))} is not MODEL=FALLBACK[,FALLBACK...]`,
+      'e.g. --fallback llama3.2:3b=openai/gpt-4o-mini,groq/llama-3.3-70b-versatile',
+    );
   return { model, to };
 }
 
 function describe(platform: Platform): string {
   const routing = platform.llm.routing;
-  if (!routing) return 'routing: LiteLLM\'s defaults (no llm.routing in moat.yaml): no fallbacks between local and cloud models\n';
+  if (!routing) return "routing: LiteLLM's defaults (no llm.routing in moat.yaml): no fallbacks between local and cloud models\n";
   const lines = effectiveFallbacks(platform).map((f) => `  ${f.model} -> ${f.to.join(', ')}`);
   return `routing: ${routing.mode}\nfallbacks:\n${lines.length > 0 ? lines.join('\n') : '  (none: no provider in llm.providers, or no local chat model)'}\n`;
 }
@@ -50,7 +59,8 @@ export async function runRouting(options: RoutingOptions): Promise<number> {
     throw badRouting('MODE', `unknown routing mode ${JSON.stringify(mode.slice(0, 40))}`, `use ${ROUTING_MODES.join(' or ')}`);
   }
   const fallbacks = (options.fallbacks ?? []).map(parseFallback);
-  if (mode === undefined && options.clear !== true && fallbacks.length > 0) throw badRouting('--fallback', '--fallback needs a mode', `write \`moat routing ${ROUTING_MODES[0]} --fallback ...\``);
+  if (mode === undefined && options.clear !== true && fallbacks.length > 0)
+    throw badRouting('--fallback', '--fallback needs a mode', `write \`moat routing ${ROUTING_MODES[0]} --fallback ...\``);
   const change = await prepareChange(options.configFile, (current): ConfigEdit[] => {
     if (options.clear === true) return [{ op: 'delete', path: ['llm', 'routing'] }];
     if (mode === undefined) return [];
@@ -64,7 +74,14 @@ export async function runRouting(options: RoutingOptions): Promise<number> {
     stdout.write(`${wrote === 'written' ? `written to ${options.configFile} (llm.routing)` : `${options.configFile} already says so`}\n`);
     // Compose recreates a container when its compose entry or env file changes, not when a file it mounts does:
     // LiteLLM reads config.yaml only at start, so a running LiteLLM needs a restart after `moat up`.
-    if (wrote === 'written') stdout.write(nextStep(options.bundleDir, 'LiteLLM gets router_settings in litellm/config.yaml', `; LiteLLM reads that file only when it starts, so restart the running LiteLLM after it (\`docker compose -p ${change.after.platform.project} restart litellm\` in the bundle)`));
+    if (wrote === 'written')
+      stdout.write(
+        nextStep(
+          options.bundleDir,
+          'LiteLLM gets router_settings in litellm/config.yaml',
+          `; LiteLLM reads that file only when it starts, so restart the running LiteLLM after it (\`docker compose -p ${change.after.platform.project} restart litellm\` in the bundle)`,
+        ),
+      );
   }
   return ExitCode.ok;
 }
@@ -74,8 +91,13 @@ export function registerRouting(program: Command): void {
     .command('routing')
     .description("LiteLLM's routing between local and cloud models: local-first or cloud-first, with fallbacks (no mode: print it)")
     .argument('[mode]', ROUTING_MODES.join(' | '))
-    .option('--fallback <MODEL=A,B>', 'explicit fallbacks for one model, tried in order (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
-    .option('--clear', 'remove llm.routing (LiteLLM\'s defaults, no fallbacks)')
+    .option(
+      '--fallback <MODEL=A,B>',
+      'explicit fallbacks for one model, tried in order (repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
+    .option('--clear', "remove llm.routing (LiteLLM's defaults, no fallbacks)")
     .option('-o, --out <dir>', 'bundle directory', 'deploy')
     .action(async (mode: string | undefined, o: { fallback: string[]; clear?: boolean; out?: string }) => {
       process.exitCode = await runRouting({

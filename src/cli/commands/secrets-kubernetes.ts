@@ -20,7 +20,12 @@ export interface KubernetesSecretsOptions {
   readonly kubectl?: string;
 }
 
-export async function runKubernetesSecrets(platform: Platform, paths: DeployPaths, options: KubernetesSecretsOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runKubernetesSecrets(
+  platform: Platform,
+  paths: DeployPaths,
+  options: KubernetesSecretsOptions,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const { values, generated } = await ensureSecrets(platform, paths.secretsFile);
   // Addresses in derived values (LiteLLM's DATABASE_URL) are the cluster's DNS names.
   const env = serviceSecretEnv(clusterView(platform), values);

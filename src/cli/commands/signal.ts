@@ -8,10 +8,10 @@
 // argument, and are never printed.
 import type { Command } from 'commander';
 import { signalAccount } from '../../catalog/clawdbot-config.js';
-import { SignalApiError, SignalUnreachableError, signalApiClient, type SignalApiClient } from '../../deploy/signal/client.js';
+import { serviceBaseUrl } from '../../deploy/ollama.js';
+import { type SignalApiClient, SignalApiError, SignalUnreachableError, signalApiClient } from '../../deploy/signal/client.js';
 import { checkCaptcha, checkPin, isE164, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
 import { terminalQr } from '../../deploy/signal/qr.js';
-import { serviceBaseUrl } from '../../deploy/ollama.js';
 import { ExitCode } from '../../model/findings.js';
 import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
@@ -70,7 +70,8 @@ async function guarded(platform: Platform, io: SignalIo, action: (client: Signal
 }
 
 function nextStep(message: string): string {
-  if (/captcha/i.test(message)) return 'solve https://signalcaptchas.org/registration/generate.html, copy the signalcaptcha:// link, and run `moat signal register NUMBER --captcha` with it on standard input';
+  if (/captcha/i.test(message))
+    return 'solve https://signalcaptchas.org/registration/generate.html, copy the signalcaptcha:// link, and run `moat signal register NUMBER --captcha` with it on standard input';
   if (/verif/i.test(message)) return 'check the code (it expires), or ask for a new one with `moat signal register NUMBER`';
   return '`moat signal status` shows what signal-api has; `moat logs signal-api` shows why';
 }
@@ -81,7 +82,12 @@ const fail = (stderr: Out, message: string, next: string): number => {
 };
 
 export async function runSignalLink(platform: Platform, deviceName: string, wait: boolean, io: SignalIo = {}): Promise<number> {
-  if (!/^[\x20-\x7e]{1,64}$/.test(deviceName)) return fail(streams(io).stderr, `device name ${JSON.stringify(deviceName.slice(0, 80))} is not 1-64 printable characters`, 'pass --device-name with a short name such as moat');
+  if (!/^[\x20-\x7e]{1,64}$/.test(deviceName))
+    return fail(
+      streams(io).stderr,
+      `device name ${JSON.stringify(deviceName.slice(0, 80))} is not 1-64 printable characters`,
+      'pass --device-name with a short name such as moat',
+    );
   return guarded(platform, io, async (client, { stdout, stderr }) => {
     const before = new Set(await client.accounts());
     const uri = await client.linkUri(deviceName);
@@ -96,7 +102,10 @@ export async function runSignalLink(platform: Platform, deviceName: string, wait
       if (added.length > 0) {
         stdout.write(`linked: ${added.join(', ')}\n`);
         const configured = signalAccount(platform);
-        if (configured === undefined || !added.includes(configured)) stderr.write(`moat: the bot answers on Signal once moat.yaml names this account: services.clawdbot.env.SIGNAL_ACCOUNT: "${added[0]}", then \`moat up\`\n`);
+        if (configured === undefined || !added.includes(configured))
+          stderr.write(
+            `moat: the bot answers on Signal once moat.yaml names this account: services.clawdbot.env.SIGNAL_ACCOUNT: "${added[0]}", then \`moat up\`\n`,
+          );
         return ExitCode.ok;
       }
     }
@@ -113,15 +122,27 @@ export interface RegisterOptions {
 
 export async function runSignalRegister(platform: Platform, number: string, options: RegisterOptions, io: SignalIo = {}): Promise<number> {
   const { stderr, stdin } = streams(io);
-  if (!isE164(number)) return fail(stderr, `${JSON.stringify(number.slice(0, 40))} is not a phone number in E.164 form`, 'write it with + and the country code, no spaces: +4915112345678');
+  if (!isE164(number))
+    return fail(
+      stderr,
+      `${JSON.stringify(number.slice(0, 40))} is not a phone number in E.164 form`,
+      'write it with + and the country code, no spaces: +4915112345678',
+    );
   let captcha: string | undefined;
   if (options.captchaFrom !== undefined) {
     captcha = checkCaptcha(await readSecret(options.captchaFrom, stdin));
-    if (captcha === undefined) return fail(stderr, `the captcha token from ${options.captchaFrom === '-' ? 'standard input' : options.captchaFrom} is not one line of printable characters`, 'copy the whole signalcaptcha://… link target of "Open Signal"');
+    if (captcha === undefined)
+      return fail(
+        stderr,
+        `the captcha token from ${options.captchaFrom === '-' ? 'standard input' : options.captchaFrom} is not one line of printable characters`,
+        'copy the whole signalcaptcha://… link target of "Open Signal"',
+      );
   }
   return guarded(platform, io, async (client, { stdout }) => {
     await client.register(number, { ...(captcha === undefined ? {} : { captcha }), ...(options.voice === true ? { useVoice: true } : {}) });
-    stdout.write(`registration of ${number} started: Signal sends a code by ${options.voice === true ? 'voice call' : 'SMS'}\n  next: moat signal verify CODE${signalAccount(platform) === number ? '' : ` --number ${number}`}\n`);
+    stdout.write(
+      `registration of ${number} started: Signal sends a code by ${options.voice === true ? 'voice call' : 'SMS'}\n  next: moat signal verify CODE${signalAccount(platform) === number ? '' : ` --number ${number}`}\n`,
+    );
     return ExitCode.ok;
   });
 }
@@ -134,14 +155,21 @@ export interface VerifyOptions {
 export async function runSignalVerify(platform: Platform, code: string, options: VerifyOptions, io: SignalIo = {}): Promise<number> {
   const { stderr, stdin } = streams(io);
   const number = options.number ?? signalAccount(platform);
-  if (number === undefined) return fail(stderr, 'which number? moat.yaml names no Signal account', 'pass --number +4915112345678, or set services.clawdbot.env.SIGNAL_ACCOUNT in moat.yaml');
-  if (!isE164(number)) return fail(stderr, `${JSON.stringify(number.slice(0, 40))} is not a phone number in E.164 form`, 'write it with + and the country code, no spaces');
+  if (number === undefined)
+    return fail(
+      stderr,
+      'which number? moat.yaml names no Signal account',
+      'pass --number +4915112345678, or set services.clawdbot.env.SIGNAL_ACCOUNT in moat.yaml',
+    );
+  if (!isE164(number))
+    return fail(stderr, `${JSON.stringify(number.slice(0, 40))} is not a phone number in E.164 form`, 'write it with + and the country code, no spaces');
   const digits = normalizeCode(code);
   if (digits === undefined) return fail(stderr, 'the verification code is not six digits', 'type the code from the SMS or call, e.g. 123-456');
   let pin: string | undefined;
   if (options.pinFrom !== undefined) {
     pin = checkPin(await readSecret(options.pinFrom, stdin));
-    if (pin === undefined) return fail(stderr, 'the PIN is not 4-64 printable characters on one line', 'give the Signal PIN of this number (registration lock) on standard input');
+    if (pin === undefined)
+      return fail(stderr, 'the PIN is not 4-64 printable characters on one line', 'give the Signal PIN of this number (registration lock) on standard input');
   }
   return guarded(platform, io, async (client, { stdout }) => {
     await client.verify(number, digits, pin);
@@ -173,7 +201,8 @@ export async function runSignalStatus(platform: Platform, io: SignalIo = {}): Pr
 export function registerSignal(program: Command): void {
   const load = async () => (await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() })).platform;
   const signal = program.command('signal').description("the bot's Signal account in the platform's signal-api: link, register, verify, status");
-  const withUrl = (cmd: Command): Command => cmd.option('--api-url <url>', 'signal-api as this host reaches it (default: its static address on the platform network)');
+  const withUrl = (cmd: Command): Command =>
+    cmd.option('--api-url <url>', 'signal-api as this host reaches it (default: its static address on the platform network)');
   const io = (opts: { apiUrl?: string }): SignalIo => (opts.apiUrl === undefined ? {} : { apiUrl: opts.apiUrl });
   withUrl(signal.command('link').description('link signal-api as a device of an existing Signal account: prints a QR code to scan'))
     .option('--device-name <name>', 'the name the phone shows for this device', 'moat')
@@ -181,13 +210,23 @@ export function registerSignal(program: Command): void {
     .action(async (opts: { apiUrl?: string; deviceName: string; wait: boolean }) => {
       process.exitCode = await runSignalLink(await load(), opts.deviceName, opts.wait, io(opts));
     });
-  withUrl(signal.command('register').description('register a number of its own for the bot (Signal sends a code)').argument('<number>', 'the number in E.164 form, e.g. +4915112345678'))
+  withUrl(
+    signal
+      .command('register')
+      .description('register a number of its own for the bot (Signal sends a code)')
+      .argument('<number>', 'the number in E.164 form, e.g. +4915112345678'),
+  )
     .option('--captcha', 'read the captcha token (signalcaptcha://…) from standard input')
     .option('--captcha-file <file>', 'read the captcha token from a file')
     .option('--voice', 'ask for a voice call instead of an SMS')
     .action(async (number: string, opts: { apiUrl?: string; captcha?: boolean; captchaFile?: string; voice?: boolean }) => {
       const captchaFrom = opts.captchaFile ?? (opts.captcha === true ? '-' : undefined);
-      process.exitCode = await runSignalRegister(await load(), number, { ...(captchaFrom === undefined ? {} : { captchaFrom }), voice: opts.voice === true }, io(opts));
+      process.exitCode = await runSignalRegister(
+        await load(),
+        number,
+        { ...(captchaFrom === undefined ? {} : { captchaFrom }), voice: opts.voice === true },
+        io(opts),
+      );
     });
   withUrl(signal.command('verify').description('finish a registration with the code Signal sent').argument('<code>', 'the six-digit code'))
     .option('--number <number>', 'the number being registered (default: services.clawdbot.env.SIGNAL_ACCOUNT of moat.yaml)')
@@ -195,9 +234,16 @@ export function registerSignal(program: Command): void {
     .option('--pin-file <file>', 'read the PIN from a file')
     .action(async (code: string, opts: { apiUrl?: string; number?: string; pin?: boolean; pinFile?: string }) => {
       const pinFrom = opts.pinFile ?? (opts.pin === true ? '-' : undefined);
-      process.exitCode = await runSignalVerify(await load(), code, { ...(opts.number === undefined ? {} : { number: opts.number }), ...(pinFrom === undefined ? {} : { pinFrom }) }, io(opts));
+      process.exitCode = await runSignalVerify(
+        await load(),
+        code,
+        { ...(opts.number === undefined ? {} : { number: opts.number }), ...(pinFrom === undefined ? {} : { pinFrom }) },
+        io(opts),
+      );
     });
-  withUrl(signal.command('status').description("signal-api's health, version, mode and accounts, and whether the bot's account is among them")).action(async (opts: { apiUrl?: string }) => {
-    process.exitCode = await runSignalStatus(await load(), io(opts));
-  });
+  withUrl(signal.command('status').description("signal-api's health, version, mode and accounts, and whether the bot's account is among them")).action(
+    async (opts: { apiUrl?: string }) => {
+      process.exitCode = await runSignalStatus(await load(), io(opts));
+    },
+  );
 }

@@ -8,24 +8,24 @@ import { composeEngine } from '../../deploy/compose-engine.js';
 import { detectCompose } from '../../deploy/detect-engine.js';
 import { EngineCommandError } from '../../deploy/engine.js';
 import { enginePing } from '../../deploy/engine-api.js';
-import type { FirstUpOptions } from '../../deploy/first-up.js';
 import { firstRunSteps } from '../../deploy/first-run.js';
+import type { FirstUpOptions } from '../../deploy/first-up.js';
 import { dependencyLevels } from '../../deploy/levels.js';
 import { createProgress } from '../../deploy/progress.js';
 import { createPullProgress } from '../../deploy/pull-progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
 import { formatRows } from '../../deploy/summary.js';
 import { deployUp, formatFailures } from '../../deploy/up.js';
-import { proveBundle } from '../../proof/bundle.js';
 import type { Finding } from '../../model/findings.js';
-import { ExitCode, UserInputError, atLeast } from '../../model/findings.js';
-import { loadPlatform } from '../load-platform.js';
+import { atLeast, ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
+import { proveBundle } from '../../proof/bundle.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
 import type { Locate } from '../format/located.js';
 import { locateFindings } from '../format/located.js';
 import { formatFindingText } from '../format/text.js';
+import { loadPlatform } from '../load-platform.js';
 import { writeBundle } from '../write-bundle.js';
 
 export interface DeployPaths {
@@ -88,18 +88,24 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
   const blocking = proof.filter((f) => atLeast(f.severity, 'high'));
   if (blocking.length > 0 && options.force !== true) {
-    stderr.write(`moat: refusing to deploy: ${blocking.length} high or critical finding(s) above.\n  next: fix the config (\`moat check\` explains each), or \`moat up --force\` to deploy anyway.\n`);
+    stderr.write(
+      `moat: refusing to deploy: ${blocking.length} high or critical finding(s) above.\n  next: fix the config (\`moat check\` explains each), or \`moat up --force\` to deploy anyway.\n`,
+    );
     return ExitCode.findings;
   }
   if (blocking.length > 0) stderr.write(`moat: deploying despite ${blocking.length} high or critical finding(s) (--force)\n`);
   await enginePing(detected.endpoint);
   // The same writer as `moat plan`: it never overwrites a file the user put in the bundle.
   await writeBundle(options.bundleDir, bundle.files);
-  const engine = composeEngine(detected.flavour, {
-    project: platform.project,
-    bundleDir: options.bundleDir,
-    composeFile: resolve(options.bundleDir, COMPOSE_FILE),
-  }, detected.endpoint);
+  const engine = composeEngine(
+    detected.flavour,
+    {
+      project: platform.project,
+      bundleDir: options.bundleDir,
+      composeFile: resolve(options.bundleDir, COMPOSE_FILE),
+    },
+    detected.endpoint,
+  );
   stderr.write(`moat: bundle written to ${options.bundleDir}; starting ${platform.project} with ${engine.name} ${detected.version}\n`);
   const names = options.services.length > 0 ? options.services : platform.services.map((s) => s.name);
   const result = await deployUp(platform, {
@@ -112,12 +118,16 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
     firstUp: { ...(options.firstUp ?? {}), pullProgress: createPullProgress(stderr) },
   });
   if (result.generatedSecrets.length > 0) {
-    stderr.write(`moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`);
+    stderr.write(
+      `moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`,
+    );
   }
   stdout.write(formatRows(result.rows));
   if (result.models) {
     const { present, pulled } = result.models;
-    stdout.write(`\nModels in Ollama: ${[...present, ...pulled].join(', ') || '(none configured)'}${pulled.length > 0 ? ` (pulled now: ${pulled.join(', ')})` : ''}\n`);
+    stdout.write(
+      `\nModels in Ollama: ${[...present, ...pulled].join(', ') || '(none configured)'}${pulled.length > 0 ? ` (pulled now: ${pulled.join(', ')})` : ''}\n`,
+    );
   }
   if (!result.ok) {
     stderr.write(formatFailures(result.failures));
@@ -144,14 +154,16 @@ export function registerUp(program: Command): void {
     .option('--no-models', 'do not pull the models of moat.yaml into Ollama at the end (`moat models pull` does it later)')
     .option('--ollama-url <url>', "Ollama's API as this host reaches it (default: its static address on the platform network)")
     .option('--litellm-url <url>', "LiteLLM's API as this host reaches it (default: its static address on the platform network)")
-    .action(async (services: string[], opts: { out?: string; secrets?: string; force?: boolean; models?: boolean; ollamaUrl?: string; litellmUrl?: string }) => {
-      const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
-      const firstUp: Omit<FirstUpOptions, 'pullProgress'> = {
-        registerKeys: true,
-        pullModels: opts.models !== false,
-        ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
-        ...(opts.litellmUrl === undefined ? {} : { litellmUrl: opts.litellmUrl }),
-      };
-      process.exitCode = await runUp(platform, { ...deployPaths(opts), services, locate, force: opts.force === true, firstUp });
-    });
+    .action(
+      async (services: string[], opts: { out?: string; secrets?: string; force?: boolean; models?: boolean; ollamaUrl?: string; litellmUrl?: string }) => {
+        const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
+        const firstUp: Omit<FirstUpOptions, 'pullProgress'> = {
+          registerKeys: true,
+          pullModels: opts.models !== false,
+          ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
+          ...(opts.litellmUrl === undefined ? {} : { litellmUrl: opts.litellmUrl }),
+        };
+        process.exitCode = await runUp(platform, { ...deployPaths(opts), services, locate, force: opts.force === true, firstUp });
+      },
+    );
 }

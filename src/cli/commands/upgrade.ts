@@ -24,7 +24,7 @@ import { renderBundle } from '../../render/registry.js';
 import { loadPlatform } from '../load-platform.js';
 import { moatVersion } from '../main.js';
 import { writeBundle } from '../write-bundle.js';
-import { defaultBackupDir, readPassphrase, type PassphraseOptions } from './backup.js';
+import { defaultBackupDir, type PassphraseOptions, readPassphrase } from './backup.js';
 import { engineErrorsToExit } from './operate.js';
 import { deployPaths } from './up.js';
 
@@ -50,7 +50,15 @@ export function formatOutdated(entries: readonly OutdatedEntry[]): string {
 
 export function runOutdated(platform: Platform, format: string, out: NodeJS.WritableStream = process.stdout): number {
   if (format !== 'text' && format !== 'json') {
-    throw new UserInputError([{ code: 'cli.invalid-option', severity: 'high', path: '--format', message: `unknown format ${JSON.stringify(format)}`, hint: 'use --format text or --format json' }]);
+    throw new UserInputError([
+      {
+        code: 'cli.invalid-option',
+        severity: 'high',
+        path: '--format',
+        message: `unknown format ${JSON.stringify(format)}`,
+        hint: 'use --format text or --format json',
+      },
+    ]);
   }
   const entries = outdatedServices(platform);
   out.write(format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : formatOutdated(entries));
@@ -67,7 +75,14 @@ function describe(outcome: UpgradeOutcome): string {
     case 'not-started':
       return `moat: ${service} not upgraded, nothing changed: ${outcome.reason}\n`;
     case 'rolled-back': {
-      const logs = outcome.logTail.trim() === '' ? '    (the new version logged nothing)' : outcome.logTail.trimEnd().split('\n').map((l) => `    ${l}`).join('\n');
+      const logs =
+        outcome.logTail.trim() === ''
+          ? '    (the new version logged nothing)'
+          : outcome.logTail
+              .trimEnd()
+              .split('\n')
+              .map((l) => `    ${l}`)
+              .join('\n');
       const back = outcome.restored
         ? `rolled back to ${from} with its data as it was before the upgrade; it is healthy`
         : `ROLLBACK INCOMPLETE (${outcome.restoreProblem ?? 'unknown'}): the snapshot is in ${outcome.snapshots.map((s) => s.file).join(', ') || '(no volumes)'}; \`moat restore\` the backup taken before the upgrade`;
@@ -76,10 +91,21 @@ function describe(outcome: UpgradeOutcome): string {
   }
 }
 
-export async function runUpgrade(platform: Platform, configFile: string, service: string | undefined, opts: UpgradeCommandOptions, err: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const { steps, findings, held } = planUpgrade(platform, { ...(service === undefined ? {} : { service }), ...(opts.to === undefined ? {} : { to: opts.to }), allowMajor: opts.allowMajor === true });
+export async function runUpgrade(
+  platform: Platform,
+  configFile: string,
+  service: string | undefined,
+  opts: UpgradeCommandOptions,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
+  const { steps, findings, held } = planUpgrade(platform, {
+    ...(service === undefined ? {} : { service }),
+    ...(opts.to === undefined ? {} : { to: opts.to }),
+    allowMajor: opts.allowMajor === true,
+  });
   if (findings.length > 0) throw new UserInputError(findings);
-  for (const h of held) err.write(`moat: ${h.service}: held back from ${h.newest}: ${h.why}; \`moat upgrade ${h.service} --to TAG --allow-major\` when ready\n`);
+  for (const h of held)
+    err.write(`moat: ${h.service}: held back from ${h.newest}: ${h.why}; \`moat upgrade ${h.service} --to TAG --allow-major\` when ready\n`);
   if (steps.length === 0) {
     err.write('moat: nothing to upgrade: every pinned image is the newest release the catalog knows (`moat outdated`)\n');
     return ExitCode.ok;
@@ -99,10 +125,28 @@ export async function runUpgrade(platform: Platform, configFile: string, service
       : async () => {
           err.write('moat: backing up before the upgrade\n');
           const target = engineBackupTarget(engine, detected.endpoint, platform);
-          const r = await createBackup(target, { platform, to: resolve(opts.backupDir ?? defaultBackupDir(paths.bundleDir)), bundleDir: paths.bundleDir, secretsFile: paths.secretsFile, passphrase, moatVersion: moatVersion() });
+          const r = await createBackup(target, {
+            platform,
+            to: resolve(opts.backupDir ?? defaultBackupDir(paths.bundleDir)),
+            bundleDir: paths.bundleDir,
+            secretsFile: paths.secretsFile,
+            passphrase,
+            moatVersion: moatVersion(),
+          });
           if (!r.complete || r.restartFailures.length > 0) {
-            const what = [...r.failures.map((f) => `${f.part}: ${f.message}`), ...r.restartFailures.map((f) => `${f.service} did not restart: ${f.reason}`)].join('; ');
-            throw new UserInputError([{ code: 'deploy.upgrade.no-backup', severity: 'high', path: r.dir, message: `the backup before the upgrade is incomplete (${what}); nothing was upgraded`, hint: 'fix what the backup reported and run again, or take a backup yourself and pass --no-backup' }]);
+            const what = [
+              ...r.failures.map((f) => `${f.part}: ${f.message}`),
+              ...r.restartFailures.map((f) => `${f.service} did not restart: ${f.reason}`),
+            ].join('; ');
+            throw new UserInputError([
+              {
+                code: 'deploy.upgrade.no-backup',
+                severity: 'high',
+                path: r.dir,
+                message: `the backup before the upgrade is incomplete (${what}); nothing was upgraded`,
+                hint: 'fix what the backup reported and run again, or take a backup yourself and pass --no-backup',
+              },
+            ]);
           }
           err.write(`moat: backup written: ${r.dir}\n`);
           return { location: r.dir };
@@ -137,7 +181,10 @@ export function registerUpgrade(program: Command): void {
     .option('--passphrase-env <name>', "environment variable holding the backup's passphrase")
     .option('-o, --out <dir>', 'bundle directory', 'deploy')
     .option('--secrets <file>', 'secrets store (default: .moat/secrets.env beside the bundle)')
-    .addHelpText('after', '\nExit codes: 0 upgraded (or nothing to do), 1 an upgrade failed and was rolled back, 2 refused (see the finding), 3 no engine.\nKnown releases: src/catalog/upstream/releases.ts (`moat outdated` lists them).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 upgraded (or nothing to do), 1 an upgrade failed and was rolled back, 2 refused (see the finding), 3 no engine.\nKnown releases: src/catalog/upstream/releases.ts (`moat outdated` lists them).',
+    )
     .action(async (service: string | undefined, opts: UpgradeCommandOptions) => {
       const { platform, configFile } = await loaded();
       const config = configFile ?? resolve(process.cwd(), DEFAULT_CONFIG_NAME);
@@ -147,7 +194,10 @@ export function registerUpgrade(program: Command): void {
     .command('outdated')
     .description('list pinned images with newer releases known to the catalog')
     .option('--format <format>', 'text or json', 'text')
-    .addHelpText('after', `\nExit codes: 0 nothing is outdated, 1 at least one pinned image has a newer known release.\nThe catalog knows releases of: ${Object.keys(KNOWN_RELEASES).sort().join(', ')} (no network access: recorded by hand, each with its date and source).`)
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 nothing is outdated, 1 at least one pinned image has a newer known release.\nThe catalog knows releases of: ${Object.keys(KNOWN_RELEASES).sort().join(', ')} (no network access: recorded by hand, each with its date and source).`,
+    )
     .action(async (opts: { format: string }) => {
       process.exitCode = runOutdated((await loaded()).platform, opts.format);
     });

@@ -35,7 +35,14 @@ export function formatMatrixText(matrix: readonly MatrixRow[]): string[] {
     out.push(
       ...table(
         ['ZONE', 'UPSTREAM', 'SERVICE', 'ORIGIN', 'LOCATION', 'WHO'],
-        routed.map((r) => [r.zone, hostPort(r), r.service ?? '', r.route ? `:${r.route.origin}` : '', r.route?.path ?? '', (r.source ?? '').replace(/ via .*$/, '')]),
+        routed.map((r) => [
+          r.zone,
+          hostPort(r),
+          r.service ?? '',
+          r.route ? `:${r.route.origin}` : '',
+          r.route?.path ?? '',
+          (r.source ?? '').replace(/ via .*$/, ''),
+        ]),
       ),
     );
   }
@@ -45,7 +52,13 @@ export function formatMatrixText(matrix: readonly MatrixRow[]): string[] {
       ['ZONE', 'OPEN', 'BLOCKED', 'OPEN HOST PORTS', 'BLOCKED BY'],
       ZONES.map((zone) => {
         const rows = matrix.filter((r) => r.zone === zone);
-        const ports = [...new Set(rows.filter((r) => r.verdict === 'open' && (r.via === 'host' || r.via === 'publish')).map((r) => `${r.portEnd !== undefined ? `${r.port}-${r.portEnd}` : r.port}/${r.protocol}`))];
+        const ports = [
+          ...new Set(
+            rows
+              .filter((r) => r.verdict === 'open' && (r.via === 'host' || r.via === 'publish'))
+              .map((r) => `${r.portEnd !== undefined ? `${r.port}-${r.portEnd}` : r.port}/${r.protocol}`),
+          ),
+        ];
         const blocked = rows.filter((r) => r.verdict === 'blocked');
         const byLayer = new Map<string, number>();
         for (const r of blocked) byLayer.set(r.decidedBy, (byLayer.get(r.decidedBy) ?? 0) + 1);

@@ -12,7 +12,7 @@
 // Spec: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 // (3.49 reportingDescriptor: shortDescription, fullDescription, help).
 import type { Analysis } from '../../analyze/index.js';
-import { FINDING_REGISTRY, findingDoc, type FindingArea, type FindingCode } from '../../codes/index.js';
+import { FINDING_REGISTRY, type FindingArea, type FindingCode, findingDoc } from '../../codes/index.js';
 import type { Finding, Severity } from '../../model/findings.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -4,8 +4,8 @@
 import type { Analysis } from '../../analyze/index.js';
 import type { Finding, Severity } from '../../model/findings.js';
 import { atLeast } from '../../model/findings.js';
-import { where } from './located.js';
 import type { AuditReport } from './json.js';
+import { where } from './located.js';
 import { formatMatrixText, table } from './matrix-text.js';
 
 export function formatFindingText(f: Finding): string {
@@ -26,9 +26,7 @@ function findingsAndVerdict(findings: readonly Finding[], failOn: Severity): str
     for (const f of findings) out.push(formatFindingText(f), '');
   }
   out.push(
-    failing.length === 0
-      ? `OK: nothing at or above ${failOn}.`
-      : `FAIL: ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above ${failOn}.`,
+    failing.length === 0 ? `OK: nothing at or above ${failOn}.` : `FAIL: ${failing.length} finding${failing.length === 1 ? '' : 's'} at or above ${failOn}.`,
   );
   return out;
 }

@@ -16,7 +16,8 @@ const PG = 'PGPASSWORD="$POSTGRES_PASSWORD"; export PGPASSWORD; U="${POSTGRES_US
 
 /** Every database but the templates and `postgres` itself (the maintenance database a restore connects to). */
 export const PG_LIST_DATABASES: readonly string[] = [
-  'sh', '-c',
+  'sh',
+  '-c',
   `${PG} exec psql -X -At -v ON_ERROR_STOP=1 -U "$U" -d postgres -c "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY datname"`,
 ];
 
@@ -27,9 +28,11 @@ export function pgDump(database: string): readonly string[] {
 /** The dump arrives on stdin; the database is dropped (its sessions ended) and created again from the archive, owner and grants included. */
 export function pgRestore(database: string): readonly string[] {
   return [
-    'sh', '-c',
+    'sh',
+    '-c',
     `${PG} psql -X -q -v ON_ERROR_STOP=1 -U "$U" -d postgres -c "DROP DATABASE IF EXISTS \\"$1\\" WITH (FORCE)" && exec pg_restore --create --exit-on-error -U "$U" -d postgres`,
-    'sh', database,
+    'sh',
+    database,
   ];
 }
 
@@ -44,11 +47,13 @@ const n8nExport = (command: string, dir: string, none: string): string =>
   `n8n export:${command} --all --backup --output="$d/${dir}/" >"$d/out" 2>&1 || grep -q "${none}" "$d/out" || { cat "$d/out" >&2; exit 1; }`;
 
 export const N8N_EXPORT: readonly string[] = [
-  'sh', '-c',
+  'sh',
+  '-c',
   `d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && mkdir -p "$d/workflows" "$d/credentials" && ${n8nExport('workflow', 'workflows', 'No workflows found')} && ${n8nExport('credentials', 'credentials', 'No credentials found')} && rm -f "$d/out" && tar -C "$d" -cf - workflows credentials`,
 ];
 
 export const N8N_IMPORT: readonly string[] = [
-  'sh', '-c',
+  'sh',
+  '-c',
   `d=$(mktemp -d) && trap 'rm -rf "$d"' EXIT && tar -C "$d" -xf - && n8n import:workflow --separate --input="$d/workflows" >&2 && n8n import:credentials --separate --input="$d/credentials" >&2`,
 ];

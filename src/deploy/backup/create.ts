@@ -9,12 +9,12 @@ import type { Platform } from '../../model/types.js';
 import type { Progress } from '../progress.js';
 import { readSecrets } from '../secrets-store.js';
 import { SERVICE_ENV_DIR } from '../service-env.js';
-import { PG_LIST_DATABASES, N8N_EXPORT, REDIS_RDB, pgDump } from './commands.js';
-import { DIR_MODE, PART_MODE, fileDigest, writePartFile } from './files.js';
+import { N8N_EXPORT, PG_LIST_DATABASES, pgDump, REDIS_RDB } from './commands.js';
+import { DIR_MODE, fileDigest, PART_MODE, writePartFile } from './files.js';
 import type { Manifest, Part } from './manifest.js';
-import { MANIFEST_FILE, MANIFEST_KIND, MANIFEST_VERSION, backupDirName, partFile, partName } from './manifest.js';
+import { backupDirName, MANIFEST_FILE, MANIFEST_KIND, MANIFEST_VERSION, partFile, partName } from './manifest.js';
 import type { PlannedPart } from './plan.js';
-import { RESTORE_HOW, backupPlan } from './plan.js';
+import { backupPlan, RESTORE_HOW } from './plan.js';
 import { applyRetention } from './retention.js';
 import { encryptSecrets } from './secrets-part.js';
 import { checkTar } from './tar.js';
@@ -95,7 +95,17 @@ export async function createBackup(target: BackupTarget, options: BackupOptions)
       await write(join(dir, file));
       await chmod(join(dir, file), PART_MODE);
       const { size, sha256 } = await fileDigest(join(dir, file));
-      parts.push({ name, kind: part.kind, ...(part.service ? { service: part.service } : {}), ...(part.item ? { item: part.item } : {}), file, size, sha256, restore: RESTORE_HOW[part.kind], onRequest });
+      parts.push({
+        name,
+        kind: part.kind,
+        ...(part.service ? { service: part.service } : {}),
+        ...(part.item ? { item: part.item } : {}),
+        file,
+        size,
+        sha256,
+        restore: RESTORE_HOW[part.kind],
+        onRequest,
+      });
       progress?.update(name, 'running', `${size} bytes`);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -117,10 +127,14 @@ export async function createBackup(target: BackupTarget, options: BackupOptions)
         break;
       case 'bundle':
         // The bundle's secrets/ holds each service's env file with plain values: those stay out (the secrets part has them, encrypted).
-        await take(part, async (file) => {
-          const result = await execa('tar', ['-C', options.bundleDir, `--exclude=./${SERVICE_ENV_DIR}`, '-cf', file, '.'], { reject: false });
-          if (result.exitCode !== 0) throw new PartError(`tar of ${options.bundleDir}: ${result.stderr}`);
-        }, true);
+        await take(
+          part,
+          async (file) => {
+            const result = await execa('tar', ['-C', options.bundleDir, `--exclude=./${SERVICE_ENV_DIR}`, '-cf', file, '.'], { reject: false });
+            if (result.exitCode !== 0) throw new PartError(`tar of ${options.bundleDir}: ${result.stderr}`);
+          },
+          true,
+        );
         break;
       case 'redis':
         await take(part, async (file) => {
@@ -132,10 +146,14 @@ export async function createBackup(target: BackupTarget, options: BackupOptions)
         });
         break;
       case 'n8n-export':
-        await take(part, async (file) => {
-          await execToFile(target, service, N8N_EXPORT, file);
-          await tarProblems(file);
-        }, true);
+        await take(
+          part,
+          async (file) => {
+            await execToFile(target, service, N8N_EXPORT, file);
+            await tarProblems(file);
+          },
+          true,
+        );
         break;
       case 'volume':
         await take(part, async (file) => {
@@ -148,16 +166,28 @@ export async function createBackup(target: BackupTarget, options: BackupOptions)
     }
   }
   for (const service of plan.postgres) {
-    const listed = await target.exec(service, PG_LIST_DATABASES).catch((error: unknown) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: (error as Error).message }));
+    const listed = await target
+      .exec(service, PG_LIST_DATABASES)
+      .catch((error: unknown) => ({ exitCode: -1, stdout: Buffer.alloc(0), stderr: (error as Error).message }));
     if (listed.exitCode !== 0) {
-      failures.push({ part: partName('postgres', service), message: `listing its databases failed: ${listed.stderr.trim() || `exit code ${listed.exitCode}`}` });
+      failures.push({
+        part: partName('postgres', service),
+        message: `listing its databases failed: ${listed.stderr.trim() || `exit code ${listed.exitCode}`}`,
+      });
       progress?.update(partName('postgres', service), 'failed', 'listing its databases failed');
       continue;
     }
-    const databases = listed.stdout.toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const databases = listed.stdout
+      .toString('utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
     for (const database of databases) {
       if (!/^[a-z0-9][a-z0-9._-]{0,62}$/.test(database)) {
-        failures.push({ part: partName('postgres', service, database), message: 'a database name moat cannot put in a file name safely; dump it by hand with pg_dump' });
+        failures.push({
+          part: partName('postgres', service, database),
+          message: 'a database name moat cannot put in a file name safely; dump it by hand with pg_dump',
+        });
         continue;
       }
       await take({ kind: 'postgres', service, item: database }, (file) => execToFile(target, service, pgDump(database), file));

@@ -7,8 +7,8 @@
 // ends with a half-close). https://docs.docker.com/reference/api/engine/version/v1.41/
 import { request } from 'node:http';
 import type { Socket } from 'node:net';
-import { EngineApiError } from '../engine-api.js';
 import type { EngineEndpoint } from '../engine-api.js';
+import { EngineApiError } from '../engine-api.js';
 
 const STREAM_TIMEOUT_MS = 60 * 60_000;
 
@@ -105,7 +105,14 @@ export function hijack(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         clearTimeout(timer);
-        reject(new EngineApiError(where, (res.statusCode ?? 500) >= 300 ? `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').trim()}` : 'the engine did not upgrade the connection'));
+        reject(
+          new EngineApiError(
+            where,
+            (res.statusCode ?? 500) >= 300
+              ? `HTTP ${res.statusCode}: ${Buffer.concat(chunks).toString('utf8').trim()}`
+              : 'the engine did not upgrade the connection',
+          ),
+        );
       });
     });
     req.on('error', (error: Error) => {
@@ -120,16 +127,26 @@ export function hijack(
 export function engineCall<T>(endpoint: EngineEndpoint, method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? '' : JSON.stringify(body);
-    const req = request({ ...endpoint, path, method, headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        // 304: already started/stopped, which is what was asked.
-        if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 304) reject(new EngineApiError(`engine API ${method} ${path}`, `HTTP ${res.statusCode}: ${text.trim()}`));
-        else resolve(text.trim() === '' ? undefined : (JSON.parse(text) as T));
-      });
-    });
+    const req = request(
+      {
+        ...endpoint,
+        path,
+        method,
+        headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          // 304: already started/stopped, which is what was asked.
+          if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 304)
+            reject(new EngineApiError(`engine API ${method} ${path}`, `HTTP ${res.statusCode}: ${text.trim()}`));
+          else resolve(text.trim() === '' ? undefined : (JSON.parse(text) as T));
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
     req.on('error', (error: Error) => reject(new EngineApiError(`engine API ${method} ${path}`, error.message)));
     req.end(payload);

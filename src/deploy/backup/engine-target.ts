@@ -25,7 +25,13 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
   const running = async (service: string) => (await engine.containers()).filter((c) => c.service === service && c.state === 'running');
 
   /** Runs a throwaway container of `image` with the volume at MOUNT; stdout frames go to `stdout`. */
-  const throwaway = async (volume: string, argv: readonly string[], readOnly: boolean, stdout: NodeJS.WritableStream | undefined, stdin?: NodeJS.ReadableStream): Promise<void> => {
+  const throwaway = async (
+    volume: string,
+    argv: readonly string[],
+    readOnly: boolean,
+    stdout: NodeJS.WritableStream | undefined,
+    stdin?: NodeJS.ReadableStream,
+  ): Promise<void> => {
     const owner = volumeOwners(platform, volume)[0];
     if (!owner) throw new EngineCommandError(`volume ${volume}`, `no service of ${platform.project} mounts ${volume}`);
     const name = `moat-backup-${platform.project}-${volume}-${randomBytes(3).toString('hex')}`;
@@ -52,7 +58,11 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
         onUpgrade: async () => void (await engineCall(endpoint, 'POST', `/containers/${id}/start`)),
       });
       const waited = await engineCall<{ StatusCode?: number }>(endpoint, 'POST', `/containers/${id}/wait`, undefined, 60 * 60_000);
-      if ((waited?.StatusCode ?? -1) !== 0) throw new EngineCommandError(`tar on volume ${volume} in ${owner.image}`, `exit code ${waited?.StatusCode ?? '?'}: ${stderr.trim() || '(no output)'}${/not found/.test(stderr) ? ' (the image lacks tar)' : ''}`);
+      if ((waited?.StatusCode ?? -1) !== 0)
+        throw new EngineCommandError(
+          `tar on volume ${volume} in ${owner.image}`,
+          `exit code ${waited?.StatusCode ?? '?'}: ${stderr.trim() || '(no output)'}${/not found/.test(stderr) ? ' (the image lacks tar)' : ''}`,
+        );
     } finally {
       await engineCall(endpoint, 'DELETE', `/containers/${id}?force=1&v=0`).catch(() => undefined);
     }
@@ -63,9 +73,20 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
       const container = (await running(service))[0];
       if (!container) throw new EngineCommandError(`exec in ${service}`, `${service} has no running container; \`moat status\` shows its state`);
       const stdin = typeof io.stdin === 'string' ? Buffer.from(io.stdin) : io.stdin;
-      const created = await engineCall<{ Id?: string }>(endpoint, 'POST', `/containers/${container.id}/exec`, { AttachStdin: stdin !== undefined, AttachStdout: true, AttachStderr: true, Tty: false, Cmd: argv });
+      const created = await engineCall<{ Id?: string }>(endpoint, 'POST', `/containers/${container.id}/exec`, {
+        AttachStdin: stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Cmd: argv,
+      });
       if (typeof created?.Id !== 'string') throw new EngineCommandError(`exec in ${service}`, 'the engine answered no exec Id');
-      const { stderr, stdout } = await hijack(endpoint, `/exec/${created.Id}/start`, { Detach: false, Tty: false }, { ...(stdin ? { stdin } : {}), ...(io.stdout ? { stdout: io.stdout } : {}) });
+      const { stderr, stdout } = await hijack(
+        endpoint,
+        `/exec/${created.Id}/start`,
+        { Detach: false, Tty: false },
+        { ...(stdin ? { stdin } : {}), ...(io.stdout ? { stdout: io.stdout } : {}) },
+      );
       const inspected = await engineCall<{ ExitCode?: number | null }>(endpoint, 'GET', `/exec/${created.Id}/json`);
       return { exitCode: typeof inspected?.ExitCode === 'number' ? inspected.ExitCode : -1, stdout, stderr };
     },
@@ -73,13 +94,16 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
       return [...new Set((await engine.containers()).filter((c) => c.state === 'running').map((c) => c.service))];
     },
     async stop(services) {
-      for (const service of services) for (const c of await running(service)) await engineCall(endpoint, 'POST', `/containers/${c.id}/stop?t=30`, undefined, 60_000);
+      for (const service of services)
+        for (const c of await running(service)) await engineCall(endpoint, 'POST', `/containers/${c.id}/stop?t=30`, undefined, 60_000);
     },
     async start(services) {
       const wanted = new Set(services);
       const budgets = new Map(platform.services.map((s) => [s.name, s.startBudgetSeconds]));
       const failures: StartFailure[] = [];
-      for (const level of dependencyLevels(platform).levels.map((l) => l.filter((s) => wanted.has(s))).filter((l) => l.length > 0)) {
+      for (const level of dependencyLevels(platform)
+        .levels.map((l) => l.filter((s) => wanted.has(s)))
+        .filter((l) => l.length > 0)) {
         await engine.up(level);
         const verdicts = await waitReady(engine, level, { budgets, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
         for (const [service, verdict] of verdicts) if (verdict.kind === 'failed') failures.push({ service, reason: verdict.reason });

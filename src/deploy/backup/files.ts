@@ -56,6 +56,7 @@ export async function safePartPath(backupDir: string, relativeFile: string): Pro
   const real = await realpath(path);
   const root = await realpath(backupDir);
   const inside = relative(root, real);
-  if (inside.startsWith(`..${sep}`) || inside === '..' || inside.startsWith(sep)) return { problem: 'unsafe', why: `${relativeFile} resolves outside the backup (${real})` };
+  if (inside.startsWith(`..${sep}`) || inside === '..' || inside.startsWith(sep))
+    return { problem: 'unsafe', why: `${relativeFile} resolves outside the backup (${real})` };
   return { path: real };
 }

@@ -72,6 +72,9 @@ export function partFile(kind: PartKind, service?: string, item?: string): strin
 
 /** The backup directory's name: sortable, UTC, and naming the project. */
 export function backupDirName(project: string, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `moat-backup-${project}-${stamp}`;
 }

@@ -18,19 +18,23 @@ const DUMPS: Readonly<Record<string, { readonly kind: PartKind; readonly covers:
 
 /** Volumes left out on purpose: what `moat up` fetches again. */
 const SKIPPED: Readonly<Record<string, string>> = {
-  'ollama-models': 'downloaded models: `moat up` pulls the platform\'s models again, and they are large',
+  'ollama-models': "downloaded models: `moat up` pulls the platform's models again, and they are large",
 };
 
 /** Plain files, safe to copy while their services run: no need to stop Dify's API for its uploads. */
 const LIVE_COPY = new Set(['dify-storage', 'dify-plugins', 'gdrive-data', 'gdrive-config']);
 
 export const RESTORE_HOW: Readonly<Record<PartKind, string>> = {
-  secrets: 'decrypted with the passphrase (age, scrypt) and merged into the secrets store, the backup\'s values winning; never-rotate keys must match the live store unless --replace-keys',
+  secrets:
+    "decrypted with the passphrase (age, scrypt) and merged into the secrets store, the backup's values winning; never-rotate keys must match the live store unless --replace-keys",
   bundle: 'only with --only bundle: extracted into the bundle directory (moat renders the bundle anew on every up)',
-  postgres: 'the database is dropped (sessions ended) and created again by pg_restore --create from this custom-format dump, inside the running database container; its clients are stopped meanwhile',
+  postgres:
+    'the database is dropped (sessions ended) and created again by pg_restore --create from this custom-format dump, inside the running database container; its clients are stopped meanwhile',
   redis: 'Redis is stopped, this RDB becomes dump.rdb in its volume, and Redis loads it when started again',
-  'n8n-export': 'only with --only: imported into the running n8n (n8n import:workflow/import:credentials --separate); the n8n volume part restores everything else',
-  volume: 'the services that mount the volume are stopped, its content replaced by this tar (regular files and directories only), and the services started again',
+  'n8n-export':
+    'only with --only: imported into the running n8n (n8n import:workflow/import:credentials --separate); the n8n volume part restores everything else',
+  volume:
+    'the services that mount the volume are stopped, its content replaced by this tar (regular files and directories only), and the services started again',
 };
 
 export interface PlannedPart {
@@ -52,7 +56,14 @@ export interface BackupPlan {
 }
 
 function planned(kind: PartKind, service: string | undefined, item: string | undefined, quiesce: readonly string[]): PlannedPart {
-  return { kind, ...(service === undefined ? {} : { service }), ...(item === undefined ? {} : { item }), name: partName(kind, service, item), file: partFile(kind, service, item), quiesce };
+  return {
+    kind,
+    ...(service === undefined ? {} : { service }),
+    ...(item === undefined ? {} : { item }),
+    name: partName(kind, service, item),
+    file: partFile(kind, service, item),
+    quiesce,
+  };
 }
 
 /** Services that mount a named volume, in platform order. */

@@ -16,7 +16,7 @@ import type { Platform } from '../../model/types.js';
 import type { Progress } from '../progress.js';
 import { readSecrets, writeSecrets } from '../secrets-store.js';
 import { writeServiceEnvFiles } from '../service-env.js';
-import { N8N_IMPORT, REDIS_RDB_FILE, pgRestore } from './commands.js';
+import { N8N_IMPORT, pgRestore, REDIS_RDB_FILE } from './commands.js';
 import type { Manifest, Part } from './manifest.js';
 import { clientsOf, serviceOwner, volumeOwners } from './plan.js';
 import { decryptSecrets, keyConflicts } from './secrets-part.js';
@@ -48,7 +48,8 @@ export interface RestoreResult {
 }
 
 /** A part name or prefix selects on-request parts too; a service name selects that service's default parts (its volume, not n8n's export on top). */
-const matches = (part: Part, selector: string): boolean => part.name === selector || part.name.startsWith(`${selector}/`) || (part.service === selector && !part.onRequest);
+const matches = (part: Part, selector: string): boolean =>
+  part.name === selector || part.name.startsWith(`${selector}/`) || (part.service === selector && !part.onRequest);
 
 function selectParts(manifest: Manifest, only: readonly string[] | undefined): { parts: Part[]; findings: Finding[] } {
   if (only === undefined || only.length === 0) return { parts: manifest.parts.filter((p) => !p.onRequest), findings: [] };
@@ -56,9 +57,27 @@ function selectParts(manifest: Manifest, only: readonly string[] | undefined): {
   for (const selector of only) {
     if (manifest.parts.some((p) => matches(p, selector))) continue;
     const failed = manifest.missing.find((m) => m.name === selector || m.name.startsWith(`${selector}/`));
-    findings.push(failed
-      ? { code: 'backup.incomplete-part', severity: 'high', path: `--only ${selector}`, message: `the backup lacks ${failed.name}: it failed when the backup was made (${failed.reason})`, hint: 'restore the other parts, or another backup' }
-      : { code: 'backup.unknown-part', severity: 'high', path: `--only ${selector}`, message: `the backup has no part ${JSON.stringify(selector)}`, hint: didYouMean(selector, manifest.parts.map((p) => p.name), 'the manifest lists the parts') });
+    findings.push(
+      failed
+        ? {
+            code: 'backup.incomplete-part',
+            severity: 'high',
+            path: `--only ${selector}`,
+            message: `the backup lacks ${failed.name}: it failed when the backup was made (${failed.reason})`,
+            hint: 'restore the other parts, or another backup',
+          }
+        : {
+            code: 'backup.unknown-part',
+            severity: 'high',
+            path: `--only ${selector}`,
+            message: `the backup has no part ${JSON.stringify(selector)}`,
+            hint: didYouMean(
+              selector,
+              manifest.parts.map((p) => p.name),
+              'the manifest lists the parts',
+            ),
+          },
+    );
   }
   return { parts: manifest.parts.filter((p) => only.some((s) => matches(p, s))), findings };
 }
@@ -77,7 +96,14 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
   // The secrets part decides whether data may come back at all: its never-rotate keys must be the live ones.
   const secretsPart = manifest.parts.find((p) => p.kind === 'secrets');
   const backupValues = secretsPart ? await decryptSecrets(await readFile(join(backupDir, secretsPart.file)), options.passphrase) : undefined;
-  if (secretsPart && !backupValues) findings.push({ code: 'backup.wrong-passphrase', severity: 'high', path: secretsPart.file, message: `the passphrase does not open ${secretsPart.file}`, hint: 'give the passphrase the backup was made with' });
+  if (secretsPart && !backupValues)
+    findings.push({
+      code: 'backup.wrong-passphrase',
+      severity: 'high',
+      path: secretsPart.file,
+      message: `the passphrase does not open ${secretsPart.file}`,
+      hint: 'give the passphrase the backup was made with',
+    });
   const live = (await readSecrets(options.secretsFile)) ?? new Map<string, string>();
   const conflicts = backupValues ? keyConflicts(platform, backupValues, live) : [];
   if (!options.replaceKeys) findings.push(...conflicts);
@@ -107,7 +133,9 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
   const work = await mkdtemp(join(tmpdir(), 'moat-restore-'));
   const startFailures: StartFailure[] = [];
   try {
-    const needed = [...new Set(parts.filter((p) => p.kind === 'postgres' || p.kind === 'n8n-export').map((p) => p.service ?? ''))].filter((s) => !running.has(s));
+    const needed = [...new Set(parts.filter((p) => p.kind === 'postgres' || p.kind === 'n8n-export').map((p) => p.service ?? ''))].filter(
+      (s) => !running.has(s),
+    );
     if (needed.length > 0) startFailures.push(...(await target.start(needed)));
     for (const part of parts.filter((p) => p.kind !== 'secrets')) {
       progress?.update(part.name, 'starting');
@@ -126,12 +154,22 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
     if (stopped.length > 0) startFailures.push(...(await target.start(stopped)));
     progress?.done();
   }
-  return { ok: failures.length === 0 && startFailures.length === 0, restored, failures, keysReplaced: options.replaceKeys ? conflicts.map((c) => c.path.replace(/^secrets\./, '')) : [], stopped, startFailures };
+  return {
+    ok: failures.length === 0 && startFailures.length === 0,
+    restored,
+    failures,
+    keysReplaced: options.replaceKeys ? conflicts.map((c) => c.path.replace(/^secrets\./, '')) : [],
+    stopped,
+    startFailures,
+  };
 }
 
 async function execChecked(target: BackupTarget, service: string, argv: readonly string[], stdin: NodeJS.ReadableStream, what: string): Promise<void> {
   const result = await target.exec(service, argv, { stdin });
-  if (result.exitCode !== 0) throw new Error(`${what} in ${service} failed with exit code ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-5).join(' / ') || '(no output)'}`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      `${what} in ${service} failed with exit code ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-5).join(' / ') || '(no output)'}`,
+    );
 }
 
 async function restorePart(target: BackupTarget, platform: Platform, options: RestoreOptions, part: Part, work: string): Promise<void> {

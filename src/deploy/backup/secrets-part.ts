@@ -41,6 +41,6 @@ export function keyConflicts(platform: Platform, backup: ReadonlyMap<string, str
       severity: 'critical' as const,
       path: `secrets.${s.name}`,
       message: `${s.name} in the backup differs from the live secrets store; it is never-rotate (${s.why}), so data restored from the backup and the running apps would disagree`,
-      hint: 'if the backup is right (the live key is new and guards no data worth keeping), run again with --replace-keys, which writes the backup\'s keys into the store; otherwise restore a backup made with the live keys',
+      hint: "if the backup is right (the live key is new and guards no data worth keeping), run again with --replace-keys, which writes the backup's keys into the store; otherwise restore a backup made with the live keys",
     }));
 }

@@ -69,7 +69,8 @@ export async function checkTar(file: string): Promise<TarProblem[]> {
       if (header.every((b) => b === 0)) return problems;
       if (!checksumOk(header)) return [...problems, { entry: `offset ${at}`, message: 'a header whose checksum is wrong (a damaged or forged archive)' }];
       const length = octal(header, 124, 12);
-      if (length === undefined || at + BLOCK + length > size) return [...problems, { entry: `offset ${at}`, message: 'an entry larger than the file (a truncated archive)' }];
+      if (length === undefined || at + BLOCK + length > size)
+        return [...problems, { entry: `offset ${at}`, message: 'an entry larger than the file (a truncated archive)' }];
       const type = field(header, 156, 1) || '\0';
       const prefix = field(header, 345, 155);
       const plain = prefix === '' ? field(header, 0, 100) : `${prefix}/${field(header, 0, 100)}`;
@@ -84,7 +85,11 @@ export async function checkTar(file: string): Promise<TarProblem[]> {
         const name = longName ?? plain;
         longName = undefined;
         if (name.startsWith('\0link:')) problems.push({ entry: plain, message: 'a pax link path (links are refused)' });
-        else if (!ALLOWED.has(type)) problems.push({ entry: name, message: `an entry of type ${JSON.stringify(type)} (${type === '2' ? 'a symbolic link' : type === '1' ? 'a hard link' : 'not a file or directory'}); moat restores files and directories only` });
+        else if (!ALLOWED.has(type))
+          problems.push({
+            entry: name,
+            message: `an entry of type ${JSON.stringify(type)} (${type === '2' ? 'a symbolic link' : type === '1' ? 'a hard link' : 'not a file or directory'}); moat restores files and directories only`,
+          });
         else {
           const why = pathProblem(name);
           if (why) problems.push({ entry: name, message: why });

@@ -93,19 +93,31 @@ export function parseToken(text: string, where: string): DriveCredential {
   const end = text.lastIndexOf('}');
   if (start < 0 || end < start) throw bad(where, `${where} holds no JSON token`, hint);
   const token = parseObject(text.slice(start, end + 1), where, 'an OAuth token', hint);
-  if (typeof token['refresh_token'] !== 'string' && typeof token['access_token'] !== 'string') throw bad(where, `${where} has neither refresh_token nor access_token`, hint);
-  if (typeof token['refresh_token'] !== 'string') throw bad(where, `${where} has no refresh_token: the access token expires within the hour and rclone could not renew it`, hint);
+  if (typeof token['refresh_token'] !== 'string' && typeof token['access_token'] !== 'string')
+    throw bad(where, `${where} has neither refresh_token nor access_token`, hint);
+  if (typeof token['refresh_token'] !== 'string')
+    throw bad(where, `${where} has no refresh_token: the access token expires within the hour and rclone could not renew it`, hint);
   return { kind: 'token', json: JSON.stringify(token) };
 }
 
 /** rclone's parameters for a Drive remote (the credential inside: never print this). */
 export function driveParameters(credential: DriveCredential, options: DriveOptions): Record<string, string> {
   if (options.rootFolderId !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(options.rootFolderId)) {
-    throw new UserInputError([{ code: 'deploy.drive.bad-option', severity: 'high', path: '--root-folder-id', message: `--root-folder-id ${JSON.stringify(options.rootFolderId)} is not a Drive folder id`, hint: 'the id is the last part of the folder URL: https://drive.google.com/drive/folders/<id>' }]);
+    throw new UserInputError([
+      {
+        code: 'deploy.drive.bad-option',
+        severity: 'high',
+        path: '--root-folder-id',
+        message: `--root-folder-id ${JSON.stringify(options.rootFolderId)} is not a Drive folder id`,
+        hint: 'the id is the last part of the folder URL: https://drive.google.com/drive/folders/<id>',
+      },
+    ]);
   }
   return {
     scope: options.scope,
-    ...(credential.kind === 'service-account' ? { service_account_credentials: credential.json } : { token: credential.json, config_shared_client_id: 'true', config_refresh_token: 'false' }),
+    ...(credential.kind === 'service-account'
+      ? { service_account_credentials: credential.json }
+      : { token: credential.json, config_shared_client_id: 'true', config_refresh_token: 'false' }),
     ...(options.rootFolderId === undefined ? {} : { root_folder_id: options.rootFolderId }),
     config_change_team_drive: 'false',
   };
@@ -118,10 +130,18 @@ interface ConfigOut {
 }
 
 /** Creates (or replaces) a remote over rc, refusing to leave one that still waits on a question. */
-export async function connectRemote(rc: RcClient, remote: { readonly name: string; readonly type: string; readonly parameters: Record<string, string> }): Promise<void> {
+export async function connectRemote(
+  rc: RcClient,
+  remote: { readonly name: string; readonly type: string; readonly parameters: Record<string, string> },
+): Promise<void> {
   let out: ConfigOut;
   try {
-    out = await rc.call<ConfigOut>('config/create', { name: remote.name, type: remote.type, parameters: remote.parameters, opt: { nonInteractive: true, obscure: false } });
+    out = await rc.call<ConfigOut>('config/create', {
+      name: remote.name,
+      type: remote.type,
+      parameters: remote.parameters,
+      opt: { nonInteractive: true, obscure: false },
+    });
   } catch (error) {
     // rclone's message may quote a value it could not parse (the token, the key): never let it through.
     if (error instanceof RcError) throw new RcError(error.command, error.status, redact(error.reason, Object.values(remote.parameters)));
@@ -130,7 +150,11 @@ export async function connectRemote(rc: RcClient, remote: { readonly name: strin
   if (out.Error) throw new RcError('config/create', 200, `rclone refused the ${remote.type} configuration: ${out.Error}`);
   if (out.State !== undefined && out.State !== '') {
     await rc.call('config/delete', { name: remote.name }).catch(() => undefined);
-    throw new RcError('config/create', 200, `rclone still asks ${out.Option?.Name ?? 'a question'} (${(out.Option?.Help ?? '').split('\n')[0]}); the remote was removed again: this is a bug in moat if it happens with a token from \`rclone authorize\``);
+    throw new RcError(
+      'config/create',
+      200,
+      `rclone still asks ${out.Option?.Name ?? 'a question'} (${(out.Option?.Help ?? '').split('\n')[0]}); the remote was removed again: this is a bug in moat if it happens with a token from \`rclone authorize\``,
+    );
   }
 }
 

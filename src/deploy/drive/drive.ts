@@ -7,12 +7,11 @@ import type { Platform } from '../../model/types.js';
 import { serviceBaseUrl } from '../ollama.js';
 import { readSecrets, writeSecrets } from '../secrets-store.js';
 import type { DriveCredential, DriveOptions } from './connect.js';
-import { DRIVE_REMOTE, DRIVE_SERVICE_ACCOUNT_SECRET, DRIVE_TOKEN_SECRET, connectRemote, driveParameters } from './connect.js';
+import { connectRemote, DRIVE_REMOTE, DRIVE_SERVICE_ACCOUNT_SECRET, DRIVE_TOKEN_SECRET, driveParameters } from './connect.js';
 import type { RcClient } from './rc.js';
 import { rcClient } from './rc.js';
 import type { DriveState } from './state.js';
-import { readJsonState, stateFileBeside, writeJsonState } from './state.js';
-import { DriveState as DriveStateSchema } from './state.js';
+import { DriveState as DriveStateSchema, readJsonState, stateFileBeside, writeJsonState } from './state.js';
 import type { SyncResult, SyncStats } from './sync.js';
 import { runSync } from './sync.js';
 
@@ -39,12 +38,20 @@ export async function driveRc(platform: Platform, secretsFile: string, baseUrl?:
   if (url === undefined) throw new DriveSetupError('the platform has no gdrive service: enable it in moat.yaml');
   const user = serviceByName(platform, GDRIVE_SERVICE)?.env['RCLONE_RC_USER'] ?? 'moat';
   const pass = (await readSecrets(secretsFile))?.get(RC_PASS_SECRET);
-  if (pass === undefined || pass === '') throw new DriveSetupError(`${secretsFile} has no ${RC_PASS_SECRET}: run \`moat up\` first (it makes the secrets and starts gdrive)`);
+  if (pass === undefined || pass === '')
+    throw new DriveSetupError(`${secretsFile} has no ${RC_PASS_SECRET}: run \`moat up\` first (it makes the secrets and starts gdrive)`);
   return rcClient(url, { user, pass });
 }
 
 /** Keeps the credential in the store (the other kind is dropped: one credential per remote), then creates the remote. */
-export async function connectDrive(rc: RcClient, secretsFile: string, credential: DriveCredential, options: DriveOptions, remoteType = 'drive', now = new Date()): Promise<void> {
+export async function connectDrive(
+  rc: RcClient,
+  secretsFile: string,
+  credential: DriveCredential,
+  options: DriveOptions,
+  remoteType = 'drive',
+  now = new Date(),
+): Promise<void> {
   const parameters = driveParameters(credential, options);
   const values = (await readSecrets(secretsFile)) ?? new Map<string, string>();
   values.delete(DRIVE_SERVICE_ACCOUNT_SECRET);
@@ -75,18 +82,29 @@ export interface DriveSyncOptions {
 export async function syncDrive(rc: RcClient, secretsFile: string, options: DriveSyncOptions): Promise<SyncResult> {
   const now = options.now ?? (() => new Date());
   const startedAt = now().toISOString();
-  const result = await runSync(rc, { srcFs: options.srcFs ?? `${DRIVE_REMOTE}:`, dstFs: options.dstFs, mode: 'sync', ...(options.config === undefined ? {} : { config: options.config }) }, { ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }), ...(options.onStats ? { onStats: options.onStats } : {}) });
+  const result = await runSync(
+    rc,
+    { srcFs: options.srcFs ?? `${DRIVE_REMOTE}:`, dstFs: options.dstFs, mode: 'sync', ...(options.config === undefined ? {} : { config: options.config }) },
+    { ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }), ...(options.onStats ? { onStats: options.onStats } : {}) },
+  );
   const file = stateFileBeside(secretsFile, DRIVE_STATE_FILE);
   const state = await readJsonState(file, DriveStateSchema, {});
   const s = result.stats;
   const finishedAt = now().toISOString();
   const lastError = s.lastError ?? result.error;
   const lastSync: NonNullable<DriveState['lastSync']> = {
-    startedAt, finishedAt, jobid: result.jobid, success: result.success,
+    startedAt,
+    finishedAt,
+    jobid: result.jobid,
+    success: result.success,
     ...(result.error === undefined ? {} : { error: result.error }),
     // A sync that ended on a fatal error (the remote went away mid-transfer) can leave its stats group at 0 errors
     // (seen with 1.60.1: the job says "unexpected EOF", core/stats errors 0): the job's own error counts as one.
-    files: s.transfers, bytes: s.bytes, checks: s.checks, deletes: s.deletes, errors: Math.max(s.errors, result.success ? 0 : 1),
+    files: s.transfers,
+    bytes: s.bytes,
+    checks: s.checks,
+    deletes: s.deletes,
+    errors: Math.max(s.errors, result.success ? 0 : 1),
     ...(lastError === undefined ? {} : { lastError }),
   };
   await writeJsonState(file, { ...state, lastSync, ...(result.success ? { lastSuccess: finishedAt } : {}) });

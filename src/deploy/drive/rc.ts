@@ -37,7 +37,9 @@ export class RcError extends Error {
     readonly status: number,
     readonly reason: string,
   ) {
-    super(`rclone ${command}: ${reason}${status === 401 ? ' (the rc user or password is wrong: RCLONE_RC_PASS in the secrets store is not the one the gdrive service runs with; `moat up` re-creates it)' : ''}`);
+    super(
+      `rclone ${command}: ${reason}${status === 401 ? ' (the rc user or password is wrong: RCLONE_RC_PASS in the secrets store is not the one the gdrive service runs with; `moat up` re-creates it)' : ''}`,
+    );
   }
 }
 
@@ -72,7 +74,12 @@ export function rcClient(baseUrl: string, credentials: RcCredentials, timeoutMs 
   const send = async (url: string, init: RequestInit, what: string): Promise<Response> => {
     try {
       // No redirects: the rc never sends one, and the credentials must go nowhere else.
-      return await fetch(url, { ...init, headers: { ...(init.headers as Record<string, string>), authorization }, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+      return await fetch(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization },
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new RcUnreachableError(base, (error as Error).name === 'TimeoutError' ? `no answer to ${what} in ${timeoutMs / 1000} s` : causeOf(error));
     }
@@ -80,7 +87,11 @@ export function rcClient(baseUrl: string, credentials: RcCredentials, timeoutMs 
   return {
     baseUrl: base,
     async call<T>(command: string, params: Record<string, unknown> = {}): Promise<T> {
-      const response = await send(`${base}/${command}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }, command);
+      const response = await send(
+        `${base}/${command}`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) },
+        command,
+      );
       const text = await response.text().catch(() => '');
       if (!response.ok) throw new RcError(command, response.status, errorReason(text, response.status));
       try {

@@ -52,7 +52,15 @@ export async function readJsonState<T>(file: string, schema: z.ZodType<T>, fallb
   }
   const result = schema.safeParse(parsed);
   if (!result.success) {
-    throw new UserInputError([{ code: 'deploy.drive.bad-state', severity: 'high', path: file, message: `${file} is not a state file moat wrote`, hint: `move it away; moat starts a new one (the next knowledge sync then uploads every file again)` }]);
+    throw new UserInputError([
+      {
+        code: 'deploy.drive.bad-state',
+        severity: 'high',
+        path: file,
+        message: `${file} is not a state file moat wrote`,
+        hint: `move it away; moat starts a new one (the next knowledge sync then uploads every file again)`,
+      },
+    ]);
   }
   return result.data;
 }

@@ -79,7 +79,12 @@ interface JobStatus {
 export async function runSync(rc: RcClient, request: SyncRequest, options: SyncOptions = {}): Promise<SyncResult> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = options.pollMs ?? 1_000;
-  const started = await rc.call<{ jobid?: unknown }>(`sync/${request.mode ?? 'sync'}`, { srcFs: request.srcFs, dstFs: request.dstFs, _async: true, ...(request.config === undefined ? {} : { _config: request.config }) });
+  const started = await rc.call<{ jobid?: unknown }>(`sync/${request.mode ?? 'sync'}`, {
+    srcFs: request.srcFs,
+    dstFs: request.dstFs,
+    _async: true,
+    ...(request.config === undefined ? {} : { _config: request.config }),
+  });
   const jobid = typeof started.jobid === 'number' ? started.jobid : Number.NaN;
   if (!Number.isInteger(jobid)) throw new Error(`rclone answered sync/${request.mode ?? 'sync'} without a job id (this is a bug in moat, or not rclone)`);
   const group = `job/${jobid}`;

@@ -85,8 +85,11 @@ function toWorkspace(raw: unknown): Workspace | undefined {
   const w = raw as { slug?: unknown; documents?: unknown };
   if (typeof w.slug !== 'string') return undefined;
   const documents = Array.isArray(w.documents)
-    ? w.documents.filter((d): d is { docpath: string; filename?: string } => typeof d === 'object' && d !== null && typeof (d as { docpath?: unknown }).docpath === 'string')
-      .map((d) => ({ docpath: d.docpath, ...(typeof d.filename === 'string' ? { filename: d.filename } : {}) }))
+    ? w.documents
+        .filter(
+          (d): d is { docpath: string; filename?: string } => typeof d === 'object' && d !== null && typeof (d as { docpath?: unknown }).docpath === 'string',
+        )
+        .map((d) => ({ docpath: d.docpath, ...(typeof d.filename === 'string' ? { filename: d.filename } : {}) }))
     : [];
   return { slug: w.slug, documents };
 }
@@ -101,7 +104,13 @@ function sender(base: string, bearer: string | undefined): Send {
     let response: Response;
     try {
       // No redirects: the key must go to AnythingLLM only.
-      response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
     } catch (error) {
       throw new AnythingUnreachableError(base, (error as Error).name === 'TimeoutError' ? `no answer to ${what} in ${timeoutMs / 1000} s` : causeOf(error));
     }
@@ -154,7 +163,13 @@ export function anythingClient(baseUrl: string, apiKey: string): AnythingClient 
       return first.location;
     },
     async updateEmbeddings(slug, adds, deletes) {
-      const out = await json<{ workspace?: unknown }>('POST', `${slugPath(slug)}/update-embeddings`, { adds, deletes }, `embedding into ${slug}`, SLOW_TIMEOUT_MS);
+      const out = await json<{ workspace?: unknown }>(
+        'POST',
+        `${slugPath(slug)}/update-embeddings`,
+        { adds, deletes },
+        `embedding into ${slug}`,
+        SLOW_TIMEOUT_MS,
+      );
       const updated = toWorkspace(out.workspace);
       if (!updated) throw new AnythingError(`embedding into ${slug}`, 200, 'no workspace in the answer');
       return updated;
@@ -167,8 +182,15 @@ export function anythingClient(baseUrl: string, apiKey: string): AnythingClient 
       const out = await json<{ results?: unknown }>('POST', `${slugPath(slug)}/vector-search`, { query, topN }, `searching ${slug}`);
       if (!Array.isArray(out.results)) return [];
       return out.results
-        .filter((r): r is { text: string; score?: unknown; metadata?: { title?: unknown } } => typeof r === 'object' && r !== null && typeof (r as { text?: unknown }).text === 'string')
-        .map((r) => ({ text: r.text, ...(typeof r.metadata?.title === 'string' ? { title: r.metadata.title } : {}), ...(typeof r.score === 'number' ? { score: r.score } : {}) }));
+        .filter(
+          (r): r is { text: string; score?: unknown; metadata?: { title?: unknown } } =>
+            typeof r === 'object' && r !== null && typeof (r as { text?: unknown }).text === 'string',
+        )
+        .map((r) => ({
+          text: r.text,
+          ...(typeof r.metadata?.title === 'string' ? { title: r.metadata.title } : {}),
+          ...(typeof r.score === 'number' ? { score: r.score } : {}),
+        }));
     },
   };
 }
@@ -182,7 +204,14 @@ export function anythingClient(baseUrl: string, apiKey: string): AnythingClient 
  */
 export async function createApiKey(baseUrl: string, password: string, name = 'moat'): Promise<string> {
   const base = baseUrl.replace(/\/+$/, '');
-  const session = await sender(base, undefined)('POST', '/api/request-token', JSON.stringify({ password }), true, TIMEOUT_MS, 'signing in with ANYTHINGLLM_AUTH_TOKEN');
+  const session = await sender(base, undefined)(
+    'POST',
+    '/api/request-token',
+    JSON.stringify({ password }),
+    true,
+    TIMEOUT_MS,
+    'signing in with ANYTHINGLLM_AUTH_TOKEN',
+  );
   const { token } = (await session.json().catch(() => ({}))) as { token?: unknown };
   if (typeof token !== 'string' || token === '') throw new AnythingError('signing in', session.status, 'no session token in the answer (multi-user mode?)');
   const made = await sender(base, token)('POST', '/api/system/generate-api-key', JSON.stringify({ name }), true, TIMEOUT_MS, 'creating a developer API key');

@@ -5,8 +5,8 @@
 // key lives in AnythingLLM's database on the storage volume, the copy in the
 // store is what moat sends. Never printed; `moat secrets --show` shows it.
 import { readSecrets, writeSecrets } from '../secrets-store.js';
-import { AnythingError, anythingClient, createApiKey } from './anythingllm.js';
 import type { AnythingClient } from './anythingllm.js';
+import { AnythingError, anythingClient, createApiKey } from './anythingllm.js';
 
 export const ANYTHINGLLM_API_KEY_SECRET = 'ANYTHINGLLM_API_KEY';
 export const ANYTHINGLLM_PASSWORD_SECRET = 'ANYTHINGLLM_AUTH_TOKEN';
@@ -25,14 +25,22 @@ export async function ensureApiKey(baseUrl: string, secretsFile: string): Promis
   }
   const password = values.get(ANYTHINGLLM_PASSWORD_SECRET);
   if (password === undefined || password === '') {
-    throw new AnythingError('creating a developer API key', 0, `${secretsFile} has no ${ANYTHINGLLM_PASSWORD_SECRET} (AnythingLLM's password): run \`moat up\` first, or create a key in AnythingLLM (Settings → Developer API) and add the line ${ANYTHINGLLM_API_KEY_SECRET}=<key> to ${secretsFile}`);
+    throw new AnythingError(
+      'creating a developer API key',
+      0,
+      `${secretsFile} has no ${ANYTHINGLLM_PASSWORD_SECRET} (AnythingLLM's password): run \`moat up\` first, or create a key in AnythingLLM (Settings → Developer API) and add the line ${ANYTHINGLLM_API_KEY_SECRET}=<key> to ${secretsFile}`,
+    );
   }
   let key: string;
   try {
     key = await createApiKey(baseUrl, password);
   } catch (error) {
     if (error instanceof AnythingError && (error.status === 401 || error.status === 403)) {
-      throw new AnythingError('creating a developer API key', error.status, `${error.reason}; in multi-user mode (or with a password changed in the UI) create a key in AnythingLLM (Settings → Developer API) and add the line ${ANYTHINGLLM_API_KEY_SECRET}=<key> to ${secretsFile}`);
+      throw new AnythingError(
+        'creating a developer API key',
+        error.status,
+        `${error.reason}; in multi-user mode (or with a password changed in the UI) create a key in AnythingLLM (Settings → Developer API) and add the line ${ANYTHINGLLM_API_KEY_SECRET}=<key> to ${secretsFile}`,
+      );
     }
     throw error;
   }

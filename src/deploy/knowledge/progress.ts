@@ -3,8 +3,9 @@
 // journal: no escape codes there). File names come from Drive, which anyone
 // who can share a folder controls: control characters are replaced before they
 // reach a terminal, so a name cannot move the cursor or rewrite the screen.
-import { formatBytes } from '../pull-progress.js';
+
 import type { SyncStats } from '../drive/sync.js';
+import { formatBytes } from '../pull-progress.js';
 import type { KnowledgeEvents, KnowledgeSummary, Outcome } from './sync.js';
 
 interface Stream {

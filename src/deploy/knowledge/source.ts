@@ -37,7 +37,11 @@ interface ListItem {
 export function rcSource(rc: RcClient, dataFs: string): KnowledgeSource {
   return {
     async list() {
-      const out = await rc.call<{ list?: unknown }>('operations/list', { fs: dataFs, remote: '', opt: { recurse: true, filesOnly: true, showHash: true, hashTypes: ['sha256'] } });
+      const out = await rc.call<{ list?: unknown }>('operations/list', {
+        fs: dataFs,
+        remote: '',
+        opt: { recurse: true, filesOnly: true, showHash: true, hashTypes: ['sha256'] },
+      });
       const items = Array.isArray(out.list) ? (out.list as ListItem[]) : [];
       return items
         .filter((i) => typeof i.Path === 'string' && i.IsDir !== true)
@@ -49,7 +53,8 @@ export function rcSource(rc: RcClient, dataFs: string): KnowledgeSource {
     },
     read: async (path) => {
       // A `.` or `..` segment would be resolved by URL parsing before rclone sees it, and read another path.
-      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..')) throw new Error(`refusing to read ${JSON.stringify(path)}: not a plain relative path`);
+      if (path.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+        throw new Error(`refusing to read ${JSON.stringify(path)}: not a plain relative path`);
       return rc.read(dataFs, path);
     },
   };

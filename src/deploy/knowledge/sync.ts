@@ -63,7 +63,10 @@ export async function ensureWorkspace(client: AnythingClient, slug: string): Pro
   const found = await client.workspace(slug);
   if (found) return found;
   const created = await client.createWorkspace(slug);
-  if (created.slug !== slug) throw new Error(`AnythingLLM named the new workspace ${created.slug}, not ${slug}; set knowledge.workspace in moat.yaml to ${created.slug}, or delete it in AnythingLLM`);
+  if (created.slug !== slug)
+    throw new Error(
+      `AnythingLLM named the new workspace ${created.slug}, not ${slug}; set knowledge.workspace in moat.yaml to ${created.slug}, or delete it in AnythingLLM`,
+    );
   return created;
 }
 
@@ -81,7 +84,9 @@ export async function syncKnowledge(client: AnythingClient, source: KnowledgeSou
   const embedded = (): Set<string> => new Set(workspace.documents.map((d) => d.docpath));
   const files = (await source.list()).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const present = new Set(files.map((f) => f.path));
-  const gone = Object.keys(state.files).filter((p) => !present.has(p)).sort();
+  const gone = Object.keys(state.files)
+    .filter((p) => !present.has(p))
+    .sort();
   for (const p of Object.keys(state.failed)) if (!present.has(p) && state.files[p] === undefined) delete state.failed[p];
   events.start?.(files.length + gone.length);
   const counts = { added: 0, changed: 0, removed: 0, skipped: 0, failed: 0 };
@@ -122,7 +127,10 @@ export async function syncKnowledge(client: AnythingClient, source: KnowledgeSou
       uploaded = await client.upload(basename(file.path), content, { title: file.path, docSource: 'Google Drive, synced by moat' });
       const old = known && known.location !== uploaded ? known.location : undefined;
       workspace = await client.updateEmbeddings(options.workspace, [uploaded], old !== undefined && embedded().has(old) ? [old] : []);
-      if (!embedded().has(uploaded)) throw new Error('AnythingLLM did not embed it (the embedder failed: `moat logs anythingllm` says why; is the embedding model pulled? `moat models pull`)');
+      if (!embedded().has(uploaded))
+        throw new Error(
+          'AnythingLLM did not embed it (the embedder failed: `moat logs anythingllm` says why; is the embedding model pulled? `moat models pull`)',
+        );
       if (old !== undefined) await client.removeDocuments([old]);
       state.files[file.path] = { sha256: hash, location: uploaded, size: content.byteLength, syncedAt: now() };
       delete state.failed[file.path];

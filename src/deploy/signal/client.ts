@@ -119,7 +119,13 @@ export function signalApiClient(baseUrl: string, timeoutMs = REQUEST_TIMEOUT_MS)
       await expect(`registering ${number}`, 'POST', `/v1/register/${num(number)}`, [200, 201], body);
     },
     async verify(number, code, pin) {
-      await expect(`verifying ${number}`, 'POST', `/v1/register/${num(number)}/verify/${encodeURIComponent(code)}`, [200, 201], pin === undefined ? {} : { pin });
+      await expect(
+        `verifying ${number}`,
+        'POST',
+        `/v1/register/${num(number)}/verify/${encodeURIComponent(code)}`,
+        [200, 201],
+        pin === undefined ? {} : { pin },
+      );
     },
     async accounts() {
       const text = await expect('listing the accounts', 'GET', '/v1/accounts', [200]);

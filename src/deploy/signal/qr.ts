@@ -15,4 +15,3 @@ export async function terminalQr(text: string, options: { readonly color: boolea
   const lines = drawn.split('\n');
   return `${(options.color ? lines.map((l) => `${DARK_ON_LIGHT}${l}${RESET}`) : lines).join('\n')}\n`;
 }
-

@@ -11,7 +11,10 @@ declare module 'qrcode' {
     get(row: number, col: number): number;
   }
   const QRCode: {
-    toString(text: string, options: QrOptions & { readonly type: 'utf8' | 'terminal' | 'svg'; readonly margin?: number; readonly small?: boolean }): Promise<string>;
+    toString(
+      text: string,
+      options: QrOptions & { readonly type: 'utf8' | 'terminal' | 'svg'; readonly margin?: number; readonly small?: boolean },
+    ): Promise<string>;
     create(text: string, options?: QrOptions): { readonly modules: BitMatrix };
   };
   export default QRCode;

@@ -36,8 +36,10 @@ export function clusterView(platform: Platform): Platform {
 /** Each Ollama replica's own DNS name (StatefulSet pod `ollama-N` under the headless Service). */
 export function ollamaReplicaUrls(platform: Platform): string[] {
   const port = serviceByName(platform, OLLAMA)?.ports[0]?.port ?? 11434;
-  return Array.from({ length: platform.kubernetes.ollama.replicas }, (_, i) =>
-    `http://${OLLAMA}-${i}.${OLLAMA_REPLICAS_SERVICE}.${namespaceOf(platform)}.svc.cluster.local:${port}`);
+  return Array.from(
+    { length: platform.kubernetes.ollama.replicas },
+    (_, i) => `http://${OLLAMA}-${i}.${OLLAMA_REPLICAS_SERVICE}.${namespaceOf(platform)}.svc.cluster.local:${port}`,
+  );
 }
 
 function litellmConfig(platform: Platform, oneHost: string): string {
@@ -60,8 +62,14 @@ function litellmConfig(platform: Platform, oneHost: string): string {
 /** The gateway's one-host comments, said as they hold on a cluster. */
 function gatewayNginx(oneHost: string): string {
   return oneHost
-    .replace(/^(# The gateway: TLS on [0-9, ]+), published only on the Tailscale address [^\n]*$/m, "$1, on the tailnet only (the Tailscale operator's LoadBalancer Service).")
-    .replace(/^# Upstreams are static addresses with keepalive: [^\n]*$/m, '# Upstreams are Service DNS names with keepalive, resolved when nginx starts (a ClusterIP Service resolves while its app is down).');
+    .replace(
+      /^(# The gateway: TLS on [0-9, ]+), published only on the Tailscale address [^\n]*$/m,
+      "$1, on the tailnet only (the Tailscale operator's LoadBalancer Service).",
+    )
+    .replace(
+      /^# Upstreams are static addresses with keepalive: [^\n]*$/m,
+      '# Upstreams are Service DNS names with keepalive, resolved when nginx starts (a ClusterIP Service resolves while its app is down).',
+    );
 }
 
 function difyNginx(platform: Platform, oneHost: string): string {
@@ -97,7 +105,9 @@ export function clusterConfigs(platform: Platform): { files: Map<string, string>
   if (serviceByName(platform, 'clawdbot')) {
     files.set('clawdbot/openclaw.json', clawdbotJson(platform));
     warnings.push({
-      code: 'render.kubernetes.no-trusted-proxy', severity: 'low', path: 'services.clawdbot',
+      code: 'render.kubernetes.no-trusted-proxy',
+      severity: 'low',
+      path: 'services.clawdbot',
       message: 'on Kubernetes OpenClaw trusts no proxy address (the gateway pod has none that is fixed): it sees the gateway as the client',
       hint: 'nothing to do: the NetworkPolicies let only the gateway reach clawdbot',
     });

@@ -63,11 +63,16 @@ export function publicInternet(): Mapping[] {
 function internetEgress(platform: Platform, service: string, tcpPorts: readonly number[]): K8sObject[] {
   if (!serviceByName(platform, service)) return [];
   return [
-    policy(platform, `${service}-internet-egress`, { [EDGE_KIND]: 'egress', [EDGE_FROM]: service, [EDGE_TO]: 'internet' }, {
-      podSelector: { matchLabels: selectorOf(service) },
-      policyTypes: ['Egress'],
-      egress: [{ to: publicInternet(), ports: tcpPorts.map((port) => ({ port, protocol: 'TCP' })) }],
-    }),
+    policy(
+      platform,
+      `${service}-internet-egress`,
+      { [EDGE_KIND]: 'egress', [EDGE_FROM]: service, [EDGE_TO]: 'internet' },
+      {
+        podSelector: { matchLabels: selectorOf(service) },
+        policyTypes: ['Egress'],
+        egress: [{ to: publicInternet(), ports: tcpPorts.map((port) => ({ port, protocol: 'TCP' })) }],
+      },
+    ),
   ];
 }
 
@@ -77,28 +82,47 @@ function tailnetIngress(platform: Platform, gatewayPorts: readonly number[]): K8
   if (!serviceByName(platform, gateway) || gatewayPorts.length === 0) return [];
   const operator = platform.kubernetes.tailscale.operatorNamespace;
   return [
-    policy(platform, `${gateway}-from-tailnet-ingress`, { [EDGE_KIND]: 'tailnet', [EDGE_FROM]: `namespace:${operator}`, [EDGE_TO]: gateway }, {
-      podSelector: { matchLabels: selectorOf(gateway) },
-      policyTypes: ['Ingress'],
-      ingress: [{
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operator } } }],
-        ports: gatewayPorts.map((port) => ({ port, protocol: 'TCP' })),
-      }],
-    }),
+    policy(
+      platform,
+      `${gateway}-from-tailnet-ingress`,
+      { [EDGE_KIND]: 'tailnet', [EDGE_FROM]: `namespace:${operator}`, [EDGE_TO]: gateway },
+      {
+        podSelector: { matchLabels: selectorOf(gateway) },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operator } } }],
+            ports: gatewayPorts.map((port) => ({ port, protocol: 'TCP' })),
+          },
+        ],
+      },
+    ),
   ];
 }
 
 export function networkPolicies(platform: Platform, gatewayPorts: readonly number[]): K8sObject[] {
   return [
     policy(platform, DEFAULT_DENY, { [EDGE_KIND]: 'default-deny' }, { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
-    policy(platform, ALLOW_DNS, { [EDGE_KIND]: 'dns', [EDGE_TO]: 'kube-system/kube-dns' }, {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{
-        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
-      }],
-    }),
+    policy(
+      platform,
+      ALLOW_DNS,
+      { [EDGE_KIND]: 'dns', [EDGE_TO]: 'kube-system/kube-dns' },
+      {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [
+              { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+            ],
+            ports: [
+              { port: 53, protocol: 'UDP' },
+              { port: 53, protocol: 'TCP' },
+            ],
+          },
+        ],
+      },
+    ),
     ...tailnetIngress(platform, gatewayPorts),
     ...modelEdges(platform).flatMap((e) => edgePolicies(platform, e)),
     // squid's own policy admits 80, 443 and 1025-65535 (CONNECT to 443 only); the cluster narrows that to the web's two ports.

@@ -116,8 +116,19 @@ function podSecurity(service: Service): Mapping {
  * https://kubernetes.io/docs/concepts/security/pod-security-standards/ (baseline: Capabilities)
  */
 export const DOCKER_DEFAULT_CAPABILITIES = [
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD',
-  'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ] as const;
 
 /** Whether the catalog keeps Docker's defaults for this service (no `cap_drop: ALL`). */

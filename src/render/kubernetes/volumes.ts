@@ -22,7 +22,11 @@ export interface MountPlan {
 
 /** A DNS-1123 label from a Docker volume name (which may hold `_`, `.` and capitals). */
 export function k8sName(name: string): string {
-  const cleaned = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 63).replace(/^-+|-+$/g, '');
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
   return cleaned === '' ? 'volume' : cleaned;
 }
 

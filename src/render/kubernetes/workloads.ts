@@ -11,7 +11,7 @@ import { posix } from 'node:path';
 import type { Platform, Service } from '../../model/types.js';
 import { OLLAMA, OLLAMA_REPLICAS_SERVICE } from './configs.js';
 import { type K8sObject, metadata, portName, selectorOf } from './objects.js';
-import { podTemplate, type PodExtras } from './pod.js';
+import { type PodExtras, podTemplate } from './pod.js';
 import { claimSpec, k8sName, type MountPlan, ownVolumes, volumeKind } from './volumes.js';
 
 type Mapping = Record<string, unknown>;
@@ -61,16 +61,26 @@ export function serviceObjects(platform: Platform, service: Service, plan: Mount
   const workload: K8sObject =
     own.length > 0 || isOllama
       ? {
-          apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: metadata(platform, service.name, service.name),
+          apiVersion: 'apps/v1',
+          kind: 'StatefulSet',
+          metadata: metadata(platform, service.name, service.name),
           spec: {
-            replicas, serviceName: governing, selector, template,
+            replicas,
+            serviceName: governing,
+            selector,
+            template,
             // Replicas are independent (each pulls its own models): start them together.
             podManagementPolicy: isOllama ? 'Parallel' : 'OrderedReady',
-            volumeClaimTemplates: own.map((v) => ({ metadata: { name: k8sName(v.name), labels: selectorOf(service.name) }, spec: claimSpec(plan, 'ReadWriteOnce') })),
+            volumeClaimTemplates: own.map((v) => ({
+              metadata: { name: k8sName(v.name), labels: selectorOf(service.name) },
+              spec: claimSpec(plan, 'ReadWriteOnce'),
+            })),
           },
         }
       : {
-          apiVersion: 'apps/v1', kind: 'Deployment', metadata: metadata(platform, service.name, service.name),
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: metadata(platform, service.name, service.name),
           // Stop, then start (as `compose up` does): two copies of a single-instance app never run at once.
           spec: { replicas, selector, strategy: { type: 'Recreate' }, template },
         };
@@ -84,6 +94,9 @@ export function serviceObjects(platform: Platform, service: Service, plan: Mount
 /** The PVCs of volumes several services share (ReadWriteMany). */
 export function sharedClaims(platform: Platform, plan: MountPlan): K8sObject[] {
   return [...plan.shared.values()].sort().map((name) => ({
-    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: metadata(platform, name), spec: claimSpec(plan, 'ReadWriteMany'),
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: metadata(platform, name),
+    spec: claimSpec(plan, 'ReadWriteMany'),
   }));
 }

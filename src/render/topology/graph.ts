@@ -116,7 +116,14 @@ export function topologyGraph(input: TopologyInput): TopologyGraph {
   nodes.set(HOST_BOX, { id: HOST_BOX, kind: 'box', label: input.hostLabel });
   nodes.set(PLATFORM_BOX, { id: PLATFORM_BOX, kind: 'box', label: input.platformLabel });
   for (const s of [...input.services].sort((a, b) => byText(a.name, b.name))) {
-    nodes.set(`svc:${s.name}`, { id: `svc:${s.name}`, kind: 'service', label: s.title, detail: `${s.name} · ${s.address}`, parent: PLATFORM_BOX, name: s.name });
+    nodes.set(`svc:${s.name}`, {
+      id: `svc:${s.name}`,
+      kind: 'service',
+      label: s.title,
+      detail: `${s.name} · ${s.address}`,
+      parent: PLATFORM_BOX,
+      name: s.name,
+    });
   }
   const edges: TopologyEdge[] = [];
   for (const row of rows) {

@@ -4,7 +4,7 @@
 // the picture is of what was proved from the rendered artifacts.
 import type { MatrixRow } from '../../analyze/index.js';
 import type { Platform } from '../../model/types.js';
-import { topologyGraph, type TopologyInput } from './graph.js';
+import { type TopologyInput, topologyGraph } from './graph.js';
 import { layoutTopology } from './layout.js';
 import { drawTopology } from './svg.js';
 

@@ -117,12 +117,16 @@ export async function layoutTopology(graph: TopologyGraph): Promise<PlacedGraph>
       const model = byId.get(edge.id);
       if (!model) continue;
       const base = origin.get(edge.container ?? node.id) ?? { x: 0, y: 0 };
-      const points = (edge.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]).map((p) => ({ x: round(base.x + p.x), y: round(base.y + p.y) }));
+      const points = (edge.sections ?? [])
+        .flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint])
+        .map((p) => ({ x: round(base.x + p.x), y: round(base.y + p.y) }));
       const label = edge.labels?.[0];
       edges.push({
         ...model,
         points,
-        ...(label?.x !== undefined && label.y !== undefined ? { labelAt: { x: round(base.x + label.x), y: round(base.y + label.y + (label.height ?? 0) - 3) } } : {}),
+        ...(label?.x !== undefined && label.y !== undefined
+          ? { labelAt: { x: round(base.x + label.x), y: round(base.y + label.y + (label.height ?? 0) - 3) } }
+          : {}),
       });
     }
     for (const child of node.children ?? []) collect(child);

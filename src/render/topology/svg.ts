@@ -19,8 +19,7 @@ const BLOCKED = '#9ca3af';
 const FONT = 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
 const LEGEND_ROW = 18;
 
-const escapeXml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
 
 const attrs = (values: Readonly<Record<string, string | number | undefined>>): string =>
   Object.entries(values)
@@ -41,7 +40,9 @@ function drawNode(node: PlacedNode): string {
   const kindAttr = node.kind === 'zone' ? { class: 'zone', 'data-zone': node.name } : { class: node.kind, 'data-service': node.name };
   const lines = [
     `<text${attrs({ x: node.x + 10, y: node.y + 19, 'font-size': FONT_SIZE, fill: '#0f172a' })}>${escapeXml(node.label)}</text>`,
-    ...(node.detail ? [`<text${attrs({ x: node.x + 10, y: node.y + 34, 'font-size': LABEL_FONT_SIZE, fill: '#475569' })}>${escapeXml(node.detail)}</text>`] : []),
+    ...(node.detail
+      ? [`<text${attrs({ x: node.x + 10, y: node.y + 34, 'font-size': LABEL_FONT_SIZE, fill: '#475569' })}>${escapeXml(node.detail)}</text>`]
+      : []),
   ];
   return [
     `<g${attrs(kindAttr)}>`,
@@ -70,7 +71,9 @@ function drawEdge(edge: PlacedEdge): string {
     `<g${attrs(data)}>`,
     `<title>${escapeXml(title)}</title>`,
     `<path${attrs({ d, fill: 'none', stroke: colour, 'stroke-width': 1.4, 'stroke-dasharray': edge.verdict === 'blocked' ? '4 3' : undefined, 'marker-end': `url(#arrow-${edge.verdict === 'open' ? edge.layer : 'blocked'})` })}/>`,
-    ...(edge.labelAt ? [`<text${attrs({ x: edge.labelAt.x, y: edge.labelAt.y, 'font-size': LABEL_FONT_SIZE, fill: colour })}>${escapeXml(edge.label)}</text>`] : []),
+    ...(edge.labelAt
+      ? [`<text${attrs({ x: edge.labelAt.x, y: edge.labelAt.y, 'font-size': LABEL_FONT_SIZE, fill: colour })}>${escapeXml(edge.label)}</text>`]
+      : []),
     '</g>',
   ].join('');
 }
@@ -78,7 +81,10 @@ function drawEdge(edge: PlacedEdge): string {
 function markers(): string {
   const entries: [string, string][] = [...Object.entries(LAYER_COLOURS), ['blocked', BLOCKED]];
   return `<defs>${entries
-    .map(([name, colour]) => `<marker${attrs({ id: `arrow-${name}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' })}><path d="M0 0 L10 5 L0 10 z"${attrs({ fill: colour })}/></marker>`)
+    .map(
+      ([name, colour]) =>
+        `<marker${attrs({ id: `arrow-${name}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' })}><path d="M0 0 L10 5 L0 10 z"${attrs({ fill: colour })}/></marker>`,
+    )
     .join('')}</defs>`;
 }
 

@@ -76,7 +76,7 @@ function portsOf(u: Universe, ports: readonly PolicyPort[] | undefined, dst: Kub
     return ports.some((r) => {
       if (r.protocol !== proto) return false;
       if (r.port === undefined) return true;
-      if (typeof r.port === 'string') return dst !== undefined && dst.ports.some((c) => c.name === r.port && c.protocol === proto && c.port === port);
+      if (typeof r.port === 'string') return dst?.ports.some((c) => c.name === r.port && c.protocol === proto && c.port === port);
       const end = r.endPort ?? r.port;
       return port >= r.port && port <= end;
     });
@@ -100,7 +100,8 @@ export function bruteForce(u: Universe, policies: readonly NetworkPolicy[]): Bru
       if (pod.namespace !== policy.namespace || !labelMatch(policy.podSelector, pod.labels)) return;
       if (policy.policyTypes.includes('Ingress')) {
         ingressIsolated.add(i);
-        for (const rule of policy.ingress) for (const who of named(u, policy, rule.peers)) for (const pp of portsOf(u, rule.ports, pod)) ingressAllow.add(`${who}|pod:${i}|${pp}`);
+        for (const rule of policy.ingress)
+          for (const who of named(u, policy, rule.peers)) for (const pp of portsOf(u, rule.ports, pod)) ingressAllow.add(`${who}|pod:${i}|${pp}`);
       }
       if (policy.policyTypes.includes('Egress')) {
         egressIsolated.add(i);

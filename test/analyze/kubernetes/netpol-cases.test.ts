@@ -43,90 +43,140 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 `;
 
 const CASES: readonly GridCase[] = [
-  { source: "[e2e] should support a 'default-deny-ingress' policy", pods: ['x/a', 'x/b', 'y/a', 'y/b'], policies: DENY_INGRESS_X, port: 80, expect: [['*', 'x/*', false]] },
+  {
+    source: "[e2e] should support a 'default-deny-ingress' policy",
+    pods: ['x/a', 'x/b', 'y/a', 'y/b'],
+    policies: DENY_INGRESS_X,
+    port: 80,
+    expect: [['*', 'x/*', false]],
+  },
   {
     source: "[e2e] should support a 'default-deny-all' policy",
     pods: ['x/a', 'x/b', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny-all, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny-all, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n',
     port: 80,
-    expect: [['*', 'x/*', false], ['x/*', '*', false]],
+    expect: [
+      ['*', 'x/*', false],
+      ['x/*', '*', false],
+    ],
   },
   {
     source: '[e2e] should enforce policy to allow traffic from pods within server namespace based on PodSelector',
     pods: ['x/a', 'x/b', 'x/c', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: x-a-allows-x-b, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {pod: b}}}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: x-a-allows-x-b, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{podSelector: {matchLabels: {pod: b}}}]\n',
     port: 80,
-    expect: [['*', 'x/a', false], ['x/b', 'x/a', true]],
+    expect: [
+      ['*', 'x/a', false],
+      ['x/b', 'x/a', true],
+    ],
   },
   {
     source: '[e2e] should enforce policy to allow ingress traffic for a target',
     pods: ['x/a', 'x/b', 'y/a'],
     policies: `${DENY_INGRESS_X}---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-all-to-a, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{podSelector: {}, namespaceSelector: {}}]\n`,
     port: 80,
-    expect: [['*', 'x/a', true], ['*', 'x/b', false]],
+    expect: [
+      ['*', 'x/a', true],
+      ['*', 'x/b', false],
+    ],
   },
   {
     source: '[e2e] should enforce policy to allow ingress traffic from pods in all namespaces',
     pods: ['x/a', 'x/b', 'y/a', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-from-another-ns, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {}}}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-from-another-ns, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {}}}]\n',
     port: 80,
     expect: [],
   },
   {
     source: '[e2e] should enforce policy to allow traffic only from a different namespace, based on NamespaceSelector',
     pods: ['x/a', 'x/b', 'y/a', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n',
     port: 80,
-    expect: [['x/*', 'x/a', false], ['z/*', 'x/a', false]],
+    expect: [
+      ['x/*', 'x/a', false],
+      ['z/*', 'x/a', false],
+    ],
   },
   {
     source: '[e2e] should enforce policy based on PodSelector with MatchExpressions',
     pods: ['x/a', 'x/b', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: x-a-allows-x-b, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{podSelector: {matchExpressions: [{key: pod, operator: In, values: [b]}]}}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: x-a-allows-x-b, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{podSelector: {matchExpressions: [{key: pod, operator: In, values: [b]}]}}]\n',
     port: 80,
-    expect: [['*', 'x/a', false], ['x/b', 'x/a', true]],
+    expect: [
+      ['*', 'x/a', false],
+      ['x/b', 'x/a', true],
+    ],
   },
   {
     source: '[e2e] should enforce policy based on PodSelector or NamespaceSelector',
     pods: ['x/a', 'x/b', 'x/c', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-match-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n    - podSelector: {matchLabels: {pod: b}}\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-match-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n    - podSelector: {matchLabels: {pod: b}}\n',
     port: 80,
-    expect: [['x/a', 'x/a', false], ['x/c', 'x/a', false]],
+    expect: [
+      ['x/a', 'x/a', false],
+      ['x/c', 'x/a', false],
+    ],
   },
   {
     source: '[e2e] should enforce policy based on PodSelector and NamespaceSelector',
     pods: ['x/a', 'x/b', 'y/a', 'y/b', 'z/b'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-podselector-and-nsselector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n      podSelector: {matchLabels: {pod: b}}\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-podselector-and-nsselector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n      podSelector: {matchLabels: {pod: b}}\n',
     port: 80,
-    expect: [['*', 'x/a', false], ['y/b', 'x/a', true], ['z/b', 'x/a', true]],
+    expect: [
+      ['*', 'x/a', false],
+      ['y/b', 'x/a', true],
+      ['z/b', 'x/a', true],
+    ],
   },
   {
     source: '[e2e] should enforce policy based on Multiple PodSelectors and NamespaceSelectors',
     pods: ['x/a', 'x/b', 'y/a', 'y/b', 'y/c'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-z-pod-b-c, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n      podSelector: {matchExpressions: [{key: pod, operator: In, values: [b, c]}]}\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-z-pod-b-c, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from:\n    - namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [x]}]}\n      podSelector: {matchExpressions: [{key: pod, operator: In, values: [b, c]}]}\n',
     port: 80,
-    expect: [['x/*', 'x/a', false], ['y/a', 'x/a', false]],
+    expect: [
+      ['x/*', 'x/a', false],
+      ['y/a', 'x/a', false],
+    ],
   },
   {
     source: '[e2e] should enforce policy based on Ports (port 81 from namespace y only)',
     pods: ['x/a', 'x/b', 'y/a', 'y/b', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n',
     port: 81,
-    expect: [['x/*', 'x/a', false], ['y/*', 'x/a', true], ['z/*', 'x/a', false]],
+    expect: [
+      ['x/*', 'x/a', false],
+      ['y/*', 'x/a', true],
+      ['z/*', 'x/a', false],
+    ],
   },
   {
     source: '[e2e] should enforce multiple, stacked policies with overlapping podSelectors (port 80 before the second policy)',
     pods: ['x/a', 'x/b', 'y/a', 'y/b', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n',
     port: 80,
     expect: [['*', 'x/a', false]],
   },
   {
     source: '[e2e] should enforce multiple, stacked policies with overlapping podSelectors (port 80 after the second policy: the union)',
     pods: ['x/a', 'x/b', 'y/a', 'y/b', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-80, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 80, protocol: TCP}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 81, protocol: TCP}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-80, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: 80, protocol: TCP}]\n',
     port: 80,
-    expect: [['x/*', 'x/a', false], ['y/*', 'x/a', true], ['z/*', 'x/a', false]],
+    expect: [
+      ['x/*', 'x/a', false],
+      ['y/*', 'x/a', true],
+      ['z/*', 'x/a', false],
+    ],
   },
   {
     source: '[e2e] should support allow-all policy',
@@ -138,44 +188,54 @@ const CASES: readonly GridCase[] = [
   {
     source: '[e2e] should allow ingress access on one named port (port 80 is not the named one)',
     pods: ['x/a', 'x/b', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-all, namespace: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: serve-81-tcp}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-all, namespace: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: serve-81-tcp}]}]\n',
     port: 80,
     expect: [['*', 'x/*', false]],
   },
   {
     source: '[e2e] should allow ingress access on one named port (the named port 81)',
     pods: ['x/a', 'x/b', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-all, namespace: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: serve-81-tcp}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-all, namespace: x}\nspec:\n  podSelector: {}\n  ingress: [{ports: [{port: serve-81-tcp}]}]\n',
     port: 81,
     expect: [],
   },
   {
     source: '[e2e] should allow ingress access from namespace on one named port (port 81 blocked for all)',
     pods: ['x/a', 'x/b', 'y/a', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector-80, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: serve-80-tcp, protocol: TCP}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-ns-selector-80, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: y}}}]\n    ports: [{port: serve-80-tcp, protocol: TCP}]\n',
     port: 81,
     expect: [['*', 'x/a', false]],
   },
   {
     source: '[e2e] should allow egress access on one named port (81 denied from x)',
     pods: ['x/a', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]\n',
     port: 81,
     expect: [['x/*', '*', false]],
   },
   {
     source: '[e2e] should allow egress access on one named port (80, named on the destination)',
     pods: ['x/a', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]\n',
     port: 80,
     expect: [],
   },
   {
     source: '[e2e] should work with Ingress, Egress specified together (port 81)',
     pods: ['x/a', 'x/b', 'x/c', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-pod-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress, Ingress]\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]\n  egress: [{ports: [{port: 80}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-pod-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress, Ingress]\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]\n  egress: [{ports: [{port: 80}]}]\n',
     port: 81,
-    expect: [['*', 'x/a', false], ['x/a', '*', false], ['x/b', 'x/a', true]],
+    expect: [
+      ['*', 'x/a', false],
+      ['x/a', '*', false],
+      ['x/b', 'x/a', true],
+    ],
   },
   {
     source: '[e2e] should support denying of egress traffic on the client side (even if the server explicitly allows this traffic)',
@@ -203,12 +263,18 @@ spec:
   ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: x}}, podSelector: {matchLabels: {pod: a}}}]}]
 `,
     port: 80,
-    expect: [['x/a', '*', false], ['*', 'y/a', false], ['x/a', 'y/a', true], ['*', 'y/b', false]],
+    expect: [
+      ['x/a', '*', false],
+      ['*', 'y/a', false],
+      ['x/a', 'y/a', true],
+      ['*', 'y/b', false],
+    ],
   },
   {
     source: '[e2e] should enforce ingress policy allowing any port traffic to a server on a specific protocol (UDP denied)',
     pods: ['x/a', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ingress-by-proto, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{protocol: TCP}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ingress-by-proto, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{protocol: TCP}]}]\n',
     port: 80,
     protocol: 'UDP',
     expect: [['*', 'x/a', false]],
@@ -216,7 +282,8 @@ spec:
   {
     source: '[e2e] should enforce multiple egress policies with egress allow-all policy taking precedence',
     pods: ['x/a', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress-port-80, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: 80}]}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress-port-80, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: 80}]}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress, namespace: x}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{}]\n',
     port: 81,
     expect: [],
   },
@@ -225,7 +292,10 @@ spec:
     pods: ['x/a', 'y/a', 'y/b'],
     policies: `kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-cidr-egress-rule, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: ${ipOf('y/b')}/32}}]}]\n`,
     port: 80,
-    expect: [['x/a', '*', false], ['x/a', 'y/b', true]],
+    expect: [
+      ['x/a', '*', false],
+      ['x/a', 'y/b', true],
+    ],
   },
   {
     source: '[e2e] should enforce except clause while egress access to server in CIDR block',
@@ -239,12 +309,16 @@ spec:
     pods: ['x/a', 'x/b', 'x/c'],
     policies: `kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-client-a-via-cidr-egress-rule, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: ${ipOf('x/b')}/32}}]}]\n`,
     port: 80,
-    expect: [['x/a', '*', false], ['x/a', 'x/b', true]],
+    expect: [
+      ['x/a', '*', false],
+      ['x/a', 'x/b', true],
+    ],
   },
   {
     source: '[e2e] should enforce policies to check ingress and egress policies can be controlled independently based on PodSelector',
     pods: ['x/a', 'x/b', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress-for-target, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny-ingress-via-label-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-egress-for-target, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{}]\n---\nkind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: deny-ingress-via-label-selector, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress]\n',
     port: 80,
     expect: [['*', 'x/a', false]],
   },
@@ -258,14 +332,16 @@ spec:
   {
     source: '[e2e] should not allow access by TCP when a policy specifies only UDP',
     pods: ['x/a', 'y/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-only-udp-ingress-on-port-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 81, protocol: UDP}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-only-udp-ingress-on-port-81, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 81, protocol: UDP}]}]\n',
     port: 81,
     expect: [['*', 'x/a', false]],
   },
   {
     source: '[e2e] should enforce policy based on NamespaceSelector with MatchExpressions using default ns label (egress NotIn y)',
     pods: ['x/a', 'x/b', 'y/a', 'z/a'],
-    policies: 'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-match-selector-for-immutable-ns-label, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [y]}]}}]}]\n',
+    policies:
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: allow-ns-y-match-selector-for-immutable-ns-label, namespace: x}\nspec:\n  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{namespaceSelector: {matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: [y]}]}}]}]\n',
     port: 80,
     expect: [['x/a', 'y/*', false]],
   },
@@ -335,7 +411,14 @@ spec:
 const at = { file: 'docs', line: 1 };
 /** Pods at an address in a pod network outside every block of the examples (10.244.0.0/16, a common default). */
 const pod = (namespace: string, labels: Record<string, string>, ports: number[] = []): KubePod => ({
-  namespace, ip: '10.244.0.9', workload: `Pod/${Object.values(labels).join('-') || 'plain'}`, service: 'x', labels, hostNetwork: false, images: [], origin: at,
+  namespace,
+  ip: '10.244.0.9',
+  workload: `Pod/${Object.values(labels).join('-') || 'plain'}`,
+  service: 'x',
+  labels,
+  hostNetwork: false,
+  images: [],
+  origin: at,
   ports: ports.map((port) => ({ port, protocol: 'TCP' as const, container: 'c', origin: at })),
 });
 
@@ -362,7 +445,16 @@ describe('NetworkPolicy evaluator: the documentation', () => {
 
   it('[np] the example admits 172.17.0.0/16 except 172.17.1.0/24 ("172.17.0.0–172.17.0.255 and 172.17.2.0–172.17.255.255")', () => {
     const admitted = ingressDecision(k, db, 6379, 'TCP', { kind: 'external', addresses: cidrSet(['172.16.0.0/12']) }).addresses;
-    expect(admitted.v4).toEqual(['172.17.0.0/24', '172.17.2.0/23', '172.17.4.0/22', '172.17.8.0/21', '172.17.16.0/20', '172.17.32.0/19', '172.17.64.0/18', '172.17.128.0/17']);
+    expect(admitted.v4).toEqual([
+      '172.17.0.0/24',
+      '172.17.2.0/23',
+      '172.17.4.0/22',
+      '172.17.8.0/21',
+      '172.17.16.0/20',
+      '172.17.32.0/19',
+      '172.17.64.0/18',
+      '172.17.128.0/17',
+    ]);
   });
 
   it('[np] the example lets role=db pods connect to 10.0.0.0/24 on 5978/TCP only (egress)', () => {
@@ -375,8 +467,12 @@ describe('NetworkPolicy evaluator: the documentation', () => {
   });
 
   it('[np "Behavior of to and from selectors"] namespaceSelector and podSelector in one element are ANDed; in two elements ORed', () => {
-    const and = policiesFrom('kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: and}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {user: alice}}\n      podSelector: {matchLabels: {role: client}}\n');
-    const or = policiesFrom('kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: or}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {user: alice}}\n    - podSelector: {matchLabels: {role: client}}\n');
+    const and = policiesFrom(
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: and}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {user: alice}}\n      podSelector: {matchLabels: {role: client}}\n',
+    );
+    const or = policiesFrom(
+      'kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: or}\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - namespaceSelector: {matchLabels: {user: alice}}\n    - podSelector: {matchLabels: {role: client}}\n',
+    );
     const ns = [...namespaces, { name: 'alice', labels: { user: 'alice' }, origin: at }];
     const server = pod('default', { app: 'server' }, [80]);
     const cases: [KubePod, boolean, boolean][] = [
@@ -408,29 +504,48 @@ describe('NetworkPolicy evaluator: the documentation', () => {
   it('[np policyTypes] without policyTypes a policy isolates for Egress only when it has egress rules', () => {
     const a = pod('default', { app: 'a' }, [80]);
     const b = pod('default', { app: 'b' }, [80]);
-    const onlyIngress = policiesFrom('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {matchLabels: {app: a}}\n');
+    const onlyIngress = policiesFrom(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {matchLabels: {app: a}}\n',
+    );
     expect(onlyIngress[0]?.policyTypes).toEqual(['Ingress']);
     expect(podToPod(cluster(namespaces, onlyIngress), a, b, 80, 'TCP').allowed).toBe(true); // a's egress is not isolated
-    const withEgress = policiesFrom('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {matchLabels: {app: a}}\n  egress: [{ports: [{port: 53, protocol: UDP}]}]\n');
+    const withEgress = policiesFrom(
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p}\nspec:\n  podSelector: {matchLabels: {app: a}}\n  egress: [{ports: [{port: 53, protocol: UDP}]}]\n',
+    );
     expect(withEgress[0]?.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(podToPod(cluster(namespaces, withEgress), a, b, 80, 'TCP').allowed).toBe(false);
   });
 
   it('[np "Targeting a range of ports"] endPort admits port..endPort, inclusive (the 32000-32768 example)', () => {
-    const k2 = cluster(namespaces, policiesFrom('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: multi-port-egress}\nspec:\n  podSelector: {matchLabels: {role: db}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ipBlock: {cidr: 10.0.0.0/24}}]\n    ports: [{protocol: TCP, port: 32000, endPort: 32768}]\n'));
+    const k2 = cluster(
+      namespaces,
+      policiesFrom(
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: multi-port-egress}\nspec:\n  podSelector: {matchLabels: {role: db}}\n  policyTypes: [Egress]\n  egress:\n  - to: [{ipBlock: {cidr: 10.0.0.0/24}}]\n    ports: [{protocol: TCP, port: 32000, endPort: 32768}]\n',
+      ),
+    );
     const out = (port: number) => !isEmpty(egressDecision(k2, db, port, 'TCP', { kind: 'external', addresses: cidrSet(['10.0.0.1/32']) }).addresses);
     expect([31999, 32000, 32500, 32768, 32769].map(out)).toEqual([false, true, true, true, false]);
   });
 
   it('[np overview] a pod cannot block access to itself', () => {
-    const k2 = cluster(namespaces, policiesFrom('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n'));
+    const k2 = cluster(
+      namespaces,
+      policiesFrom(
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n',
+      ),
+    );
     expect(podToPod(k2, db, db, 6379, 'TCP', true).allowed).toBe(true);
     // another replica of the same workload is another pod: the policy decides
     expect(podToPod(k2, db, db, 6379, 'TCP').allowed).toBe(false);
   });
 
   it('[np ipBlock caveat] a pod whose address is unknown may lie inside any ipBlock: counted as admitted (unknown is open)', () => {
-    const k2 = cluster(namespaces, policiesFrom('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cidr}\nspec:\n  podSelector: {matchLabels: {role: db}}\n  ingress: [{from: [{ipBlock: {cidr: 192.168.0.0/16}}]}]\n'));
+    const k2 = cluster(
+      namespaces,
+      policiesFrom(
+        'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: cidr}\nspec:\n  podSelector: {matchLabels: {role: db}}\n  ingress: [{from: [{ipBlock: {cidr: 192.168.0.0/16}}]}]\n',
+      ),
+    );
     const { ip: _known, ...unknown } = pod('default', { app: 'x' });
     expect(ingressDecision(k2, db, 6379, 'TCP', podPeer(k2, unknown)).allowed).toBe(true);
     expect(ingressDecision(k2, db, 6379, 'TCP', podPeer(k2, { ...unknown, ip: '10.0.0.1' })).allowed).toBe(false);

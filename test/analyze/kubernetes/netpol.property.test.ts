@@ -12,8 +12,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrSet } from '../../../src/analyze/cidr-set.js';
 import { egressDecision, ingressDecision, podToPod } from '../../../src/analyze/kubernetes/netpol.js';
-import type { KubeNamespace, KubePod, LabelSelector, NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, SelectorRequirement } from '../../../src/analyze/kubernetes/types.js';
-import { type Universe, bruteForce } from './brute-force.js';
+import type {
+  KubeNamespace,
+  KubePod,
+  LabelSelector,
+  NetworkPolicy,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  SelectorRequirement,
+} from '../../../src/analyze/kubernetes/types.js';
+import { bruteForce, type Universe } from './brute-force.js';
 
 const at = { file: 'p', line: 1 };
 const NAMESPACES = ['n0', 'n1', 'n2'];
@@ -24,14 +33,19 @@ const OUTSIDE = ['10.0.0.8', '10.0.0.13'];
 
 const labelsArb = fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES), { maxKeys: 2 });
 
-const requirementArb: fc.Arbitrary<SelectorRequirement> = fc.record({
-  key: fc.constantFrom(...KEYS, 'kubernetes.io/metadata.name'),
-  operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
-  values: fc.subarray([...VALUES, ...NAMESPACES], { minLength: 1, maxLength: 2 }),
-}).map((r) => (r.operator === 'Exists' || r.operator === 'DoesNotExist' ? { ...r, values: [] } : r));
+const requirementArb: fc.Arbitrary<SelectorRequirement> = fc
+  .record({
+    key: fc.constantFrom(...KEYS, 'kubernetes.io/metadata.name'),
+    operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
+    values: fc.subarray([...VALUES, ...NAMESPACES], { minLength: 1, maxLength: 2 }),
+  })
+  .map((r) => (r.operator === 'Exists' || r.operator === 'DoesNotExist' ? { ...r, values: [] } : r));
 
 const selectorArb: fc.Arbitrary<LabelSelector> = fc
-  .record({ matchLabels: fc.option(labelsArb, { nil: undefined }), matchExpressions: fc.option(fc.array(requirementArb, { maxLength: 2 }), { nil: undefined }) })
+  .record({
+    matchLabels: fc.option(labelsArb, { nil: undefined }),
+    matchExpressions: fc.option(fc.array(requirementArb, { maxLength: 2 }), { nil: undefined }),
+  })
   .map((s) => ({ ...(s.matchLabels ? { matchLabels: s.matchLabels } : {}), ...(s.matchExpressions ? { matchExpressions: s.matchExpressions } : {}) }));
 
 const nsSelectorArb: fc.Arbitrary<LabelSelector> = fc.oneof(
@@ -49,7 +63,9 @@ const peerArb: fc.Arbitrary<PolicyPeer> = fc.oneof(
   selectorArb.map((podSelector) => ({ podSelector })),
   nsSelectorArb.map((namespaceSelector) => ({ namespaceSelector })),
   fc.tuple(selectorArb, nsSelectorArb).map(([podSelector, namespaceSelector]) => ({ podSelector, namespaceSelector })),
-  fc.tuple(fc.constantFrom('10.0.0.0/28', '10.0.0.0/29', '10.0.0.8/29'), fc.array(cidrArb, { maxLength: 2 })).map(([cidr, except]) => ({ ipBlock: { cidr, except } })),
+  fc
+    .tuple(fc.constantFrom('10.0.0.0/28', '10.0.0.0/29', '10.0.0.8/29'), fc.array(cidrArb, { maxLength: 2 }))
+    .map(([cidr, except]) => ({ ipBlock: { cidr, except } })),
 );
 
 const portArb: fc.Arbitrary<PolicyPort> = fc.oneof(
@@ -60,7 +76,10 @@ const portArb: fc.Arbitrary<PolicyPort> = fc.oneof(
 );
 
 const ruleArb: fc.Arbitrary<PolicyRule> = fc
-  .record({ peers: fc.option(fc.array(peerArb, { maxLength: 2 }), { nil: undefined }), ports: fc.option(fc.array(portArb, { maxLength: 2 }), { nil: undefined }) })
+  .record({
+    peers: fc.option(fc.array(peerArb, { maxLength: 2 }), { nil: undefined }),
+    ports: fc.option(fc.array(portArb, { maxLength: 2 }), { nil: undefined }),
+  })
   .map((r) => ({ ...(r.peers ? { peers: r.peers } : {}), ...(r.ports ? { ports: r.ports } : {}), origin: at }));
 
 const policyArb: fc.Arbitrary<NetworkPolicy> = fc
@@ -71,7 +90,7 @@ const policyArb: fc.Arbitrary<NetworkPolicy> = fc
     ingress: fc.array(ruleArb, { maxLength: 2 }),
     egress: fc.array(ruleArb, { maxLength: 2 }),
   })
-  .map((p, ) => ({ ...p, policyTypes: [...p.policyTypes], name: 'p', origin: at }));
+  .map((p) => ({ ...p, policyTypes: [...p.policyTypes], name: 'p', origin: at }));
 
 const podArb = (i: number): fc.Arbitrary<KubePod> =>
   fc.record({ namespace: fc.constantFrom(...NAMESPACES), labels: labelsArb, webOn: fc.constantFrom(80, 81) }).map(({ namespace, labels, webOn }) => ({
@@ -80,7 +99,15 @@ const podArb = (i: number): fc.Arbitrary<KubePod> =>
     service: `p${i}`,
     labels,
     // port `web` is 80 on some pods and 81 on others: a named port resolves per destination pod
-    ports: PORTS.flatMap((port) => (['TCP', 'UDP'] as const).map((protocol) => ({ port, protocol, container: 'c', origin: at, ...(port === webOn && protocol === 'TCP' ? { name: 'web' } : {}) }))),
+    ports: PORTS.flatMap((port) =>
+      (['TCP', 'UDP'] as const).map((protocol) => ({
+        port,
+        protocol,
+        container: 'c',
+        origin: at,
+        ...(port === webOn && protocol === 'TCP' ? { name: 'web' } : {}),
+      })),
+    ),
     hostNetwork: false,
     images: [],
     ip: `10.0.0.${i}`,
@@ -109,7 +136,9 @@ describe('NetworkPolicy evaluator against a brute force (property)', () => {
             for (const protocol of ['TCP', 'UDP'] as const) {
               for (const [i, src] of u.pods.entries()) {
                 if (i === j) continue;
-                expect(podToPod(cluster, src, dst, port, protocol).allowed, `pod:${i} → pod:${j} ${port}/${protocol}`).toBe(brute.allowed.has(`pod:${i}|pod:${j}|${port}|${protocol}`));
+                expect(podToPod(cluster, src, dst, port, protocol).allowed, `pod:${i} → pod:${j} ${port}/${protocol}`).toBe(
+                  brute.allowed.has(`pod:${i}|pod:${j}|${port}|${protocol}`),
+                );
               }
               for (const a of OUTSIDE) {
                 const inAllowed = ingressDecision(cluster, dst, port, protocol, { kind: 'external', addresses: cidrSet([a]) }).allowed;
@@ -132,8 +161,19 @@ describe('NetworkPolicy evaluator against a brute force (property)', () => {
         const nsLabels = { ...(u.namespaces.find((n) => n.name === namespace)?.labels ?? {}), 'kubernetes.io/metadata.name': namespace };
         for (const dst of u.pods) {
           for (const port of PORTS) {
-            const concrete = ingressDecision(cluster, dst, port, 'TCP', { kind: 'pod', namespace, pod: { labels }, namespaceLabels: { labels: nsLabels }, ip: '10.0.0.7' }).allowed;
-            const open = ingressDecision(cluster, dst, port, 'TCP', { kind: 'pod', namespace, pod: { labels: {}, open: true }, namespaceLabels: { labels: { 'kubernetes.io/metadata.name': namespace }, open: true } }).allowed;
+            const concrete = ingressDecision(cluster, dst, port, 'TCP', {
+              kind: 'pod',
+              namespace,
+              pod: { labels },
+              namespaceLabels: { labels: nsLabels },
+              ip: '10.0.0.7',
+            }).allowed;
+            const open = ingressDecision(cluster, dst, port, 'TCP', {
+              kind: 'pod',
+              namespace,
+              pod: { labels: {}, open: true },
+              namespaceLabels: { labels: { 'kubernetes.io/metadata.name': namespace }, open: true },
+            }).allowed;
             if (concrete) expect(open).toBe(true);
           }
         }
@@ -149,12 +189,15 @@ describe('NetworkPolicy evaluator against a brute force (property)', () => {
         const i = pick % policies.length;
         const real = policies[i] as NetworkPolicy;
         const all: PolicyRule = { origin: at };
-        const unread = policies.map((p, j) => (j === i ? { ...real, podSelector: {}, policyTypes: ['Ingress', 'Egress'] as ('Ingress' | 'Egress')[], ingress: [all], egress: [all] } : p));
+        const unread = policies.map((p, j) =>
+          j === i ? { ...real, podSelector: {}, policyTypes: ['Ingress', 'Egress'] as ('Ingress' | 'Egress')[], ingress: [all], egress: [all] } : p,
+        );
         for (const src of u.pods) {
           for (const dst of u.pods) {
             if (src === dst) continue;
             for (const port of PORTS) {
-              if (podToPod({ namespaces: u.namespaces, policies }, src, dst, port, 'TCP').allowed) expect(podToPod({ namespaces: u.namespaces, policies: unread }, src, dst, port, 'TCP').allowed).toBe(true);
+              if (podToPod({ namespaces: u.namespaces, policies }, src, dst, port, 'TCP').allowed)
+                expect(podToPod({ namespaces: u.namespaces, policies: unread }, src, dst, port, 'TCP').allowed).toBe(true);
             }
           }
         }

@@ -3,9 +3,10 @@
 // 80 and 81 over TCP and UDP on ports named serve-<port>-<proto>, as
 // kubernetes/kubernetes test/e2e/network/netpol/kubemanager.go creates them),
 // and policies written as manifests, read by the real ingester.
-import { ingestKubernetes } from '../../../src/ingest/kubernetes.js';
+
 import type { Cluster } from '../../../src/analyze/kubernetes/netpol.js';
 import type { KubeNamespace, KubePod, KubeState, NetworkPolicy } from '../../../src/analyze/kubernetes/types.js';
+import { ingestKubernetes } from '../../../src/ingest/kubernetes.js';
 
 const at = { file: 'grid', line: 1 };
 
@@ -13,9 +14,25 @@ const at = { file: 'grid', line: 1 };
 export function gridPod(name: string, ip?: string): KubePod {
   const [namespace = '', pod = ''] = name.split('/');
   const ports = [80, 81].flatMap((port) =>
-    (['TCP', 'UDP'] as const).map((protocol) => ({ name: `serve-${port}-${protocol.toLowerCase()}`, port, protocol, container: `cont-${port}-${protocol.toLowerCase()}`, origin: at })),
+    (['TCP', 'UDP'] as const).map((protocol) => ({
+      name: `serve-${port}-${protocol.toLowerCase()}`,
+      port,
+      protocol,
+      container: `cont-${port}-${protocol.toLowerCase()}`,
+      origin: at,
+    })),
   );
-  return { namespace, workload: `Pod/${pod}`, service: pod, labels: { pod }, ports, hostNetwork: false, images: ['agnhost'], ...(ip ? { ip } : {}), origin: at };
+  return {
+    namespace,
+    workload: `Pod/${pod}`,
+    service: pod,
+    labels: { pod },
+    ports,
+    hostNetwork: false,
+    images: ['agnhost'],
+    ...(ip ? { ip } : {}),
+    origin: at,
+  };
 }
 
 export function gridNamespaces(names: readonly string[]): KubeNamespace[] {

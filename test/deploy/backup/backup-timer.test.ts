@@ -27,7 +27,7 @@ describe('scheduled backups', () => {
     expect(unit).toMatch(/--keep \d+/);
   });
 
-  it('are in the bundle\'s host/ directory and installed by the bootstrap, enabled only with a passphrase', () => {
+  it("are in the bundle's host/ directory and installed by the bootstrap, enabled only with a passphrase", () => {
     const paths = renderBundle(platform).files.map((f) => f.path);
     expect(paths).toEqual(expect.arrayContaining(['host/moat-backup.service', 'host/moat-backup.timer']));
     const script = bootstrapScript(platform);

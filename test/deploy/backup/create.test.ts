@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
-import { createBackup } from '../../../src/deploy/backup/index.js';
 import type { BackupTarget } from '../../../src/deploy/backup/index.js';
-import { MANIFEST_KIND, backupDirName, partFile } from '../../../src/deploy/backup/manifest.js';
+import { createBackup } from '../../../src/deploy/backup/index.js';
+import { backupDirName, MANIFEST_KIND, partFile } from '../../../src/deploy/backup/manifest.js';
 import { backupPlan } from '../../../src/deploy/backup/plan.js';
 import { applyRetention } from '../../../src/deploy/backup/retention.js';
 import { createProgress } from '../../../src/deploy/progress.js';
@@ -33,7 +33,10 @@ describe('backupPlan', () => {
     expect(names).toContain('redis/dify-redis');
     expect(names).toContain('n8n-export/n8n');
     for (const volume of ['n8n-data', 'anythingllm-storage', 'dify-storage', 'dify-weaviate-data', 'signal-data', 'gdrive-config', 'gdrive-data']) {
-      expect(names.some((n) => n.startsWith('volume/') && n.endsWith(`/${volume}`)), volume).toBe(true);
+      expect(
+        names.some((n) => n.startsWith('volume/') && n.endsWith(`/${volume}`)),
+        volume,
+      ).toBe(true);
     }
     // Raw files of running databases are not a backup; rendered files come with the bundle.
     expect(names.filter((n) => /dify-db-data|dify-redis-data|config$/.test(n) && !n.includes('gdrive'))).toEqual([]);
@@ -92,7 +95,17 @@ describe('retention (--keep)', () => {
     await writeFile(join(d, 'manifest.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
     return d;
   };
-  const moat = (createdAt: string, complete = true, project = platform.project) => ({ kind: MANIFEST_KIND, version: 1, moatVersion: '0.1.0', project, createdAt, complete, parts: [], missing: [], skipped: [] });
+  const moat = (createdAt: string, complete = true, project = platform.project) => ({
+    kind: MANIFEST_KIND,
+    version: 1,
+    moatVersion: '0.1.0',
+    project,
+    createdAt,
+    complete,
+    parts: [],
+    missing: [],
+    skipped: [],
+  });
 
   it('keeps the N newest complete backups of the project and deletes only older moat backups', async () => {
     await fake('b1', moat('2026-12-01T01:00:00.000Z'));

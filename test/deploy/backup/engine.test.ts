@@ -18,7 +18,7 @@ import type { Engine } from '../../../src/deploy/engine.js';
 import { writeSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import type { Platform } from '../../../src/model/types.js';
-import { startPodman, STUB_IMAGE, type PodmanHarness } from '../../support/podman.js';
+import { type PodmanHarness, STUB_IMAGE, startPodman } from '../../support/podman.js';
 
 const PROJECT = `moat-bk-${process.pid}`;
 let harness: PodmanHarness | undefined;
@@ -32,14 +32,35 @@ beforeAll(async () => {
   const full = normalizePlatform(referencePlatform());
   const base = full.services.find((s) => s.name === 'anythingllm');
   if (!base) throw new Error('no anythingllm in the reference platform');
-  const app = { ...base, name: 'app', image: STUB_IMAGE, volumes: [{ name: 'app-data', target: '/data', purpose: 'test data', readOnly: false }], dependsOn: [], secrets: [], startBudgetSeconds: 60 };
+  const app = {
+    ...base,
+    name: 'app',
+    image: STUB_IMAGE,
+    volumes: [{ name: 'app-data', target: '/data', purpose: 'test data', readOnly: false }],
+    dependsOn: [],
+    secrets: [],
+    startBudgetSeconds: 60,
+  };
   const { healthcheck: _none, ...withoutHealth } = app;
   platform = { ...full, project: PROJECT, services: [withoutHealth] };
   await harness.podman(['volume', 'create', `${PROJECT}_app-data`]);
   await harness.podman([
-    'run', '-d', '--network', 'none', '--name', `${PROJECT}_app_1`, '-v', `${PROJECT}_app-data:/data`,
-    '--label', `com.docker.compose.project=${PROJECT}`, '--label', 'com.docker.compose.service=app',
-    STUB_IMAGE, 'sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait",
+    'run',
+    '-d',
+    '--network',
+    'none',
+    '--name',
+    `${PROJECT}_app_1`,
+    '-v',
+    `${PROJECT}_app-data:/data`,
+    '--label',
+    `com.docker.compose.project=${PROJECT}`,
+    '--label',
+    'com.docker.compose.service=app',
+    STUB_IMAGE,
+    'sh',
+    '-c',
+    "trap 'exit 0' TERM; sleep 600 & wait",
   ]);
   const endpoint = { socketPath: harness.dockerHost.slice('unix://'.length) };
   const compose = composeEngine('compose-v1', { project: PROJECT, bundleDir: '/nonexistent', composeFile: '/nonexistent/compose.yaml' }, endpoint);
@@ -63,7 +84,19 @@ describe('backup through a real engine (podman)', () => {
     const endpoint = { socketPath: (harness as PodmanHarness).dockerHost.slice('unix://'.length) };
     const target = engineBackupTarget(engine, endpoint, platform, { pollMs: 200 });
     const blob = randomBytes(300_000);
-    expect((await target.exec('app', ['sh', '-c', 'cat > /data/blob && mkdir -p /data/sub && echo hi > /data/sub/.hidden && chown 1234:5678 /data/sub/.hidden && chmod 0640 /data/sub/.hidden'], { stdin: blob })).exitCode).toBe(0);
+    expect(
+      (
+        await target.exec(
+          'app',
+          [
+            'sh',
+            '-c',
+            'cat > /data/blob && mkdir -p /data/sub && echo hi > /data/sub/.hidden && chown 1234:5678 /data/sub/.hidden && chmod 0640 /data/sub/.hidden',
+          ],
+          { stdin: blob },
+        )
+      ).exitCode,
+    ).toBe(0);
     const out = collect();
     expect((await target.exec('app', ['cat', '/data/blob'], { stdout: out.sink })).exitCode).toBe(0);
     expect(out.bytes().equals(blob)).toBe(true);
@@ -72,7 +105,14 @@ describe('backup through a real engine (podman)', () => {
     await writeSecrets(secretsFile, new Map([['SOME_KEY', 'abc']]));
     await mkdir(join(work, 'bundle'));
     await writeFile(join(work, 'bundle', 'compose.yaml'), 'name: test\n');
-    const backup = await createBackup(target, { platform, to: join(work, 'backups'), bundleDir: join(work, 'bundle'), secretsFile, passphrase: 'engine test passphrase', moatVersion: 'test' });
+    const backup = await createBackup(target, {
+      platform,
+      to: join(work, 'backups'),
+      bundleDir: join(work, 'bundle'),
+      secretsFile,
+      passphrase: 'engine test passphrase',
+      moatVersion: 'test',
+    });
     expect(backup.failures).toEqual([]);
     expect(backup.restartFailures).toEqual([]);
     expect(backup.manifest.parts.map((p) => p.name)).toContain('volume/app/app-data');

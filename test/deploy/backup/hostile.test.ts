@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
-import { restoreBackup } from '../../../src/deploy/backup/index.js';
 import type { BackupTarget } from '../../../src/deploy/backup/index.js';
+import { restoreBackup } from '../../../src/deploy/backup/index.js';
 import type { Part } from '../../../src/deploy/backup/manifest.js';
 import { MANIFEST_KIND, partFile } from '../../../src/deploy/backup/manifest.js';
 import { checkTar, singleFileTar } from '../../../src/deploy/backup/tar.js';
@@ -35,13 +35,36 @@ async function writeBackup(tar: Buffer, edit: (part: Part) => Partial<Part> = ()
   const file = partFile('volume', 'n8n', 'n8n-data');
   await mkdir(join(dir, 'parts'), { recursive: true });
   await writeFile(join(dir, file), tar);
-  const part: Part = { name: 'volume/n8n/n8n-data', kind: 'volume', service: 'n8n', item: 'n8n-data', file, size: tar.length, sha256: sha(tar), restore: 'x', onRequest: false };
-  const manifest = { kind: MANIFEST_KIND, version: 1, moatVersion: '0.1.0', project: platform.project, createdAt: '2026-12-02T13:00:00.000Z', complete: true, parts: [{ ...part, ...edit(part) }, ...extraParts], missing: [], skipped: [] };
+  const part: Part = {
+    name: 'volume/n8n/n8n-data',
+    kind: 'volume',
+    service: 'n8n',
+    item: 'n8n-data',
+    file,
+    size: tar.length,
+    sha256: sha(tar),
+    restore: 'x',
+    onRequest: false,
+  };
+  const manifest = {
+    kind: MANIFEST_KIND,
+    version: 1,
+    moatVersion: '0.1.0',
+    project: platform.project,
+    createdAt: '2026-12-02T13:00:00.000Z',
+    complete: true,
+    parts: [{ ...part, ...edit(part) }, ...extraParts],
+    missing: [],
+    skipped: [],
+  };
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
 }
 
 async function refusal(): Promise<{ code: string; path: string; message: string }[]> {
-  const error = await restoreBackup(recording, { platform, backupDir: dir, secretsFile: join(dir, 'none.env'), passphrase: 'p' }).then(() => undefined, (e: unknown) => e);
+  const error = await restoreBackup(recording, { platform, backupDir: dir, secretsFile: join(dir, 'none.env'), passphrase: 'p' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserInputError);
   expect(calls.filter((c) => c !== 'running')).toEqual([]);
   return (error as UserInputError).findings.map((f) => ({ code: f.code, path: f.path, message: f.message }));
@@ -82,7 +105,7 @@ describe('hostile backups are refused with a located message', () => {
   it.each([
     ['a ../ path', '../../etc/passwd'],
     ['an absolute path', '/etc/shadow'],
-    ['another part\'s file', 'parts/secrets.env.age'],
+    ["another part's file", 'parts/secrets.env.age'],
   ])('a part file with %s', async (_what, file) => {
     await writeBackup(goodTar(), () => ({ file }));
     expect(await refusal()).toContainEqual(expect.objectContaining({ code: 'backup.unsafe-path', path: 'manifest.json: parts[0].file' }));
@@ -122,10 +145,13 @@ describe('hostile backups are refused with a located message', () => {
   });
 
   it('a volume archive with a ../ entry, long (GNU) or short', async () => {
-    const short = await gnuTar(async (src) => {
-      await mkdir(join(src, 'a'));
-      await writeFile(join(src, 'evil'), 'x');
-    }, ['--transform=s,^evil$,../evil,', 'evil']);
+    const short = await gnuTar(
+      async (src) => {
+        await mkdir(join(src, 'a'));
+        await writeFile(join(src, 'evil'), 'x');
+      },
+      ['--transform=s,^evil$,../evil,', 'evil'],
+    );
     await writeBackup(short);
     expect((await refusal())[0]).toMatchObject({ code: 'backup.hostile-archive', path: `${partFile('volume', 'n8n', 'n8n-data')}: ../evil` });
     const long = `../${'x'.repeat(150)}`;
@@ -146,7 +172,7 @@ async function tempFile(bytes: Buffer): Promise<string> {
 }
 
 describe('checkTar', () => {
-  it('accepts files and directories GNU tar writes, and moat\'s own one-file tar', async () => {
+  it("accepts files and directories GNU tar writes, and moat's own one-file tar", async () => {
     const tar = await gnuTar(async (src) => {
       await mkdir(join(src, 'sub', 'deeper'), { recursive: true });
       await writeFile(join(src, 'sub', 'deeper', `${'n'.repeat(120)}.json`), '{}');

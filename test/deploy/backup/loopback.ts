@@ -25,7 +25,12 @@ interface Run {
 function run(argv: readonly string[], options: { env: NodeJS.ProcessEnv; uid?: number; gid?: number; cwd?: string }, io: TargetExecIo = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const [file, ...args] = argv;
-    const child = spawn(file ?? 'false', args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }), ...(options.cwd ? { cwd: options.cwd } : {}) });
+    const child = spawn(file ?? 'false', args, {
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.gid }),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    });
     const out: Buffer[] = [];
     let err = '';
     child.stdout.on('data', (c: Buffer) => (io.stdout ? io.stdout.write(c) : out.push(c)));
@@ -61,10 +66,33 @@ export async function startLoopback(redisPassword: string, volumes: Readonly<Rec
   for (const list of Object.values(volumes)) for (const v of list) await mkdir(volumeDir(v), { recursive: true });
   const calls: { service: string; op: string }[] = [];
   const asPostgres = (argv: readonly string[]) => run(argv, { env: { PATH: '/usr/bin:/bin' }, uid, gid, cwd: pg });
-  const init = await asPostgres([join(PG_BIN, 'initdb'), '-D', join(pg, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=reject', '-E', 'UTF8', '--no-sync']);
+  const init = await asPostgres([
+    join(PG_BIN, 'initdb'),
+    '-D',
+    join(pg, 'data'),
+    '-U',
+    'postgres',
+    '--auth-local=trust',
+    '--auth-host=reject',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   if (init.exitCode !== 0) throw new Error(`initdb failed: ${init.stderr}`);
   const pgStart = async (): Promise<void> => {
-    const r = await asPostgres([join(PG_BIN, 'pg_ctl'), '-D', join(pg, 'data'), '-l', join(pg, 'server.log'), '-w', '-t', '60', '-o', `-k ${pg} -c listen_addresses=`, 'start']);
+    const r = await asPostgres([
+      join(PG_BIN, 'pg_ctl'),
+      '-D',
+      join(pg, 'data'),
+      '-l',
+      join(pg, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-k ${pg} -c listen_addresses=`,
+      'start',
+    ]);
     if (r.exitCode !== 0) throw new Error(`pg_ctl start: ${r.stderr}`);
   };
   const pgStop = async (): Promise<void> => {
@@ -80,9 +108,16 @@ export async function startLoopback(redisPassword: string, volumes: Readonly<Rec
   await mkdir(bin);
   await writeFile(join(bin, 'redis-cli'), `#!/bin/sh\nexec /usr/bin/redis-cli -h 127.0.0.1 -p ${port} "$@"\n`, { mode: 0o755 });
   let redisProc: ChildProcess | undefined;
-  const redisCli = async (...args: string[]): Promise<string> => (await run(['/usr/bin/redis-cli', '-h', '127.0.0.1', '-p', String(port), ...args], { env: { REDISCLI_AUTH: redisPassword, PATH: '/usr/bin:/bin' } })).stdout.toString('utf8').trim();
+  const redisCli = async (...args: string[]): Promise<string> =>
+    (await run(['/usr/bin/redis-cli', '-h', '127.0.0.1', '-p', String(port), ...args], { env: { REDISCLI_AUTH: redisPassword, PATH: '/usr/bin:/bin' } })).stdout
+      .toString('utf8')
+      .trim();
   const redisStart = async (): Promise<void> => {
-    redisProc = spawn('redis-server', [conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', volumeDir(redisVolume), '--dbfilename', 'dump.rdb', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisProc = spawn(
+      'redis-server',
+      [conf, '--port', String(port), '--bind', '127.0.0.1', '--dir', volumeDir(redisVolume), '--dbfilename', 'dump.rdb', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 200; i += 1) {
       if ((await redisCli('PING').catch(() => '')) === 'PONG') return;
       await new Promise((r) => setTimeout(r, 50));

@@ -63,8 +63,31 @@ describe('n8n export and import (real n8n CLI)', () => {
     const seed = join(dir, 'seed');
     await mkdir(join(seed, 'workflows'), { recursive: true });
     await mkdir(join(seed, 'credentials'));
-    await writeFile(join(seed, 'workflows', 'w.json'), JSON.stringify({ id: 'moatWf0000000001', name: 'moat backup test', nodes: [{ parameters: {}, id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0] }], connections: {}, active: false, settings: {}, pinData: {} }));
-    await writeFile(join(seed, 'credentials', 'c.json'), JSON.stringify({ id: 'moatCred00000001', name: 'moat test cred', type: 'httpHeaderAuth', data: { name: 'X-Key', value: SECRET_VALUE } }));
+    await writeFile(
+      join(seed, 'workflows', 'w.json'),
+      JSON.stringify({
+        id: 'moatWf0000000001',
+        name: 'moat backup test',
+        nodes: [
+          {
+            parameters: {},
+            id: 'a1b2c3d4-0000-4000-8000-000000000001',
+            name: 'Manual',
+            type: 'n8n-nodes-base.manualTrigger',
+            typeVersion: 1,
+            position: [0, 0],
+          },
+        ],
+        connections: {},
+        active: false,
+        settings: {},
+        pinData: {},
+      }),
+    );
+    await writeFile(
+      join(seed, 'credentials', 'c.json'),
+      JSON.stringify({ id: 'moatCred00000001', name: 'moat test cred', type: 'httpHeaderAuth', data: { name: 'X-Key', value: SECRET_VALUE } }),
+    );
     const seedTar = Buffer.from((await execa('tar', ['-C', seed, '-cf', '-', 'workflows', 'credentials'], { encoding: 'buffer' })).stdout);
     expect((await inInstance(first, N8N_IMPORT, seedTar)).exitCode).toBe(0);
 

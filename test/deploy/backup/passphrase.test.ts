@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readPassphrase } from '../../../src/cli/commands/backup.js';
-import { UserInputError } from '../../../src/model/findings.js';
+import type { UserInputError } from '../../../src/model/findings.js';
 
 let dir = '';
 beforeEach(async () => {
@@ -18,7 +18,13 @@ afterEach(async () => {
 });
 
 const stdin = (text: string, isTTY = false) => Object.assign(Readable.from([Buffer.from(text)]), { isTTY });
-const code = async (p: Promise<unknown>) => ((await p.then(() => undefined, (e: unknown) => e)) as UserInputError).findings?.[0]?.code;
+const code = async (p: Promise<unknown>) =>
+  (
+    (await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as UserInputError
+  ).findings?.[0]?.code;
 
 describe('readPassphrase', () => {
   it('reads a file without its trailing newline, an env var by name, or piped stdin', async () => {

@@ -36,10 +36,18 @@ const rows = async (): Promise<string[]> => [
   await loop.psql('litellm', 'SELECT token, spend FROM keys ORDER BY token'),
   await loop.psql('postgres', "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'litellm'"),
 ];
-const keys = async (): Promise<string[]> => [await loop.redis('GET', 'session:1'), await loop.redis('HGETALL', 'app:2'), await loop.redis('LRANGE', 'queue', '0', '-1'), await loop.redis('DBSIZE')];
+const keys = async (): Promise<string[]> => [
+  await loop.redis('GET', 'session:1'),
+  await loop.redis('HGETALL', 'app:2'),
+  await loop.redis('LRANGE', 'queue', '0', '-1'),
+  await loop.redis('DBSIZE'),
+];
 
 async function expectRefused(promise: Promise<unknown>, code: string): Promise<UserInputError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UserInputError);
   expect((error as UserInputError).findings.map((f) => f.code)).toContain(code);
   return error as UserInputError;
@@ -59,8 +67,14 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     await loop.psql('postgres', 'CREATE DATABASE dify');
     await loop.psql('postgres', 'CREATE ROLE litellm LOGIN');
     await loop.psql('postgres', 'CREATE DATABASE litellm OWNER litellm');
-    await loop.psql('dify', "CREATE TABLE accounts (id int primary key, email text, note text); INSERT INTO accounts VALUES (1, 'a@example.org', 'grüße ''quoted'''), (2, 'b@example.org', NULL)");
-    await loop.psql('dify', "CREATE TABLE files (id int, blob bytea); INSERT INTO files VALUES (1, '\\x00ff10'::bytea), (2, decode(repeat('ab', 5000), 'hex'))");
+    await loop.psql(
+      'dify',
+      "CREATE TABLE accounts (id int primary key, email text, note text); INSERT INTO accounts VALUES (1, 'a@example.org', 'grüße ''quoted'''), (2, 'b@example.org', NULL)",
+    );
+    await loop.psql(
+      'dify',
+      "CREATE TABLE files (id int, blob bytea); INSERT INTO files VALUES (1, '\\x00ff10'::bytea), (2, decode(repeat('ab', 5000), 'hex'))",
+    );
     await loop.psql('litellm', "CREATE TABLE keys (token text, spend numeric); INSERT INTO keys VALUES ('sk-one', 1.25), ('sk-two', 0)");
     await loop.psql('litellm', 'ALTER TABLE keys OWNER TO litellm');
     await loop.redis('SET', 'session:1', 'value with spaces');
@@ -69,7 +83,14 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     await mkdir(join(loop.volumeDir('anythingllm-storage'), 'documents'), { recursive: true });
     await writeFile(join(loop.volumeDir('anythingllm-storage'), 'documents', 'doc.json'), '{"title":"x"}');
     await writeFile(join(loop.volumeDir('anythingllm-storage'), 'anythingllm.db'), Buffer.from([0, 1, 2, 255]));
-    const result = await createBackup(loop.target, { platform, to: join(work, 'backups'), bundleDir, secretsFile, passphrase: PASSPHRASE, moatVersion: '0.1.0-test' });
+    const result = await createBackup(loop.target, {
+      platform,
+      to: join(work, 'backups'),
+      bundleDir,
+      secretsFile,
+      passphrase: PASSPHRASE,
+      moatVersion: '0.1.0-test',
+    });
     if (!result.complete) throw new Error(`backup incomplete: ${JSON.stringify(result.failures)}`);
     backupDir = result.dir;
   });
@@ -82,7 +103,14 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
   it('lists every part with size and checksum, both databases included', async () => {
     const manifest = JSON.parse(await readFile(join(backupDir, 'manifest.json'), 'utf8'));
     expect(manifest.complete).toBe(true);
-    expect(manifest.parts.map((p: { name: string }) => p.name).sort()).toEqual(['bundle', 'postgres/dify-db/dify', 'postgres/dify-db/litellm', 'redis/dify-redis', 'secrets', 'volume/anythingllm/anythingllm-storage']);
+    expect(manifest.parts.map((p: { name: string }) => p.name).sort()).toEqual([
+      'bundle',
+      'postgres/dify-db/dify',
+      'postgres/dify-db/litellm',
+      'redis/dify-redis',
+      'secrets',
+      'volume/anythingllm/anythingllm-storage',
+    ]);
     for (const part of manifest.parts) expect(part.sha256).toMatch(/^[0-9a-f]{64}$/);
     // AnythingLLM was stopped for its snapshot (its SQLite file) and started again.
     expect(loop.calls.filter((c) => c.service === 'anythingllm').map((c) => c.op)).toEqual(['stop', 'start']);
@@ -106,7 +134,12 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     expect(await readFile(join(loop.volumeDir('anythingllm-storage'), 'documents', 'doc.json'), 'utf8')).toBe('{"title":"x"}');
     // Only what is restored is stopped: Redis, AnythingLLM, and the database's client LiteLLM; PostgreSQL keeps
     // running (pg_restore needs it); all of them run again at the end.
-    expect(loop.calls.filter((c) => c.op === 'stop').map((c) => c.service).sort()).toEqual(['anythingllm', 'dify-redis', 'litellm']);
+    expect(
+      loop.calls
+        .filter((c) => c.op === 'stop')
+        .map((c) => c.service)
+        .sort(),
+    ).toEqual(['anythingllm', 'dify-redis', 'litellm']);
     expect(result.stopped).toEqual(expect.arrayContaining(['litellm']));
     expect([...(await loop.target.running())].sort()).toEqual(['anythingllm', 'dify-db', 'dify-redis', 'litellm']);
   });
@@ -133,7 +166,10 @@ describe.skipIf(!isRoot)('backup and restore on real PostgreSQL and Redis', () =
     await writeFile(file, bytes);
     await loop.redis('SET', 'marker', 'after-backup');
     loop.calls.length = 0;
-    const error = await expectRefused(restoreBackup(loop.target, { platform, backupDir: copy, secretsFile, passphrase: PASSPHRASE }), 'backup.checksum-mismatch');
+    const error = await expectRefused(
+      restoreBackup(loop.target, { platform, backupDir: copy, secretsFile, passphrase: PASSPHRASE }),
+      'backup.checksum-mismatch',
+    );
     expect(error.findings[0]?.message).toContain('redis/dify-redis');
     expect(loop.calls).toEqual([]);
     expect(await loop.redis('GET', 'marker')).toBe('after-backup');

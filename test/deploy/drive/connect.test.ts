@@ -16,7 +16,11 @@ import { UserInputError } from '../../../src/model/findings.js';
 const dir = mkdtempSync(join(tmpdir(), 'moat-drive-connect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const KEY = { type: 'service_account', client_email: 'a@b.iam.gserviceaccount.com', private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n' };
+const KEY = {
+  type: 'service_account',
+  client_email: 'a@b.iam.gserviceaccount.com',
+  private_key: '-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n',
+};
 const TOKEN = { access_token: 'ya29.moat-unit-access', token_type: 'Bearer', refresh_token: '1//moat-unit-refresh', expiry: '2026-12-02T14:00:00Z' };
 const sink = { write: () => true } as unknown as NodeJS.WritableStream;
 
@@ -52,7 +56,9 @@ describe('Drive credentials', () => {
     expect(codeOf(() => parseServiceAccount('[]', 'f'))).toBe('deploy.drive.bad-credential');
     expect(codeOf(() => parseToken('no json here', 'stdin'))).toBe('deploy.drive.bad-credential');
     expect(codeOf(() => parseToken('{"access_token":"x"}', 'stdin'))).toBe('deploy.drive.bad-credential');
-    expect(codeOf(() => driveParameters(parseToken(JSON.stringify(TOKEN), 's'), { scope: 'drive.readonly', rootFolderId: 'x\nscope = drive' }))).toBe('deploy.drive.bad-option');
+    expect(codeOf(() => driveParameters(parseToken(JSON.stringify(TOKEN), 's'), { scope: 'drive.readonly', rootFolderId: 'x\nscope = drive' }))).toBe(
+      'deploy.drive.bad-option',
+    );
   });
 
   it('reads one source: a file, or stdin; two sources or empty input are refused', async () => {
@@ -60,7 +66,9 @@ describe('Drive credentials', () => {
     writeFileSync(file, JSON.stringify(TOKEN));
     expect((await readCredential({ tokenFile: file }, {}, sink)).kind).toBe('token');
     expect((await readCredential({}, { stdin: Readable.from([JSON.stringify(TOKEN)]) }, sink)).kind).toBe('token');
-    await expect(readCredential({ tokenFile: file, serviceAccount: file }, {}, sink)).rejects.toMatchObject({ findings: [{ code: 'deploy.drive.credential-source' }] });
+    await expect(readCredential({ tokenFile: file, serviceAccount: file }, {}, sink)).rejects.toMatchObject({
+      findings: [{ code: 'deploy.drive.credential-source' }],
+    });
     await expect(readCredential({}, { stdin: Readable.from(['']) }, sink)).rejects.toMatchObject({ findings: [{ code: 'deploy.drive.credential-source' }] });
   });
 
@@ -80,7 +88,10 @@ describe('Drive credentials', () => {
         throw new RcError('config/create', 500, `couldn't parse token ${params['token']} or refresh ${TOKEN.refresh_token}x`);
       },
     };
-    const error = (await connectRemote(rc, { name: 'gdrive', type: 'drive', parameters: params }).then(() => new Error('no error'), (e: unknown) => e)) as Error;
+    const error = (await connectRemote(rc, { name: 'gdrive', type: 'drive', parameters: params }).then(
+      () => new Error('no error'),
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(RcError);
     expect(error.message).toContain('[redacted]');
     expect(error.message).not.toContain(TOKEN.refresh_token);

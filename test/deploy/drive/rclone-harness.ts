@@ -19,7 +19,9 @@ interface Rendered {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-const compose = parse(renderCompose(normalizePlatform(referencePlatform()), {}).files.find((f) => f.path === COMPOSE_FILE)?.content ?? '') as { services: Record<string, Rendered> };
+const compose = parse(renderCompose(normalizePlatform(referencePlatform()), {}).files.find((f) => f.path === COMPOSE_FILE)?.content ?? '') as {
+  services: Record<string, Rendered>;
+};
 export const GDRIVE = compose.services['gdrive'] as Rendered;
 
 /** The caller's environment without any RCLONE_* (a developer's own rclone settings must not leak in). */
@@ -76,7 +78,11 @@ export async function startRcd(dir: string, pass: string): Promise<Running> {
 /** The stand-in remote: rclone serving a folder over WebDAV on loopback (no auth: only this test reaches it). */
 export async function startWebdav(dir: string, folder: string, extra: readonly string[] = []): Promise<Running> {
   const port = await freePort();
-  return startListening(['serve', 'webdav', folder, `--addr=127.0.0.1:${port}`, `--config=${join(dir, 'serve.conf')}`, ...extra], cleanEnv(dir), `http://127.0.0.1:${port}/`);
+  return startListening(
+    ['serve', 'webdav', folder, `--addr=127.0.0.1:${port}`, `--config=${join(dir, 'serve.conf')}`, ...extra],
+    cleanEnv(dir),
+    `http://127.0.0.1:${port}/`,
+  );
 }
 
 /** What `ps` shows for a process: its argv from /proc. */

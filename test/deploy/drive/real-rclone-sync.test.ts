@@ -4,24 +4,23 @@
 // for Drive (config/create; the remote type is the only thing the test
 // changes). Drive's own config path runs too (type drive, with a token or a
 // service-account key): rclone's config state machine needs no network for it.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { runDriveConnect, runDriveStatus, runDriveSync } from '../../../src/cli/commands/drive.js';
-import { DRIVE_REMOTE, connectRemote, listRemotes } from '../../../src/deploy/drive/connect.js';
+import { connectRemote, DRIVE_REMOTE, listRemotes } from '../../../src/deploy/drive/connect.js';
 import { readDriveState } from '../../../src/deploy/drive/drive.js';
 import { rcClient } from '../../../src/deploy/drive/rc.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
-import { type Running, RC_USER, cmdline, startRcd, startWebdav } from './rclone-harness.js';
 import { sink } from '../knowledge/sink.js';
+import { cmdline, RC_USER, type Running, startRcd, startWebdav } from './rclone-harness.js';
 
 const platform = normalizePlatform(referencePlatform());
 const PASS = 'moat-test-rc-pass-5d41402abc4b2a76';
-
 
 let dir: string;
 let remoteDir: string;
@@ -35,7 +34,9 @@ const io = (extra: Record<string, unknown> = {}) => ({ rcUrl: rcd.url, dataFs: d
 const rc = () => rcClient(rcd.url, { user: RC_USER, pass: PASS });
 
 function files(root: string, prefix = ''): string[] {
-  return readdirSync(join(root, prefix), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(root, join(prefix, e.name)) : [join(prefix, e.name)])).sort();
+  return readdirSync(join(root, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(root, join(prefix, e.name)) : [join(prefix, e.name)]))
+    .sort();
 }
 
 beforeEach(async () => {
@@ -128,7 +129,12 @@ describe('moat drive with real rclone (rcd + a webdav stand-in for Drive)', () =
   }, 120_000);
 
   it('connect takes the rclone authorize token on stdin into rclone.conf over rc: never in argv, the compose file or output', async () => {
-    const token = { access_token: 'ya29.moat-test-access-token', token_type: 'Bearer', refresh_token: '1//moat-test-refresh-token', expiry: '2026-12-02T14:00:00Z' };
+    const token = {
+      access_token: 'ya29.moat-test-access-token',
+      token_type: 'Bearer',
+      refresh_token: '1//moat-test-refresh-token',
+      expiry: '2026-12-02T14:00:00Z',
+    };
     const pasted = `Paste the following into your remote machine --->\n${JSON.stringify(token)}\n<---End paste\n`;
     const run = io({ stdin: Readable.from([pasted]) });
     expect(await runDriveConnect(platform, paths(), {}, run)).toBe(0);
@@ -150,7 +156,14 @@ describe('moat drive with real rclone (rcd + a webdav stand-in for Drive)', () =
   });
 
   it('connect with a service-account key: one line of JSON in rclone.conf, the key only in the store and rclone.conf', async () => {
-    const key = { type: 'service_account', project_id: 'moat-test', private_key_id: 'abc', private_key: '-----BEGIN PRIVATE KEY-----\nMOATTESTKEYMATERIAL\n-----END PRIVATE KEY-----\n', client_email: 'sync@moat-test.iam.gserviceaccount.com', client_id: '1' };
+    const key = {
+      type: 'service_account',
+      project_id: 'moat-test',
+      private_key_id: 'abc',
+      private_key: '-----BEGIN PRIVATE KEY-----\nMOATTESTKEYMATERIAL\n-----END PRIVATE KEY-----\n',
+      client_email: 'sync@moat-test.iam.gserviceaccount.com',
+      client_id: '1',
+    };
     const file = join(dir, 'sa.json');
     writeFileSync(file, JSON.stringify(key, null, 2), { mode: 0o600 });
     const run = io();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { ConfigSchema } from '../../../src/model/config-schema.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
-import { renderDriveTimer, driveTimerUnit } from '../../../src/render/drive-timer.js';
+import { driveTimerUnit, renderDriveTimer } from '../../../src/render/drive-timer.js';
 import { RENDERERS } from '../../../src/render/registry.js';
 import { expectGolden, goldenCases, goldenPlatform, renderOrError } from '../../support/golden.js';
 
@@ -19,7 +19,10 @@ describe('golden: drive-timer', () => {
   });
   for (const c of cases) {
     it(c.name, () => {
-      expectGolden(c, renderOrError(() => RENDERERS['drive-timer'](goldenPlatform(c.input), {})));
+      expectGolden(
+        c,
+        renderOrError(() => RENDERERS['drive-timer'](goldenPlatform(c.input), {})),
+      );
     });
   }
 });

@@ -26,7 +26,9 @@ async function crashLooping(): Promise<Platform> {
   const base = reducedPlatform({ gatewayPort: await freeLoopbackPort() });
   return {
     ...base,
-    services: base.services.map((s) => (CRASHERS.includes(s.name) ? { ...s, dependsOn: [], command: ['sh', '-c', `echo "stub ${s.name}: fatal"; exit 1`] } : s)),
+    services: base.services.map((s) =>
+      CRASHERS.includes(s.name) ? { ...s, dependsOn: [], command: ['sh', '-c', `echo "stub ${s.name}: fatal"; exit 1`] } : s,
+    ),
   };
 }
 

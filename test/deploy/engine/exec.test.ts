@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeEngine } from '../../../src/deploy/compose-engine.js';
 import { engineExec } from '../../../src/deploy/engine-exec.js';
-import { startPodman, STUB_IMAGE, type PodmanHarness } from '../../support/podman.js';
+import { type PodmanHarness, STUB_IMAGE, startPodman } from '../../support/podman.js';
 
 let harness: PodmanHarness | undefined;
 let containerId = '';
@@ -16,9 +16,20 @@ beforeAll(async () => {
   harness = await startPodman();
   await harness.buildStubImage();
   const run = await harness.podman([
-    'run', '-d', '--network', 'none', '--name', `${PROJECT}_db_1`,
-    '--label', `com.docker.compose.project=${PROJECT}`, '--label', 'com.docker.compose.service=db',
-    STUB_IMAGE, 'sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait",
+    'run',
+    '-d',
+    '--network',
+    'none',
+    '--name',
+    `${PROJECT}_db_1`,
+    '--label',
+    `com.docker.compose.project=${PROJECT}`,
+    '--label',
+    'com.docker.compose.service=db',
+    STUB_IMAGE,
+    'sh',
+    '-c',
+    "trap 'exit 0' TERM; sleep 600 & wait",
   ]);
   containerId = run.stdout.trim();
 }, 240_000);

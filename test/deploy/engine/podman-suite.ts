@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startPodman, type PodmanHarness } from '../../support/podman.js';
+import { type PodmanHarness, startPodman } from '../../support/podman.js';
 
 export interface PodmanSuite {
   readonly harness: PodmanHarness;

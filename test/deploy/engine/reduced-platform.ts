@@ -2,8 +2,9 @@
 // Ollama, LiteLLM and n8n, at their reference addresses, with every image
 // replaced by the busybox stub (no registry pulls) serving HTTP on the
 // service's own port. Everything the engine creates is moat- prefixed.
-import { referencePlatform } from '../../../src/catalog/reference.js';
+
 import { wgetCheck } from '../../../src/catalog/define.js';
+import { referencePlatform } from '../../../src/catalog/reference.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import type { Platform, PlatformInput, ServiceInput } from '../../../src/model/types.js';
 import { STUB_IMAGE } from '../../support/podman.js';
@@ -16,7 +17,8 @@ const KEPT = ['nginx', 'ollama', 'litellm', 'n8n'];
 function stubCommand(name: string, port: number, healthPort?: number): string[] {
   const health = healthPort === undefined ? '' : ` && httpd -p 127.0.0.1:${healthPort} -h /tmp/www`;
   return [
-    'sh', '-c',
+    'sh',
+    '-c',
     // sh stays PID 1 with a TERM trap: httpd as PID 1 ignores SIGTERM, and every stop would wait out the engine's 10 s.
     `trap 'exit 0' TERM; echo "stub ${name}: serving on port ${port}" && mkdir -p /tmp/www && echo ${name} > /tmp/www/index.html && echo ok > /tmp/www/healthz${health} && httpd -f -vv -p ${port} -h /tmp/www & wait`,
   ];

@@ -15,7 +15,7 @@ import type { Engine } from '../../../src/deploy/engine.js';
 import { deployDown } from '../../../src/deploy/operate.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import type { Platform } from '../../../src/model/types.js';
-import { startPodman, type PodmanHarness } from '../../support/podman.js';
+import { type PodmanHarness, startPodman } from '../../support/podman.js';
 import { E2E_PROJECT, reducedPlatform } from './reduced-platform.js';
 
 class Sink {
@@ -44,12 +44,19 @@ let platform: Platform;
 let gatewayPort = 0;
 let savedDockerHost: string | undefined;
 const paths = () => ({ bundleDir: join(work, 'deploy'), secretsFile: join(work, '.moat', 'secrets.env') });
-const engineFor = (p: Platform): Engine => composeEngine('compose-v1', { project: p.project, bundleDir: paths().bundleDir, composeFile: join(paths().bundleDir, 'compose.yaml') });
+const engineFor = (p: Platform): Engine =>
+  composeEngine('compose-v1', { project: p.project, bundleDir: paths().bundleDir, composeFile: join(paths().bundleDir, 'compose.yaml') });
 
 async function up(p: Platform) {
   const stdout = new Sink();
   const stderr = new Sink();
-  const code = await runUp(p, { ...paths(), services: [], stdout: stdout as unknown as NodeJS.WritableStream, stderr: stderr as unknown as NodeJS.WritableStream, pollMs: 500 });
+  const code = await runUp(p, {
+    ...paths(),
+    services: [],
+    stdout: stdout as unknown as NodeJS.WritableStream,
+    stderr: stderr as unknown as NodeJS.WritableStream,
+    pollMs: 500,
+  });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
@@ -82,7 +89,10 @@ describe('moat up on podman + docker-compose (engine)', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     for (const service of ['nginx', 'ollama', 'litellm', 'n8n']) {
-      expect(lines.find((l) => l.startsWith(`${service} `)), result.stdout).toMatch(/\bhealthy\b/);
+      expect(
+        lines.find((l) => l.startsWith(`${service} `)),
+        result.stdout,
+      ).toMatch(/\bhealthy\b/);
     }
     expect(lines.find((l) => l.startsWith('n8n '))).toContain('https://ai-platform.example.ts.net:8443/n8n/');
     expect(lines.find((l) => l.startsWith('litellm '))).toMatch(/internal$/);
@@ -101,7 +111,9 @@ describe('moat up on podman + docker-compose (engine)', () => {
       else expect(c.published, c.service).toEqual([]);
     }
     // podman's own view agrees.
-    const inspected = JSON.parse((await harness!.podman(['inspect', container('n8n')])).stdout) as { NetworkSettings: { Networks: Record<string, { IPAddress: string }> } }[];
+    const inspected = JSON.parse((await harness!.podman(['inspect', container('n8n')])).stdout) as {
+      NetworkSettings: { Networks: Record<string, { IPAddress: string }> };
+    }[];
     expect(inspected[0]?.NetworkSettings.Networks['moat-e2e-net']?.IPAddress).toBe('172.20.0.40');
     // The gateway answers on its loopback publication.
     const response = await fetch(`http://127.0.0.1:${gatewayPort}/`, { signal: AbortSignal.timeout(5000) });

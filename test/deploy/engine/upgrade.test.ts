@@ -13,7 +13,7 @@ import { composeEngine } from '../../../src/deploy/compose-engine.js';
 import type { Engine } from '../../../src/deploy/engine.js';
 import { engineGet } from '../../../src/deploy/engine-api.js';
 import { deployUp } from '../../../src/deploy/up.js';
-import { upgradeServices, type UpgradeOptions } from '../../../src/deploy/upgrade.js';
+import { type UpgradeOptions, upgradeServices } from '../../../src/deploy/upgrade.js';
 import { planUpgrade } from '../../../src/deploy/upgrade-plan.js';
 import { recordImage } from '../../../src/deploy/upgrade-record.js';
 import type { Platform } from '../../../src/model/types.js';
@@ -24,18 +24,23 @@ import { E2E_PROJECT, reducedPlatform } from './reduced-platform.js';
 
 const IMAGE = 'localhost/moat-upg';
 const DATA = '/home/node/.n8n';
-const MOAT_YAML = '# the operator\'s own notes\nproject: moat-e2e\nservices:\n  n8n:\n    # pinned after testing on staging\n    image: localhost/moat-upg:1\n';
+const MOAT_YAML = "# the operator's own notes\nproject: moat-e2e\nservices:\n  n8n:\n    # pinned after testing on staging\n    image: localhost/moat-upg:1\n";
 
 const suite = usePodmanSuite('moat-upgrade-');
 let platform: Platform;
-const paths = () => ({ bundleDir: join(suite().work, 'deploy'), secretsFile: join(suite().work, '.moat', 'secrets.env'), config: join(suite().work, 'moat.yaml') });
+const paths = () => ({
+  bundleDir: join(suite().work, 'deploy'),
+  secretsFile: join(suite().work, '.moat', 'secrets.env'),
+  config: join(suite().work, 'moat.yaml'),
+});
 const engineFor = (p: Platform): Engine =>
   composeEngine('compose-v1', { project: p.project, bundleDir: paths().bundleDir, composeFile: join(paths().bundleDir, 'compose.yaml') });
 const n8n = `${E2E_PROJECT}_n8n_1`;
 
 /** n8n's stub: which version it is comes from the image (its env); no `$` in the command, which Compose would interpolate. */
 const STUB = [
-  'sh', '-c',
+  'sh',
+  '-c',
   "trap 'exit 0' TERM; mkdir -p /tmp/www; env | grep MOAT_STUB_VERSION > /tmp/www/index.html; " +
     `if env | grep -qx MOAT_STUB_VERSION=2; then echo v2-was-here > ${DATA}/marker; rm -f ${DATA}/kept; echo 'stub n8n v2: migrating, broken'; ` +
     'else echo ok > /tmp/www/healthz; fi; httpd -f -p 5678 -h /tmp/www & wait',
@@ -58,14 +63,27 @@ const options = (): UpgradeOptions => ({
 
 async function imageOf(service: string): Promise<string> {
   const c = (await engineFor(platform).containers()).find((x) => x.service === service);
-  const inspected = await engineGet<{ Config?: { Image?: string } }>({ socketPath: suite().harness.dockerHost.slice('unix://'.length) }, `/containers/${c?.id ?? 'none'}/json`);
+  const inspected = await engineGet<{ Config?: { Image?: string } }>(
+    { socketPath: suite().harness.dockerHost.slice('unix://'.length) },
+    `/containers/${c?.id ?? 'none'}/json`,
+  );
   return inspected.Config?.Image ?? '';
 }
 
 beforeAll(async () => {
   const { harness } = suite();
   for (const version of ['1', '2', '3']) {
-    await harness.podman(['import', '--change', 'CMD ["/bin/sh"]', '--change', 'ENV PATH=/bin', '--change', `ENV MOAT_STUB_VERSION=${version}`, join(harness.dir, 'stub.tar'), `${IMAGE}:${version}`]);
+    await harness.podman([
+      'import',
+      '--change',
+      'CMD ["/bin/sh"]',
+      '--change',
+      'ENV PATH=/bin',
+      '--change',
+      `ENV MOAT_STUB_VERSION=${version}`,
+      join(harness.dir, 'stub.tar'),
+      `${IMAGE}:${version}`,
+    ]);
   }
   const base = reducedPlatform({ gatewayPort: await freeLoopbackPort() });
   platform = { ...base, services: base.services.map((s) => (s.name === 'n8n' ? { ...s, image: `${IMAGE}:1`, command: STUB } : s)) };

@@ -10,7 +10,7 @@
 // Every /api/v1 call checks the Bearer key (403 otherwise). "Vectors" are
 // naive: a search scores a document by the query words its text contains.
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface StubDocument {
@@ -40,13 +40,19 @@ async function body(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const slugify = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+const slugify = (name: string): string =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 
 export async function startAnythingStub(password = 'moat-stub-password'): Promise<AnythingStub> {
   const sessions = new Set<string>();
   const stub: Omit<AnythingStub, 'url' | 'close'> = { password, keys: new Set(), documents: new Map(), workspaces: new Map(), calls: [] };
   const workspaceJson = (slug: string) => ({
-    id: 1, name: slug, slug,
+    id: 1,
+    name: slug,
+    slug,
     documents: [...(stub.workspaces.get(slug) ?? [])].map((docpath) => ({ docpath, filename: docpath.split('/').pop(), docId: randomUUID() })),
   });
   const server: Server = createServer(async (req, res) => {
@@ -91,7 +97,11 @@ export async function startAnythingStub(password = 'moat-stub-password'): Promis
       return send(200, { workspace: workspaceJson(slug), message: 'Workspace created' });
     }
     if (req.method === 'POST' && path === '/api/v1/document/upload') {
-      const form = await new Request('http://stub/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: Uint8Array.from(raw) }).formData();
+      const form = await new Request('http://stub/', {
+        method: 'POST',
+        headers: { 'content-type': req.headers['content-type'] ?? '' },
+        body: Uint8Array.from(raw),
+      }).formData();
       const file = form.get('file');
       if (!(file instanceof File)) return send(500, { success: false, error: 'no file' });
       if (stub.failUpload?.(file.name)) return send(500, { success: false, error: `Stub collector could not parse ${file.name}`, documents: [] });
@@ -123,14 +133,23 @@ export async function startAnythingStub(password = 'moat-stub-password'): Promis
         return send(200, { workspace: workspaceJson(slug) });
       }
       if (req.method === 'POST' && rest === '/vector-search') {
-        const words = String(json()['query'] ?? '').toLowerCase().split(/\W+/).filter((w) => w.length > 2);
+        const words = String(json()['query'] ?? '')
+          .toLowerCase()
+          .split(/\W+/)
+          .filter((w) => w.length > 2);
         const results = [...docs]
           .map((l) => stub.documents.get(l))
           .filter((d): d is StubDocument => d !== undefined)
           .map((d) => ({ d, score: words.filter((w) => d.text.toLowerCase().includes(w)).length / Math.max(words.length, 1) }))
           .filter((r) => r.score > 0)
           .sort((a, b) => b.score - a.score)
-          .map((r) => ({ id: randomUUID(), text: r.d.text, metadata: { title: r.d.title, url: `file://${r.d.title}` }, distance: 1 - r.score, score: r.score }));
+          .map((r) => ({
+            id: randomUUID(),
+            text: r.d.text,
+            metadata: { title: r.d.title, url: `file://${r.d.title}` },
+            distance: 1 - r.score,
+            score: r.score,
+          }));
         return send(200, { results });
       }
     }

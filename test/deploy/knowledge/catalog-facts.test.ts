@@ -65,7 +65,10 @@ describe("moat's AnythingLLM client (against the stub)", () => {
       const key = await createApiKey(stub.url, stub.password);
       const client = anythingClient(stub.url, key);
       await client.checkKey();
-      const files = new Map([['a.md', 'alpha one'], ['b.md', 'beta two']]);
+      const files = new Map([
+        ['a.md', 'alpha one'],
+        ['b.md', 'beta two'],
+      ]);
       const source = (m: Map<string, string>) => ({
         list: async () => [...m].map(([path, text]) => ({ path, size: text.length, sha256: sha256(Buffer.from(text)) })),
         read: async (path: string) => new Uint8Array(Buffer.from(m.get(path) ?? '')),
@@ -84,7 +87,10 @@ describe("moat's AnythingLLM client (against the stub)", () => {
       expect(used.size).toBeGreaterThan(6);
       for (const call of used) {
         const [method, path] = call.split(' ');
-        expect(recorded.some((r) => r.method === method && r.pattern.test(path ?? '')), call).toBe(true);
+        expect(
+          recorded.some((r) => r.method === method && r.pattern.test(path ?? '')),
+          call,
+        ).toBe(true);
       }
     } finally {
       await stub.close();

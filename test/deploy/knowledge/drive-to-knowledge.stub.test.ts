@@ -14,17 +14,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { runDriveSync } from '../../../src/cli/commands/drive.js';
 import { runKnowledgeSearch } from '../../../src/cli/commands/knowledge.js';
-import { DRIVE_REMOTE, connectRemote } from '../../../src/deploy/drive/connect.js';
+import { connectRemote, DRIVE_REMOTE } from '../../../src/deploy/drive/connect.js';
 import { rcClient } from '../../../src/deploy/drive/rc.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
-import { type Running, RC_USER, cmdline, startRcd, startWebdav } from '../drive/rclone-harness.js';
+import { cmdline, RC_USER, type Running, startRcd, startWebdav } from '../drive/rclone-harness.js';
 import { type AnythingStub, startAnythingStub } from './anythingllm-stub.js';
 import { sink } from './sink.js';
 
 const platform = normalizePlatform(referencePlatform());
 const PASS = 'moat-e2e-rc-pass-7c6a180b36896a0a';
-
 
 let dir: string;
 let remoteDir: string;
@@ -44,7 +43,11 @@ beforeEach(async () => {
   writeFileSync(secretsFile, `ANYTHINGLLM_AUTH_TOKEN=${stub.password}\nRCLONE_RC_PASS=${PASS}\n`, { mode: 0o600 });
   rcd = await startRcd(dir, PASS);
   webdav = await startWebdav(dir, remoteDir, ['--dir-cache-time=1ms']);
-  await connectRemote(rcClient(rcd.url, { user: RC_USER, pass: PASS }), { name: DRIVE_REMOTE, type: 'webdav', parameters: { url: webdav.url, vendor: 'other' } });
+  await connectRemote(rcClient(rcd.url, { user: RC_USER, pass: PASS }), {
+    name: DRIVE_REMOTE,
+    type: 'webdav',
+    parameters: { url: webdav.url, vendor: 'other' },
+  });
 }, 30_000);
 
 afterEach(async () => {

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { runKnowledgeSearch, runKnowledgeSync } from '../../../src/cli/commands/knowledge.js';
-import { ensureApiKey } from '../../../src/deploy/knowledge/api-key.js';
 import { AnythingError, anythingClient } from '../../../src/deploy/knowledge/anythingllm.js';
+import { ensureApiKey } from '../../../src/deploy/knowledge/api-key.js';
 import type { KnowledgeSource } from '../../../src/deploy/knowledge/source.js';
 import { rcSource, sha256 } from '../../../src/deploy/knowledge/source.js';
 import { syncKnowledge } from '../../../src/deploy/knowledge/sync.js';
@@ -36,7 +36,6 @@ function memorySource(files: Map<string, string>, withHashes = true): KnowledgeS
     },
   };
 }
-
 
 let stub: AnythingStub;
 let dir: string;
@@ -63,7 +62,10 @@ const workspaceTitles = (): string[] => [...(stub.workspaces.get(WS) ?? [])].map
 
 describe('knowledge sync against the AnythingLLM stub', () => {
   it('adds new files, creates the workspace, and records path → sha256 → location', async () => {
-    const files = new Map([['Team/handbook.md', 'The office opens at nine.'], ['notes.txt', 'Parking is behind the building.']]);
+    const files = new Map([
+      ['Team/handbook.md', 'The office opens at nine.'],
+      ['notes.txt', 'Parking is behind the building.'],
+    ]);
     const summary = await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     expect(summary).toMatchObject({ added: 2, changed: 0, removed: 0, skipped: 0, failed: 0 });
     expect(workspaceTitles()).toEqual(['Team/handbook.md', 'notes.txt']);
@@ -73,7 +75,10 @@ describe('knowledge sync against the AnythingLLM stub', () => {
   });
 
   it('a rerun with nothing changed uploads nothing and reads no file (hashes from the listing)', async () => {
-    const files = new Map([['a.md', 'alpha'], ['b.md', 'beta']]);
+    const files = new Map([
+      ['a.md', 'alpha'],
+      ['b.md', 'beta'],
+    ]);
     await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     const before = uploads();
     const source = memorySource(files);
@@ -104,19 +109,27 @@ describe('knowledge sync against the AnythingLLM stub', () => {
   });
 
   it('a deleted file leaves the workspace and AnythingLLM documents', async () => {
-    const files = new Map([['a.md', 'alpha'], ['b.md', 'beta']]);
+    const files = new Map([
+      ['a.md', 'alpha'],
+      ['b.md', 'beta'],
+    ]);
     await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     files.delete('b.md');
     const summary = await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     expect(summary).toMatchObject({ added: 0, removed: 1, skipped: 1, failed: 0 });
     expect(workspaceTitles()).toEqual(['a.md']);
     // AnythingLLM's own document list (GET /api/v1/documents) no longer has it either.
-    const listed = (await (await fetch(`${stub.url}/api/v1/documents`, { headers: { authorization: `Bearer ${key}` } })).json()) as { localFiles: { items: { items: { title: string }[] }[] } };
+    const listed = (await (await fetch(`${stub.url}/api/v1/documents`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+      localFiles: { items: { items: { title: string }[] }[] };
+    };
     expect(listed.localFiles.items.flatMap((f) => f.items.map((i) => i.title))).toEqual(['a.md']);
   });
 
   it('a failed upload is reported, the others go on, and the next run tries it again', async () => {
-    const files = new Map([['good.md', 'fine'], ['broken.pdf', 'not really a pdf']]);
+    const files = new Map([
+      ['good.md', 'fine'],
+      ['broken.pdf', 'not really a pdf'],
+    ]);
     stub.failUpload = (name) => name === 'broken.pdf';
     const first = await syncKnowledge(anythingClient(stub.url, key), memorySource(files), { workspace: WS, stateFile });
     expect(first).toMatchObject({ added: 1, failed: 1 });
@@ -146,9 +159,19 @@ describe('knowledge sync against the AnythingLLM stub', () => {
   });
 
   it('skips a file larger than the limit and says so, without reading it', async () => {
-    const source = memorySource(new Map([['video.mp4', 'x'.repeat(2000)], ['a.md', 'alpha']]));
+    const source = memorySource(
+      new Map([
+        ['video.mp4', 'x'.repeat(2000)],
+        ['a.md', 'alpha'],
+      ]),
+    );
     const seen: string[] = [];
-    const summary = await syncKnowledge(anythingClient(stub.url, key), source, { workspace: WS, stateFile, maxBytes: 1000, events: { file: (p, o, d) => seen.push(`${o} ${p} ${d ?? ''}`.trim()) } });
+    const summary = await syncKnowledge(anythingClient(stub.url, key), source, {
+      workspace: WS,
+      stateFile,
+      maxBytes: 1000,
+      events: { file: (p, o, d) => seen.push(`${o} ${p} ${d ?? ''}`.trim()) },
+    });
     expect(summary).toMatchObject({ added: 1, skipped: 1, failed: 0 });
     expect(seen).toContain('skipped video.mp4 larger than 1.0 KB; not uploaded');
     expect(source.reads).toEqual(['a.md']);
@@ -164,14 +187,16 @@ describe('knowledge sync against the AnythingLLM stub', () => {
   });
 
   it('refuses a workspace whose slug AnythingLLM would change', async () => {
-    await expect(syncKnowledge(anythingClient(stub.url, key), memorySource(new Map()), { workspace: 'Bad Name', stateFile })).rejects.toThrow(/named the new workspace bad-name/);
+    await expect(syncKnowledge(anythingClient(stub.url, key), memorySource(new Map()), { workspace: 'Bad Name', stateFile })).rejects.toThrow(
+      /named the new workspace bad-name/,
+    );
   });
 
   it('a wrong key is refused by the stub with 403, as upstream', async () => {
     const client = anythingClient(stub.url, 'not-a-key');
     expect(await client.checkKey()).toBe(false);
     await expect(client.workspace(WS)).rejects.toBeInstanceOf(AnythingError);
-    expect(stub.calls.every((c) => c.path.startsWith('/api/v1/') ? c.authorization === 'Bearer not-a-key' : true)).toBe(true);
+    expect(stub.calls.every((c) => (c.path.startsWith('/api/v1/') ? c.authorization === 'Bearer not-a-key' : true))).toBe(true);
   });
 });
 
@@ -204,12 +229,19 @@ describe('the AnythingLLM API key (stub)', () => {
     const stdout = sink();
     const stderr = sink();
     const paths = { bundleDir: join(dir, 'deploy'), secretsFile };
-    const source = memorySource(new Map([['Policies/travel.md', 'Trains are booked in second class.'], ['evil\u001b[2J.txt', 'x']]));
+    const source = memorySource(
+      new Map([
+        ['Policies/travel.md', 'Trains are booked in second class.'],
+        ['evil\u001b[2J.txt', 'x'],
+      ]),
+    );
     const code = await runKnowledgeSync(platform, paths, undefined, { stdout, stderr, anythingllmUrl: stub.url, source });
     expect(code).toBe(0);
     expect(stdout.text).toContain(`workspace ${WS}: 2 added, 0 changed, 0 removed, 0 skipped, 0 failed`);
     const search = sink();
-    expect(await runKnowledgeSearch(platform, paths, 'which class are trains booked in', undefined, { stdout: search, stderr, anythingllmUrl: stub.url })).toBe(0);
+    expect(await runKnowledgeSearch(platform, paths, 'which class are trains booked in', undefined, { stdout: search, stderr, anythingllmUrl: stub.url })).toBe(
+      0,
+    );
     expect(search.text).toContain('Policies/travel.md');
     const key = (await readSecrets(secretsFile))?.get('ANYTHINGLLM_API_KEY') ?? 'missing';
     for (const out of [stdout.text, stderr.text, search.text]) {
@@ -224,7 +256,12 @@ describe('the AnythingLLM API key (stub)', () => {
     writeFileSync(secretsFile, `ANYTHINGLLM_API_KEY=${key}\n`, { mode: 0o600 });
     stub.failUpload = () => true;
     const stderr = sink();
-    const code = await runKnowledgeSync(platform, { bundleDir: join(dir, 'deploy'), secretsFile }, undefined, { stdout: sink(), stderr, anythingllmUrl: stub.url, source: memorySource(new Map([['x.pdf', 'x']])) });
+    const code = await runKnowledgeSync(platform, { bundleDir: join(dir, 'deploy'), secretsFile }, undefined, {
+      stdout: sink(),
+      stderr,
+      anythingllmUrl: stub.url,
+      source: memorySource(new Map([['x.pdf', 'x']])),
+    });
     expect(code).toBe(1);
     expect(stderr.text).toContain('x.pdf');
     expect(stderr.text).toContain('tries the failed files again');

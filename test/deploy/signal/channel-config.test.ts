@@ -2,10 +2,11 @@
 // plugin's container transport to signal-api) only when moat.yaml names the
 // bot's number, the plugin pinned and enabled, clawdbot the one service that
 // depends on signal-api, and signal-api never behind the gateway.
-import { parse } from 'yaml';
+
 import { describe, expect, it } from 'vitest';
-import { CLAWDBOT_SIGNAL, CLAWDBOT_SIGNAL_PLUGIN, signalAccount } from '../../../src/catalog/clawdbot-signal.js';
+import { parse } from 'yaml';
 import { clawdbotConfig } from '../../../src/catalog/clawdbot-config.js';
+import { CLAWDBOT_SIGNAL, CLAWDBOT_SIGNAL_PLUGIN, signalAccount } from '../../../src/catalog/clawdbot-signal.js';
 import { OPENCLAW_FACTS } from '../../../src/catalog/upstream/openclaw.js';
 import { SIGNAL_CLI_REST_API_FACTS } from '../../../src/catalog/upstream/signal-cli-rest-api.js';
 import { renderBundle } from '../../../src/render/registry.js';
@@ -37,7 +38,9 @@ describe("the bot's Signal channel in openclaw.json", () => {
   });
 
   it('needs signal-api: without it (and clawdbot no longer depending on it), no channel', () => {
-    const platform = goldenPlatform(`services:\n  - name: clawdbot\n    dependsOn: [litellm]\n    env:\n      SIGNAL_ACCOUNT: "${NUMBER}"\n  - name: signal-api\n    $delete: true\n`);
+    const platform = goldenPlatform(
+      `services:\n  - name: clawdbot\n    dependsOn: [litellm]\n    env:\n      SIGNAL_ACCOUNT: "${NUMBER}"\n  - name: signal-api\n    $delete: true\n`,
+    );
     expect(clawdbotConfig(platform)['channels']).toBeUndefined();
   });
 });
@@ -45,10 +48,14 @@ describe("the bot's Signal channel in openclaw.json", () => {
 describe('the edge clawdbot → signal-api', () => {
   const platform = withNumber(NUMBER);
   const { files } = renderBundle(platform);
-  const compose = parse(files.find((f) => f.path === 'compose.yaml')?.content ?? '') as { services: Record<string, { depends_on?: Record<string, unknown>; ports?: unknown; environment?: Record<string, unknown> }> };
+  const compose = parse(files.find((f) => f.path === 'compose.yaml')?.content ?? '') as {
+    services: Record<string, { depends_on?: Record<string, unknown>; ports?: unknown; environment?: Record<string, unknown> }>;
+  };
 
   it('clawdbot depends on signal-api, and no other service does', () => {
-    const dependants = Object.entries(compose.services).filter(([, s]) => Object.keys(s.depends_on ?? {}).includes('signal-api')).map(([name]) => name);
+    const dependants = Object.entries(compose.services)
+      .filter(([, s]) => Object.keys(s.depends_on ?? {}).includes('signal-api'))
+      .map(([name]) => name);
     expect(dependants).toEqual(['clawdbot']);
   });
 
@@ -59,7 +66,7 @@ describe('the edge clawdbot → signal-api', () => {
     expect(compose.services['signal-api']?.environment?.['MODE']).toBe('json-rpc');
   });
 
-  it("the state dir that plugin installs use is the state volume, and an env name OpenClaw reads", () => {
+  it('the state dir that plugin installs use is the state volume, and an env name OpenClaw reads', () => {
     expect(compose.services['clawdbot']?.environment?.['OPENCLAW_STATE_DIR']).toBe('/home/node/.openclaw');
     expect(OPENCLAW_FACTS.envRead).toContain('OPENCLAW_STATE_DIR');
     expect(OPENCLAW_FACTS.writablePaths).toContain('/home/node/.openclaw');

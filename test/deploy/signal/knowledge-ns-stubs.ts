@@ -17,7 +17,14 @@ import { createServer, type ServerResponse } from 'node:http';
 
 interface Config {
   readonly model: { readonly address: string; readonly port: number };
-  readonly anythingllm: { readonly address: string; readonly port: number; readonly key: string; readonly workspace: string; readonly snippet: string; readonly title: string };
+  readonly anythingllm: {
+    readonly address: string;
+    readonly port: number;
+    readonly key: string;
+    readonly workspace: string;
+    readonly snippet: string;
+    readonly title: string;
+  };
 }
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Config;
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -34,22 +41,36 @@ interface ChatRequest {
 }
 
 const text = (content: unknown): string =>
-  typeof content === 'string' ? content : Array.isArray(content) ? content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : '')).join('') : '';
+  typeof content === 'string'
+    ? content
+    : Array.isArray(content)
+      ? content.map((p) => (typeof p === 'object' && p && 'text' in p ? String((p as { text: unknown }).text) : '')).join('')
+      : '';
 
 function reply(res: ServerResponse, req: ChatRequest, message: { content: string | null; tool_calls?: object[] }, finish: string): void {
   const base = { id: 'chatcmpl-stub', created: Math.floor(Date.now() / 1000), model: req.model ?? 'llama3.2:3b' };
   if (!req.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ...base, object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } }));
+    res.end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: finish }],
+        usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 },
+      }),
+    );
     return;
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const chunk = (delta: object, f: string | null): string => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: f }] })}\n\n`;
+  const chunk = (delta: object, f: string | null): string =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: f }] })}\n\n`;
   res.write(chunk({ role: 'assistant', content: '' }, null));
   if (message.tool_calls) res.write(chunk({ tool_calls: message.tool_calls.map((c, index) => ({ index, ...c })) }, null));
   else res.write(chunk({ content: message.content ?? '' }, null));
   res.write(chunk({}, finish));
-  res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })}\n\n`);
+  res.write(
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } })}\n\n`,
+  );
   res.end('data: [DONE]\n\n');
 }
 
@@ -76,12 +97,25 @@ const model = createServer((req, res) => {
     const turn = messages.slice(lastAnswer + 1);
     // A tool's answer in this turn (OpenClaw may add a context message after it).
     const toolResult = turn.find((m) => m.role === 'tool');
-    const lastUser = turn.filter((m) => m.role === 'user').map((m) => text(m.content)).join('\n');
-    log(`model-stub POST ${path} stream=${parsed.stream === true} tools=${tools.join(',')} roles=${messages.map((m) => m.role).join(',')} user=${JSON.stringify(lastUser.slice(0, 300))}`);
+    const lastUser = turn
+      .filter((m) => m.role === 'user')
+      .map((m) => text(m.content))
+      .join('\n');
+    log(
+      `model-stub POST ${path} stream=${parsed.stream === true} tools=${tools.join(',')} roles=${messages.map((m) => m.role).join(',')} user=${JSON.stringify(lastUser.slice(0, 300))}`,
+    );
     const search = tools.find((n) => n.endsWith('search_documents'));
     if (toolResult) return reply(res, parsed, { content: `From the documents: ${text(toolResult.content).slice(0, 1500)}` }, 'stop');
     if (search && /travel policy/i.test(lastUser)) {
-      return reply(res, parsed, { content: null, tool_calls: [{ id: 'call_moat_1', type: 'function', function: { name: search, arguments: JSON.stringify({ query: 'travel policy hotel' }) } }] }, 'tool_calls');
+      return reply(
+        res,
+        parsed,
+        {
+          content: null,
+          tool_calls: [{ id: 'call_moat_1', type: 'function', function: { name: search, arguments: JSON.stringify({ query: 'travel policy hotel' }) } }],
+        },
+        'tool_calls',
+      );
     }
     return reply(res, parsed, { content: 'Hello from the stub model.' }, 'stop');
   });

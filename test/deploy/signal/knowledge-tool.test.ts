@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { clawdbotConfig } from '../../../src/catalog/clawdbot-config.js';
 import { KNOWLEDGE_TOOL_PATH, knowledgeToolScript } from '../../../src/catalog/clawdbot-knowledge.js';
 import { ANYTHINGLLM_API_KEY_SECRET } from '../../../src/deploy/knowledge/api-key.js';
@@ -40,7 +40,9 @@ beforeAll(async () => {
         return;
       }
       if (req.method === 'POST' && req.url === '/api/v1/workspace/moat-knowledge/vector-search') {
-        res.end(JSON.stringify({ results: [{ id: 'a', text: SNIPPET, metadata: { title: 'travel-policy.pdf', docSource: 'gdrive' }, distance: 0.2, score: 0.8 }] }));
+        res.end(
+          JSON.stringify({ results: [{ id: 'a', text: SNIPPET, metadata: { title: 'travel-policy.pdf', docSource: 'gdrive' }, distance: 0.2, score: 0.8 }] }),
+        );
         return;
       }
       res.statusCode = 404;
@@ -60,7 +62,10 @@ afterAll(async () => {
 
 /** Starts the rendered server with the env openclaw.json gives it (the URL pointed at the stub) and sends messages in turn. */
 async function session(env: Record<string, string>, messages: readonly object[]): Promise<Record<string, unknown>[]> {
-  const child = spawn(process.execPath, [join(dir, 'knowledge-mcp.mjs')], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dir, 'knowledge-mcp.mjs')], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const replies: Record<string, unknown>[] = [];
   const lines = createInterface({ input: child.stdout });
   const want = messages.filter((m) => 'id' in m).length;
@@ -114,14 +119,18 @@ describe("the bot's knowledge tool (stub AnythingLLM workspace API)", () => {
     seen.length = 0;
     const env = serverEnv();
     expect(env['ANYTHINGLLM_API_KEY']).toBe(KEY_REFERENCE);
-    const [call] = await session({ ...env, ANYTHINGLLM_URL: url }, [{ id: 7, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'anything' } } }]);
+    const [call] = await session({ ...env, ANYTHINGLLM_URL: url }, [
+      { id: 7, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'anything' } } },
+    ]);
     expect(call?.['result']).toMatchObject({ isError: true });
     expect(JSON.stringify(call)).toContain('no API key');
     expect(seen).toEqual([]);
   });
 
   it('a wrong key is reported as the HTTP status, without echoing the key', async () => {
-    const [call] = await session({ ...serverEnv(), ANYTHINGLLM_URL: url, ANYTHINGLLM_API_KEY: 'wrong-key-123456' }, [{ id: 3, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'x' } } }]);
+    const [call] = await session({ ...serverEnv(), ANYTHINGLLM_URL: url, ANYTHINGLLM_API_KEY: 'wrong-key-123456' }, [
+      { id: 3, method: 'tools/call', params: { name: 'search_documents', arguments: { query: 'x' } } },
+    ]);
     expect(JSON.stringify(call)).toContain('HTTP 403');
     expect(JSON.stringify(call)).not.toContain('wrong-key');
   });
@@ -161,7 +170,8 @@ describe('the knowledge tool in the bundle', () => {
 });
 
 describe("the key's way to the bot", () => {
-  const values = (extra: Record<string, string>) => new Map(Object.entries({ ...Object.fromEntries(reference.services.flatMap((s) => s.secrets.map((x) => [x.name, `v-${x.name}`]))), ...extra }));
+  const values = (extra: Record<string, string>) =>
+    new Map(Object.entries({ ...Object.fromEntries(reference.services.flatMap((s) => s.secrets.map((x) => [x.name, `v-${x.name}`]))), ...extra }));
   const claw = reference.services.find((s) => s.name === 'clawdbot');
   const anything = reference.services.find((s) => s.name === 'anythingllm');
 

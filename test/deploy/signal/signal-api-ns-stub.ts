@@ -11,7 +11,7 @@
 // receive socket. Every request is logged as one line; `ready` once listening.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 interface Config {
   readonly address: string;
@@ -35,20 +35,28 @@ const server = createServer((req, res) => {
       res.end(value === undefined ? '' : JSON.stringify(value));
     };
     if (req.method === 'GET' && path === '/v1/health') return send(204);
-    if (req.method === 'GET' && path === '/v1/about') return send(200, { versions: ['v1', 'v2'], build: 2, mode: 'json-rpc', version: '0.100', capabilities: { 'v2/send': ['quotes', 'mentions'] } });
+    if (req.method === 'GET' && path === '/v1/about')
+      return send(200, { versions: ['v1', 'v2'], build: 2, mode: 'json-rpc', version: '0.100', capabilities: { 'v2/send': ['quotes', 'mentions'] } });
     if (req.method === 'GET' && path === '/v1/accounts') return send(200, [config.account]);
     if (req.method === 'POST' && path === '/v2/send') {
       clock += 1000;
       return send(201, { timestamp: String(clock) });
     }
-    if (path === `/v1/typing-indicator/${encodeURIComponent(config.account)}` || path === `/v1/receipts/${encodeURIComponent(config.account)}`) return send(204);
+    if (path === `/v1/typing-indicator/${encodeURIComponent(config.account)}` || path === `/v1/receipts/${encodeURIComponent(config.account)}`)
+      return send(204);
     if (req.method === 'POST' && path === '/__stub/receive') {
       const { source, message } = JSON.parse(body) as { source: string; message: string };
       clock += 1000;
       const envelope = {
         envelope: {
-          source, sourceNumber: source, sourceUuid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b', sourceName: 'Moat Tester', sourceDevice: 1,
-          timestamp: clock, serverReceivedTimestamp: clock, serverDeliveredTimestamp: clock,
+          source,
+          sourceNumber: source,
+          sourceUuid: '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+          sourceName: 'Moat Tester',
+          sourceDevice: 1,
+          timestamp: clock,
+          serverReceivedTimestamp: clock,
+          serverDeliveredTimestamp: clock,
           dataMessage: { timestamp: clock, message, expiresInSeconds: 0, viewOnce: false },
         },
         account: config.account,

@@ -29,7 +29,11 @@ export interface SignalApiStub {
   close(): Promise<void>;
 }
 
-const json = (status: number, body: unknown): [number, Record<string, string>, string] => [status, { 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(body)];
+const json = (status: number, body: unknown): [number, Record<string, string>, string] => [
+  status,
+  { 'content-type': 'application/json; charset=utf-8' },
+  JSON.stringify(body),
+];
 
 export async function startSignalApiStub(): Promise<SignalApiStub> {
   const stub: SignalApiStub = {
@@ -45,14 +49,17 @@ export async function startSignalApiStub(): Promise<SignalApiStub> {
   };
   const route = async (method: string, path: string, query: URLSearchParams, body: string): Promise<[number, Record<string, string>, string | Buffer]> => {
     if (method === 'GET' && path === '/v1/health') return [204, {}, ''];
-    if (method === 'GET' && path === '/v1/about') return json(200, { versions: ['v1', 'v2'], build: 2, mode: stub.mode, version: '0.100', capabilities: { 'v2/send': ['quotes', 'mentions'] } });
+    if (method === 'GET' && path === '/v1/about')
+      return json(200, { versions: ['v1', 'v2'], build: 2, mode: stub.mode, version: '0.100', capabilities: { 'v2/send': ['quotes', 'mentions'] } });
     if (method === 'GET' && path === '/v1/accounts') return json(200, stub.accounts);
     if (method === 'GET' && (path === '/v1/qrcodelink' || path === '/v1/qrcodelink/raw')) {
       if (!query.get('device_name')) return json(400, { error: 'Please provide a name for the device' });
       setTimeout(() => stub.accounts.includes(stub.linkedAccount) || stub.accounts.push(stub.linkedAccount), 50);
       if (path === '/v1/qrcodelink/raw') return json(200, { device_link_uri: stub.linkUri });
       const png = await new Promise<Buffer>((resolve, reject) =>
-        (QRCode as unknown as { toBuffer(t: string, cb: (e: Error | null, b: Buffer) => void): void }).toBuffer(stub.linkUri, (e, b) => (e ? reject(e) : resolve(b))),
+        (QRCode as unknown as { toBuffer(t: string, cb: (e: Error | null, b: Buffer) => void): void }).toBuffer(stub.linkUri, (e, b) =>
+          e ? reject(e) : resolve(b),
+        ),
       );
       return [200, { 'content-type': 'image/png' }, png];
     }

@@ -2,18 +2,19 @@
 // signal-api-stub.ts): the QR printed by `link` is the stub's link URI, the
 // captcha and the PIN travel from standard input into request bodies only, and
 // exit codes tell an unreachable signal-api (3) from a refusal (1) and bad input (2).
-import { createServer } from 'node:net';
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import QRCode from 'qrcode';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SIGNAL_CLI_REST_API_ROUTES } from '../../../src/catalog/upstream/signal-cli-rest-api.js';
 import { runSignalLink, runSignalRegister, runSignalStatus, runSignalVerify, type SignalIo } from '../../../src/cli/commands/signal.js';
 import { main } from '../../../src/cli/main.js';
-import { SIGNAL_CLI_REST_API_ROUTES } from '../../../src/catalog/upstream/signal-cli-rest-api.js';
 import { goldenPlatform } from '../../support/golden.js';
-import { startSignalApiStub, type SignalApiStub } from './signal-api-stub.js';
+import { type SignalApiStub, startSignalApiStub } from './signal-api-stub.js';
 
 const CAPTCHA = 'signalcaptcha://signal-hcaptcha.5fad97ac-7d06-4e44-b18a-b950b20148ff.registration.P1_eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9';
 const PIN = '482913';
@@ -67,12 +68,17 @@ function readQr(text: string): boolean[][] {
 }
 
 function modulesOf(text: string): boolean[][] {
-  const qr = (QRCode as unknown as { create(t: string, o: object): { modules: { size: number; get(r: number, c: number): number } } }).create(text, { errorCorrectionLevel: 'M' });
+  const qr = (QRCode as unknown as { create(t: string, o: object): { modules: { size: number; get(r: number, c: number): number } } }).create(text, {
+    errorCorrectionLevel: 'M',
+  });
   return Array.from({ length: qr.modules.size }, (_, y) => Array.from({ length: qr.modules.size }, (_, x) => qr.modules.get(y, x) === 1));
 }
 
 const routeOf = (r: { method: string; url: string }): string =>
-  `${r.method} ${r.url.split('?')[0]?.replace(/^\/v1\/register\/[^/]+\/verify\/[^/]+$/, '/v1/register/:number/verify/:token').replace(/^\/v1\/register\/[^/]+$/, '/v1/register/:number')}`;
+  `${r.method} ${r.url
+    .split('?')[0]
+    ?.replace(/^\/v1\/register\/[^/]+\/verify\/[^/]+$/, '/v1/register/:number/verify/:token')
+    .replace(/^\/v1\/register\/[^/]+$/, '/v1/register/:number')}`;
 
 describe('moat signal (stub signal-cli-rest-api 0.100)', () => {
   it('link prints a QR code whose modules are the stub link URI, the URI line, and the account once the phone confirmed', async () => {
@@ -212,4 +218,3 @@ describe('moat signal (stub signal-cli-rest-api 0.100)', () => {
     for (const r of routes) expect(SIGNAL_CLI_REST_API_ROUTES).toContain(r);
   });
 });
-

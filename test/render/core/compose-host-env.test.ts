@@ -1,7 +1,8 @@
 // Values that depend on the host reach the containers: n8n's public webhook URL
 // must follow the Tailscale host name, or every webhook it shows is wrong.
-import { parse } from 'yaml';
+
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { renderCompose } from '../../../src/render/compose.js';

@@ -26,7 +26,8 @@ const validate = ajv.compile(body);
 const CASES: Record<string, string> = {
   reference: 'reference',
   'published backend': 'services:\n  - name: dify-db\n    publish: [{hostAddress: "::", hostPort: 5432, containerPort: 5432}]\n',
-  'udp range': 'services:\n  - name: signal-api\n    publish: [{hostAddress: 127.0.0.1, hostPort: 6000, hostPortEnd: 6002, containerPort: 6000, protocol: udp}]\n',
+  'udp range':
+    'services:\n  - name: signal-api\n    publish: [{hostAddress: 127.0.0.1, hostPort: 6000, hostPortEnd: 6002, containerPort: 6000, protocol: udp}]\n',
 };
 
 function composeOf(input: string): Record<string, unknown> {

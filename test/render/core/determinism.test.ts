@@ -28,7 +28,15 @@ function shuffled(): PlatformInput {
 describe('determinism', () => {
   it('renders the same bytes twice', () => {
     const a = files(referencePlatform());
-    expect(a.map((f) => f.path)).toEqual(['.env.example', 'PORTS.md', 'compose.yaml', 'dify/nginx.conf', 'litellm/config.yaml', 'nginx/nginx.conf', 'secrets/.gitignore']);
+    expect(a.map((f) => f.path)).toEqual([
+      '.env.example',
+      'PORTS.md',
+      'compose.yaml',
+      'dify/nginx.conf',
+      'litellm/config.yaml',
+      'nginx/nginx.conf',
+      'secrets/.gitignore',
+    ]);
     expect(files(referencePlatform())).toEqual(a);
   });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDifyNginx } from '../../../src/render/dify-nginx.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
-import { type DnsStub, type Upstream, freePort, startDnsStub, startUpstream } from './stubs.js';
+import { type DnsStub, freePort, startDnsStub, startUpstream, type Upstream } from './stubs.js';
 
 let d: NginxDir | undefined;
 let dns: DnsStub | undefined;

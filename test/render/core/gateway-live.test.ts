@@ -16,7 +16,7 @@ import WebSocket from 'ws';
 import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
-import { type Upstream, freePort, startUpstream } from './stubs.js';
+import { freePort, startUpstream, type Upstream } from './stubs.js';
 
 const HOST = 'ai-platform.example.ts.net';
 let d: NginxDir | undefined;
@@ -161,7 +161,11 @@ describe('gateway nginx, live on loopback (stub upstreams)', () => {
   it('proxies a WebSocket opened at exactly the native prefix, no trailing slash (the Control UI does), and under it', async () => {
     for (const path of ['/clawdbot', '/clawdbot/', '/n8n/rest/push']) {
       // ws sends the SNI it is given, though its types omit the option.
-      const options: WebSocket.ClientOptions & { servername: string } = { headers: { host: `${HOST}:8443`, origin: `https://${HOST}:8443` }, servername: HOST, rejectUnauthorized: false };
+      const options: WebSocket.ClientOptions & { servername: string } = {
+        headers: { host: `${HOST}:8443`, origin: `https://${HOST}:8443` },
+        servername: HOST,
+        rejectUnauthorized: false,
+      };
       const ws = new WebSocket(`wss://127.0.0.1:${port(8443)}${path}`, options);
       const message = await new Promise<string>((resolve, reject) => {
         ws.on('message', (data: Buffer) => resolve(data.toString()));
@@ -173,7 +177,7 @@ describe('gateway nginx, live on loopback (stub upstreams)', () => {
     }
   });
 
-  it("sends an app without base-path support to its own origin, keeping the rest of the path and the query", async () => {
+  it('sends an app without base-path support to its own origin, keeping the rest of the path and the query', async () => {
     const bare = await get('/anythingllm');
     expect(bare.status).toBe(301);
     expect(bare.headers['location']).toBe(`https://${HOST}:8444/`);

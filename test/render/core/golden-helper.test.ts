@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SEPARATOR, formatRender, goldenCases, goldenPlatform } from '../../support/golden.js';
+import { formatRender, goldenCases, goldenPlatform, SEPARATOR } from '../../support/golden.js';
 
 describe('golden helper', () => {
   it('merges services by name, deletes with $delete, replaces scalars', () => {

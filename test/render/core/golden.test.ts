@@ -14,7 +14,10 @@ for (const target of CORE) {
     });
     for (const c of cases) {
       it(c.name, () => {
-        expectGolden(c, renderOrError(() => RENDERERS[target](goldenPlatform(c.input), {})));
+        expectGolden(
+          c,
+          renderOrError(() => RENDERERS[target](goldenPlatform(c.input), {})),
+        );
       });
     }
   });

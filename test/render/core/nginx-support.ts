@@ -27,8 +27,19 @@ export async function nginxDir(certName: string, keyName: string): Promise<Nginx
   const tls = join(dir, 'tls');
   for (const sub of ['tls', 'cache', 'run', 'logs']) mkdirSync(join(dir, sub));
   await execa('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ai-platform.example.ts.net',
-    '-keyout', join(tls, keyName), '-out', join(tls, certName),
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ai-platform.example.ts.net',
+    '-keyout',
+    join(tls, keyName),
+    '-out',
+    join(tls, certName),
   ]);
   return { dir, tls };
 }

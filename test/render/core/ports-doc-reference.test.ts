@@ -88,7 +88,9 @@ describe('PORTS.md against the reference', () => {
   });
 
   it('repeats the network facts of the reference', () => {
-    for (const line of referenceDoc().split('\n').filter((l) => /^- \*\*(Subnet|Gateway|Driver|Internal):\*\*/.test(l))) {
+    for (const line of referenceDoc()
+      .split('\n')
+      .filter((l) => /^- \*\*(Subnet|Gateway|Driver|Internal):\*\*/.test(l))) {
       expect(doc).toContain(line.trim());
     }
   });

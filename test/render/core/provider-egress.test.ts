@@ -24,17 +24,23 @@ describe('provider egress from LiteLLM', () => {
 
   it('DOCKER-USER drops only traffic that arrives on the public interface, then returns', () => {
     for (const path of ['firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules']) {
-      const rules = file(path).split('\n').filter((l) => l.startsWith('-A DOCKER-USER'));
+      const rules = file(path)
+        .split('\n')
+        .filter((l) => l.startsWith('-A DOCKER-USER'));
       for (const r of rules.filter((l) => l.endsWith('-j DROP'))) expect(r, path).toContain(`-i ${withProvider.host.publicInterface} `);
       expect(rules.at(-1)).toBe('-A DOCKER-USER -j RETURN');
     }
   });
 
   it('the host firewall hooks input only, and the security group allows outbound', () => {
-    const chains = (JSON.parse(file('firewall/nftables.json')) as { nftables: { add?: { chain?: { hook?: string } } }[] }).nftables.flatMap((x) => (x.add?.chain ? [x.add.chain] : []));
+    const chains = (JSON.parse(file('firewall/nftables.json')) as { nftables: { add?: { chain?: { hook?: string } } }[] }).nftables.flatMap((x) =>
+      x.add?.chain ? [x.add.chain] : [],
+    );
     expect(chains.map((c) => c.hook)).toEqual(['input']);
     const sg = parse(file('aws/cloudformation.yaml'));
-    const group = Object.values(sg.Resources as Record<string, { Type: string; Properties: { SecurityGroupEgress?: { IpProtocol: string; CidrIp?: string }[] } }>).find((r) => r.Type === 'AWS::EC2::SecurityGroup');
+    const group = Object.values(
+      sg.Resources as Record<string, { Type: string; Properties: { SecurityGroupEgress?: { IpProtocol: string; CidrIp?: string }[] } }>,
+    ).find((r) => r.Type === 'AWS::EC2::SecurityGroup');
     expect(group?.Properties.SecurityGroupEgress).toContainEqual(expect.objectContaining({ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }));
   });
 

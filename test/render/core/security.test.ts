@@ -6,10 +6,10 @@ import { parse } from 'yaml';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { allSecrets } from '../../../src/model/lookup.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
-import { renderBundle } from '../../../src/render/registry.js';
 import { renderCompose } from '../../../src/render/compose.js';
 import { renderEnvExample } from '../../../src/render/env-example.js';
 import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
+import { renderBundle } from '../../../src/render/registry.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { markdownTables, referenceDoc } from '../../support/reference-doc.js';
 
@@ -52,7 +52,10 @@ describe('compose: addresses and publication', () => {
   });
 
   it('warns when any other service publishes', () => {
-    const result = renderCompose(goldenPlatform('services:\n  - name: ollama\n    publish: [{hostAddress: 0.0.0.0, hostPort: 11434, containerPort: 11434}]\n'), {});
+    const result = renderCompose(
+      goldenPlatform('services:\n  - name: ollama\n    publish: [{hostAddress: 0.0.0.0, hostPort: 11434, containerPort: 11434}]\n'),
+      {},
+    );
     expect(result.warnings.filter((w) => w.code === 'render.compose.published-backend').map((w) => w.path)).toEqual(['services.ollama.publish[0]']);
   });
 
@@ -107,8 +110,13 @@ describe('gateway', () => {
 
   it('serves TLS on the main origin (8443) and the own origins of AnythingLLM (8444) and Dify (8445) only, with the protocols of the model, and hides its version', () => {
     expect(conf.match(/listen [^;]+;/g)).toEqual([
-      'listen 8443 ssl default_server;', 'listen 8444 ssl default_server;', 'listen 8445 ssl default_server;',
-      'listen 8443 ssl;', 'listen 8444 ssl;', 'listen 8445 ssl;', 'listen 127.0.0.1:8081;',
+      'listen 8443 ssl default_server;',
+      'listen 8444 ssl default_server;',
+      'listen 8445 ssl default_server;',
+      'listen 8443 ssl;',
+      'listen 8444 ssl;',
+      'listen 8445 ssl;',
+      'listen 127.0.0.1:8081;',
     ]);
     expect(conf).toContain('ssl_protocols TLSv1.2 TLSv1.3;');
     expect(conf).toContain('server_tokens off;');

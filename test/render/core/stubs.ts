@@ -2,7 +2,7 @@
 // 127.0.0.1 for the names it knows (NXDOMAIN otherwise), in place of Docker's
 // 127.0.0.11, and HTTP/WebSocket upstreams that echo what they received.
 import { createSocket, type Socket } from 'node:dgram';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { WebSocketServer } from 'ws';
 

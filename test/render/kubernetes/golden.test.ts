@@ -14,7 +14,10 @@ describe('golden: kubernetes', () => {
   for (const c of cases) {
     it(c.name, async () => {
       const platform = await platformOf(c.input);
-      expectGolden(c, renderOrError(() => RENDERERS.kubernetes(platform, {})));
+      expectGolden(
+        c,
+        renderOrError(() => RENDERERS.kubernetes(platform, {})),
+      );
     });
   }
 });

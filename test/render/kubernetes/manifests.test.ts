@@ -34,11 +34,28 @@ kubernetes:
   ollama: { replicas: 1, gpu: 0 }
 `;
 
-const cases: [string, string][] = [['reference', 'reference'], ['a moat.yaml with a new service and 3 replicas', EXAMPLE], ['Ollama on CPU, one replica', CPU]];
+const cases: [string, string][] = [
+  ['reference', 'reference'],
+  ['a moat.yaml with a new service and 3 replicas', EXAMPLE],
+  ['Ollama on CPU, one replica', CPU],
+];
 
-type Container = { name: string; securityContext?: Record<string, unknown>; ports?: Record<string, unknown>[]; env?: { name: string; value?: string }[]; envFrom?: { secretRef?: { name: string } }[]; startupProbe?: { exec: { command: string[] } }; readinessProbe?: { exec: { command: string[] } }; livenessProbe?: unknown; resources?: { limits?: Record<string, unknown> } };
+type Container = {
+  name: string;
+  securityContext?: Record<string, unknown>;
+  ports?: Record<string, unknown>[];
+  env?: { name: string; value?: string }[];
+  envFrom?: { secretRef?: { name: string } }[];
+  startupProbe?: { exec: { command: string[] } };
+  readinessProbe?: { exec: { command: string[] } };
+  livenessProbe?: unknown;
+  resources?: { limits?: Record<string, unknown> };
+};
 
-const containersOf = (spec: Record<string, unknown>): Container[] => [...((spec['containers'] as Container[]) ?? []), ...((spec['initContainers'] as Container[]) ?? [])];
+const containersOf = (spec: Record<string, unknown>): Container[] => [
+  ...((spec['containers'] as Container[]) ?? []),
+  ...((spec['initContainers'] as Container[]) ?? []),
+];
 
 /** The edges the platform needs, derived here from dependsOn and the routes (not from the renderer's code). */
 function expectedEdges(platform: Platform): Set<string> {
@@ -62,7 +79,8 @@ function allowedEdges(policies: readonly Obj[], direction: 'egress' | 'ingress')
       for (const peer of (direction === 'egress' ? rule.to : rule.from) ?? []) {
         const other = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
         if (peer.namespaceSelector !== undefined || peer.ipBlock !== undefined || other === undefined || selected === undefined) continue;
-        for (const port of rule.ports ?? []) out.add(direction === 'egress' ? `${selected}>${other}:${port.port}/${port.protocol}` : `${other}>${selected}:${port.port}/${port.protocol}`);
+        for (const port of rule.ports ?? [])
+          out.add(direction === 'egress' ? `${selected}>${other}:${port.port}/${port.protocol}` : `${other}>${selected}:${port.port}/${port.protocol}`);
       }
     }
   }
@@ -93,10 +111,20 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
     expect(namespaces.length).toBeGreaterThan(0);
     for (const ns of namespaces) {
-      const deny = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === ns && JSON.stringify(o.spec?.['podSelector']) === '{}'
-        && (o.spec?.['policyTypes'] as string[]).includes('Ingress') && (o.spec?.['policyTypes'] as string[]).includes('Egress')
-        && o.spec?.['ingress'] === undefined && o.spec?.['egress'] === undefined);
-      expect(deny.map((o) => o.metadata.name), ns).toEqual(['default-deny']);
+      const deny = objects.filter(
+        (o) =>
+          o.kind === 'NetworkPolicy' &&
+          o.metadata.namespace === ns &&
+          JSON.stringify(o.spec?.['podSelector']) === '{}' &&
+          (o.spec?.['policyTypes'] as string[]).includes('Ingress') &&
+          (o.spec?.['policyTypes'] as string[]).includes('Egress') &&
+          o.spec?.['ingress'] === undefined &&
+          o.spec?.['egress'] === undefined,
+      );
+      expect(
+        deny.map((o) => o.metadata.name),
+        ns,
+      ).toEqual(['default-deny']);
     }
   });
 
@@ -105,7 +133,9 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     const objects = objectsOf(render(platform));
     const services = objects.filter((o) => o.kind === 'Service');
     const outside = services.filter((s) => s.spec?.['type'] !== 'ClusterIP');
-    expect(outside.map((s) => [s.metadata.name, s.spec?.['type'], s.spec?.['loadBalancerClass']])).toEqual([[`${platform.gateway.service}-tailnet`, 'LoadBalancer', 'tailscale']]);
+    expect(outside.map((s) => [s.metadata.name, s.spec?.['type'], s.spec?.['loadBalancerClass']])).toEqual([
+      [`${platform.gateway.service}-tailnet`, 'LoadBalancer', 'tailscale'],
+    ]);
     // No NodePort behind the load balancer either: it would open the gateway on every node's address.
     expect(outside[0]?.spec?.['allocateLoadBalancerNodePorts']).toBe(false);
     expect(outside[0]?.spec?.['selector']).toEqual({ 'app.kubernetes.io/name': platform.gateway.service, 'app.kubernetes.io/part-of': 'moat' });
@@ -130,7 +160,12 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     // Every value a service's env file holds on one host (derived URLs with passwords included).
     const values = platform.services
       .filter((s) => s.secrets.length > 0)
-      .flatMap((s) => serviceEnvContent(s, store, platform).trim().split('\n').map((line) => line.slice(line.indexOf('=') + 1)));
+      .flatMap((s) =>
+        serviceEnvContent(s, store, platform)
+          .trim()
+          .split('\n')
+          .map((line) => line.slice(line.indexOf('=') + 1)),
+      );
     expect(values.length).toBeGreaterThan(10);
     const result = render(platform);
     for (const f of result.files) for (const v of values) expect(f.content.includes(v), `${f.path} holds a secret value`).toBe(false);
@@ -141,7 +176,10 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
       const container = containersOf((workload?.spec?.['template'] as { spec: Record<string, unknown> }).spec)[0];
       expect(container?.envFrom, s.name).toEqual([{ secretRef: { name: `${s.name}-secrets`, optional: false } }]);
       const secretEnv = new Set(s.secrets.map((x) => x.env));
-      expect((container?.env ?? []).filter((e) => secretEnv.has(e.name)), s.name).toEqual([]);
+      expect(
+        (container?.env ?? []).filter((e) => secretEnv.has(e.name)),
+        s.name,
+      ).toEqual([]);
     }
   });
 
@@ -187,14 +225,15 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
             if (peer.podSelector !== undefined && peer.namespaceSelector === undefined) continue;
             const what = peer.ipBlock ? `ip:${peer.ipBlock.cidr}` : `ns:${JSON.stringify(peer.namespaceSelector)}`;
             outward.push(`${dir} ${selected} ${what} ${(rule.ports ?? []).map((x) => `${x.port}/${x.protocol}`).join(',')}`);
-            if (peer.ipBlock) for (const c of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10', '127.0.0.0/8', 'fc00::/7', 'fe80::/10']) {
-              if (peer.ipBlock.cidr.includes(':') === c.includes(':')) expect(peer.ipBlock.except, p.metadata.name).toContain(c);
-            }
+            if (peer.ipBlock)
+              for (const c of ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '100.64.0.0/10', '127.0.0.0/8', 'fc00::/7', 'fe80::/10']) {
+                if (peer.ipBlock.cidr.includes(':') === c.includes(':')) expect(peer.ipBlock.except, p.metadata.name).toContain(c);
+              }
           }
         }
       }
     }
-    const tailnetPorts = ((serviceByName(platform, platform.gateway.service)?.ports ?? []).map((x) => `${x.port}/TCP`)).join(',');
+    const tailnetPorts = (serviceByName(platform, platform.gateway.service)?.ports ?? []).map((x) => `${x.port}/TCP`).join(',');
     expect(outward.sort()).toEqual([
       'egress * ns:{"matchLabels":{"kubernetes.io/metadata.name":"kube-system"}} 53/UDP,53/TCP',
       'egress dify-ssrf-proxy ip:0.0.0.0/0 80/TCP,443/TCP',
@@ -219,18 +258,35 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     expect(pod['tolerations']).toEqual(k.ollama.tolerations.length > 0 ? k.ollama.tolerations : undefined);
     const map = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/name'] === 'litellm');
     const config = parse(Object.values(map?.data ?? {})[0] ?? '') as { model_list: { model_name: string; litellm_params: { api_base: string } }[] };
-    const bases = Array.from({ length: k.ollama.replicas }, (_, i) => `http://ollama-${i}.${String(ollama?.spec?.['serviceName'])}.${k.namespace}.svc.cluster.local:11434`);
+    const bases = Array.from(
+      { length: k.ollama.replicas },
+      (_, i) => `http://ollama-${i}.${String(ollama?.spec?.['serviceName'])}.${k.namespace}.svc.cluster.local:11434`,
+    );
     for (const model of [...platform.llm.models, platform.llm.embedder]) {
-      expect(config.model_list.filter((m) => m.model_name === model).map((m) => m.litellm_params.api_base).sort(), model).toEqual(bases);
+      expect(
+        config.model_list
+          .filter((m) => m.model_name === model)
+          .map((m) => m.litellm_params.api_base)
+          .sort(),
+        model,
+      ).toEqual(bases);
     }
   });
 
   it('lists every manifest in the Kustomize base, and the one-host bundle stays without them', async () => {
     const platform = await loaded;
     const result = render(platform);
-    const kustomization = parse(result.files.find((f) => f.path === 'kubernetes/kustomization.yaml')?.content ?? '') as { resources: string[]; namespace: string };
+    const kustomization = parse(result.files.find((f) => f.path === 'kubernetes/kustomization.yaml')?.content ?? '') as {
+      resources: string[];
+      namespace: string;
+    };
     expect(kustomization.namespace).toBe(platform.kubernetes.namespace);
-    expect(kustomization.resources.map((r) => `kubernetes/${r}`).sort()).toEqual(result.files.map((f) => f.path).filter((p) => !p.endsWith('kustomization.yaml')).sort());
+    expect(kustomization.resources.map((r) => `kubernetes/${r}`).sort()).toEqual(
+      result.files
+        .map((f) => f.path)
+        .filter((p) => !p.endsWith('kustomization.yaml'))
+        .sort(),
+    );
     expect(renderBundle(platform).files.filter((f) => f.path.startsWith('kubernetes/'))).toEqual([]);
   });
 
@@ -260,7 +316,11 @@ describe('kubernetes settings in moat.yaml are validated like the rest', () => {
     ['a node selector key with a space', 'kubernetes: { ollama: { nodeSelector: { "gpu type": "a" } } }', 'kubernetes.ollama.nodeSelector'],
     ['a label value of 64 characters', `kubernetes: { ollama: { nodeSelector: { gpu: "${'a'.repeat(64)}" } } }`, 'kubernetes.ollama.nodeSelector.gpu'],
     ['a label value with a quote', 'kubernetes: { ollama: { nodeSelector: { gpu: "a\\"b" } } }', 'kubernetes.ollama.nodeSelector.gpu'],
-    ['an Exists toleration with a value', 'kubernetes: { ollama: { tolerations: [{ key: gpu, operator: Exists, value: x }] } }', 'kubernetes.ollama.tolerations[0].value'],
+    [
+      'an Exists toleration with a value',
+      'kubernetes: { ollama: { tolerations: [{ key: gpu, operator: Exists, value: x }] } }',
+      'kubernetes.ollama.tolerations[0].value',
+    ],
     ['zero replicas', 'kubernetes: { ollama: { replicas: 0 } }', 'kubernetes.ollama.replicas'],
     ['an unknown key', 'kubernetes: { ollama: { replica: 2 } }', 'kubernetes.ollama'],
     ['a storage class with a slash', 'kubernetes: { storageClass: "a/b" }', 'kubernetes.storageClass'],
@@ -277,7 +337,14 @@ describe('kubernetes settings in moat.yaml are validated like the rest', () => {
 
   it('refuses to render a project whose name cannot be a namespace, with a located finding', async () => {
     const platform = await platformOf(`project: p${'x'.repeat(70)}`);
-    const error = (() => { try { render(platform); return undefined; } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        render(platform);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(UserInputError);
     expect((error as UserInputError).findings.map((f) => [f.code, f.path])).toEqual([['render.kubernetes.bad-name', 'project']]);
   });

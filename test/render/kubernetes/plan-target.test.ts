@@ -29,7 +29,13 @@ describe('moat plan --target kubernetes', () => {
   it('writes the Kustomize base and the manifests, and none of the one-host files', async () => {
     const dir = join(root, 'k8s');
     expect(await main(['node', 'moat', 'plan', '--target', 'kubernetes', '--out', dir])).toBe(0);
-    for (const f of ['kubernetes/kustomization.yaml', 'kubernetes/namespace.yaml', 'kubernetes/network-policies.yaml', 'kubernetes/gateway-tailnet.yaml', 'kubernetes/services/ollama.yaml']) {
+    for (const f of [
+      'kubernetes/kustomization.yaml',
+      'kubernetes/namespace.yaml',
+      'kubernetes/network-policies.yaml',
+      'kubernetes/gateway-tailnet.yaml',
+      'kubernetes/services/ollama.yaml',
+    ]) {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     expect(existsSync(join(dir, 'compose.yaml'))).toBe(false);

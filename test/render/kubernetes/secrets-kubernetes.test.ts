@@ -25,7 +25,10 @@ function workspace(name: string) {
 /** A stub kubectl: records argv (one per line) and stdin, exits with `code`, echoing stdin to stderr on failure (the worst case). */
 function stubKubectl(dir: string, code = 0): string {
   const file = join(dir, 'kubectl');
-  writeFileSync(file, `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\ncat > "${dir}/stdin"\nif [ ${code} -ne 0 ]; then cat "${dir}/stdin" >&2; exit ${code}; fi\necho "secret/litellm-secrets configured"\n`);
+  writeFileSync(
+    file,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/argv"\ncat > "${dir}/stdin"\nif [ ${code} -ne 0 ]; then cat "${dir}/stdin" >&2; exit ${code}; fi\necho "secret/litellm-secrets configured"\n`,
+  );
   chmodSync(file, 0o755);
   return file;
 }
@@ -33,7 +36,9 @@ function stubKubectl(dir: string, code = 0): string {
 function capture() {
   const stream = new PassThrough();
   let text = '';
-  stream.on('data', (c: Buffer) => { text += c.toString(); });
+  stream.on('data', (c: Buffer) => {
+    text += c.toString();
+  });
   return { stream, text: () => text };
 }
 
@@ -53,7 +58,9 @@ describe('moat secrets kubernetes (stub kubectl)', () => {
       expect(argv.includes(v)).toBe(false);
       expect(out.text().includes(v)).toBe(false);
     }
-    const secrets = parseAllDocuments(readFileSync(join(dir, 'stdin'), 'utf8')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string }; stringData: Record<string, string> });
+    const secrets = parseAllDocuments(readFileSync(join(dir, 'stdin'), 'utf8')).map(
+      (d) => d.toJS() as { kind: string; metadata: { name: string; namespace: string }; stringData: Record<string, string> },
+    );
     const withSecrets = platform.services.filter((s) => s.secrets.length > 0);
     expect(secrets.map((s) => s.metadata.name).sort()).toEqual(withSecrets.map((s) => `${s.name}-secrets`).sort());
     for (const s of withSecrets) {
@@ -97,7 +104,9 @@ describe('moat secrets kubernetes (stub kubectl)', () => {
     const store = (await readSecrets(paths.secretsFile)) ?? new Map();
     expect(readFileSync(file, 'utf8')).toContain(store.get('LITELLM_MASTER_KEY'));
     for (const v of store.values()) expect(out.text().includes(v)).toBe(false);
-    const inside = await runKubernetesSecrets(platform, paths, { file: join(paths.bundleDir, 'kubernetes', 'secrets.yaml') }, capture().stream).catch((e: unknown) => e);
+    const inside = await runKubernetesSecrets(platform, paths, { file: join(paths.bundleDir, 'kubernetes', 'secrets.yaml') }, capture().stream).catch(
+      (e: unknown) => e,
+    );
     expect(inside).toBeInstanceOf(UserInputError);
     expect((inside as UserInputError).findings[0]?.path).toBe('--file');
   });

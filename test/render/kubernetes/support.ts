@@ -14,7 +14,13 @@ import type { Platform } from '../../../src/model/types.js';
 import { renderKubernetes } from '../../../src/render/kubernetes/index.js';
 import type { RenderResult } from '../../../src/render/types.js';
 
-export type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown>; data?: Record<string, string> };
+export type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  data?: Record<string, string>;
+};
 
 /** The platform a moat.yaml text describes (`reference` or '' for none), loaded as the CLI loads it. */
 export async function platformOf(configText: string): Promise<Platform> {
@@ -61,5 +67,5 @@ export function validateObject(o: Obj): void {
 export function podSpecs(objects: readonly Obj[]): { owner: string; spec: Record<string, unknown> }[] {
   return objects
     .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
-    .map((o) => ({ owner: o.metadata.name, spec: ((o.spec?.['template'] as { spec: Record<string, unknown> }).spec) }));
+    .map((o) => ({ owner: o.metadata.name, spec: (o.spec?.['template'] as { spec: Record<string, unknown> }).spec }));
 }

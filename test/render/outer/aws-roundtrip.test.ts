@@ -7,8 +7,8 @@ import { parse as hcl2json } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { CloudRule } from '../../../src/analyze/state.js';
-import { ingestCloudFormation } from '../../../src/ingest/cloudformation.js';
 import { parseHcl } from '../../../src/ingest/cloud-hcl.js';
+import { ingestCloudFormation } from '../../../src/ingest/cloudformation.js';
 import { ingestTerraform } from '../../../src/ingest/terraform.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderCloudFormation } from '../../../src/render/cloudformation.js';
@@ -53,10 +53,17 @@ describe('security group: CloudFormation and Terraform ingest to the same state'
         const { sshPort, adminCidr, tailscale } = platform.host;
         const key = (r: CloudRule) => `${r.protocol} ${r.ports?.from}-${r.ports?.to} ${r.cidrs.join(',')}${r.unresolvedSources ? ' unresolved' : ''}`;
         const admin = adminCidr.includes('/') ? adminCidr : `${adminCidr}/32`;
-        expect(cfnRules.map(key)).toEqual([`tcp ${sshPort}-${sshPort} ${admin}`, `udp ${tailscale.udpPort}-${tailscale.udpPort} 0.0.0.0/0`, `udp ${tailscale.udpPort}-${tailscale.udpPort} ::/0`]);
+        expect(cfnRules.map(key)).toEqual([
+          `tcp ${sshPort}-${sshPort} ${admin}`,
+          `udp ${tailscale.udpPort}-${tailscale.udpPort} 0.0.0.0/0`,
+          `udp ${tailscale.udpPort}-${tailscale.udpPort} ::/0`,
+        ]);
 
         // Each rule's line is mapped to the model field it comes from.
-        for (const [file, rules] of [[cfn, cfnRules], [tf, tfRules]] as const) {
+        for (const [file, rules] of [
+          [cfn, cfnRules],
+          [tf, tfRules],
+        ] as const) {
           const paths = rules.map((r) => file.sourceMap?.find((m) => m.line === r.origin.line)?.path);
           expect(paths, file.path).toEqual(['host.adminCidr', 'host.tailscale.udpPort', 'host.tailscale.udpPort']);
         }
@@ -65,13 +72,26 @@ describe('security group: CloudFormation and Terraform ingest to the same state'
   }
 });
 
-const HOSTILE = 'x" } resource "aws_security_group_ingress" "evil" { cidr = "0.0.0.0/0" ${file("/etc/passwd")} %{ if true }\n# next line\n\\b\b\f\u2028 $${ %%{';
+const HOSTILE =
+  'x" } resource "aws_security_group_ingress" "evil" { cidr = "0.0.0.0/0" ${file("/etc/passwd")} %{ if true }\n# next line\n\\b\b\f\u2028 $${ %%{';
 
 describe('hostile model values stay data', () => {
-  it('HCL strings: quotes, newlines, control characters, ${ and %{ read back unchanged by hcl2json and by moat\'s reader', async () => {
-    const text = hclFile(['# header'], [
-      { type: 'resource', labels: ['aws_security_group', HOSTILE], comments: [`comment ${HOSTILE}`], body: [{ name: 'description', value: HOSTILE }, { name: 'tags', value: { [HOSTILE]: HOSTILE } }, { name: 'ref', value: expr('var.x') }] },
-    ]);
+  it("HCL strings: quotes, newlines, control characters, ${ and %{ read back unchanged by hcl2json and by moat's reader", async () => {
+    const text = hclFile(
+      ['# header'],
+      [
+        {
+          type: 'resource',
+          labels: ['aws_security_group', HOSTILE],
+          comments: [`comment ${HOSTILE}`],
+          body: [
+            { name: 'description', value: HOSTILE },
+            { name: 'tags', value: { [HOSTILE]: HOSTILE } },
+            { name: 'ref', value: expr('var.x') },
+          ],
+        },
+      ],
+    );
     const json = (await hcl2json('hostile.tf', text)) as { resource: Record<string, Record<string, Record<string, unknown>[]>> };
     const block = json.resource['aws_security_group']?.[HOSTILE]?.[0];
     expect(Object.keys(json.resource)).toEqual(['aws_security_group']);
@@ -86,7 +106,11 @@ describe('hostile model values stay data', () => {
     expect(ours?.kind === 'block' && ours.labels).toEqual(['aws_security_group', HOSTILE]);
     expect(ours?.kind === 'block' && ours.body.map((a) => (a.kind === 'attribute' ? a.value : undefined))).toEqual([
       { kind: 'scalar', line: expect.any(Number), value: HOSTILE },
-      { kind: 'object', line: expect.any(Number), entries: [{ key: HOSTILE, line: expect.any(Number), value: { kind: 'scalar', line: expect.any(Number), value: HOSTILE } }] },
+      {
+        kind: 'object',
+        line: expect.any(Number),
+        entries: [{ key: HOSTILE, line: expect.any(Number), value: { kind: 'scalar', line: expect.any(Number), value: HOSTILE } }],
+      },
       { kind: 'other', line: expect.any(Number), text: 'var.x' },
     ]);
     expect(hclString('${a}%{b}')).toBe('"$${a}%%{b}"');
@@ -96,7 +120,12 @@ describe('hostile model values stay data', () => {
     const platform = withHost({ region: HOSTILE, instanceType: HOSTILE });
     const tf = only(renderTerraform(platform, { withInstance: true }));
     const json = (await hcl2json('main.tf', tf.content)) as { resource: Record<string, unknown>; variable: Record<string, { default?: unknown }[]> };
-    expect(Object.keys(json.resource).sort()).toEqual(['aws_instance', 'aws_security_group', 'aws_vpc_security_group_egress_rule', 'aws_vpc_security_group_ingress_rule']);
+    expect(Object.keys(json.resource).sort()).toEqual([
+      'aws_instance',
+      'aws_security_group',
+      'aws_vpc_security_group_egress_rule',
+      'aws_vpc_security_group_ingress_rule',
+    ]);
     expect(String(json.variable['region']?.[0]?.default).replaceAll('$${', '${').replaceAll('%%{', '%{')).toBe(HOSTILE);
     const state = ingestTerraform({ file: 'main.tf', text: tf.content });
     expect(state.problems).toEqual([]);

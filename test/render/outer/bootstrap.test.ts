@@ -3,9 +3,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderHostServices } from '../../../src/render/host-services.js';
 import { renderBootstrap } from '../../../src/render/bootstrap.js';
 import { renderDockerUser } from '../../../src/render/docker-user.js';
+import { renderHostServices } from '../../../src/render/host-services.js';
 import { renderNftables } from '../../../src/render/nftables.js';
 import { fileOf, reference, requireTool, tempFiles, withHost } from './support.js';
 
@@ -54,7 +54,7 @@ describe('host/bootstrap.sh', () => {
   it('reads the auth key from a file and never prints it or puts it on a command line', () => {
     expect(script).toContain('tailscale up --auth-key="file:$key_file"');
     const mentions = script.split('\n').filter((l) => l.includes('$TS_AUTHKEY"') || l.includes('${TS_AUTHKEY}'));
-    expect(mentions).toEqual(["    printf '%s' \"$TS_AUTHKEY\" > \"$key_file\""]);
+    expect(mentions).toEqual(['    printf \'%s\' "$TS_AUTHKEY" > "$key_file"']);
     expect(script).not.toMatch(/set -x/);
   });
 
@@ -86,12 +86,13 @@ describe('host/cloud-init.yaml', () => {
   const text = fileOf(result, 'host/cloud-init.yaml');
   const doc = parse(text) as { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] };
 
-  it('is #cloud-config that writes the bundle\'s host files and runs the bootstrap', () => {
+  it("is #cloud-config that writes the bundle's host files and runs the bootstrap", () => {
     expect(text.split('\n')[0]).toBe('#cloud-config');
     const byPath = new Map(doc.write_files.map((f) => [f.path, f]));
     expect(byPath.get('/opt/moat/host/bootstrap.sh')).toMatchObject({ content: script, permissions: '0755' });
     expect(byPath.get('/opt/moat/firewall/nftables.json')?.content).toBe(fileOf(renderNftables(p, {}), 'firewall/nftables.json'));
-    for (const f of ['firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules']) expect(byPath.get(`/opt/moat/${f}`)?.content).toBe(fileOf(renderDockerUser(p, {}), f));
+    for (const f of ['firewall/docker-user.v4.rules', 'firewall/docker-user.v6.rules'])
+      expect(byPath.get(`/opt/moat/${f}`)?.content).toBe(fileOf(renderDockerUser(p, {}), f));
     expect(byPath.get('/opt/moat/firewall/docker-user.sh')?.content).toBe(fileOf(renderDockerUser(p, {}), 'firewall/docker-user.sh'));
     expect(doc.runcmd).toEqual([['env', 'MOAT_BUNDLE=/opt/moat', 'bash', '/opt/moat/host/bootstrap.sh']]);
   });
@@ -105,7 +106,7 @@ describe('host/cloud-init.yaml', () => {
 describe('host/bootstrap.sh with a non-default SSH port', () => {
   const moved = fileOf(renderBootstrap(withHost({ sshPort: 2222 }), {}), 'host/bootstrap.sh');
 
-  it('installs the bundle\'s sshd drop-in (the port the firewall opens), checks the config first, after the firewall', () => {
+  it("installs the bundle's sshd drop-in (the port the firewall opens), checks the config first, after the firewall", () => {
     const install = 'install -m 0644 "$BUNDLE/host/sshd-moat.conf" /etc/ssh/sshd_config.d/10-moat-port.conf';
     expect(moved).toContain(install);
     expect(moved.indexOf('sshd -t')).toBeGreaterThan(moved.indexOf(install));

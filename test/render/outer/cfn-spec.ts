@@ -21,8 +21,20 @@ interface Spec {
 
 const spec = createRequire(import.meta.url)('@aws-cdk/cfnspec/spec/specification.json') as Spec;
 
-const TOP_LEVEL = new Set(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings', 'Conditions', 'Transform', 'Resources', 'Outputs']);
-const PARAMETER_TYPE = /^(String|Number|List<Number>|CommaDelimitedList|AWS::EC2::[A-Za-z]+::[A-Za-z]+|List<AWS::EC2::[A-Za-z]+::[A-Za-z]+>|AWS::SSM::Parameter::Name|AWS::SSM::Parameter::Value<.+>)$/;
+const TOP_LEVEL = new Set([
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
+]);
+const PARAMETER_TYPE =
+  /^(String|Number|List<Number>|CommaDelimitedList|AWS::EC2::[A-Za-z]+::[A-Za-z]+|List<AWS::EC2::[A-Za-z]+::[A-Za-z]+>|AWS::SSM::Parameter::Name|AWS::SSM::Parameter::Value<.+>)$/;
 
 type Json = unknown;
 
@@ -35,13 +47,19 @@ function isIntrinsic(value: Json): boolean {
 function checkPrimitive(type: string, value: Json, at: string, errors: string[]): void {
   if (isIntrinsic(value)) return;
   const ok =
-    type === 'String' ? typeof value === 'string'
-    : type === 'Integer' || type === 'Long' ? Number.isInteger(value) || (typeof value === 'string' && /^-?\d+$/.test(value))
-    : type === 'Double' ? typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(Number(value)))
-    : type === 'Boolean' ? typeof value === 'boolean' || value === 'true' || value === 'false'
-    : type === 'Json' ? typeof value === 'object'
-    : type === 'Timestamp' ? typeof value === 'string'
-    : false;
+    type === 'String'
+      ? typeof value === 'string'
+      : type === 'Integer' || type === 'Long'
+        ? Number.isInteger(value) || (typeof value === 'string' && /^-?\d+$/.test(value))
+        : type === 'Double'
+          ? typeof value === 'number' || (typeof value === 'string' && !Number.isNaN(Number(value)))
+          : type === 'Boolean'
+            ? typeof value === 'boolean' || value === 'true' || value === 'false'
+            : type === 'Json'
+              ? typeof value === 'object'
+              : type === 'Timestamp'
+                ? typeof value === 'string'
+                : false;
   if (!ok) errors.push(`${at}: expected ${type}, got ${JSON.stringify(value)}`);
 }
 
@@ -110,7 +128,8 @@ export function validateTemplate(template: Record<string, Json>): string[] {
   }
   const found = { refs: [] as string[], getAtts: [] as [string, string][] };
   collectRefs({ Resources: resources, Outputs: template['Outputs'] }, found);
-  for (const ref of found.refs) if (!(ref in parameters) && !(ref in resources) && !ref.startsWith('AWS::')) errors.push(`Ref ${ref}: no such parameter or resource`);
+  for (const ref of found.refs)
+    if (!(ref in parameters) && !(ref in resources) && !ref.startsWith('AWS::')) errors.push(`Ref ${ref}: no such parameter or resource`);
   for (const [res, attr] of found.getAtts) {
     const type = resources[res]?.Type;
     if (!type || !spec.ResourceTypes[type]?.Attributes?.[attr]) errors.push(`Fn::GetAtt ${res}.${attr}: no such attribute`);

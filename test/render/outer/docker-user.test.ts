@@ -5,13 +5,13 @@
 // and must agree on a grid of forwarded packets, with explicit verdicts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CidrSet } from '../../../src/analyze/cidr-set.js';
-import { EMPTY, WORLD, cidrSet, onlyFamily, setEquals } from '../../../src/analyze/cidr-set.js';
+import { cidrSet, EMPTY, onlyFamily, setEquals, WORLD } from '../../../src/analyze/cidr-set.js';
 import { evaluateHook, type Packet } from '../../../src/analyze/firewall-eval.js';
 import type { FirewallChain, FirewallLayer } from '../../../src/analyze/state.js';
 import { iptablesIngester } from '../../../src/ingest/iptables.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderDockerUser } from '../../../src/render/docker-user.js';
-import { createNetns, fileOf, reference, requireTool, tempFiles, withHost, type Netns } from './support.js';
+import { createNetns, fileOf, type Netns, reference, requireTool, tempFiles, withHost } from './support.js';
 
 const TS = '100.64.0.10';
 const TS6 = 'fd7a:115c:a1e0::10';
@@ -61,7 +61,11 @@ const forwarded = (iif: string | undefined, origDst: Packet['daddr'], origPort: 
 });
 const internet: Packet['daddr'] = { kind: 'any-except', except: cidrSet(['100.64.0.0/10', 'fd7a:115c:a1e0::/48']) };
 const GRID: readonly { name: string; packet: Packet; want: CidrSet }[] = [
-  ...[8443, 8444, 8445].map((port) => ({ name: `tailnet to ${TS}:${port}`, packet: forwarded('tailscale0', { kind: 'exact', address: TS }, port, '172.20.0.2'), want: onlyFamily(WORLD, 4) })),
+  ...[8443, 8444, 8445].map((port) => ({
+    name: `tailnet to ${TS}:${port}`,
+    packet: forwarded('tailscale0', { kind: 'exact', address: TS }, port, '172.20.0.2'),
+    want: onlyFamily(WORLD, 4),
+  })),
   { name: `tailnet to [${TS6}]:8443`, packet: forwarded('tailscale0', { kind: 'exact', address: TS6 }, 8443, 'fd00:20::2'), want: onlyFamily(WORLD, 6) },
   { name: 'internet to a published port (v4)', packet: forwarded('eth0', internet, 8443, '172.20.0.2'), want: EMPTY },
   { name: 'internet to a published port (v6)', packet: forwarded('eth0', internet, 8443, 'fd00:20::2'), want: EMPTY },
@@ -160,7 +164,8 @@ describe('docker-user on real iptables-nft (netns)', () => {
     ns.exec('bash', [v6.path('docker-user.sh')], env);
     ns.exec('bash', [v6.path('docker-user.sh')], env);
     const four = ns.exec('iptables-nft', ['-S', 'DOCKER-USER']);
-    for (const port of [8443, 8444, 8445]) expect(four).toContain(`-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport ${port} -j ACCEPT`);
+    for (const port of [8443, 8444, 8445])
+      expect(four).toContain(`-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport ${port} -j ACCEPT`);
     const six = ns.exec('ip6tables-nft', ['-S', 'DOCKER-USER']);
     expect(six).toContain(`-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS6} --ctorigdstport 8443 -j ACCEPT`);
     expect(six.match(/--ctorigdstport/g)).toHaveLength(1);
@@ -191,14 +196,18 @@ describe('docker-user on real iptables-nft (netns)', () => {
       ...base,
       networks: [...base.networks, { name: 'moat-v6', subnet: 'fd00:20::/64', gateway: 'fd00:20::1', driver: 'bridge', internal: true }],
       services: base.services.map((s) =>
-        s.name === 'signal-api' ? { ...s, publish: [{ hostAddress: TS, hostPort: 60000, hostPortEnd: 60010, containerPort: 60000, protocol: 'udp' as const }] } : s,
+        s.name === 'signal-api'
+          ? { ...s, publish: [{ hostAddress: TS, hostPort: 60000, hostPortEnd: 60010, containerPort: 60000, protocol: 'udp' as const }] }
+          : s,
       ),
     };
     const t = bundle(platform);
     try {
       const ns = fresh('du-range');
       ns.exec('bash', [t.path('docker-user.sh')], env);
-      expect(ns.exec('iptables-nft', ['-S', 'DOCKER-USER'])).toContain(`-A DOCKER-USER -i tailscale0 -p udp -m conntrack --ctorigdst ${TS} --ctorigdstport 60000:60010 -j ACCEPT`);
+      expect(ns.exec('iptables-nft', ['-S', 'DOCKER-USER'])).toContain(
+        `-A DOCKER-USER -i tailscale0 -p udp -m conntrack --ctorigdst ${TS} --ctorigdstport 60000:60010 -j ACCEPT`,
+      );
       expect(ns.exec('ip6tables-nft', ['-S', 'DOCKER-USER'])).toContain('-A DOCKER-USER -d fd00:20::/64 -i eth0 -j DROP');
     } finally {
       t.cleanup();
@@ -206,7 +215,10 @@ describe('docker-user on real iptables-nft (netns)', () => {
   });
 
   it('maps each rule line to the model path it comes from', () => {
-    const file = renderDockerUser(gatewayOnV6(), {}).files.find((f) => f.path === V4) as { content: string; sourceMap?: readonly { line: number; path: string }[] };
+    const file = renderDockerUser(gatewayOnV6(), {}).files.find((f) => f.path === V4) as {
+      content: string;
+      sourceMap?: readonly { line: number; path: string }[];
+    };
     const lines = file.content.split('\n');
     const at = (path: string) => file.sourceMap?.filter((s) => s.path === path).map((s) => lines[s.line - 1]) ?? [];
     expect(at('services.nginx.publish[1]')).toEqual([`-A DOCKER-USER -i tailscale0 -p tcp -m conntrack --ctorigdst ${TS} --ctorigdstport 8444 -j ACCEPT`]);
@@ -222,14 +234,22 @@ describe('docker-user on real iptables-nft (netns)', () => {
   );
 
   it('refuses a Tailscale address that is not one, and keeps a hostile project name inside its comment', () => {
-    expect(() => renderDockerUser(withHost({ tailscale: { address: '100.64.0.10 -j ACCEPT' } }), {})).toThrow(/host\.tailscale\.address: .* is not an IPv4 address/);
+    expect(() => renderDockerUser(withHost({ tailscale: { address: '100.64.0.10 -j ACCEPT' } }), {})).toThrow(
+      /host\.tailscale\.address: .* is not an IPv4 address/,
+    );
     const p = { ...reference(), project: 'x\n-A DOCKER-USER -j ACCEPT\n' };
     const r = renderDockerUser(p, {});
     for (const path of [V4, V6]) {
-      const accepts = fileOf(r, path).split('\n').filter((l) => l.startsWith('-A') && l.endsWith('-j ACCEPT'));
+      const accepts = fileOf(r, path)
+        .split('\n')
+        .filter((l) => l.startsWith('-A') && l.endsWith('-j ACCEPT'));
       expect(accepts.every((l) => l.includes('--ctstate RELATED,ESTABLISHED') || l.includes('--ctorigdstport'))).toBe(true);
     }
-    expect(fileOf(r, 'firewall/docker-user.sh').split('\n').filter((l) => l.startsWith('-A'))).toEqual([]);
+    expect(
+      fileOf(r, 'firewall/docker-user.sh')
+        .split('\n')
+        .filter((l) => l.startsWith('-A')),
+    ).toEqual([]);
   });
 
   it('passes shellcheck', () => {

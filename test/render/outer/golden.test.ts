@@ -16,7 +16,10 @@ for (const target of OUTER) {
     for (const c of cases) {
       it(c.name, () => {
         const withInstance = c.name.endsWith('.instance');
-        expectGolden(c, renderOrError(() => RENDERERS[target](goldenPlatform(c.input), { withInstance })));
+        expectGolden(
+          c,
+          renderOrError(() => RENDERERS[target](goldenPlatform(c.input), { withInstance })),
+        );
       });
     }
   });

@@ -8,14 +8,21 @@ import { expectGolden, goldenCases, goldenPlatform, renderOrError } from '../../
 
 const PATHS = {
   reference: { moat: ['/usr/local/bin/moat'], configFile: '/opt/moat/moat.yaml', bundleDir: '/opt/moat/deploy' },
-  'paths-with-spaces': { moat: ['/usr/bin/node', '/opt/moat tools/moat.js'], configFile: '/srv/ai platform/moat.yaml', bundleDir: '/srv/ai platform/100%/deploy' },
+  'paths-with-spaces': {
+    moat: ['/usr/bin/node', '/opt/moat tools/moat.js'],
+    configFile: '/srv/ai platform/moat.yaml',
+    bundleDir: '/srv/ai platform/100%/deploy',
+  },
 } as const;
 
 describe('golden: host-unit', () => {
   for (const c of goldenCases(new URL('../../golden/outer/host-unit/', import.meta.url))) {
     it(c.name, () => {
       const paths = PATHS[c.name as keyof typeof PATHS];
-      expectGolden(c, renderOrError(() => renderHostUnit(goldenPlatform(c.input), paths)));
+      expectGolden(
+        c,
+        renderOrError(() => renderHostUnit(goldenPlatform(c.input), paths)),
+      );
     });
   }
 

@@ -4,13 +4,13 @@
 // and must agree on every packet of a grid, with explicit verdicts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CidrSet } from '../../../src/analyze/cidr-set.js';
-import { EMPTY, WORLD, cidrSet, setEquals } from '../../../src/analyze/cidr-set.js';
+import { cidrSet, EMPTY, setEquals, WORLD } from '../../../src/analyze/cidr-set.js';
 import { evaluateHook, type Packet } from '../../../src/analyze/firewall-eval.js';
 import type { FirewallLayer } from '../../../src/analyze/state.js';
 import { nftablesIngester } from '../../../src/ingest/nftables.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderNftables } from '../../../src/render/nftables.js';
-import { createNetns, fileOf, reference, requireTool, tempFiles, withHost, type Netns } from './support.js';
+import { createNetns, fileOf, type Netns, reference, requireTool, tempFiles, withHost } from './support.js';
 
 const PATH = 'firewall/nftables.json';
 const ADMIN = '203.0.113.10/32';
@@ -45,7 +45,13 @@ function multiPort(): Platform {
   const p = reference();
   const services = p.services.map((s) =>
     s.name === p.gateway.service
-      ? { ...s, publish: [...s.publish, ...[8444, 8445].map((port) => ({ hostAddress: p.host.tailscale.address, hostPort: port, containerPort: port, protocol: 'tcp' as const }))] }
+      ? {
+          ...s,
+          publish: [
+            ...s.publish,
+            ...[8444, 8445].map((port) => ({ hostAddress: p.host.tailscale.address, hostPort: port, containerPort: port, protocol: 'tcp' as const })),
+          ],
+        }
       : s,
   );
   return { ...p, services };

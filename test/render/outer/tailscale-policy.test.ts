@@ -1,10 +1,10 @@
 // tailscale/policy.hujson: parses as HuJSON, grants only the gateway port,
 // and its own tests deny every backend port of the model (computed here from
 // the Platform, not a hard-coded list).
-import { parse, type ParseError } from 'jsonc-parser';
+import { type ParseError, parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
-import type { Platform } from '../../../src/model/types.js';
 import { ingestTailscalePolicy } from '../../../src/ingest/tailscale-policy.js';
+import type { Platform } from '../../../src/model/types.js';
 import { renderTailscalePolicy } from '../../../src/render/tailscale-policy.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { fileOf, reference, withHost } from './support.js';
@@ -61,9 +61,7 @@ describe('Tailscale policy', () => {
     const accepted = doc.tests.flatMap((t) => t.accept ?? []);
     expect(accepted).toEqual([`${tag}:8443`, `${tag}:8444`, `${tag}:8445`]);
     const denied = new Set(doc.tests.flatMap((t) => (t.deny ?? []).map((d) => `${t.proto ?? 'tcp'}/${d}`)));
-    const expected = p.services
-      .filter((s) => s.name !== p.gateway.service)
-      .flatMap((s) => s.ports.map((port) => `${port.protocol}/${tag}:${port.port}`));
+    const expected = p.services.filter((s) => s.name !== p.gateway.service).flatMap((s) => s.ports.map((port) => `${port.protocol}/${tag}:${port.port}`));
     expect(expected.length).toBeGreaterThan(10);
     for (const e of expected) expect(denied, e).toContain(e);
     expect(denied).not.toContain(`tcp/${tag}:${p.gateway.listenPort}`);
@@ -98,7 +96,7 @@ describe('Tailscale policy with several gateway ports', () => {
   const { tag, group } = p.host.tailscale;
   const doc = policy(p);
 
-  it('grants exactly the gateway service\'s published ports', () => {
+  it("grants exactly the gateway service's published ports", () => {
     expect(doc.grants).toEqual([{ src: [group], dst: [tag], ip: ['tcp:8443', 'tcp:8444', 'tcp:8445'] }]);
   });
 
@@ -128,7 +126,11 @@ describe('Tailscale policy with several gateway ports', () => {
       [8443, 8444, 8445].map((port) => `${group}>${tag} tcp:${port}-${port}`),
     );
     const map = (renderTailscalePolicy(p, {}).files[0] as { sourceMap?: readonly { line: number; path: string }[] }).sourceMap ?? [];
-    expect(grants.map((g) => map.find((m) => m.line === g.origin.line)?.path)).toEqual(['services.nginx.publish[0]', 'services.nginx.publish[1]', 'services.nginx.publish[2]']);
+    expect(grants.map((g) => map.find((m) => m.line === g.origin.line)?.path)).toEqual([
+      'services.nginx.publish[0]',
+      'services.nginx.publish[1]',
+      'services.nginx.publish[2]',
+    ]);
     expect(result.fragment.tailnet?.tagOwners).toEqual({ [tag]: ['autogroup:admin'] });
   });
 });

@@ -37,7 +37,11 @@ describe('Terraform', () => {
     const doc = await tf(true);
     const key = (r: Record<string, unknown>) => `${r['ip_protocol']} ${r['from_port']}-${r['to_port']} ${r['cidr_ipv4'] ?? r['cidr_ipv6']}`;
     expect(rules(doc, 'ingress').map(key).sort()).toEqual(['tcp 22-22 203.0.113.10/32', 'udp 41641-41641 0.0.0.0/0', 'udp 41641-41641 ::/0']);
-    expect(rules(doc, 'egress').map((r) => `${r['ip_protocol']} ${r['cidr_ipv4'] ?? r['cidr_ipv6']}`).sort()).toEqual(['-1 0.0.0.0/0', '-1 ::/0']);
+    expect(
+      rules(doc, 'egress')
+        .map((r) => `${r['ip_protocol']} ${r['cidr_ipv4'] ?? r['cidr_ipv6']}`)
+        .sort(),
+    ).toEqual(['-1 0.0.0.0/0', '-1 ::/0']);
     for (const r of [...rules(doc, 'ingress'), ...rules(doc, 'egress')]) expect(r['security_group_id']).toBe('${aws_security_group.host.id}');
   });
 

@@ -24,7 +24,15 @@ const cellKey = (zone: string, target: string, address: string, port: string, pr
 const rowKey = (r: MatrixRow): string =>
   cellKey(r.zone, r.service ?? r.address, r.address, r.portEnd !== undefined ? `${r.port}-${r.portEnd}` : String(r.port), r.protocol, r.via, r.decidedBy);
 const edgeKey = (e: Record<string, string>): string =>
-  cellKey(e['data-zone'] ?? '', e['data-target'] ?? '', e['data-address'] ?? '', e['data-port'] ?? '', e['data-protocol'] ?? '', e['data-via'] ?? '', e['data-layer'] ?? '');
+  cellKey(
+    e['data-zone'] ?? '',
+    e['data-target'] ?? '',
+    e['data-address'] ?? '',
+    e['data-port'] ?? '',
+    e['data-protocol'] ?? '',
+    e['data-via'] ?? '',
+    e['data-layer'] ?? '',
+  );
 const sorted = (keys: string[]): string[] => [...keys].sort();
 
 describe('topology.svg of the built-in platform', async () => {
@@ -32,7 +40,11 @@ describe('topology.svg of the built-in platform', async () => {
 
   it('draws every service of the platform exactly once', () => {
     const drawn = elements(svg, 'service').map((e) => e['data-service']);
-    for (const s of platform.services) expect(drawn.filter((d) => d === s.name), s.name).toHaveLength(1);
+    for (const s of platform.services)
+      expect(
+        drawn.filter((d) => d === s.name),
+        s.name,
+      ).toHaveLength(1);
     expect(drawn).toHaveLength(platform.services.length);
   });
 
@@ -43,10 +55,12 @@ describe('topology.svg of the built-in platform', async () => {
     expect(elements(svg, 'edge blocked')).toEqual([]);
   });
 
-  it('shows the reference\'s three doors from outside the host: SSH from the admin IP, WireGuard from the internet, the gateway from the tailnet', () => {
+  it("shows the reference's three doors from outside the host: SSH from the admin IP, WireGuard from the internet, the gateway from the tailnet", () => {
     const edges = elements(svg, 'edge open');
     const from = (zone: string) => edges.filter((e) => e['data-zone'] === zone);
-    expect(new Set(from('admin').map((e) => `${e['data-target']} ${e['data-port']}/${e['data-protocol']}`))).toEqual(new Set(['sshd 22/tcp', 'tailscaled 41641/udp']));
+    expect(new Set(from('admin').map((e) => `${e['data-target']} ${e['data-port']}/${e['data-protocol']}`))).toEqual(
+      new Set(['sshd 22/tcp', 'tailscaled 41641/udp']),
+    );
     expect(new Set(from('internet').map((e) => `${e['data-target']} ${e['data-port']}/${e['data-protocol']}`))).toEqual(new Set(['tailscaled 41641/udp']));
     // The tailnet reaches the gateway's published ports, and the apps only through its routes.
     for (const e of from('tailnet')) expect(e['data-via'] === 'publish' ? e['data-target'] : e['data-via']).toMatch(/^(nginx|gateway)$/);
@@ -70,7 +84,17 @@ describe('topology.svg of the built-in platform', async () => {
 
 describe('topology.svg of hostile names (moat audit draws what a compose file calls its services)', () => {
   it('escapes every name and label', async () => {
-    const row: MatrixRow = { zone: 'tailnet', address: '10.0.0.5', port: 80, protocol: 'tcp', verdict: 'open', decidedBy: 'tailnet', service: '"><script>alert(1)</script>', via: 'container', reason: 'x' };
+    const row: MatrixRow = {
+      zone: 'tailnet',
+      address: '10.0.0.5',
+      port: 80,
+      protocol: 'tcp',
+      verdict: 'open',
+      decidedBy: 'tailnet',
+      service: '"><script>alert(1)</script>',
+      via: 'container',
+      reason: 'x',
+    };
     const svg = await topologySvg({ title: 'audit <of> "x" & y', matrix: [row], services: [], platformLabel: '<b>', hostLabel: "h'" });
     expect(svg).not.toContain('<script');
     expect(svg).not.toContain('"><script>');
