@@ -35,7 +35,7 @@ tools=(
   shellcheck:shellcheck openssl:openssl curl:curl squid:squid sysctl:procps
   prlimit:util-linux findmnt:util-linux umount:mount tar:tar ldd:libc-bin bash:bash
   chromium:chromium redis-server:redis-server rclone:rclone setpriv:util-linux flock:util-linux
-  g++:g++ make:make python3:python3
+  g++:g++ make:make python3:python3 hyperfine:hyperfine
 )
 absent=()
 for entry in "${tools[@]}"; do
