@@ -153,7 +153,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     '## Full TCP sweep: moat probe vs nmap',
     '',
-    `Target: the lab host ${s.target} (nftables input policy drop) from the ${s.vantage} vantage, all 65535 TCP ports; ${s.moatSeconds.length} runs each, wall-clock time of the whole command. The bound for moat's flags (timeout × ⌈65535 ÷ concurrency⌉) is ${r.sweepBoundSeconds} s.`,
+    `Target: the lab host ${s.target} (nftables input policy drop) from the ${s.vantage} vantage, all 65535 TCP ports; ${s.moatSeconds.length} runs each, wall-clock time of the whole command (moat's published CLI, bin/moat.js). The bound for moat's flags (timeout × ⌈65535 ÷ concurrency⌉) is ${r.sweepBoundSeconds} s.`,
     '',
     '| scanner | seconds (each run) | median | open | filtered |',
     '| --- | --- | ---: | --- | ---: |',

@@ -5,6 +5,7 @@
 //  2. a full TCP sweep of the default-drop lab host by `moat probe` against
 //     `nmap -sT -p- -T4 --min-rate 10000 --max-retries 1`, compared port by port.
 // Writes bench/results.json and bench/results.md. Loopback and lab namespaces only.
+import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -219,7 +220,7 @@ async function sweeps(lab: Lab): Promise<SweepResult> {
   for (let round = 0; round < SWEEP_ROUNDS; round++) {
     process.stderr.write(`bench: sweep round ${round + 1}\n`);
     let t0 = performance.now();
-    const { stdout } = await lab.moat(lab.ns.admin, [...moatArgs, '--format', 'json']);
+    const { stdout } = await publishedMoat(lab.ns.admin, [...moatArgs, '--format', 'json']);
     moatMs.push(performance.now() - t0);
     const report = JSON.parse(stdout) as ProbeReport;
     moatOpen = [...report.tcp.open];
@@ -247,6 +248,17 @@ async function sweeps(lab: Lab): Promise<SweepResult> {
     portDifferences: differences,
     decoyPort: DECOY_PORT,
   };
+}
+
+/** The published CLI (bin/moat.js → the bundle this run built), as users run it: the lab's own runner goes through tsx. */
+function publishedMoat(ns: string, args: readonly string[]): Promise<{ stdout: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'bin/moat.js'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
+      // Exit 1 means findings, and the report is still on stdout; anything else is a failed run.
+      if (error && error.code !== 1) reject(new Error(`moat ${args.join(' ')}: ${error.message}\n${stderr}`));
+      else resolve({ stdout });
+    });
+  });
 }
 
 main().catch((error: unknown) => {
