@@ -253,11 +253,16 @@ async function sweeps(lab: Lab): Promise<SweepResult> {
 /** The published CLI (bin/moat.js → the bundle this run built), as users run it: the lab's own runner goes through tsx. */
 function publishedMoat(ns: string, args: readonly string[]): Promise<{ stdout: string }> {
   return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', ns, process.execPath, join(ROOT, 'bin/moat.js'), ...args], { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT }, (error, stdout, stderr) => {
-      // Exit 1 means findings, and the report is still on stdout; anything else is a failed run.
-      if (error && error.code !== 1) reject(new Error(`moat ${args.join(' ')}: ${error.message}\n${stderr}`));
-      else resolve({ stdout });
-    });
+    execFile(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, join(ROOT, 'bin/moat.js'), ...args],
+      { maxBuffer: 64 * 1024 * 1024, timeout: 300_000, cwd: ROOT },
+      (error, stdout, stderr) => {
+        // Exit 1 means findings, and the report is still on stdout; anything else is a failed run.
+        if (error && error.code !== 1) reject(new Error(`moat ${args.join(' ')}: ${error.message}\n${stderr}`));
+        else resolve({ stdout });
+      },
+    );
   });
 }
 

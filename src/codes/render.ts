@@ -5,6 +5,12 @@ import type { CodeDoc } from './types.js';
 
 export const RENDER_CODE_DOCS = [
   {
+    code: 'render.cloud.user-data-too-large',
+    severity: 'high',
+    title: "The instance's user data is larger than EC2 accepts",
+    help: "With --with-instance, moat puts the bootstrap and the host files into the instance's cloud-init user data. EC2 accepts at most 16 KB of it before base64 encoding, so an instance rendered with more does not launch. Render without --with-instance and copy the bundle to the host, or run `moat host init` there.",
+  },
+  {
     code: 'render.admin-cidr-world',
     severity: 'high',
     title: 'The rendered firewall opens SSH to the whole internet',

@@ -4,6 +4,7 @@
 // piped from curl into a shell. The Tailscale auth key never enters the bundle,
 // the user data or a command line: it is read from a root-only file.
 import { stringify } from 'yaml';
+import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import { BACKUP_SERVICE_PATH, BACKUP_TIMER_PATH, backupBootstrapLines, backupService, backupTimer } from './backup-timer.js';
 import { DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS, dockerUserRulesFile, dockerUserScript } from './docker-user.js';
@@ -219,6 +220,27 @@ function sshdPortLines(): string[] {
     'sshd -t',
     'systemctl daemon-reload',
     'if systemctl is-enabled --quiet ssh.socket 2>/dev/null; then systemctl restart ssh.socket; else systemctl restart ssh.service; fi',
+  ];
+}
+
+/**
+ * EC2 takes at most 16 KB of user data, "in raw form, before it is base64-encoded"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html): an instance
+ * rendered with more does not launch. Said as a finding, not silently cut.
+ */
+export const EC2_USER_DATA_LIMIT = 16 * 1024;
+
+export function userDataFindings(platform: Platform, artifact: string): Finding[] {
+  const size = Buffer.byteLength(cloudInit(platform), 'utf8');
+  if (size <= EC2_USER_DATA_LIMIT) return [];
+  return [
+    {
+      code: 'render.cloud.user-data-too-large',
+      severity: 'high',
+      path: 'host',
+      message: `${artifact}: the instance's user data (host/cloud-init.yaml with the bootstrap and the host files) is ${size} bytes; EC2 refuses more than ${EC2_USER_DATA_LIMIT}`,
+      hint: 'render without --with-instance and copy the bundle to the host (scp, then `sudo host/bootstrap.sh`), or use `moat host init` on it',
+    },
   ];
 }
 

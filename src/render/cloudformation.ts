@@ -4,7 +4,7 @@
 import { Document, isMap, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
 import type { Platform } from '../model/types.js';
 import { ROOT_VOLUME_GIB, type SgRule, type SourceLine, securityGroup, ubuntuAmiParameter } from './aws-rules.js';
-import { cloudInit } from './bootstrap.js';
+import { cloudInit, userDataFindings } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
 import { generatedHeader, type RenderedFile, type Renderer, type RenderOptions, type RenderResult } from './types.js';
 
@@ -114,7 +114,10 @@ export const renderCloudFormation: Renderer = (platform, options): RenderResult 
     content: `${header.join('\n')}\n${body}`,
     sourceMap: ingressLines(body, header.length, securityGroup(platform).ingress),
   };
-  return { files: [file], warnings: adminCidrFindings(platform, CLOUDFORMATION_PATH) };
+  return {
+    files: [file],
+    warnings: [...adminCidrFindings(platform, CLOUDFORMATION_PATH), ...(options.withInstance === true ? userDataFindings(platform, CLOUDFORMATION_PATH) : [])],
+  };
 };
 
 /** The line of each ingress rule in the written template (read back from the YAML, not counted by hand). */

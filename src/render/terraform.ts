@@ -4,7 +4,7 @@
 // form the provider recommends over inline rules.
 import type { Platform } from '../model/types.js';
 import { ROOT_VOLUME_GIB, type SgRule, type SourceLine, securityGroup, ubuntuAmiParameter } from './aws-rules.js';
-import { cloudInit } from './bootstrap.js';
+import { cloudInit, userDataFindings } from './bootstrap.js';
 import { adminCidrFindings, adminCidrWarningLines } from './firewall-model.js';
 import { expr, type HclAttr, type HclBlock, hclFile, heredoc } from './hcl.js';
 import { generatedHeader, type RenderedFile, type Renderer, type RenderOptions, type RenderResult } from './types.js';
@@ -109,5 +109,8 @@ export const renderTerraform: Renderer = (platform, options): RenderResult => {
     return at < 0 ? [] : [{ line: at + 1, path: rule.path }];
   });
   const file: RenderedFile & { sourceMap: readonly SourceLine[] } = { path: TERRAFORM_PATH, content, sourceMap };
-  return { files: [file], warnings: adminCidrFindings(platform, TERRAFORM_PATH) };
+  return {
+    files: [file],
+    warnings: [...adminCidrFindings(platform, TERRAFORM_PATH), ...(options.withInstance === true ? userDataFindings(platform, TERRAFORM_PATH) : [])],
+  };
 };

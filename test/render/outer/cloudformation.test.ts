@@ -2,7 +2,7 @@
 // specification, and exactly the security group the reference allows.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cloudInit } from '../../../src/render/bootstrap.js';
+import { cloudInit, EC2_USER_DATA_LIMIT } from '../../../src/render/bootstrap.js';
 import { renderCloudFormation } from '../../../src/render/cloudformation.js';
 import { validateTemplate } from './cfn-spec.js';
 import { fileOf, reference, withHost } from './support.js';
@@ -87,5 +87,15 @@ describe('CloudFormation template', () => {
     expect(renderCloudFormation(reference(), {}).warnings).toEqual([]);
     expect(renderCloudFormation(withHost({ adminCidr: '::/0' }), {}).warnings.map((w) => w.code)).toEqual(['render.admin-cidr-world']);
     expect(renderCloudFormation(withHost({ adminCidr: '0.0.0.0/1' }), {}).warnings).toEqual([]);
+  });
+
+  it("says when the instance's user data is over EC2's 16 KB, and only for the instance", async () => {
+    const { renderTerraform } = await import('../../../src/render/terraform.js');
+    const size = Buffer.byteLength(cloudInit(reference()), 'utf8');
+    expect(size, 'the reference bootstrap with its host files').toBeGreaterThan(EC2_USER_DATA_LIMIT);
+    for (const render of [renderCloudFormation, renderTerraform]) {
+      expect(render(reference(), { withInstance: true }).warnings.map((w) => [w.code, w.severity])).toEqual([['render.cloud.user-data-too-large', 'high']]);
+      expect(render(reference(), {}).warnings).toEqual([]);
+    }
   });
 });
