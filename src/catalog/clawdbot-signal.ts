@@ -67,8 +67,8 @@ export const CLAWDBOT_SIGNAL_PLUGIN = {
 } as const;
 
 /**
- * What an operator runs once, after `moat up` rendered the channel (the
- * container needs the npm registry for it): any `openclaw plugins` command
+ * What `moat up` runs in the bot's container once it is healthy (deploy/bot-setup.ts;
+ * the container needs the npm registry for it), and an operator can run again: any `openclaw plugins` command
  * first installs a plugin the config enables but the state lacks (seen with
  * 2026.9.6; docs/gateway/doctor/state-and-sessions.md: doctor "can also
  * reinstall missing downloadable plugins when config references them"), from

@@ -4,7 +4,10 @@
 //    before LiteLLM starts, since LiteLLM creates its tables at start;
 // 2. after LiteLLM is healthy: each app's own virtual key (litellm-keys.ts),
 //    before the app starts, so its first request is already authorized;
-// 3. after every level is healthy: the models Ollama lacks (models.ts). Last,
+// 3. after AnythingLLM is healthy: the developer key of the bot's knowledge
+//    tool, before the bot starts, and after the bot is healthy: its Signal
+//    plugin, when moat.yaml names its number (bot-setup.ts);
+// 4. after every level is healthy: the models Ollama lacks (models.ts). Last,
 //    because no service needs a model to start or to pass its health check,
 //    and a multi-GB pull would otherwise hold every later level back; the
 //    apps are reachable while it runs, and a failed pull leaves a running
@@ -13,6 +16,7 @@
 // bridge (routable from the Docker host itself); both URLs are injectable.
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
+import { anythingllmBaseUrl, BOT_SERVICE, type BotPaths, ensureBotKnowledgeKey, ensureSignalPlugin, KNOWLEDGE_SERVICE } from './bot-setup.js';
 import type { Engine } from './engine.js';
 import { ensureLitellmDatabase, LITELLM_DB_SECRET, LITELLM_DB_SERVICE, LITELLM_SERVICE, usesLitellmDb } from './litellm-db.js';
 import type { KeyOutcome } from './litellm-keys.js';
@@ -59,6 +63,9 @@ export interface FirstUpOptions {
   readonly pullRetry?: RetryOptions;
   /** Wait between tries of an app key registration whose LiteLLM did not answer (tests shorten it). */
   readonly keyRetryMs?: number;
+  /** Make AnythingLLM's developer key for the bot's knowledge tool before the bot starts (bot-setup.ts). */
+  readonly knowledgeKey?: boolean;
+  readonly anythingllmUrl?: string;
 }
 
 export interface StepReport {
@@ -91,8 +98,31 @@ export async function afterReady(
   selected: ReadonlySet<string>,
   values: ReadonlyMap<string, string>,
   options: FirstUpOptions,
+  paths?: BotPaths,
 ): Promise<StepReport[]> {
   const done: StepReport[] = [];
+  if (ready.includes(KNOWLEDGE_SERVICE) && selected.has(BOT_SERVICE) && options.knowledgeKey === true && paths !== undefined) {
+    const base = options.anythingllmUrl ?? anythingllmBaseUrl(platform);
+    if (base !== undefined) {
+      let outcome: string;
+      try {
+        outcome = await ensureBotKnowledgeKey(platform, paths, base);
+      } catch (error) {
+        throw new FirstUpStepError(
+          KNOWLEDGE_SERVICE,
+          "AnythingLLM makes the developer key the bot's knowledge tool sends (ANYTHINGLLM_API_KEY)",
+          (error as Error).message,
+        );
+      }
+      done.push({ service: KNOWLEDGE_SERVICE, detail: `the bot's knowledge key ${outcome}` });
+    }
+  }
+  if (ready.includes(BOT_SERVICE)) {
+    const plugin = await ensureSignalPlugin(engine, platform);
+    if (plugin?.installed === false)
+      throw new FirstUpStepError(BOT_SERVICE, "OpenClaw installs its official Signal plugin (the bot's Signal channel)", plugin.problem ?? 'failed');
+    if (plugin?.installed) done.push({ service: BOT_SERVICE, detail: 'Signal plugin installed (trusted-official)' });
+  }
   if (ready.includes(LITELLM_DB_SERVICE) && usesLitellmDb(platform) && selected.has(LITELLM_SERVICE)) {
     try {
       await ensureLitellmDatabase(engine, need(values, LITELLM_DB_SECRET));

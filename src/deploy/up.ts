@@ -122,7 +122,10 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
     }
     if (failures.length === 0) {
       try {
-        for (const step of await afterReady(platform, engine, level, selected, values, options.firstUp ?? {})) {
+        for (const step of await afterReady(platform, engine, level, selected, values, options.firstUp ?? {}, {
+          secretsFile: options.secretsFile,
+          bundleDir: options.bundleDir,
+        })) {
           steps.push(step);
           progress?.update(step.service, 'healthy', step.detail);
         }

@@ -2,11 +2,12 @@
 // container healthy at once), a stub Ollama and a stub LiteLLM on loopback
 // (both speaking their documented APIs): the setup steps run in the order the
 // apps need them, and no secret value reaches any output.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
+import { pluginInstallArgv } from '../../src/deploy/bot-setup.js';
 import type { ContainerState, Engine, ExecResult } from '../../src/deploy/engine.js';
 import { firstRunSteps, insideContainer } from '../../src/deploy/first-run.js';
 import { appKeys } from '../../src/deploy/first-up.js';
@@ -16,6 +17,7 @@ import { readSecrets } from '../../src/deploy/secrets-store.js';
 import { deployUp, formatFailures } from '../../src/deploy/up.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import type { Platform, PlatformInput } from '../../src/model/types.js';
+import { startAnythingStub } from './knowledge/anythingllm-stub.js';
 import { type LitellmStub, startLitellmStub } from './litellm-stub.js';
 import { closedPort, type OllamaStub, startOllamaStub } from './ollama-stub.js';
 
@@ -316,5 +318,84 @@ describe('first steps after the table', () => {
 
   it('finds the app keys by their name: <APP>_LITELLM_KEY of a service other than LiteLLM', () => {
     expect(appKeys(platform)).toEqual([{ service: 'clawdbot', secret: 'CLAWDBOT_LITELLM_KEY' }]);
+  });
+});
+
+describe("the bot's setup in moat up (stub engine, stub AnythingLLM 1.16.0 API)", () => {
+  const withSignal = (): Platform => {
+    // A copy: the reference platform is one object shared by every caller.
+    const input = structuredClone(referencePlatform()) as unknown as { services: { name: string; env?: Record<string, string> }[] };
+    const bot = input.services.find((s) => s.name === 'clawdbot');
+    if (bot) bot.env = { ...(bot.env ?? {}), SIGNAL_ACCOUNT: '+4915112345678' };
+    return normalizePlatform(input as unknown as PlatformInput);
+  };
+
+  it("makes AnythingLLM's key before the bot starts, writes it into the bot's env file, and installs the Signal plugin once the bot runs", async () => {
+    const platform = withSignal();
+    const secretsFile = join(dir, '.moat', 'secrets.env');
+    const bundleDir = join(dir, 'deploy');
+    const { prepareUp } = await import('../../src/deploy/up.js');
+    await prepareUp(platform, { bundleDir, secretsFile, services: [] });
+    const before = (await readSecrets(secretsFile)) as Map<string, string>;
+    const anything = await startAnythingStub(before.get('ANYTHINGLLM_AUTH_TOKEN') as string);
+    try {
+      const events: string[] = [];
+      const execs: { service: string; argv: readonly string[]; stdin?: string }[] = [];
+      let keysWhenBotStarted = -1;
+      let botEnvWhenStarted = '';
+      const engine = stubEngine(events, execs, { exitCode: 0, stdout: '{"id":"signal","trust":{"reason":"trusted-official"}}', stderr: '' }, (services) => {
+        if (services.includes('clawdbot')) keysWhenBotStarted = anything.keys.size;
+      });
+      const up = engine.up.bind(engine);
+      engine.up = async (services) => {
+        if (services.includes('clawdbot')) botEnvWhenStarted = await readFile(join(bundleDir, 'secrets', 'clawdbot.env'), 'utf8');
+        await up(services);
+      };
+      const result = await deployUp(platform, { engine, bundleDir, secretsFile, pollMs: 5, firstUp: { knowledgeKey: true, anythingllmUrl: anything.url } });
+      expect(result.failures).toEqual([]);
+      const key = (await readSecrets(secretsFile))?.get('ANYTHINGLLM_API_KEY') as string;
+      expect(key).toMatch(/\S{8,}/);
+      expect(keysWhenBotStarted).toBe(1);
+      expect([...anything.keys]).toEqual([key]);
+      expect(botEnvWhenStarted).toContain(`ANYTHINGLLM_API_KEY=${key}`);
+      // The plugin: after the bot's level is up, inside its container, the catalog's own command.
+      const pluginExec = execs.findIndex((e) => e.service === 'clawdbot');
+      expect(execs[pluginExec]?.argv).toEqual(pluginInstallArgv());
+      expect(pluginInstallArgv()).toEqual(['node', 'openclaw.mjs', 'plugins', 'inspect', 'signal', '--json']);
+      expect(events.indexOf('exec clawdbot')).toBeGreaterThan(events.findIndex((e) => e.startsWith('up ') && e.includes('clawdbot')));
+      expect(result.steps).toContainEqual({ service: 'anythingllm', detail: "the bot's knowledge key created" });
+      expect(result.steps).toContainEqual({ service: 'clawdbot', detail: 'Signal plugin installed (trusted-official)' });
+      expect(JSON.stringify(result)).not.toContain(key);
+    } finally {
+      await anything.close();
+    }
+  });
+
+  it('a plugin install that fails (no npm registry from the container) is a setup failure of the bot that says why', async () => {
+    const platform = withSignal();
+    const secretsFile = join(dir, '.moat', 'secrets.env');
+    const engine = stubEngine([], []);
+    // psql in dify-db succeeds; the plugin install in clawdbot cannot reach the registry.
+    engine.exec = async (service) =>
+      service === 'clawdbot'
+        ? { exitCode: 1, stdout: '', stderr: 'npm error network request to https://registry.npmjs.org/@openclaw%2fsignal failed' }
+        : { exitCode: 0, stdout: '', stderr: '' };
+    const result = await deployUp(platform, { engine, bundleDir: join(dir, 'deploy'), secretsFile, pollMs: 5 });
+    const failure = result.failures.find((f) => f.service === 'clawdbot');
+    expect(failure?.step).toBe(true);
+    expect(failure?.reason).toContain('registry.npmjs.org');
+    expect(failure?.reason).toContain('the container needs to reach it');
+  });
+
+  it('without a Signal number there is no plugin step', async () => {
+    const execs: { service: string; argv: readonly string[] }[] = [];
+    const result = await deployUp(platformWithClawKey(), {
+      engine: stubEngine([], execs),
+      bundleDir: join(dir, 'deploy'),
+      secretsFile: join(dir, '.moat', 'secrets.env'),
+      pollMs: 5,
+    });
+    expect(result.failures).toEqual([]);
+    expect(execs.filter((e) => e.service === 'clawdbot')).toEqual([]);
   });
 });

@@ -159,6 +159,7 @@ export function registerUp(program: Command): void {
         const { platform, locate } = await loadPlatform({ configPath: program.opts<{ config?: string }>().config, cwd: process.cwd() });
         const firstUp: Omit<FirstUpOptions, 'pullProgress'> = {
           registerKeys: true,
+          knowledgeKey: true,
           pullModels: opts.models !== false,
           ...(opts.ollamaUrl === undefined ? {} : { ollamaUrl: opts.ollamaUrl }),
           ...(opts.litellmUrl === undefined ? {} : { litellmUrl: opts.litellmUrl }),
