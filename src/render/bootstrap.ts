@@ -8,14 +8,14 @@ import type { Finding } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
 import { BACKUP_SERVICE_PATH, BACKUP_TIMER_PATH, backupBootstrapLines, backupService, backupTimer } from './backup-timer.js';
 import { DOCKER_USER_PATH, DOCKER_USER_RULES_PATHS, dockerUserRulesFile, dockerUserScript } from './docker-user.js';
+import { driveBootstrapLines } from './drive-timer.js';
 import { SSHD_DROPIN_PATH, sshdDropIn, TAILSCALED_DEFAULTS_PATH, tailscaledDefaults } from './host-services.js';
+import { INSTANCE_BUNDLE_DIR } from './instance-paths.js';
 import { NFTABLES_PATH, nftablesBatch } from './nftables.js';
 import { generatedHeader, type Renderer, type RenderResult } from './types.js';
 
 export const BOOTSTRAP_PATH = 'host/bootstrap.sh';
 export const CLOUD_INIT_PATH = 'host/cloud-init.yaml';
-/** Where cloud-init writes the bundle on the instance. */
-export const INSTANCE_BUNDLE_DIR = '/opt/moat';
 /** Where `tailscale cert` writes; the gateway mounts it read-only (catalog/gateway.ts). */
 export const HOST_TLS_DIR = '/etc/moat/tls';
 
@@ -199,6 +199,7 @@ export function bootstrapScript(platform: Platform): string {
     '/etc/moat/renew-cert.sh',
     'systemctl enable --now moat-cert-renew.timer',
     ...backupBootstrapLines(),
+    ...driveBootstrapLines(),
     'log "host ready: copy the bundle to $BUNDLE and run moat up there"',
     '',
   ].join('\n');

@@ -13,7 +13,7 @@
 import { dirname } from 'node:path/posix';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
-import { INSTANCE_BUNDLE_DIR } from './bootstrap.js';
+import { INSTANCE_BUNDLE_DIR } from './instance-paths.js';
 import { generatedHeader, type Renderer, type RenderResult } from './types.js';
 
 export const DRIVE_SERVICE_UNIT_PATH = 'host/moat-drive-sync.service';
@@ -23,9 +23,7 @@ export function driveServiceUnit(bundleDir = INSTANCE_BUNDLE_DIR): string {
   const project = dirname(bundleDir);
   return [
     generatedHeader('#'),
-    '# Installed as /etc/systemd/system/moat-drive-sync.service (with the .timer beside it):',
-    '#   sudo install -m 0644 host/moat-drive-sync.service host/moat-drive-sync.timer /etc/systemd/system/',
-    '#   sudo systemctl daemon-reload && sudo systemctl enable --now moat-drive-sync.timer',
+    '# Installed by host/bootstrap.sh as /etc/systemd/system/moat-drive-sync.service, the .timer beside it, enabled.',
     `# The bundle is ${bundleDir} (as cloud-init writes it); elsewhere, change --out and the paths.`,
     '[Unit]',
     'Description=moat: sync Google Drive into the platform and its AnythingLLM workspace',
@@ -34,6 +32,8 @@ export function driveServiceUnit(bundleDir = INSTANCE_BUNDLE_DIR): string {
     '',
     '[Service]',
     'Type=oneshot',
+    '# Skipped, not failed, until `moat drive connect` has recorded the remote (the timer is enabled by the bootstrap).',
+    `ConditionPathExists=${project}/.moat/drive-state.json`,
     `WorkingDirectory=${project}`,
     `ExecStart=/usr/local/bin/moat drive sync --out ${bundleDir}`,
     '# The secrets store (a new AnythingLLM key) and the state files are written beside the bundle.',
@@ -76,3 +76,18 @@ export const renderDriveTimer: Renderer = (platform): RenderResult => {
     warnings: [],
   };
 };
+
+/** The bootstrap's lines: install both units from the bundle and enable the timer (the service's condition waits for `moat drive connect`). */
+export function driveBootstrapLines(): string[] {
+  return [
+    '',
+    `# 6. The Drive sync on knowledge.schedule (moat drive sync): runs once \`moat drive connect\` has recorded a remote.`,
+    `if [[ -f "$BUNDLE/${DRIVE_SERVICE_UNIT_PATH}" && -f "$BUNDLE/${DRIVE_TIMER_UNIT_PATH}" ]]; then`,
+    `  install -m 0644 "$BUNDLE/${DRIVE_SERVICE_UNIT_PATH}" "$BUNDLE/${DRIVE_TIMER_UNIT_PATH}" /etc/systemd/system/`,
+    '  systemctl daemon-reload',
+    '  systemctl enable --now moat-drive-sync.timer',
+    'else',
+    '  log "Drive sync schedule not installed: the bundle has no host/moat-drive-sync.*; copy the whole bundle and run the bootstrap again"',
+    'fi',
+  ];
+}

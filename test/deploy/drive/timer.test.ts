@@ -6,9 +6,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
+import { DRIVE_STATE_FILE } from '../../../src/deploy/drive/drive.js';
 import { ConfigSchema } from '../../../src/model/config-schema.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
-import { driveTimerUnit, renderDriveTimer } from '../../../src/render/drive-timer.js';
+import { bootstrapScript } from '../../../src/render/bootstrap.js';
+import { driveServiceUnit, driveTimerUnit, renderDriveTimer } from '../../../src/render/drive-timer.js';
 import { RENDERERS } from '../../../src/render/registry.js';
 import { expectGolden, goldenCases, goldenPlatform, renderOrError } from '../../support/golden.js';
 
@@ -28,6 +30,16 @@ describe('golden: drive-timer', () => {
 });
 
 describe('drive timer', () => {
+  it('is installed and enabled by the bootstrap, and its service waits for the state file moat drive connect writes', () => {
+    const script = bootstrapScript(normalizePlatform(referencePlatform()));
+    expect(script).toContain('install -m 0644 "$BUNDLE/host/moat-drive-sync.service" "$BUNDLE/host/moat-drive-sync.timer" /etc/systemd/system/');
+    expect(script).toContain('systemctl enable --now moat-drive-sync.timer');
+    // The unit's WorkingDirectory is the project (moat.yaml's directory); the state lives in its .moat/, beside the secrets store.
+    const unit = driveServiceUnit('/srv/ai/deploy');
+    expect(unit).toContain('WorkingDirectory=/srv/ai');
+    expect(unit).toContain(`ConditionPathExists=/srv/ai/.moat/${DRIVE_STATE_FILE}`);
+  });
+
   const platform = normalizePlatform(referencePlatform());
 
   it('runs moat drive sync as a oneshot, on the default hourly schedule, catching up after downtime', () => {
