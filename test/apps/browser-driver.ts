@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../support/chromium.js';
 
 interface Job {
   readonly executablePath: string;
@@ -61,14 +62,7 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   ignoreHTTPSErrors: true,
   viewport: { width: 1400, height: 900 },
   args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
+    ...CHROMIUM_ARGS,
     `--host-resolver-rules=${job.hostResolverRules}`,
     // ignoreHTTPSErrors covers page loads, not a service worker's script fetch
     // ("An SSL certificate error occurred when fetching the script"): the test

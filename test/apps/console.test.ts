@@ -22,6 +22,7 @@ import { proveBundle } from '../../src/proof/bundle.js';
 import { platformTopologyInput, topologySvg } from '../../src/render/topology/index.js';
 import { LINK_URI, type PlatformApiStub, RC_PASS, RC_USER, startPlatformApiStub, writeSnapshot } from '../console/stubs.js';
 import { type OllamaStub, startOllamaStub } from '../deploy/ollama-stub.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { SCREENSHOTS } from '../support/real-apps-browser.js';
 
 const TOKEN = 'operator-credential-of-the-browser-test-42';
@@ -66,20 +67,7 @@ beforeAll(async () => {
     });
     server.listen(Number(new URL(base).port), '127.0.0.1', resolve);
   });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 });
 afterAll(async () => {
   await browser?.close();

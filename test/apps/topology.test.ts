@@ -11,26 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import { proveBundle } from '../../src/proof/bundle.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { SCREENSHOTS } from '../support/real-apps-browser.js';
 import { runMoat } from '../support/run-moat.js';
 
 const work = mkdtempSync(join(tmpdir(), 'moat-topology-'));
 let browser: Browser | undefined;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,7 +6,6 @@
 // (lib/http/auth.go at v1.75.0; `rclone rcd --help` of 1.60.1).
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { parse } from 'yaml';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import { COMPOSE_FILE, renderCompose } from '../../src/render/compose.js';
+import { freePort } from '../support/free-port.js';
 
 const run = promisify(execFile);
 
@@ -45,17 +45,6 @@ function rcloneEnv(pass = PASS): NodeJS.ProcessEnv {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RCLONE_')));
   const env = Object.fromEntries(Object.entries(rendered?.environment ?? {}).map(([k, v]) => [k, unescape(v)]));
   return { ...base, ...env, RCLONE_CACHE_DIR: join(dir, 'cache'), RCLONE_RC_PASS: pass, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function adaptedArgs(): string[] {

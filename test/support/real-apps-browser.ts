@@ -1,10 +1,12 @@
 // The test side of test/apps/browser-driver.ts: starts the driver inside the
 // namespace (so Chromium's traffic never leaves it) and sends it commands.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { CHROMIUM_PATH } from './chromium.js';
 import { type AppNamespace, REPO, TAILNET_NAME, TAILSCALE_ADDRESS } from './real-apps.js';
 
 export interface FailedRequest {
@@ -64,7 +66,7 @@ export function spkiHash(certFile: string): string {
 
 export async function startBrowser(ns: AppNamespace, gatewayCert: string): Promise<Browser> {
   const job = {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     hostResolverRules: `MAP ${TAILNET_NAME} ${TAILSCALE_ADDRESS}`,
     spki: spkiHash(gatewayCert),
     userDataDir: join(ns.dir, 'chromium-profile'),

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { BackupTarget, TargetExecIo, TargetExecResult } from '../../../src/deploy/backup/target.js';
-import { freePort } from '../../render/core/stubs.js';
+import { freePort } from '../../support/free-port.js';
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 

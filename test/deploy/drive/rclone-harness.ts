@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { COMPOSE_FILE, renderCompose } from '../../../src/render/compose.js';
-import { freePort } from '../../render/core/stubs.js';
+import { freePort } from '../../support/free-port.js';
 
 interface Rendered {
   readonly command: readonly string[];

@@ -14,7 +14,7 @@ import { deployDown, deployReset } from '../../../src/deploy/operate.js';
 import { prepareUp } from '../../../src/deploy/up.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderBundle } from '../../../src/render/registry.js';
-import { freeLoopbackPort } from './loopback-port.js';
+import { freePort } from '../../support/free-port.js';
 import { usePodmanSuite } from './podman-suite.js';
 import { reducedPlatform } from './reduced-platform.js';
 
@@ -23,7 +23,7 @@ const CRASHERS = ['litellm', 'n8n', 'ollama'];
 
 /** The reduced platform with three services that exit 1 at once: more containers mid-restart when down runs. */
 async function crashLooping(): Promise<Platform> {
-  const base = reducedPlatform({ gatewayPort: await freeLoopbackPort() });
+  const base = reducedPlatform({ gatewayPort: await freePort() });
   return {
     ...base,
     services: base.services.map((s) =>

@@ -3,7 +3,6 @@
 // each other on their bridge; from the root namespace the test reaches only
 // the gateway's publication on 127.0.0.1 (network rule).
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -15,6 +14,7 @@ import type { Engine } from '../../../src/deploy/engine.js';
 import { deployDown } from '../../../src/deploy/operate.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import type { Platform } from '../../../src/model/types.js';
+import { freePort } from '../../support/free-port.js';
 import { type PodmanHarness, startPodman } from '../../support/podman.js';
 import { E2E_PROJECT, reducedPlatform } from './reduced-platform.js';
 
@@ -25,17 +25,6 @@ class Sink {
     this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   }
-}
-
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 let harness: PodmanHarness | undefined;
@@ -68,7 +57,7 @@ beforeAll(async () => {
   harness = await startPodman();
   await harness.buildStubImage();
   process.env.DOCKER_HOST = harness.dockerHost;
-  gatewayPort = await freeLoopbackPort();
+  gatewayPort = await freePort();
   platform = reducedPlatform({ gatewayPort });
 }, 240_000);
 

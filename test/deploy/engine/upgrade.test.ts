@@ -18,7 +18,7 @@ import { planUpgrade } from '../../../src/deploy/upgrade-plan.js';
 import { recordImage } from '../../../src/deploy/upgrade-record.js';
 import type { Platform } from '../../../src/model/types.js';
 import { renderBundle } from '../../../src/render/registry.js';
-import { freeLoopbackPort } from './loopback-port.js';
+import { freePort } from '../../support/free-port.js';
 import { usePodmanSuite } from './podman-suite.js';
 import { E2E_PROJECT, reducedPlatform } from './reduced-platform.js';
 
@@ -85,7 +85,7 @@ beforeAll(async () => {
       `${IMAGE}:${version}`,
     ]);
   }
-  const base = reducedPlatform({ gatewayPort: await freeLoopbackPort() });
+  const base = reducedPlatform({ gatewayPort: await freePort() });
   platform = { ...base, services: base.services.map((s) => (s.name === 'n8n' ? { ...s, image: `${IMAGE}:1`, command: STUB } : s)) };
   await writeFile(paths().config, MOAT_YAML);
   await writeBundle(paths().bundleDir, renderBundle(platform, {}, ['compose']).files);

@@ -5,9 +5,10 @@ import { rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderDifyNginx } from '../../../src/render/dify-nginx.js';
+import { freePort } from '../../support/free-port.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
-import { type DnsStub, freePort, startDnsStub, startUpstream, type Upstream } from './stubs.js';
+import { type DnsStub, startDnsStub, startUpstream, type Upstream } from './stubs.js';
 
 let d: NginxDir | undefined;
 let dns: DnsStub | undefined;

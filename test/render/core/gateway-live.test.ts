@@ -14,9 +14,10 @@ import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { renderGatewayNginx } from '../../../src/render/gateway-nginx.js';
+import { freePort } from '../../support/free-port.js';
 import { goldenPlatform } from '../../support/golden.js';
 import { type NginxDir, nginxDir, nginxVersion, startNginx, testCopy, writeConf } from './nginx-support.js';
-import { freePort, startUpstream, type Upstream } from './stubs.js';
+import { startUpstream, type Upstream } from './stubs.js';
 
 const HOST = 'ai-platform.example.ts.net';
 let d: NginxDir | undefined;

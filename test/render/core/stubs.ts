@@ -3,7 +3,6 @@
 // 127.0.0.11, and HTTP/WebSocket upstreams that echo what they received.
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { WebSocketServer } from 'ws';
 
 export interface DnsStub {
@@ -102,14 +101,4 @@ export async function startUpstream(): Promise<Upstream> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A loopback TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
