@@ -1,5 +1,6 @@
 // The connections the platform needs, read from the model: the gateway to each
-// routed app's port, each service to the ports of the services it dependsOn.
+// routed app's port, an internal proxy (Dify's nginx) to each of its routes'
+// ports, each service to the ports of the services it dependsOn.
 // The NetworkPolicies allow exactly these (and DNS, and the egress the catalog
 // names); nothing else is reachable between pods.
 import { serviceByName } from '../../model/lookup.js';
@@ -33,6 +34,8 @@ export function modelEdges(platform: Platform): Edge[] {
     edges.set(key, edge);
   };
   for (const route of platform.gateway.routes) add(platform.gateway.service, route.service, 'route', [{ port: route.port, protocol: 'tcp' }]);
+  // A proxy's route is a connection its dependsOn need not name (the proof counts it as a dependency too: proof/kubernetes.ts).
+  for (const proxy of platform.internalProxies) for (const route of proxy.routes) add(proxy.service, route.service, 'route', [{ port: route.port, protocol: 'tcp' }]);
   for (const service of platform.services) {
     for (const dep of service.dependsOn) add(service.name, dep, 'depends-on', serviceByName(platform, dep)?.ports ?? []);
   }

@@ -57,10 +57,11 @@ const containersOf = (spec: Record<string, unknown>): Container[] => [
   ...((spec['initContainers'] as Container[]) ?? []),
 ];
 
-/** The edges the platform needs, derived here from dependsOn and the routes (not from the renderer's code). */
+/** The edges the platform needs, derived here from dependsOn and the routes, the gateway's and the internal proxies' (not from the renderer's code). */
 function expectedEdges(platform: Platform): Set<string> {
   const out = new Set<string>();
   for (const r of platform.gateway.routes) if (serviceByName(platform, r.service)) out.add(`${platform.gateway.service}>${r.service}:${r.port}/TCP`);
+  for (const p of platform.internalProxies) for (const r of p.routes) if (serviceByName(platform, r.service)) out.add(`${p.service}>${r.service}:${r.port}/TCP`);
   for (const s of platform.services) {
     for (const dep of s.dependsOn) for (const p of serviceByName(platform, dep)?.ports ?? []) out.add(`${s.name}>${dep}:${p.port}/${p.protocol.toUpperCase()}`);
   }
@@ -211,6 +212,19 @@ describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
     expect(expected.size).toBeGreaterThan(3);
     expect(allowedEdges(policies, 'egress')).toEqual(expected);
     expect(allowedEdges(policies, 'ingress')).toEqual(expected);
+  });
+
+  it("allows an internal proxy's routes even where its dependsOn does not name them", async () => {
+    const platform = await loaded;
+    const proxy = platform.internalProxies[0];
+    if (!proxy) return;
+    // Dify's nginx with no dependsOn: its routes alone must still open the way to the API and the web app.
+    const bare = { ...platform, services: platform.services.map((s) => (s.name === proxy.service ? { ...s, dependsOn: [] } : s)) };
+    const allowed = allowedEdges(
+      objectsOf(render(bare)).filter((o) => o.kind === 'NetworkPolicy'),
+      'egress',
+    );
+    for (const r of proxy.routes) expect(allowed, `${proxy.service} → ${r.service}`).toContain(`${proxy.service}>${r.service}:${r.port}/TCP`);
   });
 
   it('allows beyond the pods only DNS to kube-dns, the tailnet proxy to the gateway ports, and public-internet egress for squid (80, 443) and Ollama (443)', async () => {
