@@ -35,7 +35,8 @@ export function modelEdges(platform: Platform): Edge[] {
   };
   for (const route of platform.gateway.routes) add(platform.gateway.service, route.service, 'route', [{ port: route.port, protocol: 'tcp' }]);
   // A proxy's route is a connection its dependsOn need not name (the proof counts it as a dependency too: proof/kubernetes.ts).
-  for (const proxy of platform.internalProxies) for (const route of proxy.routes) add(proxy.service, route.service, 'route', [{ port: route.port, protocol: 'tcp' }]);
+  for (const proxy of platform.internalProxies)
+    for (const route of proxy.routes) add(proxy.service, route.service, 'route', [{ port: route.port, protocol: 'tcp' }]);
   for (const service of platform.services) {
     for (const dep of service.dependsOn) add(service.name, dep, 'depends-on', serviceByName(platform, dep)?.ports ?? []);
   }

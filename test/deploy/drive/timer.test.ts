@@ -2,8 +2,10 @@
 // (test/deploy/drive/golden/, MOAT_UPDATE_GOLDEN=1 regenerates), the schedule
 // from moat.yaml, a hostile schedule refused at load, and, where
 // systemd-analyze exists, the calendar expression checked by systemd itself.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { DRIVE_STATE_FILE } from '../../../src/deploy/drive/drive.js';
@@ -41,6 +43,26 @@ describe('drive timer', () => {
   });
 
   const platform = normalizePlatform(referencePlatform());
+
+  it.runIf(existsSync('/usr/bin/systemd-analyze'))(
+    'is a pair of units systemd reads without a warning (systemd-analyze verify: a key in the wrong section is ignored, and said so)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'moat-drive-units-'));
+      try {
+        const files = renderDriveTimer(platform, {}).files.map((f) => {
+          const file = join(dir, f.path.split('/').pop() ?? f.path);
+          // moat is not installed here; the unit's executable must exist for verify.
+          writeFileSync(file, f.content.replace(/^ExecStart=.*$/m, 'ExecStart=/bin/true'));
+          return file;
+        });
+        const verify = spawnSync('systemd-analyze', ['verify', '--man=no', ...files], { encoding: 'utf8' });
+        expect(verify.stderr).toBe('');
+        expect(verify.status).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('runs moat drive sync as a oneshot, on the default hourly schedule, catching up after downtime', () => {
     const files = renderDriveTimer(platform, {}).files;

@@ -61,7 +61,8 @@ const containersOf = (spec: Record<string, unknown>): Container[] => [
 function expectedEdges(platform: Platform): Set<string> {
   const out = new Set<string>();
   for (const r of platform.gateway.routes) if (serviceByName(platform, r.service)) out.add(`${platform.gateway.service}>${r.service}:${r.port}/TCP`);
-  for (const p of platform.internalProxies) for (const r of p.routes) if (serviceByName(platform, r.service)) out.add(`${p.service}>${r.service}:${r.port}/TCP`);
+  for (const p of platform.internalProxies)
+    for (const r of p.routes) if (serviceByName(platform, r.service)) out.add(`${p.service}>${r.service}:${r.port}/TCP`);
   for (const s of platform.services) {
     for (const dep of s.dependsOn) for (const p of serviceByName(platform, dep)?.ports ?? []) out.add(`${s.name}>${dep}:${p.port}/${p.protocol.toUpperCase()}`);
   }
