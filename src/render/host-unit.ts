@@ -22,10 +22,14 @@ export interface HostUnitOptions {
   readonly bundleDir: string;
 }
 
-/** An absolute path or word as one systemd command-line argument. */
+/**
+ * An absolute path or word as one systemd command-line argument: quoted, with
+ * `\` and `"` escaped, `%` (a specifier) doubled and `$` (a variable, expanded
+ * even inside quotes) doubled, as systemd.service(5) "Command lines" says.
+ */
 function unitArg(value: string, what: string): string {
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`${what} ${JSON.stringify(value)} has a control character: it cannot go into a systemd unit`);
-  const escaped = value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%');
+  const escaped = value.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%').replaceAll('$', '$$$$');
   return /^[A-Za-z0-9_./:=@+-]+$/.test(value) ? escaped : `"${escaped}"`;
 }
 

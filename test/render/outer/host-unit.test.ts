@@ -31,4 +31,11 @@ describe('golden: host-unit', () => {
     expect(() => hostUnit(platform, { ...PATHS.reference, configFile: 'moat.yaml' })).toThrow(/absolute/);
     expect(() => hostUnit(platform, { ...PATHS.reference, bundleDir: '/opt/x\nExecStartPre=/bin/sh' })).toThrow(/control character/);
   });
+
+  it('doubles a dollar sign, which systemd would expand as a variable even inside quotes', () => {
+    const unit = hostUnit(goldenPlatform('reference'), { ...PATHS.reference, configFile: '/srv/a${HOME}b/moat.yaml' });
+    const exec = unit.split('\n').find((l) => l.startsWith('ExecStart='));
+    expect(exec).toContain('"/srv/a$${HOME}b/moat.yaml"');
+    expect(exec?.replaceAll('$$', '')).not.toContain('$');
+  });
 });
