@@ -29,6 +29,13 @@ interface JsonReport {
 }
 
 describe('moat check on the built-in platform', () => {
+  it('refuses --format svg with --target kubernetes (the picture is of one host), exit 2 before any proof', async () => {
+    const { code, err, out } = await run('--target', 'kubernetes', '--format', 'svg');
+    expect(code).toBe(2);
+    expect(err).toContain('cli.invalid-option');
+    expect(out).toBe('');
+  });
+
   it('exits 0 and prints the open cells and the summary', async () => {
     const { code, out } = await run();
     expect(code).toBe(0);

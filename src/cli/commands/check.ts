@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { MatrixRow } from '../../analyze/index.js';
 import type { Severity } from '../../model/findings.js';
-import { atLeast, ExitCode, SEVERITIES } from '../../model/findings.js';
+import { atLeast, ExitCode, SEVERITIES, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { proveBundle } from '../../proof/bundle.js';
 import { formatCheckJson } from '../format/json.js';
@@ -30,6 +30,18 @@ interface CheckOptions {
 }
 
 export async function runCheck(options: CheckOptions, cwd: string): Promise<number> {
+  // The picture draws the one-host layout (Docker network, host, services at their addresses); a cluster's cells have none of these.
+  if (options.format === 'svg' && options.target === 'kubernetes') {
+    throw new UserInputError([
+      {
+        code: 'cli.invalid-option',
+        severity: 'high',
+        path: '--format',
+        message: '--format svg draws the one-host picture; it cannot draw the Kubernetes matrix',
+        hint: 'use --format text, json or sarif with --target kubernetes, or --format svg without it',
+      },
+    ]);
+  }
   const loaded = await loadPlatform({ configPath: options.config, cwd });
   // Kubernetes: loaded only when asked for (commands load lazily).
   const analysis =
