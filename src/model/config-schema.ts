@@ -236,9 +236,10 @@ export const ConfigSchema = z
     knowledge: z
       .strictObject({
         // AnythingLLM makes a workspace's slug from its name with slugify (lower-case, dashes): moat asks for one it can keep as it is.
+        // A letter first: the vector store names its collection after the slug, and Weaviate's class names start with a letter.
         workspace: z
           .string()
-          .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a workspace slug: lower-case letters, digits and dashes, up to 63')
+          .regex(/^[a-z][a-z0-9-]{0,62}$/, 'a workspace slug: a lower-case letter, then letters, digits and dashes, up to 63')
           .optional()
           .describe('The AnythingLLM workspace Drive documents are embedded into (default moat-knowledge); the bot answers from the same one.'),
         // Lands in a systemd unit file: one line of the characters calendar expressions use, nothing that starts a new line or a new key.

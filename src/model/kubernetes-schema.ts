@@ -7,6 +7,7 @@
 // Source: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ (DNS-1123 label, subdomain),
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 import * as z from 'zod';
+import { toCidr } from './net.js';
 
 const LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 
@@ -54,6 +55,8 @@ export const KubernetesSettings = z
     podCidr: z
       .string()
       .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'an IPv4 CIDR like 10.244.0.0/16')
+      // The shape alone lets 999.1.1.1/99 through, which squid then refuses at start.
+      .refine((v) => toCidr(v)?.version === 4, 'an IPv4 CIDR like 10.244.0.0/16 (each octet 0-255, a prefix 0-32)')
       .default('10.0.0.0/8')
       .describe(
         "The cluster's pod address range: the SSRF proxy (squid) accepts clients from it. Default 10.0.0.0/8 (covers kubeadm's, k3s' and most managed clusters' defaults).",

@@ -63,6 +63,8 @@ const rows: readonly Row[] = [
     5,
   ],
   ['a misspelt key under llm', ['llm:', '  provider: []'], 'config.unknown-key', 'llm.provider', 2],
+  // Not llm, but a value of the same kind (it names a collection in the vector store): a letter first.
+  ['a knowledge workspace that starts with a digit', ['knowledge:', '  workspace: 2024-docs'], 'config.invalid-value', 'knowledge.workspace', 2],
 ];
 
 describe('llm in moat.yaml', () => {

@@ -339,6 +339,7 @@ describe('kubernetes settings in moat.yaml are validated like the rest', () => {
     ['zero replicas', 'kubernetes: { ollama: { replicas: 0 } }', 'kubernetes.ollama.replicas'],
     ['an unknown key', 'kubernetes: { ollama: { replica: 2 } }', 'kubernetes.ollama'],
     ['a storage class with a slash', 'kubernetes: { storageClass: "a/b" }', 'kubernetes.storageClass'],
+    ['a pod CIDR of the right shape that is no address', 'kubernetes: { podCidr: "999.1.1.1/99" }', 'kubernetes.podCidr'],
   ];
   it.each(refused)('refuses %s', async (_name, yaml, path) => {
     const error = await platformOf(yaml).catch((e: unknown) => e);
