@@ -13,7 +13,6 @@ import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import { ensureApiKey } from './knowledge/api-key.js';
-import { serviceBaseUrl } from './ollama.js';
 import { readSecrets } from './secrets-store.js';
 import { writeServiceEnvFiles } from './service-env.js';
 
@@ -23,11 +22,6 @@ export const KNOWLEDGE_SERVICE = 'anythingllm';
 export interface BotPaths {
   readonly secretsFile: string;
   readonly bundleDir: string;
-}
-
-export function anythingllmBaseUrl(platform: Platform): string | undefined {
-  const service = serviceByName(platform, KNOWLEDGE_SERVICE);
-  return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
 }
 
 /** The key in the store (made now, or kept), and Clawdbot's env file carrying it. */

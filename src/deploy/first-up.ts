@@ -1,30 +1,14 @@
-// The steps that make a started platform a working one, run by `moat up`
-// between and after the dependency levels:
-// 1. after dify-db is healthy: LiteLLM's role and database (litellm-db.ts),
-//    before LiteLLM starts, since LiteLLM creates its tables at start;
-// 2. after LiteLLM is healthy: each app's own virtual key (litellm-keys.ts),
-//    before the app starts, so its first request is already authorized;
-// 3. after AnythingLLM is healthy: the developer key of the bot's knowledge
-//    tool, before the bot starts, and after the bot is healthy: its Signal
-//    plugin, when moat.yaml names its number (bot-setup.ts);
-// 4. after every level is healthy: the models Ollama lacks (models.ts). Last,
-//    because no service needs a model to start or to pass its health check,
-//    and a multi-GB pull would otherwise hold every later level back; the
-//    apps are reachable while it runs, and a failed pull leaves a running
-//    platform and one command to resume (`moat models pull`).
-// Hosts reach LiteLLM and Ollama at their static addresses on the platform
-// bridge (routable from the Docker host itself); both URLs are injectable.
-import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
-import { anythingllmBaseUrl, BOT_SERVICE, type BotPaths, ensureBotKnowledgeKey, ensureSignalPlugin, KNOWLEDGE_SERVICE } from './bot-setup.js';
+import { BOT_SERVICE, type BotPaths, ensureBotKnowledgeKey, ensureSignalPlugin, KNOWLEDGE_SERVICE } from './bot-setup.js';
 import type { Engine } from './engine.js';
 import { ensureLitellmDatabase, LITELLM_DB_SECRET, LITELLM_DB_SERVICE, LITELLM_SERVICE, usesLitellmDb } from './litellm-db.js';
 import type { KeyOutcome } from './litellm-keys.js';
 import { ensureVirtualKey, LitellmKeyError } from './litellm-keys.js';
 import type { EnsureModelsResult, RetryOptions } from './models.js';
 import { ensureModels, OLLAMA_SERVICE, ollamaUrl, platformModels } from './models.js';
-import { ollamaClient, serviceBaseUrl } from './ollama.js';
+import { ollamaClient } from './ollama.js';
 import type { PullProgress } from './pull-progress.js';
+import { platformServiceUrl } from './service-url.js';
 
 export const LITELLM_MASTER_SECRET = 'LITELLM_MASTER_KEY';
 /** An app's own LiteLLM key is a secret of the app named `<APP>_LITELLM_KEY` (clawdbot: CLAWDBOT_LITELLM_KEY). */
@@ -43,8 +27,7 @@ export function appKeys(platform: Platform): AppKey[] {
 }
 
 export function litellmUrl(platform: Platform): string | undefined {
-  const service = serviceByName(platform, LITELLM_SERVICE);
-  return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
+  return platformServiceUrl(platform, LITELLM_SERVICE);
 }
 
 /**
@@ -102,7 +85,7 @@ export async function afterReady(
 ): Promise<StepReport[]> {
   const done: StepReport[] = [];
   if (ready.includes(KNOWLEDGE_SERVICE) && selected.has(BOT_SERVICE) && options.knowledgeKey === true && paths !== undefined) {
-    const base = options.anythingllmUrl ?? anythingllmBaseUrl(platform);
+    const base = options.anythingllmUrl ?? platformServiceUrl(platform, KNOWLEDGE_SERVICE);
     if (base !== undefined) {
       let outcome: string;
       try {

@@ -1,18 +1,8 @@
-// Models in Ollama: which ones the platform needs (llm.models + llm.embedder),
-// and pulling them with retries. A retried pull resumes: Ollama keeps the
-// parts of an unfinished blob beside it (`<blob>-partial-N`, with their
-// progress) and a new pull of the same model picks them up (blobDownload.Prepare
-// in server/download.go); a pull still running inside the server is joined,
-// not restarted (blobDownloadManager.LoadOrStore; docs/api.md: "Cancelled pulls
-// are resumed from where they left off"). The download itself runs on the
-// server's own context (go download.Run(context.Background(), ...)), so a
-// client that goes away does not cancel it. Source: ollama/ollama v0.32.15
-// (the catalog's pin), server/download.go and docs/api.md; the same in v0.6.8.
-import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { OllamaClient, PullEvent } from './ollama.js';
-import { canonicalModelName, OllamaError, OllamaStreamError, OllamaUnreachableError, serviceBaseUrl } from './ollama.js';
+import { canonicalModelName, OllamaError, OllamaStreamError, OllamaUnreachableError } from './ollama.js';
 import type { PullProgress } from './pull-progress.js';
+import { platformServiceUrl } from './service-url.js';
 
 export const OLLAMA_SERVICE = 'ollama';
 
@@ -31,8 +21,7 @@ export function platformModels(platform: Platform): string[] {
 
 /** Where the host reaches the platform's Ollama: its static address on the platform bridge. */
 export function ollamaUrl(platform: Platform): string | undefined {
-  const service = serviceByName(platform, OLLAMA_SERVICE);
-  return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
+  return platformServiceUrl(platform, OLLAMA_SERVICE);
 }
 
 export interface RetryOptions {

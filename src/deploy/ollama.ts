@@ -210,8 +210,3 @@ export function canonicalModelName(model: string): string {
   const lastSlash = name.lastIndexOf('/');
   return name.indexOf(':', lastSlash + 1) >= 0 ? name : `${name}:latest`;
 }
-
-/** The base URL of a platform service from the host: its static address on the platform bridge. */
-export function serviceBaseUrl(address: string, port: number | undefined): string {
-  return `http://${address}${port === undefined ? '' : `:${port}`}`;
-}

@@ -14,9 +14,8 @@ import { knowledgeProgress, printable, summaryLine } from '../../deploy/knowledg
 import type { KnowledgeSource } from '../../deploy/knowledge/source.js';
 import { rcSource } from '../../deploy/knowledge/source.js';
 import { syncKnowledge } from '../../deploy/knowledge/sync.js';
-import { serviceBaseUrl } from '../../deploy/ollama.js';
+import { platformServiceUrl } from '../../deploy/service-url.js';
 import { ExitCode } from '../../model/findings.js';
-import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
 import { loadPlatform } from '../load-platform.js';
 import type { DeployPaths } from './up.js';
@@ -37,9 +36,14 @@ export interface KnowledgeIo {
   readonly dataFs?: string;
 }
 
+/** Sync and search both need AnythingLLM: say so, the same way (exit 2). */
+function noAnythingllm(stderr: Out): number {
+  stderr.write('moat: the platform has no anythingllm service\n  next: enable anythingllm in moat.yaml\n');
+  return ExitCode.badInput;
+}
+
 export function anythingllmUrl(platform: Platform): string | undefined {
-  const service = serviceByName(platform, 'anythingllm');
-  return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
+  return platformServiceUrl(platform, 'anythingllm');
 }
 
 /** Errors of the two APIs as one located message and an exit code; unreachable services propagate (main prints them, exit 3). */
@@ -60,10 +64,7 @@ export async function runKnowledgeSync(platform: Platform, paths: DeployPaths, w
   const stderr = io.stderr ?? process.stderr;
   return apiGuard(stderr, async () => {
     const base = io.anythingllmUrl ?? anythingllmUrl(platform);
-    if (base === undefined) {
-      stderr.write('moat: the platform has no anythingllm service\n  next: enable anythingllm in moat.yaml\n');
-      return ExitCode.badInput;
-    }
+    if (base === undefined) return noAnythingllm(stderr);
     const slug = workspace ?? platform.knowledge.workspace;
     const { client, created } = await ensureApiKey(base, paths.secretsFile);
     if (created) stderr.write('moat: made an AnythingLLM developer API key, kept in the secrets store as ANYTHINGLLM_API_KEY\n');
@@ -93,7 +94,7 @@ export async function runKnowledgeSearch(
   const stderr = io.stderr ?? process.stderr;
   return apiGuard(stderr, async () => {
     const base = io.anythingllmUrl ?? anythingllmUrl(platform);
-    if (base === undefined) return ExitCode.badInput;
+    if (base === undefined) return noAnythingllm(stderr);
     const slug = workspace ?? platform.knowledge.workspace;
     const { client } = await ensureApiKey(base, paths.secretsFile);
     const hits = await client.vectorSearch(slug, query);

@@ -8,12 +8,11 @@
 // argument, and are never printed.
 import type { Command } from 'commander';
 import { signalAccount } from '../../catalog/clawdbot-config.js';
-import { serviceBaseUrl } from '../../deploy/ollama.js';
+import { platformServiceUrl } from '../../deploy/service-url.js';
 import { type SignalApiClient, SignalApiError, SignalUnreachableError, signalApiClient } from '../../deploy/signal/client.js';
 import { checkCaptcha, checkPin, isE164, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
 import { terminalQr } from '../../deploy/signal/qr.js';
 import { ExitCode } from '../../model/findings.js';
-import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
 import { loadPlatform } from '../load-platform.js';
 
@@ -40,8 +39,7 @@ interface Streams {
 const streams = (io: SignalIo): Streams => ({ stdout: io.stdout ?? process.stdout, stderr: io.stderr ?? process.stderr, stdin: io.stdin ?? process.stdin });
 
 function clientFor(platform: Platform, io: SignalIo, stderr: Out): SignalApiClient | undefined {
-  const service = serviceByName(platform, SERVICE);
-  const base = io.apiUrl ?? (service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined);
+  const base = io.apiUrl ?? platformServiceUrl(platform, SERVICE);
   if (base === undefined) {
     stderr.write(`moat: the platform has no ${SERVICE} service\n  next: enable ${SERVICE} in moat.yaml, or pass --api-url\n`);
     return undefined;

@@ -4,8 +4,8 @@
 // env and its RCLONE_RC_PASS secret). Every URL is injectable for tests.
 import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
-import { serviceBaseUrl } from '../ollama.js';
 import { readSecrets, writeSecrets } from '../secrets-store.js';
+import { platformServiceUrl } from '../service-url.js';
 import type { DriveCredential, DriveOptions } from './connect.js';
 import { connectRemote, DRIVE_REMOTE, DRIVE_SERVICE_ACCOUNT_SECRET, DRIVE_TOKEN_SECRET, driveParameters } from './connect.js';
 import type { RcClient } from './rc.js';
@@ -21,8 +21,7 @@ export const DRIVE_STATE_FILE = 'drive-state.json';
 const DATA_VOLUME = 'gdrive-data';
 
 export function rcUrl(platform: Platform): string | undefined {
-  const service = serviceByName(platform, GDRIVE_SERVICE);
-  return service ? serviceBaseUrl(service.address, service.ports[0]?.port) : undefined;
+  return platformServiceUrl(platform, GDRIVE_SERVICE);
 }
 
 /** The gdrive-data volume's path inside the gdrive container: where Drive syncs to and the knowledge step reads. */
