@@ -38,7 +38,9 @@
 // DMs stay on OpenClaw's default `dmPolicy: "pairing"`: a stranger who finds
 // the number gets a pairing code, nothing else, until an operator approves it
 // (`openclaw pairing approve signal CODE`, CLAWDBOT_SIGNAL.approve).
+import type { Finding } from '../model/findings.js';
 import { serviceByName } from '../model/lookup.js';
+import { isE164 } from '../model/phone.js';
 import type { Platform } from '../model/types.js';
 
 const SIGNAL_ACCOUNT_ENV = 'SIGNAL_ACCOUNT';
@@ -90,7 +92,22 @@ export const CLAWDBOT_SIGNAL: {
 /** The bot's Signal number from moat.yaml, if it is one (E.164). */
 export function signalAccount(platform: Platform): string | undefined {
   const value = serviceByName(platform, 'clawdbot')?.env[SIGNAL_ACCOUNT_ENV];
-  return typeof value === 'string' && /^\+[1-9]\d{6,14}$/.test(value) ? value : undefined;
+  return typeof value === 'string' && isE164(value) ? value : undefined;
+}
+
+/** A number that is set but not E.164 would switch the channel off without a word: say so, where it was written. */
+export function signalAccountFindings(platform: Platform): Finding[] {
+  const value = serviceByName(platform, 'clawdbot')?.env[SIGNAL_ACCOUNT_ENV];
+  if (value === undefined || signalAccount(platform) !== undefined) return [];
+  return [
+    {
+      code: 'render.clawdbot.bad-signal-account',
+      severity: 'high',
+      path: `services.clawdbot.env.${SIGNAL_ACCOUNT_ENV}`,
+      message: `${JSON.stringify(String(value)).slice(0, 40)} is not a phone number in E.164 form, so the bot gets no Signal channel`,
+      hint: 'write it as + and the country code, then the number, without spaces or a leading 0 (e.g. "+4915112345678")',
+    },
+  ];
 }
 
 /** `channels` and `plugins` keys: only when the platform has signal-api and moat.yaml names the bot's number. */

@@ -5,6 +5,12 @@ import type { CodeDoc } from './types.js';
 
 export const RENDER_CODE_DOCS = [
   {
+    code: 'render.clawdbot.bad-signal-account',
+    severity: 'high',
+    title: "The bot's Signal number is not in E.164 form",
+    help: 'services.clawdbot.env.SIGNAL_ACCOUNT names the Signal account the bot answers on. A value that is not E.164 (+, the country code, the number; no spaces, no leading 0) cannot be an account, so moat renders no Signal channel. Write the number as Signal shows it in Settings, e.g. "+4915112345678".',
+  },
+  {
     code: 'render.cloud.user-data-too-large',
     severity: 'high',
     title: "The instance's user data is larger than EC2 accepts",

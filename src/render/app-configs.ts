@@ -3,6 +3,7 @@
 // service is part of the platform.
 import { clawdbotConfigJson } from '../catalog/clawdbot-config.js';
 import { knowledgeToolScript } from '../catalog/clawdbot-knowledge.js';
+import { signalAccountFindings } from '../catalog/clawdbot-signal.js';
 import { difySquidConf } from '../catalog/dify-squid.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
@@ -25,5 +26,5 @@ export const renderAppConfigs: Renderer = (platform) => {
     path: c.path,
     content: c.render(platform),
   }));
-  return { files, warnings: [] };
+  return { files, warnings: serviceByName(platform, 'clawdbot') ? signalAccountFindings(platform) : [] };
 };

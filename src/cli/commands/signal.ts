@@ -10,9 +10,10 @@ import type { Command } from 'commander';
 import { signalAccount } from '../../catalog/clawdbot-config.js';
 import { platformServiceUrl } from '../../deploy/service-url.js';
 import { type SignalApiClient, SignalApiError, SignalUnreachableError, signalApiClient } from '../../deploy/signal/client.js';
-import { checkCaptcha, checkPin, isE164, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
+import { checkCaptcha, checkPin, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
 import { terminalQr } from '../../deploy/signal/qr.js';
 import { ExitCode } from '../../model/findings.js';
+import { isE164 } from '../../model/phone.js';
 import type { Platform } from '../../model/types.js';
 import { loadPlatform } from '../load-platform.js';
 

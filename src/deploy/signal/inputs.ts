@@ -5,11 +5,6 @@
 // every `ps` listing and in shell history), and are never printed.
 import { readFileSync } from 'node:fs';
 
-/** E.164: `+`, a country code not starting with 0, at most 15 digits in all (ITU-T E.164 §6.2.1). */
-export function isE164(number: string): boolean {
-  return /^\+[1-9]\d{6,14}$/.test(number);
-}
-
 /** Signal's SMS/voice code: six digits, shown as `123-456` by Signal's apps; signal-cli takes the digits. */
 export function normalizeCode(code: string): string | undefined {
   const digits = code.trim().replace(/^(\d{3})-(\d{3})$/, '$1$2');

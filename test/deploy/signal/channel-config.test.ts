@@ -37,6 +37,14 @@ describe("the bot's Signal channel in openclaw.json", () => {
     }
   });
 
+  it('says so, high, at the key in moat.yaml, when the number is set but not E.164 (moat check and moat up then stop on it)', async () => {
+    const { proveBundle } = await import('../../../src/proof/bundle.js');
+    const findings = proveBundle(withNumber('+49 151 1234')).findings.filter((f) => f.code === 'render.clawdbot.bad-signal-account');
+    expect(findings.map((f) => [f.severity, f.path])).toEqual([['high', 'services.clawdbot.env.SIGNAL_ACCOUNT']]);
+    expect(proveBundle(withNumber(NUMBER)).findings.map((f) => f.code)).not.toContain('render.clawdbot.bad-signal-account');
+    expect(proveBundle(goldenPlatform('reference')).findings.map((f) => f.code)).not.toContain('render.clawdbot.bad-signal-account');
+  });
+
   it('needs signal-api: without it (and clawdbot no longer depending on it), no channel', () => {
     const platform = goldenPlatform(
       `services:\n  - name: clawdbot\n    dependsOn: [litellm]\n    env:\n      SIGNAL_ACCOUNT: "${NUMBER}"\n  - name: signal-api\n    $delete: true\n`,
