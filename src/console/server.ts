@@ -5,8 +5,9 @@
 // pass the ActionGuard (auth.ts) first.
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import QRCode from 'qrcode';
 import type { PullEvent } from '../deploy/ollama.js';
+import { isDeviceName } from '../deploy/signal/inputs.js';
+import { svgQr } from '../deploy/signal/qr.js';
 import { ModelName } from '../model/config-schema.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { ActionGuard } from './auth.js';
@@ -116,9 +117,10 @@ export function consoleServer(options: ConsoleOptions): Server {
     if (refused) return json(response, refused.status, { error: refused.reason });
     const body = await readJson(request);
     if (path === '/api/signal/link') {
-      const deviceName = typeof body['deviceName'] === 'string' && /^[A-Za-z0-9 ._-]{1,40}$/.test(body['deviceName']) ? body['deviceName'] : 'moat';
+      const deviceName = body['deviceName'] ?? 'moat';
+      if (typeof deviceName !== 'string' || !isDeviceName(deviceName)) throw new HttpError(400, 'a device name is 1-64 printable characters');
       const uri = await options.backends.signalLinkUri(deviceName);
-      const svg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+      const svg = await svgQr(uri);
       return json(response, 200, { uri, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}` });
     }
     if (path === '/api/models/pull') {

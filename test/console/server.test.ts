@@ -98,6 +98,10 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
     const expected = await QRCode.toString(LINK_URI, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
     expect(Buffer.from(qr.replace(/^data:image\/svg\+xml;base64,/, ''), 'base64').toString('utf8')).toBe(expected);
     expect(api.requests).toContain('GET /v1/qrcodelink/raw?device_name=moat');
+    // A device name the Signal API should not get is refused, not replaced.
+    const bad = await post('/api/signal/link', { deviceName: 'a\nb' });
+    expect(bad.status).toBe(400);
+    expect(api.requests.filter((r) => r.includes('device_name=a'))).toEqual([]);
   });
 
   it('pulls a model with progress that advances, one pull at a time, and refuses what is not a model name', async () => {

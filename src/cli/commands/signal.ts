@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { signalAccount } from '../../catalog/clawdbot-config.js';
 import { platformServiceUrl } from '../../deploy/service-url.js';
 import { type SignalApiClient, SignalApiError, SignalUnreachableError, signalApiClient } from '../../deploy/signal/client.js';
-import { checkCaptcha, checkPin, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
+import { checkCaptcha, checkPin, isDeviceName, normalizeCode, readSecret } from '../../deploy/signal/inputs.js';
 import { terminalQr } from '../../deploy/signal/qr.js';
 import { ExitCode } from '../../model/findings.js';
 import { isE164 } from '../../model/phone.js';
@@ -81,7 +81,7 @@ const fail = (stderr: Out, message: string, next: string): number => {
 };
 
 export async function runSignalLink(platform: Platform, deviceName: string, wait: boolean, io: SignalIo = {}): Promise<number> {
-  if (!/^[\x20-\x7e]{1,64}$/.test(deviceName))
+  if (!isDeviceName(deviceName))
     return fail(
       streams(io).stderr,
       `device name ${JSON.stringify(deviceName.slice(0, 80))} is not 1-64 printable characters`,

@@ -5,6 +5,11 @@
 // every `ps` listing and in shell history), and are never printed.
 import { readFileSync } from 'node:fs';
 
+/** The name the phone shows for the linked device: 1-64 printable ASCII characters (a query parameter of /v1/qrcodelink/raw). */
+export function isDeviceName(name: string): boolean {
+  return /^[\x20-\x7e]{1,64}$/.test(name);
+}
+
 /** Signal's SMS/voice code: six digits, shown as `123-456` by Signal's apps; signal-cli takes the digits. */
 export function normalizeCode(code: string): string | undefined {
   const digits = code.trim().replace(/^(\d{3})-(\d{3})$/, '$1$2');

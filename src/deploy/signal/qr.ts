@@ -15,3 +15,8 @@ export async function terminalQr(text: string, options: { readonly color: boolea
   const lines = drawn.split('\n');
   return `${(options.color ? lines.map((l) => `${DARK_ON_LIGHT}${l}${RESET}`) : lines).join('\n')}\n`;
 }
+
+/** The same code as an SVG image (the console shows it as a data: URL). */
+export function svgQr(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+}
