@@ -161,3 +161,21 @@ export async function engineCall(endpoint: EngineEndpoint, call: EngineCall): Pr
     else req.end();
   });
 }
+
+/** A small JSON call (create, start, wait, stop, remove): the answer's JSON, or undefined for an empty body; 304 (already started or stopped) is what was asked. */
+export async function engineJson<T>(
+  endpoint: EngineEndpoint,
+  method: EngineCall['method'],
+  path: string,
+  json?: unknown,
+  timeoutMs?: number,
+): Promise<T | undefined> {
+  const { text } = await engineCall(endpoint, {
+    method,
+    path,
+    accept: [304],
+    ...(json === undefined ? {} : { json }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+  return text.trim() === '' ? undefined : (JSON.parse(text) as T);
+}

@@ -122,33 +122,3 @@ export function hijack(
     req.end(payload);
   });
 }
-
-/** A small JSON call (create, start, wait, stop, remove): the answer's JSON, or undefined for an empty body. */
-export function engineCall<T>(endpoint: EngineEndpoint, method: string, path: string, body?: unknown, timeoutMs = 120_000): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    const req = request(
-      {
-        ...endpoint,
-        path,
-        method,
-        headers: { Host: 'docker', 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          // 304: already started/stopped, which is what was asked.
-          if ((res.statusCode ?? 500) >= 300 && res.statusCode !== 304)
-            reject(new EngineApiError(`engine API ${method} ${path}`, `HTTP ${res.statusCode}: ${text.trim()}`));
-          else resolve(text.trim() === '' ? undefined : (JSON.parse(text) as T));
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
-    req.on('error', (error: Error) => reject(new EngineApiError(`engine API ${method} ${path}`, error.message)));
-    req.end(payload);
-  });
-}

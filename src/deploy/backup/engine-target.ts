@@ -9,11 +9,11 @@ import { createReadStream } from 'node:fs';
 import type { Platform } from '../../model/types.js';
 import type { Engine } from '../engine.js';
 import { EngineCommandError } from '../engine.js';
-import type { EngineEndpoint } from '../engine-api.js';
+import { type EngineEndpoint, engineJson } from '../engine-api.js';
 import { waitReady } from '../health.js';
 import { dependencyLevels } from '../levels.js';
 import { composeVolumeName } from '../lost-secrets.js';
-import { engineCall, hijack } from './engine-stream.js';
+import { hijack } from './engine-stream.js';
 import { volumeOwners } from './plan.js';
 import type { BackupTarget, StartFailure, TargetExecResult } from './target.js';
 
@@ -35,7 +35,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
     const owner = volumeOwners(platform, volume)[0];
     if (!owner) throw new EngineCommandError(`volume ${volume}`, `no service of ${platform.project} mounts ${volume}`);
     const name = `moat-backup-${platform.project}-${volume}-${randomBytes(3).toString('hex')}`;
-    const created = await engineCall<{ Id?: string }>(endpoint, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, {
+    const created = await engineJson<{ Id?: string }>(endpoint, 'POST', `/containers/create?name=${encodeURIComponent(name)}`, {
       Image: owner.image,
       Entrypoint: [...argv.slice(0, 1)],
       Cmd: [...argv.slice(1)],
@@ -55,16 +55,16 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
       const { stderr } = await hijack(endpoint, `/containers/${id}/attach?stream=1&stdout=1&stderr=1${stdin ? '&stdin=1' : ''}`, undefined, {
         ...(stdout ? { stdout } : {}),
         ...(stdin ? { stdin } : {}),
-        onUpgrade: async () => void (await engineCall(endpoint, 'POST', `/containers/${id}/start`)),
+        onUpgrade: async () => void (await engineJson(endpoint, 'POST', `/containers/${id}/start`)),
       });
-      const waited = await engineCall<{ StatusCode?: number }>(endpoint, 'POST', `/containers/${id}/wait`, undefined, 60 * 60_000);
+      const waited = await engineJson<{ StatusCode?: number }>(endpoint, 'POST', `/containers/${id}/wait`, undefined, 60 * 60_000);
       if ((waited?.StatusCode ?? -1) !== 0)
         throw new EngineCommandError(
           `tar on volume ${volume} in ${owner.image}`,
           `exit code ${waited?.StatusCode ?? '?'}: ${stderr.trim() || '(no output)'}${/not found/.test(stderr) ? ' (the image lacks tar)' : ''}`,
         );
     } finally {
-      await engineCall(endpoint, 'DELETE', `/containers/${id}?force=1&v=0`).catch(() => undefined);
+      await engineJson(endpoint, 'DELETE', `/containers/${id}?force=1&v=0`).catch(() => undefined);
     }
   };
 
@@ -73,7 +73,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
       const container = (await running(service))[0];
       if (!container) throw new EngineCommandError(`exec in ${service}`, `${service} has no running container; \`moat status\` shows its state`);
       const stdin = typeof io.stdin === 'string' ? Buffer.from(io.stdin) : io.stdin;
-      const created = await engineCall<{ Id?: string }>(endpoint, 'POST', `/containers/${container.id}/exec`, {
+      const created = await engineJson<{ Id?: string }>(endpoint, 'POST', `/containers/${container.id}/exec`, {
         AttachStdin: stdin !== undefined,
         AttachStdout: true,
         AttachStderr: true,
@@ -87,7 +87,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
         { Detach: false, Tty: false },
         { ...(stdin ? { stdin } : {}), ...(io.stdout ? { stdout: io.stdout } : {}) },
       );
-      const inspected = await engineCall<{ ExitCode?: number | null }>(endpoint, 'GET', `/exec/${created.Id}/json`);
+      const inspected = await engineJson<{ ExitCode?: number | null }>(endpoint, 'GET', `/exec/${created.Id}/json`);
       return { exitCode: typeof inspected?.ExitCode === 'number' ? inspected.ExitCode : -1, stdout, stderr };
     },
     async running() {
@@ -95,7 +95,7 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
     },
     async stop(services) {
       for (const service of services)
-        for (const c of await running(service)) await engineCall(endpoint, 'POST', `/containers/${c.id}/stop?t=30`, undefined, 60_000);
+        for (const c of await running(service)) await engineJson(endpoint, 'POST', `/containers/${c.id}/stop?t=30`, undefined, 60_000);
     },
     async start(services) {
       const wanted = new Set(services);
