@@ -7,9 +7,9 @@
 import type { Policy } from '../../model/types.js';
 import type { Analysis } from '../index.js';
 import { sortFindings } from '../index.js';
-import { unexpectedOpen } from '../rules/exposure.js';
-import type { ExposureState } from '../state.js';
-import { type KubeMatrixOptions, kubernetesMatrix } from './matrix.js';
+import { openCellFindings } from '../rules/exposure.js';
+import { doorsOf } from './doors.js';
+import { clusterOf, type KubeMatrixOptions, kubernetesMatrix } from './matrix.js';
 import { KUBERNETES_RULES } from './rules.js';
 import type { KubeState } from './types.js';
 
@@ -17,23 +17,14 @@ export interface KubeAnalysisOptions extends KubeMatrixOptions {
   readonly dependents?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** The one-host rule reads only the matrix and the policy; the host state it is typed with is empty here. */
-const NO_HOST: ExposureState = {
-  host: { publicAddresses: [], tailscaleInterface: 'tailscale0', tailscaleAddresses: [], platformInterfaces: [], platformSubnets: [], adminCidrs: [] },
-  cloud: { present: false, ingress: [], groups: [] },
-  firewall: { present: false, chains: [], dockerUserImplied: false },
-  publishing: { present: false, bindings: [] },
-  sockets: { present: false, listeners: [] },
-  services: [],
-  tailnet: { present: false, hostIdentities: [], grants: [], tagOwners: {}, groups: {} },
-  gateway: { present: false, servers: [] },
-};
-
 export function analyzeKubernetes(state: KubeState, policy: Policy, options: KubeAnalysisOptions = {}): Analysis {
-  const matrix = kubernetesMatrix(state, options);
   const { dependents, ...matrixOptions } = options;
-  const context = { state, policy, options: matrixOptions, ...(dependents ? { dependents } : {}) };
-  const findings = [...unexpectedOpen.check({ state: NO_HOST, matrix, policy }), ...KUBERNETES_RULES.flatMap((rule) => rule(context))];
+  // One cluster view and one list of doors for the matrix and every rule: the evaluator keeps per-pod work keyed by the cluster.
+  const cluster = clusterOf(state, matrixOptions);
+  const doors = doorsOf(state, matrixOptions);
+  const matrix = kubernetesMatrix(state, matrixOptions, cluster, doors);
+  const context = { state, policy, options: matrixOptions, cluster, doors, ...(dependents ? { dependents } : {}) };
+  const findings = [...openCellFindings(matrix, policy), ...KUBERNETES_RULES.flatMap((rule) => rule(context))];
   return { matrix, findings: sortFindings(findings) };
 }
 

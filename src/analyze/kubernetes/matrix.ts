@@ -168,10 +168,14 @@ function platformRow(state: KubeState, cluster: Cluster, pod: KubePod, c: Contai
   return [outside('internet'), outside('tailnet'), row];
 }
 
-export function kubernetesMatrix(state: KubeState, options: KubeMatrixOptions = {}): MatrixRow[] {
-  const cluster = clusterOf(state, options);
+export function kubernetesMatrix(
+  state: KubeState,
+  options: KubeMatrixOptions = {},
+  cluster = clusterOf(state, options),
+  allDoors = doorsOf(state, options),
+): MatrixRow[] {
   const doors: { door: Door; row: MatrixRow }[] = [];
-  for (const door of doorsOf(state, options)) {
+  for (const door of allDoors) {
     const row = doorRow(state, cluster, door, options);
     if (row) doors.push({ door, row });
   }

@@ -5,10 +5,10 @@ import type { Policy } from '../../model/types.js';
 import { isEmpty, WORLD } from '../cidr-set.js';
 import { platformOnlyHas } from '../policy.js';
 import { at } from '../rules/located.js';
-import { backendsOf, doorsOf, resolveTarget } from './doors.js';
+import { backendsOf, type Door, resolveTarget } from './doors.js';
 import type { KubeMatrixOptions } from './matrix.js';
-import { clusterOf, podAddress } from './matrix.js';
-import { foreignPeer, ingressDecision, podToPod } from './netpol.js';
+import { podAddress } from './matrix.js';
+import { type Cluster, foreignPeer, ingressDecision, podToPod } from './netpol.js';
 import { isEmptySelector } from './selectors.js';
 import type { KubePod, KubeState } from './types.js';
 
@@ -16,6 +16,9 @@ export interface KubeRuleContext {
   readonly state: KubeState;
   readonly policy: Policy;
   readonly options: KubeMatrixOptions;
+  /** The cluster view and the doors the matrix was computed with. */
+  readonly cluster: Cluster;
+  readonly doors: readonly Door[];
   /** service → the services that may connect to it (moat's dependsOn and routes); absent in an audit. */
   readonly dependents?: ReadonlyMap<string, readonly string[]>;
 }
@@ -49,11 +52,10 @@ function noDefaultDeny({ state }: KubeRuleContext): Finding[] {
   });
 }
 
-function exposedBeyondPolicy({ state, options }: KubeRuleContext): Finding[] {
-  const cluster = clusterOf(state, options);
+function exposedBeyondPolicy({ cluster, doors }: KubeRuleContext): Finding[] {
   const seen = new Set<string>();
   const out: Finding[] = [];
-  for (const door of doorsOf(state, options)) {
+  for (const door of doors) {
     if (door.zone !== 'internet' || door.kind === 'ingress' || door.kind === 'host-network') continue;
     const d = ingressDecision(cluster, door.pod, door.target.port, door.target.protocol, { kind: 'external', addresses: WORLD });
     if (!d.isolated || !isEmpty(d.addresses)) continue;
@@ -83,8 +85,7 @@ function isPlatformOnly(policy: Policy, pod: KubePod): boolean {
 /** A pod of a namespace the manifests do not name (another tenant's, a compromised one), with labels moat cannot know. */
 const OTHER_NAMESPACE = '(another namespace)';
 
-function unauthenticatedReachable({ state, policy, options, dependents }: KubeRuleContext): Finding[] {
-  const cluster = clusterOf(state, options);
+function unauthenticatedReachable({ state, policy, options, cluster, dependents }: KubeRuleContext): Finding[] {
   const out: Finding[] = [];
   for (const pod of state.pods.filter((p) => isPlatformOnly(policy, p))) {
     const allowedSources = new Set([pod.service, ...(dependents?.get(pod.service) ?? [])]);

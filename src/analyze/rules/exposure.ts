@@ -3,6 +3,7 @@
 
 import { parseCidr } from 'cidr-tools';
 import type { Finding, Severity } from '../../model/findings.js';
+import type { Policy } from '../../model/types.js';
 import { cidrSet, coversWorld } from '../cidr-set.js';
 import { judge, platformOnlyHas } from '../policy.js';
 import type { MatrixRow } from '../reachability.js';
@@ -53,48 +54,7 @@ export const unexpectedOpen = {
       severity: 'medium',
     },
   ] as const,
-  check({ matrix, policy }): Finding[] {
-    // One finding per cause: the v4 and v6 cells of one binding, or several zones, are one mistake.
-    const byCause = new Map<string, { rows: MatrixRow[]; why: string; code: Finding['code'] }>();
-    for (const row of matrix) {
-      const verdict = judge(policy, row);
-      if (verdict.ok) continue;
-      const code =
-        row.assumed === true
-          ? 'exposure.unverified-open'
-          : verdict.kind === 'unauthenticated-allowed'
-            ? 'exposure.unauthenticated-allowed'
-            : 'exposure.unexpected-open';
-      // A publication is the mistake itself; for a host socket, the rule that lets the zone in is.
-      const cause = row.via === 'host' ? (row.cause ?? row.at) : (row.at ?? row.cause);
-      const key =
-        row.assumed === true
-          ? `${code}:${row.zone}:${row.protocol}`
-          : `${code}:${cause ? formatOrigin(cause) : `${row.zone}:${row.address}:${row.port}/${row.protocol}`}`;
-      const entry = byCause.get(key) ?? { rows: [], why: verdict.why, code };
-      entry.rows.push(row);
-      byCause.set(key, entry);
-    }
-    return [...byCause.values()].map(({ rows, why, code }): Finding => {
-      const first = rows[0] as MatrixRow;
-      const platformOnly = rows.some((r) => platformOnlyHas(policy, r.service));
-      const severity: Severity =
-        code === 'exposure.unverified-open' ? 'medium' : rows.some((r) => severityOf(r, platformOnly) === 'critical') ? 'critical' : 'high';
-      const zones = [...new Set(rows.map((r) => r.zone))].join(', ');
-      const targets = [...new Set(rows.map(target))];
-      const shown = targets.length > 6 ? `${targets.slice(0, 6).join('; ')}; … (${targets.length} targets)` : targets.join('; ');
-      return {
-        code,
-        severity,
-        ...at(first.via === 'host' ? (first.cause ?? first.at) : (first.at ?? first.cause), `${first.zone}:${first.address}:${first.port}/${first.protocol}`),
-        message: `${zones} reaches ${shown} (${first.reason}; decided by ${first.decidedBy}): ${why}`,
-        hint:
-          code === 'exposure.unverified-open'
-            ? "give `moat audit` the host's socket listing (`ss -tulpnH`) and firewall, or close these ports in a layer you control"
-            : hintOf(first),
-      };
-    });
-  },
+  check: ({ matrix, policy }) => openCellFindings(matrix, policy),
 } satisfies AnalysisRule;
 
 /** How many addresses a CIDR list holds (merged, so overlaps count once). */
@@ -158,3 +118,47 @@ export const adminCidrWorld = {
     return findings;
   },
 } satisfies AnalysisRule;
+
+/** The open cells the policy does not allow, one finding per cause: the rule above, and the Kubernetes layer's matrix (which has no host state). */
+export function openCellFindings(matrix: readonly MatrixRow[], policy: Policy): Finding[] {
+  // One finding per cause: the v4 and v6 cells of one binding, or several zones, are one mistake.
+  const byCause = new Map<string, { rows: MatrixRow[]; why: string; code: Finding['code'] }>();
+  for (const row of matrix) {
+    const verdict = judge(policy, row);
+    if (verdict.ok) continue;
+    const code =
+      row.assumed === true
+        ? 'exposure.unverified-open'
+        : verdict.kind === 'unauthenticated-allowed'
+          ? 'exposure.unauthenticated-allowed'
+          : 'exposure.unexpected-open';
+    // A publication is the mistake itself; for a host socket, the rule that lets the zone in is.
+    const cause = row.via === 'host' ? (row.cause ?? row.at) : (row.at ?? row.cause);
+    const key =
+      row.assumed === true
+        ? `${code}:${row.zone}:${row.protocol}`
+        : `${code}:${cause ? formatOrigin(cause) : `${row.zone}:${row.address}:${row.port}/${row.protocol}`}`;
+    const entry = byCause.get(key) ?? { rows: [], why: verdict.why, code };
+    entry.rows.push(row);
+    byCause.set(key, entry);
+  }
+  return [...byCause.values()].map(({ rows, why, code }): Finding => {
+    const first = rows[0] as MatrixRow;
+    const platformOnly = rows.some((r) => platformOnlyHas(policy, r.service));
+    const severity: Severity =
+      code === 'exposure.unverified-open' ? 'medium' : rows.some((r) => severityOf(r, platformOnly) === 'critical') ? 'critical' : 'high';
+    const zones = [...new Set(rows.map((r) => r.zone))].join(', ');
+    const targets = [...new Set(rows.map(target))];
+    const shown = targets.length > 6 ? `${targets.slice(0, 6).join('; ')}; … (${targets.length} targets)` : targets.join('; ');
+    return {
+      code,
+      severity,
+      ...at(first.via === 'host' ? (first.cause ?? first.at) : (first.at ?? first.cause), `${first.zone}:${first.address}:${first.port}/${first.protocol}`),
+      message: `${zones} reaches ${shown} (${first.reason}; decided by ${first.decidedBy}): ${why}`,
+      hint:
+        code === 'exposure.unverified-open'
+          ? "give `moat audit` the host's socket listing (`ss -tulpnH`) and firewall, or close these ports in a layer you control"
+          : hintOf(first),
+    };
+  });
+}
