@@ -14,6 +14,7 @@ const TOOLS = [
   'test/catalog/real-rclone.test.ts', // rclone rcd
   'test/catalog/real-redis.test.ts', // redis-server
   'test/deploy/drive/real-rclone-sync.test.ts', // rclone rcd + rclone serve webdav
+  'test/deploy/drive/google-stub.test.ts', // rclone rcd's drive backend + a Google stub, in a network namespace
   'test/deploy/knowledge/drive-to-knowledge.stub.test.ts', // rclone rcd + rclone serve webdav
   'test/deploy/litellm-db.test.ts', // postgres
   'test/deploy/backup/roundtrip.test.ts', // postgres, redis-server

@@ -86,15 +86,20 @@ export interface AppNamespace {
 }
 
 /**
- * Creates the namespace: lo up holding every address (kernels without the
+ * Creates the namespace (`moat-apps-<pid>-<tag>`, or another helper's prefix in place of moat-apps): lo up holding every address (kernels without the
  * dummy module are common in containers; local traffic is the same), and the
  * resolv.conf `ip netns exec` gives processes. Service addresses answer
  * connections from the gateway's app-network address (the local routes' source
  * is set to it), so an app sees the gateway's address as the peer, as in the
  * compose network (OpenClaw's trustedProxies lists it).
  */
-export function createNamespace(tag: string, gatewayAddress: string, serviceAddresses: readonly string[]): AppNamespace {
-  const name = `moat-apps-${process.pid}-${tag}`;
+export function createNamespace(
+  tag: string,
+  gatewayAddress: string,
+  serviceAddresses: readonly string[],
+  options: { readonly prefix?: string } = {},
+): AppNamespace {
+  const name = `${options.prefix ?? 'moat-apps'}-${process.pid}-${tag}`;
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   sh('chmod', ['0755', dir]);
   sh('ip', ['netns', 'add', name]);

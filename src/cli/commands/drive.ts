@@ -10,6 +10,7 @@ import { AUTHORIZE_COMMAND, DRIVE_REMOTE, DRIVE_SCOPES, listRemotes, parseServic
 import { connectDrive, DriveSetupError, driveDataPath, driveRc, readDriveState, syncDrive } from '../../deploy/drive/drive.js';
 import type { RcClient } from '../../deploy/drive/rc.js';
 import { RcError, RcUnreachableError } from '../../deploy/drive/rc.js';
+import { credentialRefusedHint } from '../../deploy/drive/refused.js';
 import { readStats } from '../../deploy/drive/sync.js';
 import { printable, syncLine, syncProgress } from '../../deploy/knowledge/progress.js';
 import { formatBytes } from '../../deploy/pull-progress.js';
@@ -158,8 +159,9 @@ export async function runDriveSync(
       `drive: ${result.success ? 'synced' : 'sync FAILED'}: ${s.transfers} files copied (${formatBytes(s.bytes)}), ${s.deletes} deleted, ${s.checks} unchanged, ${s.errors} errors in ${result.duration.toFixed(1)} s\n`,
     );
     if (!result.success) {
+      const refused = credentialRefusedHint(result.error) ?? credentialRefusedHint(s.lastError);
       stderr.write(
-        `moat: rclone: ${printable(result.error ?? s.lastError ?? 'the sync failed')}${s.lastError !== undefined && s.lastError !== result.error ? `\n  last error: ${printable(s.lastError)}` : ''}\n  next: \`moat drive status\`; \`moat logs gdrive\` has rclone's own log\n`,
+        `moat: rclone: ${printable(result.error ?? s.lastError ?? 'the sync failed')}${s.lastError !== undefined && s.lastError !== result.error ? `\n  last error: ${printable(s.lastError)}` : ''}\n  next: ${refused ?? "`moat drive status`; `moat logs gdrive` has rclone's own log"}\n`,
       );
       return ExitCode.findings;
     }
@@ -227,6 +229,8 @@ export async function runDriveStatus(platform: Platform, paths: DeployPaths, for
       `last sync: ${last.success ? 'ok' : 'FAILED'} at ${last.finishedAt}: ${last.files} files copied (${formatBytes(last.bytes)}), ${last.deletes} deleted, ${last.checks} unchanged, ${last.errors} errors`,
     );
     if (!last.success || last.lastError) lines.push(`  error: ${printable(last.error ?? last.lastError ?? '?')}`);
+    const refused = last.success ? undefined : (credentialRefusedHint(last.error) ?? credentialRefusedHint(last.lastError));
+    if (refused !== undefined) lines.push(`  next: ${refused}`);
   } else lines.push('last sync: never (`moat drive sync`)');
   lines.push(`last successful sync: ${state.lastSuccess ?? 'never'}`);
   if (live.reachable) {
