@@ -39,6 +39,7 @@ import { createHash, createVerify, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
+import { RCLONE_DRIVE } from '../../../src/catalog/upstream/rclone-drive.js';
 
 export interface StubFile {
   readonly id: string;
@@ -64,7 +65,7 @@ export interface StubConfig {
   readonly serviceAccounts: Readonly<Record<string, string>>;
 }
 
-export const TOKEN_URL = 'https://oauth2.googleapis.com/token';
+export const TOKEN_URL = RCLONE_DRIVE.tokenUrl;
 const FOLDER = 'application/vnd.google-apps.folder';
 const READ_SCOPES = ['https://www.googleapis.com/auth/drive', 'https://www.googleapis.com/auth/drive.readonly'];
 
@@ -196,7 +197,14 @@ function start(config: StubConfig): void {
       createdTime: f.modifiedTime,
       modifiedTime: f.modifiedTime,
       webViewLink: `https://drive.google.com/file/d/${f.id}/view`,
-      ...(folder ? {} : { size: String(bytes.length), md5Checksum: createHash('md5').update(bytes).digest('hex') }),
+      ...(folder
+        ? {}
+        : {
+            size: String(bytes.length),
+            md5Checksum: createHash('md5').update(bytes).digest('hex'),
+            sha1Checksum: createHash('sha1').update(bytes).digest('hex'),
+            sha256Checksum: createHash('sha256').update(bytes).digest('hex'),
+          }),
     };
   };
   const rootResource = { kind: 'drive#file', id: config.rootId, name: 'My Drive', mimeType: FOLDER, trashed: false };
@@ -231,7 +239,7 @@ function start(config: StubConfig): void {
       log({ at: 'token', grant, ok: true, clientId });
       return send(res, 200, { access_token: issue(), expires_in: 3599, scope: READ_SCOPES[1], token_type: 'Bearer' });
     }
-    if (grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
+    if (grant === RCLONE_DRIVE.jwtGrantType) {
       const why = checkAssertion(form.get('assertion') ?? '', config.serviceAccounts, Math.floor(Date.now() / 1000));
       if (why !== undefined) {
         log({ at: 'token', grant, ok: false, why });
@@ -253,6 +261,8 @@ function start(config: StubConfig): void {
       path: url.pathname,
       q: url.searchParams.get('q'),
       pageToken: url.searchParams.get('pageToken'),
+      pageSize: url.searchParams.get('pageSize'),
+      fields: url.searchParams.get('fields'),
       alt: url.searchParams.get('alt'),
     };
     if (bearer === undefined || !issued.has(bearer)) {

@@ -15,6 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
+import { RCLONE_DRIVE } from '../../../src/catalog/upstream/rclone-drive.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { COMPOSE_FILE, renderCompose } from '../../../src/render/compose.js';
 import {
@@ -36,7 +37,7 @@ const PASS = `moat-gd-rc-${randomBytes(12).toString('hex')}`;
 const RC_URL = 'http://127.0.0.1:5572/';
 // rclone's shared OAuth client (backend/drive/drive.go rcloneClientID / rcloneEncryptedClientSecret, the same in
 // v1.60.1 and v1.75.0); the secret is the clear text of the obscured value (`rclone reveal`).
-const RCLONE_CLIENT_ID = '202264815644.apps.googleusercontent.com';
+const RCLONE_CLIENT_ID = RCLONE_DRIVE.sharedClientId;
 const CLIENT_EMAIL = 'moat-gd-sync@moat-test.iam.gserviceaccount.com';
 const ROOT_ID = '0AMoatGdStubRootFolderUk9PVA';
 
@@ -177,6 +178,8 @@ interface StubEntry {
   readonly path?: string;
   readonly q?: string | null;
   readonly pageToken?: string | null;
+  readonly pageSize?: string | null;
+  readonly fields?: string | null;
   readonly alt?: string | null;
   readonly status?: number;
 }
@@ -303,15 +306,31 @@ describe('moat drive against rcloneâ€™s real drive backend and a stub of Googleâ
     const saw = stubSaw();
     const grants = saw.filter((e) => e.at === 'token');
     expect(grants.length).toBeGreaterThan(0);
-    expect(grants.every((g) => g.ok === true && g.grant === 'urn:ietf:params:oauth:grant-type:jwt-bearer')).toBe(true);
-    expect(grants[0]).toMatchObject({ iss: CLIENT_EMAIL, scope: 'https://www.googleapis.com/auth/drive.readonly', aud: 'https://oauth2.googleapis.com/token' });
+    expect(grants.every((g) => g.ok === true && g.grant === RCLONE_DRIVE.jwtGrantType)).toBe(true);
+    expect(grants[0]).toMatchObject({ iss: CLIENT_EMAIL, scope: `${RCLONE_DRIVE.scopePrefix}drive.readonly`, aud: RCLONE_DRIVE.tokenUrl });
     const calls = driveCalls(saw);
     expect(calls.every((c) => c.status === 200)).toBe(true);
-    // The slice of Drive v3 a sync calls (backend/drive/drive.go getRootID, list, open).
-    expect(calls.some((c) => c.path === '/drive/v3/files/root')).toBe(true);
-    expect(calls.filter((c) => c.path === '/drive/v3/files').map((c) => c.q)).toContain(`trashed=false and ('${ROOT_ID}' in parents)`);
-    expect(calls.some((c) => c.path === '/drive/v3/files' && c.pageToken === '2')).toBe(true);
-    expect(calls.filter((c) => c.alt === 'media').length).toBe(5);
+    // The slice of Drive v3 a sync calls, as src/catalog/upstream/rclone-drive.ts records it for 1.75.0 (getRootID,
+    // list, the download url); 1.60.1 asks for the same fields but the two checksums 1.75.0 added.
+    const api = new URL(RCLONE_DRIVE.apiBase).pathname;
+    const root = calls.filter((c) => c.path === `${api}files/${RCLONE_DRIVE.rootLookup.fileId}`);
+    expect(root.map((c) => c.fields)).toEqual([RCLONE_DRIVE.rootLookup.fields]);
+    const lists = calls.filter((c) => c.path === `${api}files`);
+    expect(lists.map((c) => c.q)).toContain(RCLONE_DRIVE.listQuery(ROOT_ID));
+    expect(lists.map((c) => c.q)).toContain(RCLONE_DRIVE.listQuery('1TeamFolderId'));
+    const fields160 = RCLONE_DRIVE.partialFields.filter((f) => !(RCLONE_DRIVE.partialFieldsSince160 as readonly string[]).includes(f));
+    expect(new Set(lists.map((c) => c.fields))).toEqual(new Set([RCLONE_DRIVE.listFields(fields160)]));
+    expect(new Set(lists.map((c) => c.pageSize))).toEqual(new Set([String(RCLONE_DRIVE.listChunk)]));
+    expect(lists.some((c) => c.q === RCLONE_DRIVE.listQuery(ROOT_ID) && c.pageToken === '2')).toBe(true);
+    const downloads = calls.filter((c) => c.alt === 'media').map((c) => `${c.path}?alt=media`);
+    expect(downloads.sort()).toEqual(
+      FILES.filter((f) => f.content !== undefined)
+        .map((f) => `${api}${RCLONE_DRIVE.downloadPath(f.id)}`)
+        .sort(),
+    );
+    // No Google Docs file: about.get (export formats) is never asked.
+    expect(calls.filter((c) => c.path === `${api}about`)).toEqual([]);
+    expect(calls.length).toBe(root.length + lists.length + downloads.length);
     expect(saw.filter((e) => e.at === 'other')).toEqual([]);
 
     const status = moat('status');
