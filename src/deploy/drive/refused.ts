@@ -7,13 +7,15 @@
 // test/deploy/drive/google-stub.test.ts): Go's x/oauth2 `oauth2: cannot fetch
 // token: 400 Bad Request Response: {"error":"invalid_grant",...}` (a revoked or
 // expired refresh token, or a service-account JWT whose key Google does not
-// know), and rclone's oauthutil prefix `couldn't fetch token - maybe it has
-// expired?`. The error codes are RFC 6749 §5.2's, which Google's token endpoint
+// know); rclone's oauthutil puts `couldn't fetch token - maybe it has
+// expired?` before it, and before a transport error too. The error codes are RFC 6749 §5.2's, which Google's token endpoint
 // answers (developers.google.com/identity/protocols/oauth2/web-server#offline,
 // .../service-account#error-codes).
 import { AUTHORIZE_COMMAND } from './connect.js';
 
-const REFUSED = /oauth2: cannot fetch token|couldn't fetch token|"error"\s*:\s*"(?:invalid_grant|invalid_client|unauthorized_client)"/;
+// Only Google's answer counts, never rclone's "couldn't fetch token" alone: that prefix also wraps a token
+// endpoint that could not be reached (DNS, TLS, a proxy), where a new credential would not help.
+const REFUSED = /oauth2: cannot fetch token: 40[013]|"error"\s*:\s*"(?:invalid_grant|invalid_client|unauthorized_client)"/;
 
 /** What to do when `error` says Google refused the credential; undefined for any other failure. */
 export function credentialRefusedHint(error: string | undefined): string | undefined {

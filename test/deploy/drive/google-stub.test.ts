@@ -257,17 +257,14 @@ function rcloneClientSecret(): string {
   return r.stdout.trim();
 }
 
-beforeEach(async () => {
-  work = join(ns.dir, `case-${randomBytes(4).toString('hex')}`);
-  for (const d of ['data', 'deploy', '.moat', 'config']) mkdirSync(join(work, d), { recursive: true });
-  writeFileSync(join(work, '.moat', 'secrets.env'), `RCLONE_RC_PASS=${PASS}\n`, { mode: 0o600 });
-  logStart = readFileSync(stub.logFile, 'utf8').length;
-  // The rendered command unchanged but for the config file's place; the rendered env, the password as the secret, the CA.
+/** `rclone rcd` in the namespace: the rendered command unchanged but for the config file's place; the rendered env, the
+ * password as the secret, and (`trustCa`) the test's CA as SSL_CERT_FILE. */
+async function startRcd(trustCa: boolean): Promise<NsProcess> {
   const args = GDRIVE.command.map((arg) => (arg.startsWith('--config=') ? `--config=${join(work, 'config', 'rclone.conf')}` : arg));
   const env = Object.fromEntries(Object.entries(GDRIVE.environment).map(([k, v]) => [k, v.replaceAll('$$', '$')]));
-  rcd = startInNamespace(
+  const proc = startInNamespace(
     ns,
-    'rcd',
+    `rcd-${trustCa ? 'ca' : 'noca'}`,
     'rclone',
     args,
     {
@@ -276,11 +273,20 @@ beforeEach(async () => {
       RCLONE_RC_PASS: PASS,
       HOME: work,
       PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      SSL_CERT_FILE: process.env['MOAT_GD_CA'] ?? '',
+      ...(trustCa ? { SSL_CERT_FILE: process.env['MOAT_GD_CA'] ?? '' } : {}),
     },
     work,
   );
-  await waitUntil('rclone rcd', () => /listening|Serving remote control/i.test(rcd?.log() ?? ''), 30_000, rcd);
+  await waitUntil('rclone rcd', () => /Serving remote control/i.test(proc.log()), 30_000, proc);
+  return proc;
+}
+
+beforeEach(async () => {
+  work = join(ns.dir, `case-${randomBytes(4).toString('hex')}`);
+  for (const d of ['data', 'deploy', '.moat', 'config']) mkdirSync(join(work, d), { recursive: true });
+  writeFileSync(join(work, '.moat', 'secrets.env'), `RCLONE_RC_PASS=${PASS}\n`, { mode: 0o600 });
+  logStart = readFileSync(stub.logFile, 'utf8').length;
+  rcd = await startRcd(true);
 }, 60_000);
 
 afterEach(async () => {
@@ -399,5 +405,18 @@ describe('moat drive against rcloneâ€™s real drive backend and a stub of Googleâ
     const status = moat('status');
     expect(status.code).toBe(1);
     expect(status.stdout).toMatch(/Google refused the Drive credential/);
+  });
+
+  it("without SSL_CERT_FILE rclone does not trust the stub's certificate: nothing reaches the token endpoint, and moat does not blame the credential", async () => {
+    await rcd?.stop();
+    rcd = await startRcd(false);
+    const tokenFile = join(work, 'token.txt');
+    writeFileSync(tokenFile, authorizeOutput(REFRESH_TOKEN), { mode: 0o600 });
+    expect(moat('connect', { tokenFile }).code).toBe(0);
+    const sync = moat('sync');
+    expect(sync.code).toBe(1);
+    expect(sync.stderr).toMatch(/x509: certificate signed by unknown authority/);
+    expect(sync.stderr).not.toMatch(/Google refused/);
+    expect(stubSaw()).toEqual([]);
   });
 });

@@ -14,7 +14,16 @@ describe('credentialRefusedHint', () => {
   });
 
   it('says nothing for other failures', () => {
-    for (const error of [undefined, 'unexpected EOF', `${ROOT}dial tcp 127.0.0.1:443: connect: connection refused`, 'directory not found'])
+    const unreachable = `${ROOT}couldn't fetch token - maybe it has expired? - refresh with "rclone config reconnect gdrive:": Post "https://oauth2.googleapis.com/token": tls: failed to verify certificate: x509: certificate signed by unknown authority`;
+    const googleDown = `${ROOT}oauth2: cannot fetch token: 503 Service Unavailable\nResponse: {"error":"backendError"}`;
+    for (const error of [
+      undefined,
+      'unexpected EOF',
+      `${ROOT}dial tcp 127.0.0.1:443: connect: connection refused`,
+      unreachable,
+      googleDown,
+      'directory not found',
+    ])
       expect(credentialRefusedHint(error)).toBeUndefined();
   });
 });
