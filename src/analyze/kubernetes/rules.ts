@@ -85,7 +85,7 @@ function isPlatformOnly(policy: Policy, pod: KubePod): boolean {
 /** A pod of a namespace the manifests do not name (another tenant's, a compromised one), with labels moat cannot know. */
 const OTHER_NAMESPACE = '(another namespace)';
 
-function unauthenticatedReachable({ state, policy, options, cluster, dependents }: KubeRuleContext): Finding[] {
+function unauthenticatedReachable({ state, policy, cluster, dependents }: KubeRuleContext): Finding[] {
   const out: Finding[] = [];
   for (const pod of state.pods.filter((p) => isPlatformOnly(policy, p))) {
     const allowedSources = new Set([pod.service, ...(dependents?.get(pod.service) ?? [])]);
