@@ -113,6 +113,11 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
       // was already asked to stop once, so it is removed by force and Compose
       // runs again for the network (and volumes). Named volumes never go with
       // a container, so `down` still keeps them.
+      // A container that exits while podman stops it can fail the stop with
+      // "read /proc/PID/cgroup: no such process" (seen in CI with podman 4.3:
+      // the process went between the state check and the read; podman#12464
+      // fixed the ENOENT form of this race, not ESRCH): the container is gone
+      // or stopped by then, so that too is retried.
       await stopCrashLooping();
       for (let attempt = 1; ; attempt++) {
         try {
@@ -121,7 +126,7 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
         } catch (error) {
           const busy =
             error instanceof EngineCommandError &&
-            /associated containers|network is being used|has active endpoints|container state improper|is running|No such container/i.test(error.message);
+            /associated containers|network is being used|has active endpoints|container state improper|is running|No such container|cgroup: no such process/i.test(error.message);
           if (!busy || attempt >= DOWN_ATTEMPTS) throw error;
           await forceRemoveAll(volumes);
           await delay(DOWN_RETRY_MS);
