@@ -1,5 +1,14 @@
 import { defineService } from './define.js';
 
+/** rclone's rc password: the Drive sync's, and the console's (one definition, so both read one value). */
+export const RCLONE_RC_PASS_SECRET = {
+  name: 'RCLONE_RC_PASS',
+  env: 'RCLONE_RC_PASS',
+  policy: 'rotatable',
+  generate: { bytes: 24, encoding: 'hex' },
+  why: 'authenticates calls to the remote-control API',
+} as const;
+
 // Google Drive sync with rclone 1.75.0 (upstream/rclone.ts). Port 5572 is
 // rclone's remote-control API (`rclone rcd`), not WebDAV; it has no auth unless
 // --rc-user/--rc-pass (or --rc-htpasswd) are set, so moat always sets them,
@@ -32,15 +41,7 @@ export const gdrive = defineService({
   ports: [{ port: 5572, protocol: 'tcp', purpose: 'rclone remote-control API (rcd; authenticated)' }],
   command: ['rcd', '--rc-addr=0.0.0.0:5572', '--rc-serve', '--config=/config/rclone/rclone.conf'],
   env: { RCLONE_RC_USER: 'moat', RCLONE_CACHE_DIR: '/tmp/rclone' },
-  secrets: [
-    {
-      name: 'RCLONE_RC_PASS',
-      env: 'RCLONE_RC_PASS',
-      policy: 'rotatable',
-      generate: { bytes: 24, encoding: 'hex' },
-      why: 'authenticates calls to the remote-control API',
-    },
-  ],
+  secrets: [RCLONE_RC_PASS_SECRET],
   volumes: [
     { name: 'gdrive-config', target: '/config/rclone', purpose: 'rclone.conf with the Drive OAuth token (writable: rclone refreshes the token)' },
     { name: 'gdrive-data', target: '/data', purpose: 'synced Drive files (read by `moat knowledge sync`)' },

@@ -9,6 +9,7 @@
 // https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/.env.example (OLLAMA_MODEL_PREF)
 import { routeUrl } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
+import { consoleHostEnv } from './console-host-env.js';
 import { difyHostEnv } from './dify-host-env.js';
 
 export type HostEnv = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -49,6 +50,10 @@ export function hostDependentEnv(platform: Platform): HostEnv {
   // AnythingLLM's default chat model: the first model moat pulls into Ollama.
   const model = platform.llm.models[0];
   if (model !== undefined) add('anythingllm', { OLLAMA_MODEL_PREF: model });
+
+  // The console: its own origin (the action guard compares the browser's Origin with it) and the
+  // platform APIs its actions call, at their static addresses, for the services the platform has.
+  add('console', consoleHostEnv(platform));
 
   return out;
 }

@@ -2,6 +2,7 @@
 import type { ServiceInput } from '../model/types.js';
 import { anythingllm } from './anythingllm.js';
 import { clawdbot } from './clawdbot.js';
+import { consoleService } from './console.js';
 import {
   difyApi,
   difyDb,
@@ -42,4 +43,5 @@ export const CATALOG: readonly ServiceInput[] = [
   difySandbox,
   difyPluginDaemon,
   difySsrfProxy,
+  consoleService,
 ];

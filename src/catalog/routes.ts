@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { InternalProxy, Route } from '../model/schema.js';
+import { CONSOLE_PORT, CONSOLE_SERVICE } from './console.js';
 
-// The gateway's four routes, each with what its app needs. `prefix` says how
+// The gateway's routes, each with what its app needs: the reference's four,
+// and the console at / of the main origin (the start page, catalog/console.ts;
+// the one route `/` may take, model/config-routes.ts). `prefix` says how
 // the app copes with a path prefix, per its upstream source; an app without
 // base-path support (`none`) is served at `/` of its own origin (its own TLS
 // port on the Tailscale address) and the reference's path redirects there.
@@ -86,6 +89,17 @@ export const GATEWAY_ROUTES: z.input<typeof Route>[] = [
       'https://github.com/n8n-io/n8n/issues/9191 (N8N_PATH needs the proxy to strip the prefix)',
       'https://github.com/n8n-io/n8n/blob/master/packages/cli/src/push/index.ts (Origin vs X-Forwarded-Host)',
     ],
+  },
+  {
+    path: '/',
+    service: CONSOLE_SERVICE,
+    port: CONSOLE_PORT,
+    prefix: 'native',
+    notes: [
+      "the start page: moat's console, at / of the main origin (a path the other routes live under, so every other path of that origin is theirs first)",
+      'the console sends its own strict Content-Security-Policy; its actions need the operator credential and the Origin of this page',
+    ],
+    sources: ['src/console/server.ts (moat: serves /, its assets and /api/ at the root)'],
   },
 ];
 

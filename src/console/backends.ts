@@ -24,27 +24,37 @@ export interface ConsoleBackends {
   healthy(url: string): Promise<boolean>;
 }
 
+/** Asked of a platform API the platform does not have (no Signal API, no Ollama, no Drive sync): the page says so. */
+export class MissingBackend extends Error {}
+
 export interface BackendUrls {
-  readonly signalApi: string;
-  readonly ollama: string;
-  readonly rcloneRc: string;
-  /** rclone's rc credentials (RCLONE_RC_USER / RCLONE_RC_PASS): sent as basic auth, never logged. */
-  readonly rcloneUser: string;
-  readonly rclonePass: string;
+  readonly signalApi?: string;
+  readonly ollama?: string;
+  /** rclone's rc and its credentials (RCLONE_RC_USER / RCLONE_RC_PASS): sent as basic auth, never logged. */
+  readonly rcloneRc?: string;
+  readonly rcloneUser?: string;
+  readonly rclonePass?: string;
 }
 
 const TIMEOUT_MS = 5_000;
 
+function missing(what: string): never {
+  throw new MissingBackend(`this platform has no ${what}`);
+}
+
 export function platformBackends(urls: BackendUrls): ConsoleBackends {
-  const ollama = ollamaClient(urls.ollama);
+  const ollama = urls.ollama === undefined ? undefined : ollamaClient(urls.ollama);
   // The link can take a while: signal-api starts linking and waits for its daemon's answer.
-  const signal = signalApiClient(urls.signalApi, 30_000);
-  const rc = rcClient(urls.rcloneRc, { user: urls.rcloneUser, pass: urls.rclonePass }, TIMEOUT_MS);
+  const signal = urls.signalApi === undefined ? undefined : signalApiClient(urls.signalApi, 30_000);
+  const rc =
+    urls.rcloneRc === undefined || urls.rcloneUser === undefined || urls.rclonePass === undefined
+      ? undefined
+      : rcClient(urls.rcloneRc, { user: urls.rcloneUser, pass: urls.rclonePass }, TIMEOUT_MS);
   return {
-    signalLinkUri: (deviceName) => signal.linkUri(deviceName),
-    pullModel: (model, onEvent) => ollama.pull(model, onEvent),
+    signalLinkUri: (deviceName) => (signal ?? missing('Signal API')).linkUri(deviceName),
+    pullModel: (model, onEvent) => (ollama ?? missing('Ollama')).pull(model, onEvent),
     async driveStatus() {
-      const stats = await rc.call<{ transfers?: number; bytes?: number; errors?: number; lastError?: string }>('core/stats');
+      const stats = await (rc ?? missing('Drive sync')).call<{ transfers?: number; bytes?: number; errors?: number; lastError?: string }>('core/stats');
       return {
         transfers: stats.transfers ?? 0,
         bytes: stats.bytes ?? 0,

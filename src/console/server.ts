@@ -11,7 +11,7 @@ import { svgQr } from '../deploy/signal/qr.js';
 import { ModelName } from '../model/config-schema.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { ActionGuard } from './auth.js';
-import type { ConsoleBackends } from './backends.js';
+import { type ConsoleBackends, MissingBackend } from './backends.js';
 import { renderPage } from './page.js';
 import { readSnapshot } from './snapshot.js';
 
@@ -139,6 +139,9 @@ export function consoleServer(options: ConsoleOptions): Server {
     if (method === 'POST' && path.startsWith('/api/')) return act(request, response, path);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');
     switch (path) {
+      case '/healthz':
+        // For the container's health check: the server answers; the snapshot may not be written yet.
+        return send(response, 200, 'text/plain; charset=utf-8', 'ok\n');
       case '/':
         return send(response, 200, 'text/html; charset=utf-8', renderPage(await readSnapshot(options.snapshotFile), now()));
       case '/console.js':
@@ -172,6 +175,7 @@ export function consoleServer(options: ConsoleOptions): Server {
     route(request, response).catch((error: unknown) => {
       if (response.headersSent) return response.destroy();
       if (error instanceof HttpError) return json(response, error.status, { error: error.message });
+      if (error instanceof MissingBackend) return json(response, 503, { error: error.message });
       // A backend's failure is said plainly, without its stack; nothing else is known to the page.
       return json(response, 502, { error: error instanceof Error ? error.message.slice(0, 300) : 'failed' });
     });

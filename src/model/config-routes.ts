@@ -8,6 +8,8 @@ import type { Platform } from './types.js';
 
 /** The gateway container's loopback health port (catalog/gateway.ts): never an origin. */
 const HEALTH_PORT = 8081;
+/** The start page (catalog/console.ts): the one service served at / of the main origin. */
+const ROOT_SERVICE = 'console';
 
 const finding = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
@@ -30,12 +32,13 @@ export function routeFindings(platform: Platform): Finding[] {
         ),
       );
     } else paths.set(base, i);
-    if (base === '/') {
+    // The console's route (catalog/routes.ts) is the one that may take / of the main origin.
+    if (base === '/' && !(route.service === ROOT_SERVICE && route.servedAt === 'path')) {
       findings.push(
         finding(
           'config.invalid-value',
           `${at}.path`,
-          `a route cannot take / of the main origin: it is the console's, and every app's reference path lives under it`,
+          `only the console may take / of the main origin: every app's reference path lives under it`,
           'give the route a path like /myapp, or its own origin with originPort',
         ),
       );

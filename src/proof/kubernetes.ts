@@ -13,6 +13,7 @@ import { mergeKubernetes } from '../ingest/kubernetes.js';
 import type { Artifact, IngestResult } from '../ingest/types.js';
 import type { Finding } from '../model/findings.js';
 import type { Platform, Policy } from '../model/types.js';
+import { clusterPlatform } from '../render/kubernetes/index.js';
 import type { RenderOptions, RenderResult } from '../render/types.js';
 import { platformOnlyWhy } from './audit-policy.js';
 import { ingestAll } from './ingest-all.js';
@@ -51,7 +52,10 @@ export type KubernetesRenderer = (platform: Platform, options: RenderOptions) =>
 export function proveKubernetes(platform: Platform, render: KubernetesRenderer, tailscaleNamespace?: string): KubeProof {
   const rendered = render(platform, {});
   const artifacts = rendered.files.filter((f) => f.path.startsWith(KUBERNETES_DIR) && /\.ya?ml$/.test(f.path)).map((f) => ({ file: f.path, text: f.content }));
-  const proof = prove(artifacts, platform.policy, { dependents: platformDependents(platform), ...(tailscaleNamespace ? { tailscaleNamespace } : {}) });
+  const proof = prove(artifacts, platform.policy, {
+    dependents: platformDependents(clusterPlatform(platform)),
+    ...(tailscaleNamespace ? { tailscaleNamespace } : {}),
+  });
   const unread = proof.problems.filter((p) => p.severity === 'high' || p.severity === 'critical');
   return { ...proof, findings: sortFindings([...rendered.warnings, ...unread, ...proof.findings]) };
 }

@@ -42,6 +42,11 @@ function uriVariable(route: Route): string {
   return `$moat_uri_${route.service.replaceAll('-', '_')}`;
 }
 
+/** The start page's route: `/` of the main origin. */
+function isRoot(route: Route): boolean {
+  return route.servedAt === 'path' && base(route.path) === '';
+}
+
 /** The route's path without a trailing slash. */
 function base(path: string): string {
   return path.replace(/\/+$/, '');
@@ -98,11 +103,21 @@ export const renderGatewayNginx: Renderer = (platform) => {
   ];
 
   // The main origin: routes served under their path, redirects for the apps with their own origin.
+  // `/` itself is the start page's (the console's route; model/config-routes.ts lets no other take it):
+  // nginx picks the longest matching prefix, so every route's own path still wins over it.
   const main: Line[] = [];
+  const root = byPath.find((t) => isRoot(t.route));
   for (const t of byPath) {
+    if (t === root) continue;
     main.push(...(t.route.servedAt === 'origin' ? redirectLocations(t.route) : pathLocations(t.route, t.service)), '');
   }
-  main.push('# Anything else is not here.', block('location /', ['return 404;']));
+  if (root) {
+    main.push(
+      `# / → ${root.service.name}:${root.route.port}: the start page, and what no other route claims`,
+      ...root.route.notes.map((n) => `# ${n.replace(/\s+/g, ' ')}`),
+      block('location /', proxyLines(root.route, root.service, '')),
+    );
+  } else main.push('# Anything else is not here.', block('location /', ['return 404;']));
   http.push(
     '',
     `# The main origin, ${origins[0]?.url ?? ''}: the routes of apps that can live under a path.`,
@@ -157,6 +172,14 @@ function routeLines(content: string, targets: readonly RoutedTarget[]): { line: 
   });
   const out: { line: number; path: string }[] = [];
   for (const t of targets) {
+    if (isRoot(t.route)) {
+      // The main server's `location /` comes first in the file (own origins and the health server follow).
+      const first = byText.get('location / {')?.[0];
+      if (first !== undefined) out.push({ line: first, path: `gateway.routes[${t.index}]` });
+      const upstream = byText.get(`upstream ${upstreamName(t.service.name, t.route.port)} {`) ?? [];
+      for (const line of upstream) out.push({ line, path: `gateway.routes[${t.index}]` });
+      continue;
+    }
     const prefix = base(t.route.path);
     const marks = new Set([
       `location = ${prefix} {`,

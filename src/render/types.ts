@@ -30,6 +30,12 @@ export interface RenderResult {
 export interface RenderOptions {
   /** Also render the optional cloud instance (with its user data). */
   readonly withInstance?: boolean;
+  /**
+   * The console's program (one built file, src/cli/console-program.ts reads it):
+   * the bundle carries it as console/console.cjs. Without it (the renderers'
+   * own tests) a placeholder that says so is rendered instead.
+   */
+  readonly consoleProgram?: string;
 }
 
 export type Renderer = (platform: Platform, options: RenderOptions) => RenderResult;

@@ -53,11 +53,12 @@ describe('the built-in reference platform', () => {
     expect(open.some((r) => r.zone === 'internet' && r.protocol === 'tcp')).toBe(false);
   });
 
-  it('lets the tailnet reach exactly the four routed apps through the gateway', () => {
+  it("lets the tailnet reach exactly the four routed apps and the console (the main origin's /) through the gateway", () => {
     const routed = open.filter((r) => r.via === 'gateway');
     expect([...new Set(routed.map((r) => `${r.zone} ${r.service}:${r.port}`))].sort()).toEqual([
       'tailnet anythingllm:3001',
       'tailnet clawdbot:3000',
+      'tailnet console:8080',
       'tailnet dify-nginx:80',
       'tailnet n8n:5678',
     ]);
@@ -130,7 +131,7 @@ const CHANGES: readonly Change[] = [
       i.gateway.routes.push({ ...ROUTE, path: '/tool', service: 'my-tool', port: 9000 });
     },
     code: 'route.unknown-service',
-    path: 'gateway.routes[4].service',
+    path: 'gateway.routes[5].service',
   },
   {
     name: 'a route to the Signal API',
@@ -138,7 +139,7 @@ const CHANGES: readonly Change[] = [
       i.gateway.routes.push({ ...ROUTE, path: '/signal', service: 'signal-api', port: 8080 });
     },
     code: 'route.never-route',
-    path: 'gateway.routes[4].service',
+    path: 'gateway.routes[5].service',
     severity: 'critical',
   },
   {
@@ -147,7 +148,7 @@ const CHANGES: readonly Change[] = [
       i.gateway.routes.push({ ...ROUTE, path: '/signal', service: 'signal-api', port: 8080 });
     },
     code: 'exposure.unexpected-open',
-    path: 'gateway.routes[4]',
+    path: 'gateway.routes[5]',
   },
   {
     name: 'a route to a port the service does not listen on',
@@ -155,7 +156,7 @@ const CHANGES: readonly Change[] = [
       i.gateway.routes.push({ ...ROUTE, path: '/n8n2', service: 'n8n', port: 8080 });
     },
     code: 'route.not-listening',
-    path: 'gateway.routes[4].port',
+    path: 'gateway.routes[5].port',
   },
   {
     name: 'two services on one address and port',

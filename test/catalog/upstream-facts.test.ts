@@ -11,6 +11,7 @@ import { referencePlatform } from '../../src/catalog/reference.js';
 import { DIFY_UPSTREAM } from '../../src/catalog/upstream/dify-index.js';
 import { splitImage, UPSTREAM_FACTS, type UpstreamFacts } from '../../src/catalog/upstream/index.js';
 import { N8N_DEPRECATED_ENV } from '../../src/catalog/upstream/n8n.js';
+import { CONSOLE_ENV_NAMES } from '../../src/console/env.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
 import { COMPOSE_FILE, renderCompose } from '../../src/render/compose.js';
 
@@ -27,6 +28,8 @@ interface ComposeService {
 
 /** Env names a service sets that its app does not read, on purpose, each with why. */
 const NOT_READ_ON_PURPOSE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  // The console is moat's own program on the Node.js image: its names are the program's (src/console/env.ts), not the image's.
+  console: Object.fromEntries(CONSOLE_ENV_NAMES.map((name) => [name, "read by moat's console program (src/console/env.ts, main.ts)"])),
   litellm: {
     LITELLM_DB_PASSWORD:
       "moat's own: the password of LiteLLM's database role; LiteLLM reads it inside DATABASE_URL, which moat derives from it (src/deploy/litellm-db.ts)",

@@ -105,14 +105,14 @@ const CHANGES: readonly ChangeCase[] = [
     name: 'a route to a service that does not exist',
     yaml: 'routes:\n  - { path: /tool, service: my-tool, port: 9000, prefix: strip }\n',
     code: 'route.unknown-service',
-    path: 'gateway.routes[4].service',
+    path: 'gateway.routes[5].service',
     line: 2,
   },
   {
     name: 'a route to the Signal API',
     yaml: '# the bot API, for convenience\nroutes:\n  - path: /signal\n    service: signal-api\n    port: 8080\n    prefix: strip\n',
     code: 'route.never-route',
-    path: 'gateway.routes[4].service',
+    path: 'gateway.routes[5].service',
     line: 4,
   },
   // The defect classes of the sound-proof issue: each said "No findings" (exit 0) before.
@@ -170,7 +170,7 @@ const CHANGES: readonly ChangeCase[] = [
     name: 'the Signal API relabelled as internal and routed',
     yaml: 'services:\n  signal-api: { exposure: internal }\nroutes:\n  - { path: /signal, service: signal-api, port: 8080, prefix: strip }\n',
     code: 'exposure.unexpected-open',
-    path: 'gateway.routes[4]',
+    path: 'gateway.routes[5]',
     line: 4,
   },
 ];

@@ -52,7 +52,7 @@ describe('moat rendered gateway (the built-in platform)', () => {
       '^~ /dify/ return 301 https://$host:8445/$1',
       '= /n8n return 301 /n8n/$is_args$args',
       '/n8n/ 172.20.0.40:5678',
-      '/ return 404',
+      '/ 172.20.0.3:8080',
     ]);
     expect(anything?.listens).toEqual([{ port: 8444, tls: true, defaultServer: false }]);
     expect(bare(anything)).toEqual(['/ 172.20.0.20:3001']);

@@ -102,7 +102,7 @@ describe('overrides reach the platform', () => {
 
     // Disabled: gone, with its catalog route and its platformOnly entry.
     expect(serviceByName(platform, 'clawdbot')).toBeUndefined();
-    expect(platform.gateway.routes.map((r) => r.path)).toEqual(['/anythingllm', '/dify', '/n8n', '/tool', '/ghost']);
+    expect(platform.gateway.routes.map((r) => r.path)).toEqual(['/anythingllm', '/dify', '/n8n', '/', '/tool', '/ghost']);
     expect(platform.policy.platformOnly).not.toContain('clawdbot');
 
     const n8n = serviceByName(platform, 'n8n');
@@ -131,8 +131,8 @@ describe('overrides reach the platform', () => {
     expect(locate('services.dify-db.publish[1]')?.line).toBe(10);
     expect(locate('services.my-tool.ports[0]')?.line).toBe(14);
     expect(locate('services.my-tool.ports[0].port')).toMatchObject({ line: 14, file: 'overrides.yaml' });
-    expect(locate('gateway.routes[4]')?.line).toBe(17);
-    expect(locate('gateway.routes[4].service')?.line).toBe(17);
+    expect(locate('gateway.routes[5]')?.line).toBe(17);
+    expect(locate('gateway.routes[5].service')?.line).toBe(17);
     expect(locate('gateway.routes[0]')).toBeUndefined(); // a catalog route: not written
     expect(locate('llm.models[1]')).toMatchObject({ line: 6, column: 23 });
     expect(locate(`policy.allow[${referencePlatform().policy.allow.length}]`)?.line).toBe(19);

@@ -14,12 +14,13 @@ import type { MatrixRow } from '../../src/analyze/index.js';
 import { proveBundle } from '../../src/proof/bundle.js';
 import { platformDependents } from '../../src/proof/kubernetes.js';
 import { checkKubernetes } from '../../src/proof/kubernetes-check.js';
-import { renderKubernetes } from '../../src/render/kubernetes/index.js';
+import { clusterPlatform, renderKubernetes } from '../../src/render/kubernetes/index.js';
 import { goldenPlatform } from '../support/golden.js';
 import { runMoat } from '../support/run-moat.js';
 
-const platform = goldenPlatform('');
-const kube = checkKubernetes(platform);
+// The one-host side without the console: the cluster leaves it out (render/kubernetes/index.ts, its own test).
+const platform = clusterPlatform(goldenPlatform(''));
+const kube = checkKubernetes(goldenPlatform(''));
 const host = proveBundle(platform);
 
 const cell = (r: MatrixRow) =>

@@ -1,5 +1,6 @@
-// Every file a service mounts from the bundle must be one the bundle renders:
-// a missing one makes the container fail to start on the host.
+// Every file a service mounts from the bundle must be one the bundle renders
+// (or, for a directory mount, one the bundle renders a file in): a missing one
+// makes the container fail to start on the host.
 import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../src/catalog/reference.js';
 import { normalizePlatform } from '../../src/model/normalize.js';
@@ -17,6 +18,8 @@ describe('bundle files mounted by services', () => {
     expect(mounted.map((m) => m.file).sort()).toEqual([
       'clawdbot/knowledge-mcp.mjs',
       'clawdbot/openclaw.json',
+      'console/console.cjs',
+      'console/state',
       'dify/nginx.conf',
       'dify/squid.conf',
       'litellm/config.yaml',
@@ -25,7 +28,7 @@ describe('bundle files mounted by services', () => {
   });
 
   it.each(mounted)('$service mounts $file, which the bundle renders', ({ file }) => {
-    expect(rendered.has(file)).toBe(true);
+    expect(rendered.has(file) || [...rendered].some((path) => path.startsWith(`${file}/`))).toBe(true);
   });
 
   it('renders no app config for a service that is switched off', () => {

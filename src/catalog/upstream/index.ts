@@ -6,6 +6,7 @@ import { DIFY_UPSTREAM } from './dify-index.js';
 import { LITELLM_FACTS } from './litellm.js';
 import { N8N_FACTS } from './n8n.js';
 import { NGINX_FACTS } from './nginx.js';
+import { NODE_FACTS } from './node.js';
 import { OLLAMA_FACTS } from './ollama.js';
 import { OPENCLAW_FACTS } from './openclaw.js';
 import { RCLONE_FACTS } from './rclone.js';
@@ -23,6 +24,7 @@ const ALL: readonly UpstreamFacts[] = [
   N8N_FACTS,
   SIGNAL_CLI_REST_API_FACTS,
   RCLONE_FACTS,
+  NODE_FACTS,
   // Dify's images (dify-*.ts), one entry per image.
   ...new Set(Object.values(DIFY_UPSTREAM)),
 ];

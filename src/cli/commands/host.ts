@@ -26,6 +26,7 @@ import { renderBundle } from '../../render/registry.js';
 import type { RenderedFile } from '../../render/types.js';
 import { commitChange, configFileOf, prepareChange } from '../config-change.js';
 import type { ConfigEdit } from '../config-edit.js';
+import { withConsoleProgram } from '../console-program.js';
 import { locateFindings } from '../format/located.js';
 import { formatFindingText } from '../format/text.js';
 import { parseDefaultRoute, parseTailscaleIp4, parseTailscaleStatus } from '../host-facts.js';
@@ -155,7 +156,7 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     log(said.length > 0 ? `moat.yaml: ${would('set')} ${said.join(', ')}` : 'moat.yaml: unchanged (it already says what the host says)');
     // 2. The proof of what would be deployed, before anything is written.
     const platform = change.after.platform;
-    const bundle = renderBundle(platform);
+    const bundle = renderBundle(platform, await withConsoleProgram(platform));
     const blocking = locateFindings(proveBundle(platform, bundle).findings, change.after.locate).filter((f: Finding) => atLeast(f.severity, 'high'));
     if (blocking.length > 0) {
       stderr.write(

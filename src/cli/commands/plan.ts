@@ -11,6 +11,7 @@ import type { Platform } from '../../model/types.js';
 import { portTables } from '../../render/port-tables.js';
 import { DEPLOYMENTS, type Deployment, renderBundle } from '../../render/registry.js';
 import type { RenderedFile, RenderResult } from '../../render/types.js';
+import { withConsoleProgram } from '../console-program.js';
 import { loadPlatform } from '../load-platform.js';
 import { formatNotes, formatTables } from '../terminal-tables.js';
 import { type BundleWrite, MANIFEST, writeBundle } from '../write-bundle.js';
@@ -38,7 +39,7 @@ export function registerPlan(program: Command): void {
       const { config } = program.opts<{ config?: string }>();
       const loaded = await loadPlatform({ configPath: config, cwd: process.cwd() });
       const { platform } = loaded;
-      const bundle = renderBundle(platform, { withInstance: options.withInstance === true }, DEPLOYMENTS[options.target]);
+      const bundle = renderBundle(platform, await withConsoleProgram(platform, { withInstance: options.withInstance === true }), DEPLOYMENTS[options.target]);
       const outDir = resolve(process.cwd(), options.out);
       // topology.svg pictures the proof of the one-host bundle; the Kubernetes proof is `moat check --target kubernetes`.
       const files = options.target === 'host' ? [...bundle.files, await topologyFile(platform, bundle)] : bundle.files;

@@ -22,6 +22,7 @@ import type { Platform } from '../../model/types.js';
 import { proveBundle } from '../../proof/bundle.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { withConsoleProgram } from '../console-program.js';
 import type { Locate } from '../format/located.js';
 import { locateFindings } from '../format/located.js';
 import { formatFindingText } from '../format/text.js';
@@ -83,7 +84,7 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   if (findings.length > 0) throw new UserInputError(findings);
   // The proof (render warnings included), as `moat check` prints it, before anything is written.
   const locate = options.locate ?? (() => undefined);
-  const bundle = renderBundle(platform);
+  const bundle = renderBundle(platform, await withConsoleProgram(platform));
   const proof = locateFindings(proveBundle(platform, bundle).findings, locate);
   stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
   const blocking = proof.filter((f) => atLeast(f.severity, 'high'));

@@ -21,6 +21,7 @@ import { DEFAULT_CONFIG_NAME } from '../../model/load.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { withConsoleProgram } from '../console-program.js';
 import { loadPlatform } from '../load-platform.js';
 import { moatVersion } from '../main.js';
 import { writeBundle } from '../write-bundle.js';
@@ -116,7 +117,7 @@ export async function runUpgrade(
   const detected = await detectCompose();
   await enginePing(detected.endpoint);
   const composeFile = resolve(paths.bundleDir, COMPOSE_FILE);
-  await writeBundle(paths.bundleDir, renderBundle(platform).files);
+  await writeBundle(paths.bundleDir, renderBundle(platform, await withConsoleProgram(platform)).files);
   await ensureServiceEnvFiles(platform, paths.bundleDir, paths.secretsFile);
   const engine = composeEngine(detected.flavour, { project: platform.project, bundleDir: paths.bundleDir, composeFile }, detected.endpoint);
   const backup: BackupBeforeUpgrade | undefined =
@@ -155,7 +156,7 @@ export async function runUpgrade(
   const result = await upgradeServices(platform, steps, {
     engine,
     endpoint: detected.endpoint,
-    render: async (p) => void (await writeBundle(paths.bundleDir, renderBundle(p).files)),
+    render: async (p) => void (await writeBundle(paths.bundleDir, renderBundle(p, await withConsoleProgram(p)).files)),
     record: (name, image) => recordImage(configFile, name, image),
     ...(backup === undefined ? {} : { backup }),
     snapshotDir: (name) => snapshotDir(paths.secretsFile, name, stamp),

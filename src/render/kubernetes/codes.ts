@@ -32,4 +32,10 @@ export const KUBERNETES_FINDING_DOCS = [
     title: 'An app trusts no proxy address on Kubernetes',
     help: "On one host the app believes X-Forwarded-For only from the gateway's static address. Pods have no static address, so on Kubernetes the app trusts no proxy: it sees the gateway pod as the client. The NetworkPolicies let only the gateway reach it.",
   },
+  {
+    code: 'render.kubernetes.console-one-host',
+    severity: 'info',
+    title: 'The console is left out of the cluster',
+    help: 'The console reads the status snapshot moat writes beside the one-host bundle (console/state/), which a cluster has no place for yet, so the manifests leave it and its route out: / of the gateway answers 404 there, as it does without a console. `moat status` and `moat check --target kubernetes` show the same facts on the command line.',
+  },
 ] as const satisfies readonly CodeDoc[];

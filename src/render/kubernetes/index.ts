@@ -15,6 +15,7 @@
 // names the device), https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-nodeport-allocation,
 // https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/
 import { stringify } from 'yaml';
+import { CONSOLE_SERVICE } from '../../catalog/console.js';
 import type { Finding } from '../../model/findings.js';
 import { UserInputError } from '../../model/findings.js';
 import { gatewayOrigins, serviceByName } from '../../model/lookup.js';
@@ -139,13 +140,37 @@ function kustomization(resources: readonly string[], namespace: string): string 
   return `${generatedHeader('#')}\n# A Kustomize base: overlay it (resources, storage sizes, image mirrors) instead of editing these files.\n${stringify(doc, { sortMapEntries: true, lineWidth: 0, version: '1.1', aliasDuplicateObjects: false })}`;
 }
 
-export function renderKubernetes(platform: Platform, _options: RenderOptions = {}): RenderResult {
+/**
+ * The platform as the cluster runs it: without the console (it reads the
+ * status moat writes beside the one-host bundle, which a cluster has no place
+ * for yet) and its route.
+ */
+export function clusterPlatform(platform: Platform): Platform {
+  if (!serviceByName(platform, CONSOLE_SERVICE)) return platform;
+  return {
+    ...platform,
+    services: platform.services.filter((s) => s.name !== CONSOLE_SERVICE),
+    gateway: { ...platform.gateway, routes: platform.gateway.routes.filter((r) => r.service !== CONSOLE_SERVICE) },
+  };
+}
+
+export function renderKubernetes(full: Platform, _options: RenderOptions = {}): RenderResult {
+  const platform = clusterPlatform(full);
   const problems = nameFindings(platform);
   if (problems.length > 0) throw new UserInputError(problems);
   const ns = namespaceOf(platform);
   const plan = mountPlan(platform);
   const configs = clusterConfigs(platform);
   const warnings: Finding[] = [...planWarnings(platform, plan), ...configs.warnings];
+  if (platform !== full) {
+    warnings.push({
+      code: 'render.kubernetes.console-one-host',
+      severity: 'info',
+      path: `services.${CONSOLE_SERVICE}`,
+      message: 'the console runs on one host only: the manifests leave it and its route out (/ of the gateway answers 404)',
+      hint: 'use `moat status` and `moat check --target kubernetes` for what the console shows',
+    });
+  }
   const files: RenderedFile[] = [];
   const add = (path: string, objects: readonly K8sObject[], comments: readonly string[] = []): void => {
     if (objects.length > 0) files.push({ path, content: manifestFile(objects, comments) });

@@ -12,6 +12,7 @@ import { serviceEnvContent } from '../../../src/deploy/service-env.js';
 import { UserInputError } from '../../../src/model/findings.js';
 import { allSecrets, serviceByName } from '../../../src/model/lookup.js';
 import type { Platform } from '../../../src/model/types.js';
+import { clusterPlatform } from '../../../src/render/kubernetes/index.js';
 import { renderBundle } from '../../../src/render/registry.js';
 import { type Obj, objectsOf, platformOf, podSpecs, render, validateObject } from './support.js';
 
@@ -90,7 +91,8 @@ function allowedEdges(policies: readonly Obj[], direction: 'egress' | 'ingress')
 }
 
 describe.each(cases)('kubernetes manifests: %s', (_name, config) => {
-  const loaded = platformOf(config);
+  // The cluster runs the platform without the console (render/kubernetes/index.ts): what the manifests must say.
+  const loaded = platformOf(config).then(clusterPlatform);
 
   it('renders objects that all validate against the Kubernetes schemas, one per document, each named and namespaced', async () => {
     const platform = await loaded;
@@ -363,5 +365,20 @@ describe('kubernetes settings in moat.yaml are validated like the rest', () => {
     })();
     expect(error).toBeInstanceOf(UserInputError);
     expect((error as UserInputError).findings.map((f) => [f.code, f.path])).toEqual([['render.kubernetes.bad-name', 'project']]);
+  });
+});
+
+describe('the console on Kubernetes', () => {
+  it('is left out with its route, and the render says so; / of the gateway stays a 404', async () => {
+    const platform = await platformOf('reference');
+    expect(serviceByName(platform, 'console')).toBeDefined();
+    const rendered = renderBundle(platform, {}, ['kubernetes']);
+    expect(rendered.files.map((f) => f.path)).not.toContain('kubernetes/services/console.yaml');
+    expect(
+      rendered.files.filter((f) => /moat-console|CONSOLE_OPERATOR|CONSOLE_SNAPSHOT|console-state|172\.20\.0\.3\b/.test(f.content)).map((f) => f.path),
+    ).toEqual([]);
+    const nginx = rendered.files.find((f) => f.path === 'kubernetes/services/nginx.yaml')?.content ?? '';
+    expect(nginx).toContain('# Anything else is not here.');
+    expect(rendered.warnings.map((w) => [w.code, w.severity])).toContainEqual(['render.kubernetes.console-one-host', 'info']);
   });
 });
