@@ -30,13 +30,26 @@ const options = {
   // ws's optional native helpers are not installed; it falls back to JS without them.
   // elkjs (3.4 MB, the topology's layout engine, a dependency) is required from node_modules
   // when a picture is drawn: inlined, every command would read and scan it at start.
-  external: ['bufferutil', 'utf-8-validate', 'elkjs'],
+  // esbuild builds the console's program only when moat runs from its sources (src/cli/console-program.ts).
+  external: ['bufferutil', 'utf-8-validate', 'elkjs', 'esbuild'],
   // main.ts reads package.json through import.meta.url only when MOAT_VERSION is unset.
   define: { 'process.env.MOAT_VERSION': JSON.stringify(pkg.version), 'import.meta.url': '__moatBundleUrl' },
   banner: { js: "const __moatBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 };
 await build({ ...options, entryPoints: ['src/cli/main.ts'], outfile: 'dist/moat.cjs' });
+// The console's program, which every bundle carries (console/console.cjs): the options of
+// src/cli/console-program.ts, which builds the same file when moat runs from its sources.
+await build({
+  entryPoints: ['src/console/main.ts'],
+  outfile: 'dist/console.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'inline',
+  logLevel: 'warning',
+});
 // main.ts alone, for the runs that name no command (bin/load-bundle.js): its command imports stay
 // unresolved, and only a command word (never in such a run) would reach one.
 const noCommands = { name: 'no-commands', setup: (b) => b.onResolve({ filter: /^\.\/commands\// }, (a) => ({ path: a.path, external: true })) };
