@@ -14,6 +14,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { analyzeState, sortFindings } from '../../analyze/index.js';
 import type { Layer } from '../../analyze/state.js';
+import { consoleStateDir } from '../../deploy/console-state.js';
 import { detectKind } from '../../ingest/detect.js';
 import type { HostHints } from '../../ingest/merge.js';
 import { mergeFragments } from '../../ingest/merge.js';
@@ -28,6 +29,7 @@ import { auditPolicy, platformOnlyWhy } from '../../proof/audit-policy.js';
 import { ingestAll } from '../../proof/ingest-all.js';
 import { withKubernetes } from '../../proof/kubernetes.js';
 import { collectArtifacts, collectLive, firstNonUtf8Line, looksSecret } from '../collect-artifacts.js';
+import { recordRun } from '../console-status.js';
 import { type AuditReport, formatAuditJson, LAYER_HINTS } from '../format/json.js';
 import { formatAuditSarif } from '../format/sarif.js';
 import { formatAuditText } from '../format/text.js';
@@ -318,8 +320,20 @@ export function registerAudit(program: Command): void {
     .option('--tailscale-address <address>', "the host's Tailscale address (repeatable: IPv4 and IPv6)", collect)
     .option('--public-interface <name>', 'the interface that faces the internet (e.g. eth0)')
     .option('--tailnet-tag <tag>', 'a tag (tag:ai-platform) that names this host in the tailnet policy (repeatable)', collect)
+    .option('-o, --out <dir>', "bundle directory whose console shows this audit's outcome (when it has one)", 'deploy')
     .action(async (paths: string[], _options: unknown, command: Command) => {
-      const options = command.optsWithGlobals<AuditOptions>();
-      process.exitCode = await runAudit(paths, options, process.cwd());
+      const options = command.optsWithGlobals<AuditOptions & { out: string }>();
+      const code = await runAudit(paths, options, process.cwd());
+      process.exitCode = code;
+      if (existsSync(consoleStateDir(resolve(options.out)))) {
+        const { platform } = await loadPlatform({ configPath: options.config, cwd: process.cwd() });
+        const [result, summary] =
+          code === ExitCode.ok
+            ? (['ok', `no finding at or above ${options.failOn}`] as const)
+            : code === ExitCode.findings
+              ? (['findings', `findings at or above ${options.failOn}`] as const)
+              : (['failed', 'some inputs could not be read'] as const);
+        await recordRun(platform, options.out, 'audit', result, `${summary} (${options.live ? 'live host' : `${paths.length} path(s)`})`);
+      }
     });
 }

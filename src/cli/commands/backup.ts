@@ -16,6 +16,7 @@ import { ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { outcome, recordConsoleState } from '../console-status.js';
 import { loadPlatform } from '../load-platform.js';
 import { moatVersion } from '../main.js';
 import { writeBundle } from '../write-bundle.js';
@@ -129,7 +130,20 @@ export async function runBackup(
   for (const f of result.failures) err.write(`  missing ${f.part}: ${f.message}\n`);
   for (const f of result.restartFailures) err.write(`  ${f.service} did not come back after its snapshot: ${f.reason}; \`moat logs ${f.service}\`\n`);
   for (const d of result.deleted) err.write(`  removed older backup ${d} (--keep ${keep})\n`);
-  return result.complete && result.restartFailures.length === 0 ? ExitCode.ok : ExitCode.findings;
+  const ok = result.complete && result.restartFailures.length === 0;
+  const missing = result.failures.map((f) => f.part).join(', ');
+  await recordConsoleState(
+    platform,
+    paths.bundleDir,
+    {
+      run: {
+        kind: 'backup',
+        outcome: outcome(ok ? 'ok' : 'failed', `${result.manifest.parts.length} parts, ${bytes} bytes${missing ? `; missing ${missing}` : ''}`),
+      },
+    },
+    err,
+  );
+  return ok ? ExitCode.ok : ExitCode.findings;
 }
 
 interface RestoreCommandOptions extends PassphraseOptions {

@@ -19,6 +19,7 @@ import { ExitCode, UserInputError } from '../../model/findings.js';
 import type { Platform } from '../../model/types.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
+import { recordConsoleState } from '../console-status.js';
 import { loadPlatform } from '../load-platform.js';
 import { writeBundle } from '../write-bundle.js';
 import { registerKubernetesSecrets } from './secrets-kubernetes.js';
@@ -51,6 +52,7 @@ function badOption(path: string, message: string, hint: string): UserInputError 
 export async function runStatus(platform: Platform, paths: DeployPaths, format: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   if (format !== 'text' && format !== 'json') throw badOption('--format', `unknown format ${JSON.stringify(format)}`, 'use --format text or --format json');
   const report = await statusReport(platform, await openEngine(platform, paths));
+  await recordConsoleState(platform, paths.bundleDir, { status: report });
   if (format === 'json') out.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     out.write(formatRows(report.services.map((s) => ({ service: s.service, state: s.state, url: s.url, address: s.address }))));

@@ -7,6 +7,7 @@ import { expectedFor, VANTAGES, type Vantage } from '../../probe/expected.js';
 import { runProbe } from '../../probe/index.js';
 import { formatProbeReport } from '../../probe/report.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, parsePortList } from '../../probe/tcp.js';
+import { recordRun } from '../console-status.js';
 import { loadPlatform } from '../load-platform.js';
 
 interface ProbeFlags {
@@ -18,6 +19,7 @@ interface ProbeFlags {
   servername?: string;
   streamPath?: string;
   format: 'text' | 'json';
+  out: string;
 }
 
 function positiveInt(value: string): number {
@@ -49,6 +51,7 @@ export function registerProbe(program: Command): void {
     .option('--servername <name>', 'TLS server name and Host of the gateway (default: <hostname>.<tailnet>)')
     .option('--stream-path <path>', 'a path under each streamed route that streams events, to time them')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --out <dir>', "bundle directory whose console shows this probe's outcome (when it has one)", 'deploy')
     .action(async (target: string, flags: ProbeFlags, command: Command) => {
       const global = command.optsWithGlobals<{ config?: string }>();
       const { platform } = await loadPlatform({ configPath: global.config, cwd: process.cwd() });
@@ -75,6 +78,13 @@ export function registerProbe(program: Command): void {
         return;
       }
       process.stdout.write(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatProbeReport(report));
+      await recordRun(
+        platform,
+        flags.out,
+        'probe',
+        report.findings.length > 0 ? 'findings' : 'ok',
+        `${report.findings.length} difference(s) from the proof, from the ${flags.as} vantage point`,
+      );
       process.exitCode = report.findings.length > 0 ? ExitCode.findings : ExitCode.ok;
     });
 }

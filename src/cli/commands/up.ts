@@ -11,6 +11,7 @@ import { enginePing } from '../../deploy/engine-api.js';
 import { firstRunSteps } from '../../deploy/first-run.js';
 import type { FirstUpOptions } from '../../deploy/first-up.js';
 import { dependencyLevels } from '../../deploy/levels.js';
+import { statusReport } from '../../deploy/operate.js';
 import { createProgress } from '../../deploy/progress.js';
 import { createPullProgress } from '../../deploy/pull-progress.js';
 import { defaultSecretsPath } from '../../deploy/secrets-store.js';
@@ -23,6 +24,7 @@ import { proveBundle } from '../../proof/bundle.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
 import { renderBundle } from '../../render/registry.js';
 import { withConsoleProgram } from '../console-program.js';
+import { recordConsoleState } from '../console-status.js';
 import type { Locate } from '../format/located.js';
 import { locateFindings } from '../format/located.js';
 import { formatFindingText } from '../format/text.js';
@@ -118,6 +120,9 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
     ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
     firstUp: { ...(options.firstUp ?? {}), pullProgress: createPullProgress(stderr) },
   });
+  // What the console shows (console/state/): each service's state as `moat status` sees it now.
+  const seen = await statusReport(platform, engine).catch(() => undefined);
+  await recordConsoleState(platform, options.bundleDir, seen ? { status: seen } : {}, stderr);
   if (result.generatedSecrets.length > 0) {
     stderr.write(
       `moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`,
