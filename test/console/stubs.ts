@@ -23,7 +23,10 @@ export interface PlatformApiStub {
   close(): Promise<void>;
 }
 
-export async function startPlatformApiStub(): Promise<PlatformApiStub> {
+/** `listen`: where it answers (default: a free loopback port); one stub can answer on several addresses. */
+export async function startPlatformApiStub(
+  listen: readonly { readonly host: string; readonly port: number }[] = [{ host: '127.0.0.1', port: 0 }],
+): Promise<PlatformApiStub> {
   const requests: string[] = [];
   const healthy = new Set<string>();
   const server: Server = createServer((req, res) => {
@@ -49,13 +52,14 @@ export async function startPlatformApiStub(): Promise<PlatformApiStub> {
     }
     res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const servers = [server, ...listen.slice(1).map(() => createServer((req, res) => server.emit('request', req, res)))];
+  await Promise.all(servers.map((s, i) => new Promise<void>((resolve) => s.listen(listen[i]?.port ?? 0, listen[i]?.host ?? '127.0.0.1', resolve))));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${listen[0]?.host ?? '127.0.0.1'}:${port}`,
     requests,
     healthy,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined),
   };
 }
 

@@ -46,7 +46,12 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 
 const canonical = (name: string): string => (name.includes(':') ? name : `${name}:latest`);
 
-export async function startOllamaStub(registry: Readonly<Record<string, StubModel>>, local: readonly string[] = []): Promise<OllamaStub> {
+/** `listen`: where it answers (default: a free loopback port); the console's namespace test gives Ollama's static address. */
+export async function startOllamaStub(
+  registry: Readonly<Record<string, StubModel>>,
+  local: readonly string[] = [],
+  listen: { readonly host: string; readonly port: number } = { host: '127.0.0.1', port: 0 },
+): Promise<OllamaStub> {
   const sockets = new Set<import('node:net').Socket>();
   const stub: OllamaStub = {
     url: '',
@@ -144,10 +149,10 @@ export async function startOllamaStub(registry: Readonly<Record<string, StubMode
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve) => server.listen(listen.port, listen.host, () => resolve()));
   const address = server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
-  (stub as { url: string }).url = `http://127.0.0.1:${address.port}`;
+  (stub as { url: string }).url = `http://${listen.host}:${address.port}`;
   return stub;
 }
 
