@@ -78,6 +78,15 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   }
 }
 
+/** The request's path; a request target that is no URL (`//`) is the client's error, not a backend's. */
+function pathOf(target: string): string {
+  try {
+    return new URL(target, 'http://console.invalid').pathname;
+  } catch {
+    throw new HttpError(400, 'the request target is not a path');
+  }
+}
+
 export function consoleServer(options: ConsoleOptions): Server {
   const now = options.now ?? (() => new Date());
   let pull: PullState | undefined;
@@ -134,7 +143,7 @@ export function consoleServer(options: ConsoleOptions): Server {
   };
 
   const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = new URL(request.url ?? '/', 'http://console.invalid').pathname;
+    const path = pathOf(request.url ?? '/');
     const method = request.method ?? 'GET';
     if (method === 'POST' && path.startsWith('/api/')) return act(request, response, path);
     if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed');

@@ -285,8 +285,10 @@ function proxyLines(route: Route, service: Service, prefix: string): Line[] {
     `client_max_body_size ${route.maxBodyMegabytes}m;`,
     `proxy_read_timeout ${route.readTimeoutSeconds}s;`,
     `proxy_send_timeout ${route.readTimeoutSeconds}s;`,
-    // The gateway's X-Frame-Options is the one the browser gets (AnythingLLM sends its own).
-    'proxy_hide_header X-Frame-Options;',
+    // The gateway's security headers are the ones the browser gets, once each: an app's own
+    // (AnythingLLM's X-Frame-Options, the console's Referrer-Policy) would double them, and a
+    // doubled header is what `moat probe` reports as not the rendered value.
+    ...SECURITY_HEADERS.map((h) => `proxy_hide_header ${h.name};`),
   );
   if (route.streaming) body.push('# Streamed tokens and SSE go out as they arrive.', ...streamingLines());
   return body;

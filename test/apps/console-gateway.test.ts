@@ -179,6 +179,9 @@ describe('the console behind the rendered gateway (moat console program, real ng
     expect(reply.status).toBe(200);
     expect(reply.headers).toMatch(/^content-security-policy: default-src 'none'; script-src 'self';/im);
     expect(reply.headers).toMatch(/^strict-transport-security: /im);
+    // Once each, the gateway's value: the console's own Referrer-Policy is hidden, not doubled (what `moat probe` checks).
+    expect(reply.headers.match(/^referrer-policy: .*$/gim)?.map((h) => h.trim().toLowerCase())).toEqual(['referrer-policy: strict-origin-when-cross-origin']);
+    expect(reply.headers.match(/^x-content-type-options: .*$/gim)?.length).toBe(1);
     // Another app's path is still that app's: the console's / does not swallow it.
     expect(httpInNamespace(ns as AppNamespace, 'GET', `${ORIGIN}/n8n`, { ca: (gateway as Gateway).ca }).status).toBe(301);
   });

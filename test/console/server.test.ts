@@ -3,6 +3,7 @@
 // act, what a hostile or missing snapshot does, and that no secret leaves it.
 
 import { rmSync } from 'node:fs';
+import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,35 @@ describe('the console server (stubs of the Signal API, Ollama and rclone rc)', (
     expect((await fetch(`${base}/etc/passwd`)).status).toBe(404);
     expect((await fetch(`${base}/`, { method: 'DELETE' })).status).toBe(405);
     expect((await post('/api/nothing', {})).status).toBe(404);
+    // A request target that is no URL (`//`, which the gateway passes on as sent) is the client's error.
+    const raw = await new Promise<number>((resolve, reject) => {
+      request(`${base}/`, { path: '//' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(raw).toBe(400);
+  });
+
+  it('says which platform API a platform lacks (503), instead of failing as a broken backend', async () => {
+    const bare = consoleServer({
+      snapshotFile: files.snapshotFile,
+      topologyFile: files.topologyFile,
+      guard: actionGuard(TOKEN, [ORIGIN]),
+      backends: platformBackends({}),
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+      const headers = { origin: ORIGIN, 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+      const link = await fetch(`${at}/api/signal/link`, { method: 'POST', headers, body: '{}' });
+      expect([link.status, await link.json()]).toEqual([503, { error: 'this platform has no Signal API' }]);
+      expect(await (await fetch(`${at}/api/drive`)).json()).toEqual({ error: 'Drive status unavailable: this platform has no Drive sync' });
+    } finally {
+      await new Promise<void>((resolve) => bare.close(() => resolve()));
+    }
   });
 });
 

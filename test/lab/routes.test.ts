@@ -36,7 +36,8 @@ const get = (path: string, port?: number) => ({ op: 'get', path, ...gw(port) });
 const onOwnOrigin = (r: Route): boolean => r.servedAt === 'origin';
 /** Where a route's app answers: at / of its own origin, or under its path on the main origin. */
 function home(r: Route): { port: number; base: string } {
-  if (!onOwnOrigin(r)) return { port: lab.platform.gateway.listenPort, base: r.path };
+  // The console's route is / itself: its base is the empty prefix, not a second slash.
+  if (!onOwnOrigin(r)) return { port: lab.platform.gateway.listenPort, base: r.path.replace(/\/+$/, '') };
   if (r.originPort === undefined) throw new Error(`${r.path} is served at its own origin but has no originPort`);
   return { port: r.originPort, base: '' };
 }
@@ -54,7 +55,7 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
       ['/anythingllm', 8444],
       ['/dify', 8445],
     ]);
-    expect(routes.filter((r) => !onOwnOrigin(r)).map((r) => r.path)).toEqual(['/clawdbot', '/n8n']);
+    expect(routes.filter((r) => !onOwnOrigin(r)).map((r) => r.path)).toEqual(['/clawdbot', '/n8n', '/']);
     const results = await lab.client<Get[]>(
       lab.ns.peer,
       routes.map((r) => appGet(r, '/')),
@@ -87,15 +88,17 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
     }
   });
 
-  it('an own origin serves only its own app, and the main origin none of them at /', async () => {
+  it('an own origin serves only its own app, and the main origin none of them at /: there is the console', async () => {
     const own = lab.platform.gateway.routes.filter(onOwnOrigin);
     const answers = await lab.client<Get[]>(
       lab.ns.peer,
       own.map((r) => get('/api/whoami', r.originPort)),
     );
     expect(answers.map((a) => serviceOf(a.body))).toEqual(own.map((r) => (r.service === 'dify-nginx' ? 'dify-api' : r.service)));
-    const [main] = await lab.client<Get[]>(lab.ns.peer, [get('/')]);
-    expect(main?.status).toBe(404);
+    const [main, elsewhere] = await lab.client<Get[]>(lab.ns.peer, [get('/'), get('/api/whoami')]);
+    expect(main?.status).toBe(200);
+    expect(serviceOf(main?.body)).toBe('console');
+    expect(serviceOf(elsewhere?.body)).toBe('console');
   });
 
   it('WebSocket routes carry a round trip to their backend', async () => {
@@ -109,7 +112,7 @@ describe('lab: every route works through the real nginx gateway over TLS to the 
   });
 
   it("the native route's WebSocket at its bare path (no trailing slash) is proxied, not redirected", async () => {
-    const native = lab.platform.gateway.routes.filter((r) => r.prefix === 'native');
+    const native = lab.platform.gateway.routes.filter((r) => r.prefix === 'native' && r.websocket);
     expect(native.length).toBeGreaterThan(0);
     const replies = await lab.client<{ upgraded: boolean; reply?: string }[]>(
       lab.ns.peer,
@@ -190,7 +193,7 @@ describe('lab: failure and reload (real nginx and nftables, app stubs)', () => {
     const accessLog = join(lab.dir, 'gateway/logs/access.log');
     const lines = (): number => readFileSync(accessLog, 'utf8').split('\n').length - 1;
     const routes = lab.platform.gateway.routes;
-    const paths = routes.filter((r) => !onOwnOrigin(r)).map((r) => `${r.path}/healthz`);
+    const paths = routes.filter((r) => !onOwnOrigin(r)).map((r) => `${home(r).base}/healthz`);
     const origins = [...new Set(routes.filter(onOwnOrigin).map((r) => home(r).port))];
     const count = 800;
     const originCount = 200;

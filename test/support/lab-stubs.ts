@@ -35,7 +35,14 @@ const page = (name: string): string =>
 /** One app's HTTP behaviour. */
 export function handler(service: string, healthPath: string | undefined): http.RequestListener {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://stub');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://stub');
+    } catch {
+      // `//` and other request targets that are no URL: a real app answers 400, and the stub must not die of it.
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ service, error: 'bad request target' }));
+      return;
+    }
     const path = url.pathname;
     if (path === healthPath || path === '/health' || path === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', service }));
