@@ -126,7 +126,9 @@ export function composeEngine(flavour: ComposeFlavour, target: EngineTarget, end
         } catch (error) {
           const busy =
             error instanceof EngineCommandError &&
-            /associated containers|network is being used|has active endpoints|container state improper|is running|No such container|cgroup: no such process/i.test(error.message);
+            /associated containers|network is being used|has active endpoints|container state improper|is running|No such container|cgroup: no such process/i.test(
+              error.message,
+            );
           if (!busy || attempt >= DOWN_ATTEMPTS) throw error;
           await forceRemoveAll(volumes);
           await delay(DOWN_RETRY_MS);
