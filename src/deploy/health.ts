@@ -1,6 +1,12 @@
 // Waiting for services: poll the engine's own health status (what the
 // healthcheck in compose.yaml reports) until each service is ready, failed, or
-// out of its start budget. A service without a healthcheck is ready once running.
+// out of its start budget. A service without a healthcheck is ready once running;
+// one with a healthcheck only once it reports healthy: no health status
+// ('none') proves nothing. podman 4.3.1 reports "" while its healthcheck.log
+// does not exist (libpod/healthcheck.go getHealthCheckLog): a created
+// container's, and a started one's when writing "starting" failed, which
+// start() in libpod/container_internal.go only logs.
+import type { Platform } from '../model/types.js';
 import type { ContainerState, Engine } from './engine.js';
 
 export type Readiness =
@@ -10,13 +16,23 @@ export type Readiness =
 export interface WaitOptions {
   /** Seconds each service may take, by name. */
   readonly budgets: ReadonlyMap<string, number>;
+  /** The services whose model has a healthcheck: ready only when healthy. */
+  readonly healthchecked: ReadonlySet<string>;
   readonly pollMs?: number;
   /** Called whenever a service's observed state changes. */
   readonly onChange?: (service: string, state: ContainerState | undefined, seconds: number) => void;
 }
 
-/** One verdict from one observation; undefined = keep waiting. */
-export function judge(state: ContainerState | undefined): Readiness | undefined {
+/** The services of the platform that declare a healthcheck (WaitOptions.healthchecked). */
+export function healthcheckedServices(platform: Platform): ReadonlySet<string> {
+  return new Set(platform.services.filter((s) => s.healthcheck !== undefined).map((s) => s.name));
+}
+
+/**
+ * One verdict from one observation; undefined = keep waiting. `healthcheck`:
+ * whether the service's model has one, so that only `healthy` is ready.
+ */
+export function judge(state: ContainerState | undefined, healthcheck: boolean): Readiness | undefined {
   if (!state) return undefined;
   if (state.state === 'exited' || state.state === 'dead') {
     return { kind: 'failed', reason: `the container ${state.state} with code ${state.exitCode}`, state };
@@ -32,7 +48,7 @@ export function judge(state: ContainerState | undefined): Readiness | undefined 
     return { kind: 'failed', reason: `the container crashed and was restarted ${state.restartCount} time(s) (last exit code ${state.exitCode})`, state };
   }
   if (state.state !== 'running') return undefined;
-  if (state.health === 'healthy' || state.health === 'none') return { kind: 'ready', state };
+  if (state.health === 'healthy' || (state.health === 'none' && !healthcheck)) return { kind: 'ready', state };
   return undefined;
 }
 
@@ -53,7 +69,7 @@ export async function waitReady(engine: Engine, services: readonly string[], opt
         lastSeen.set(service, signature);
         options.onChange?.(service, state, elapsed);
       }
-      const verdict = judge(state);
+      const verdict = judge(state, options.healthchecked.has(service));
       if (verdict) verdicts.set(service, verdict);
       else if (elapsed > (options.budgets.get(service) ?? 120)) {
         const budget = options.budgets.get(service) ?? 120;

@@ -8,7 +8,7 @@ import type { Engine } from './engine.js';
 import type { FirstUpOptions, StepReport } from './first-up.js';
 import { afterReady, FirstUpStepError, pullPlatformModels } from './first-up.js';
 import type { Readiness } from './health.js';
-import { waitReady } from './health.js';
+import { healthcheckedServices, waitReady } from './health.js';
 import { dependencyLevels } from './levels.js';
 import { lostSecretFindings } from './lost-secrets.js';
 import type { EnsureModelsResult } from './models.js';
@@ -103,6 +103,7 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
     await engine.up(level);
     const verdicts = await waitReady(engine, level, {
       budgets,
+      healthchecked: healthcheckedServices(platform),
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       onChange: (service, state, seconds) => {
         if (state?.state === 'running' && state.health === 'starting') progress?.update(service, 'health: starting', `${Math.round(seconds)} s`);

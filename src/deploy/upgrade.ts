@@ -90,9 +90,9 @@ async function removeServiceContainers(engine: Engine, endpoint: EngineEndpoint,
 }
 
 /**
- * Waits for the catalog's health check to pass. Stricter than `up`'s wait: a
- * service with a health check must report `healthy` (podman reports no health
- * status at all until its first check has run, which `up` would take as ready).
+ * Waits for the catalog's health check to pass: a service with a health check
+ * must report `healthy`, as in `up`'s wait (health.ts: no status proves
+ * nothing); one without is done once running, whatever its image reports.
  */
 async function healthy(engine: Engine, platform: Platform, service: string, pollMs = 1000): Promise<{ ok: true } | { ok: false; reason: string }> {
   const model = platform.services.find((s) => s.name === service);
@@ -100,7 +100,7 @@ async function healthy(engine: Engine, platform: Platform, service: string, poll
   const started = Date.now();
   for (;;) {
     const state = (await engine.containers()).find((c) => c.service === service);
-    const verdict = judge(state);
+    const verdict = judge(state, model?.healthcheck !== undefined);
     if (verdict?.kind === 'failed') return { ok: false, reason: verdict.reason };
     if (state?.state === 'running' && (model?.healthcheck ? state.health === 'healthy' : true)) return { ok: true };
     if ((Date.now() - started) / 1000 > budget) {

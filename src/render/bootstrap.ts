@@ -35,6 +35,7 @@ export function bootstrapScript(platform: Platform): string {
     '#',
     `# Prepares an Ubuntu 24.04 host for ${platform.project}. Safe to run again. Run as root:`,
     '#   sudo MOAT_BUNDLE=/path/to/bundle bash host/bootstrap.sh',
+    '# The scheduled backups back up the platform of $MOAT_CONFIG (default: moat.yaml beside the bundle).',
     '# The Tailscale auth key is read from $TS_AUTHKEY_FILE (default /etc/moat/tailscale-authkey,',
     '# mode 0600) or $TS_AUTHKEY, and passed to tailscale as a file, never on a command line.',
     '# Without a key every other step is done and the script says how to finish.',

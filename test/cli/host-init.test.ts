@@ -41,7 +41,7 @@ exit 2
 `,
   // The bootstrap's own last check, as the rendered script does it: brings Tailscale up, then compares addresses.
   bash: `#!/bin/sh
-echo "bash $* MOAT_BUNDLE=$MOAT_BUNDLE" >> "$STATE/bootstrap.log"
+echo "bash $* MOAT_BUNDLE=$MOAT_BUNDLE MOAT_CONFIG=$MOAT_CONFIG" >> "$STATE/bootstrap.log"
 touch "$STATE/ts-up"
 expected=$(sed -n "s/^TS_EXPECTED_IP='\\(.*\\)'$/\\1/p" "$1")
 actual=$(cat "$FIXTURES/tailscale-ip-4.txt")
@@ -105,7 +105,9 @@ describe('moat host init (stub tailscale, ip, bash, systemctl)', () => {
       'moat.yaml: would set host.publicInterface: eth0 -> ens5, host.tailscale.address: 100.64.0.10 -> 100.101.102.103, host.tailscale.hostname: ai-platform -> ai-host, host.tailscale.tailnet: example.ts.net -> tail1234.ts.net',
     );
     expect(run.out).toContain('bundle: would write');
-    expect(run.out).toContain(`bootstrap: would run \`MOAT_BUNDLE=${join(dir, 'deploy')} bash ${join(dir, 'deploy', 'host', 'bootstrap.sh')}\``);
+    expect(run.out).toContain(
+      `bootstrap: would run \`MOAT_BUNDLE=${join(dir, 'deploy')} MOAT_CONFIG=${join(dir, 'moat.yaml')} bash ${join(dir, 'deploy', 'host', 'bootstrap.sh')}\``,
+    );
     expect(run.out).toContain('unit: would install');
     expect(run.out).toContain('unit: would run systemctl enable moat-platform.service');
     expect(run.out).toContain('moat host init: dry run: 5 step(s) would change something; nothing was changed');
@@ -125,8 +127,11 @@ describe('moat host init (stub tailscale, ip, bash, systemctl)', () => {
   it('stub: a fresh host: the bootstrap brings Tailscale up, moat writes the real values, renders, runs it again, installs the unit; a second run changes nothing', async () => {
     const first = await init();
     expect(first.code, first.err).toBe(0);
-    // Bootstrapped twice: once with the placeholder (it stopped at its address check), once with the real address.
-    expect(lines(join(state, 'bootstrap.log'))).toHaveLength(2);
+    // Bootstrapped twice: once with the placeholder (it stopped at its address check), once with the real address;
+    // told which config, so the scheduled backups back up this platform.
+    expect(lines(join(state, 'bootstrap.log'))).toEqual(
+      Array(2).fill(`bash ${join(dir, 'deploy', 'host', 'bootstrap.sh')} MOAT_BUNDLE=${join(dir, 'deploy')} MOAT_CONFIG=${join(dir, 'moat.yaml')}`),
+    );
     const yaml = readFileSync(join(dir, 'moat.yaml'), 'utf8');
     expect(yaml).toBe(`# the production host
 project: ai-platform

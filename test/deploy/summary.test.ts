@@ -46,25 +46,25 @@ describe('summary', () => {
 
 describe('health verdicts', () => {
   it('waits while starting, accepts healthy or running without a check, fails on unhealthy or exit', () => {
-    expect(judge(undefined)).toBeUndefined();
-    expect(judge(state({}))).toBeUndefined();
-    expect(judge(state({ state: 'created', health: 'none' }))).toBeUndefined();
-    expect(judge(state({ health: 'healthy' }))?.kind).toBe('ready');
-    expect(judge(state({ health: 'none' }))?.kind).toBe('ready');
-    expect(judge(state({ health: 'unhealthy' }))).toMatchObject({ kind: 'failed', reason: 'its health check failed' });
-    expect(judge(state({ state: 'exited', exitCode: 2, health: 'none' }))).toMatchObject({ kind: 'failed', reason: 'the container exited with code 2' });
+    expect(judge(undefined, false)).toBeUndefined();
+    expect(judge(state({}), false)).toBeUndefined();
+    expect(judge(state({ state: 'created', health: 'none' }), false)).toBeUndefined();
+    expect(judge(state({ health: 'healthy' }), false)?.kind).toBe('ready');
+    expect(judge(state({ health: 'none' }), false)?.kind).toBe('ready');
+    expect(judge(state({ health: 'unhealthy' }), false)).toMatchObject({ kind: 'failed', reason: 'its health check failed' });
+    expect(judge(state({ state: 'exited', exitCode: 2, health: 'none' }), false)).toMatchObject({ kind: 'failed', reason: 'the container exited with code 2' });
   });
 
   it('fails a crash-looping container (restart: unless-stopped keeps it restarting) instead of waiting', () => {
-    expect(judge(state({ state: 'restarting', exitCode: 1, restartCount: 3 }))).toMatchObject({
+    expect(judge(state({ state: 'restarting', exitCode: 1, restartCount: 3 }), false)).toMatchObject({
       kind: 'failed',
       reason: expect.stringContaining('keeps crashing'),
     });
     // Caught between two crashes while running: restarted and not healthy.
-    expect(judge(state({ state: 'running', health: 'starting', restartCount: 2, exitCode: 1 }))?.kind).toBe('failed');
-    expect(judge(state({ state: 'running', health: 'none', restartCount: 1, exitCode: 1 }))?.kind).toBe('failed');
+    expect(judge(state({ state: 'running', health: 'starting', restartCount: 2, exitCode: 1 }), false)?.kind).toBe('failed');
+    expect(judge(state({ state: 'running', health: 'none', restartCount: 1, exitCode: 1 }), false)?.kind).toBe('failed');
     // Restarted once long ago but healthy now: ready.
-    expect(judge(state({ state: 'running', health: 'healthy', restartCount: 1 }))?.kind).toBe('ready');
+    expect(judge(state({ state: 'running', health: 'healthy', restartCount: 1 }), false)?.kind).toBe('ready');
   });
 });
 

@@ -204,12 +204,15 @@ export async function runHostInit(options: HostInitOptions): Promise<number> {
     if (facts.tailscale && (await readOr(stampFile)) === stamp) log('bootstrap: already applied to this host (its host and firewall files are unchanged)');
     else if (dry) {
       changes += 1;
-      log(`bootstrap: would run \`MOAT_BUNDLE=${options.bundleDir} ${bootstrap.join(' ')}\` (as root: Docker, the firewall, Tailscale, the certificate)`);
+      log(
+        `bootstrap: would run \`MOAT_BUNDLE=${options.bundleDir} MOAT_CONFIG=${options.configFile} ${bootstrap.join(' ')}\` (as root: Docker, the firewall, Tailscale, the certificate)`,
+      );
       if (!facts.tailscale)
         log('tailscale: would read `tailscale ip -4` and `tailscale status --json` after it, write them into moat.yaml, render and run it again');
     } else {
       log(`bootstrap: running ${bootstrap.join(' ')}`);
-      const result = await options.runner.run(bootstrap, { env: { MOAT_BUNDLE: options.bundleDir } });
+      // MOAT_CONFIG: the scheduled backups back up this platform (backup-timer.ts), wherever its moat.yaml is.
+      const result = await options.runner.run(bootstrap, { env: { MOAT_BUNDLE: options.bundleDir, MOAT_CONFIG: options.configFile } });
       changes += 1;
       const hint = 'fix what the bootstrap said (run as root; put a Tailscale auth key in /etc/moat/tailscale-authkey) and run moat host init again';
       if (!facts.tailscale) {

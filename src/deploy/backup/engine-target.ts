@@ -10,7 +10,7 @@ import type { Platform } from '../../model/types.js';
 import type { Engine } from '../engine.js';
 import { EngineCommandError } from '../engine.js';
 import { type EngineEndpoint, engineJson } from '../engine-api.js';
-import { waitReady } from '../health.js';
+import { healthcheckedServices, waitReady } from '../health.js';
 import { dependencyLevels } from '../levels.js';
 import { composeVolumeName } from '../lost-secrets.js';
 import { hijack } from './engine-stream.js';
@@ -100,12 +100,13 @@ export function engineBackupTarget(engine: Engine, endpoint: EngineEndpoint, pla
     async start(services) {
       const wanted = new Set(services);
       const budgets = new Map(platform.services.map((s) => [s.name, s.startBudgetSeconds]));
+      const healthchecked = healthcheckedServices(platform);
       const failures: StartFailure[] = [];
       for (const level of dependencyLevels(platform)
         .levels.map((l) => l.filter((s) => wanted.has(s)))
         .filter((l) => l.length > 0)) {
         await engine.up(level);
-        const verdicts = await waitReady(engine, level, { budgets, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
+        const verdicts = await waitReady(engine, level, { budgets, healthchecked, ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }) });
         for (const [service, verdict] of verdicts) if (verdict.kind === 'failed') failures.push({ service, reason: verdict.reason });
       }
       return failures;
