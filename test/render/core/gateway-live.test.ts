@@ -125,9 +125,10 @@ describe('gateway nginx, live on loopback (stub upstreams)', () => {
     expect(seen(res).headers['x-forwarded-for']).toBe('127.0.0.1');
   });
 
-  it('answers 404 for unknown paths, with the security headers and no version', async () => {
+  it('hands unknown paths to the console (no stub listens for it here: 502), with the security headers and no version', async () => {
+    // `/` of the main origin is the console's route: what no app's path claims goes there, never to an app.
     const res = await get('/etc/passwd');
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(502);
     expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
