@@ -8,10 +8,11 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, posix, resolve } from 'node:path';
+import type { MatrixRow } from '../analyze/index.js';
 import { CONSOLE_SERVICE } from '../catalog/console.js';
 import type { ConsoleSnapshot } from '../console/snapshot.js';
 import { consoleSnapshot } from '../deploy/console-snapshot.js';
-import { consoleStateDir, type Outcome, readPreviousState, TOPOLOGY_FILE, writeConsoleState } from '../deploy/console-state.js';
+import { consoleStateDir, matrixKey, type Outcome, type PreviousState, readPreviousState, TOPOLOGY_FILE, writeConsoleState } from '../deploy/console-state.js';
 import type { StatusReport } from '../deploy/operate.js';
 import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
@@ -21,9 +22,14 @@ type Health = ConsoleSnapshot['apps'][number]['health'];
 export interface ConsoleRecord {
   /** What `moat status` (or `moat up` at its end) saw. */
   readonly status?: StatusReport;
-  readonly run?: { readonly kind: 'backup' | 'probe' | 'audit'; readonly outcome: Outcome };
+  readonly run?: { readonly kind: RunKind; readonly outcome: Outcome };
+  /** The proof's matrix when the caller has it (`moat up` just proved the bundle); otherwise it is proved here. */
+  readonly matrix?: readonly MatrixRow[];
   readonly now?: Date;
 }
+
+type RunKind = 'backup' | 'probe' | 'audit';
+const RECORD_OF = { backup: 'lastBackup', probe: 'lastProbe', audit: 'lastAudit' } as const satisfies Record<RunKind, keyof PreviousState>;
 
 function healthOf(entry: StatusReport['services'][number]): Health {
   if (entry.state === 'not created' || !['healthy', 'unhealthy', 'starting', 'running'].includes(entry.state)) return 'stopped';
@@ -49,22 +55,34 @@ async function certificateOf(platform: Platform): Promise<{ name: string; notAft
   }
 }
 
-async function topologyOf(platform: Platform, bundleDir: string, matrix: Parameters<typeof consoleSnapshot>[1]): Promise<string> {
-  // `moat plan` draws it into the bundle; otherwise it is drawn here (elkjs, loaded only then).
+/**
+ * The picture: the one `moat plan` drew into the bundle, else the one drawn
+ * for the previous snapshot when the matrix has not changed since (so `moat
+ * status` does not lay it out again each time), else drawn here (elkjs,
+ * loaded only then).
+ */
+async function topologyOf(
+  platform: Platform,
+  bundleDir: string,
+  matrix: readonly MatrixRow[],
+  shown: ConsoleSnapshot['matrix'],
+  previous: PreviousState,
+): Promise<string> {
   const drawn = join(bundleDir, TOPOLOGY_FILE);
   if (existsSync(drawn)) return readFile(drawn, 'utf8');
+  const kept = join(consoleStateDir(bundleDir), TOPOLOGY_FILE);
+  if (previous.matrixKey === matrixKey(shown) && existsSync(kept)) return readFile(kept, 'utf8');
   const { platformTopologyInput, topologySvg } = await import('../render/topology/index.js');
   return topologySvg(platformTopologyInput(platform, matrix));
 }
 
 async function write(platform: Platform, bundleDir: string, record: ConsoleRecord): Promise<void> {
   const previous = await readPreviousState(bundleDir);
-  const { proveBundle } = await import('../proof/bundle.js');
-  const { matrix } = proveBundle(platform);
+  const matrix = record.matrix ?? (await import('../proof/bundle.js')).proveBundle(platform).matrix;
   const health = record.status ? Object.fromEntries(record.status.services.map((s) => [s.service, healthOf(s)])) : previous.health;
   const certificate = await certificateOf(platform);
   const runs = { lastBackup: previous.lastBackup, lastProbe: previous.lastProbe, lastAudit: previous.lastAudit };
-  if (record.run) runs[record.run.kind === 'backup' ? 'lastBackup' : record.run.kind === 'probe' ? 'lastProbe' : 'lastAudit'] = record.run.outcome;
+  if (record.run) runs[RECORD_OF[record.run.kind]] = record.run.outcome;
   const snapshot = consoleSnapshot(platform, matrix, {
     generatedAt: record.now ?? new Date(),
     ...(health ? { health } : {}),
@@ -73,7 +91,7 @@ async function write(platform: Platform, bundleDir: string, record: ConsoleRecor
     ...(runs.lastProbe ? { lastProbe: runs.lastProbe } : {}),
     ...(runs.lastAudit ? { lastAudit: runs.lastAudit } : {}),
   });
-  await writeConsoleState(bundleDir, snapshot, await topologyOf(platform, bundleDir, matrix));
+  await writeConsoleState(bundleDir, snapshot, await topologyOf(platform, bundleDir, matrix, snapshot.matrix, previous));
 }
 
 /** Refreshes the console's status when the platform has a console; says why on `err` if it could not. */

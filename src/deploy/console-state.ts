@@ -22,6 +22,13 @@ export interface PreviousState {
   readonly lastProbe?: Outcome;
   readonly lastAudit?: Outcome;
   readonly health?: Readonly<Record<string, ConsoleSnapshot['apps'][number]['health']>>;
+  /** matrixKey of the matrix the previous snapshot (and its topology.svg) showed. */
+  readonly matrixKey?: string;
+}
+
+/** A matrix's identity, as the snapshot records it: two equal keys draw the same picture. */
+export function matrixKey(matrix: ConsoleSnapshot['matrix']): string {
+  return JSON.stringify(matrix.map((r) => [r.zone, r.address, r.port, r.portEnd ?? null, r.protocol, r.verdict, r.decidedBy, r.service ?? null]));
 }
 
 export function consoleStateDir(bundleDir: string): string {
@@ -31,12 +38,13 @@ export function consoleStateDir(bundleDir: string): string {
 export async function readPreviousState(bundleDir: string): Promise<PreviousState> {
   const read = await readSnapshot(join(consoleStateDir(bundleDir), STATUS_FILE));
   if (!read.ok) return {};
-  const { lastBackup, lastProbe, lastAudit, apps } = read.snapshot;
+  const { lastBackup, lastProbe, lastAudit, apps, matrix } = read.snapshot;
   return {
     ...(lastBackup ? { lastBackup } : {}),
     ...(lastProbe ? { lastProbe } : {}),
     ...(lastAudit ? { lastAudit } : {}),
     health: Object.fromEntries(apps.map((a) => [a.name, a.health])),
+    matrixKey: matrixKey(matrix),
   };
 }
 

@@ -4,7 +4,7 @@
 // service's state as `moat status` saw it, the gateway certificate's expiry
 // read from the host folder the gateway mounts, and nothing at all for a
 // platform without a console or a bundle that has none.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,6 +87,18 @@ describe("the console's status, as moat writes it", () => {
     expect(snapshot.lastProbe?.result).toBe('findings');
     expect(snapshot.lastAudit).toBeUndefined();
     expect(snapshot.apps.find((a) => a.name === 'n8n')?.health).toBe('healthy');
+  }, 60_000);
+
+  it('keeps the picture while the matrix is the same, and draws it again when the matrix changes', async () => {
+    const picture = join(consoleStateDir(bundle), 'topology.svg');
+    writeFileSync(picture, '<svg xmlns="http://www.w3.org/2000/svg"><!-- kept --></svg>');
+    await recordConsoleState(platform, bundle, {});
+    expect(readFileSync(picture, 'utf8')).toContain('<!-- kept -->');
+    const moved = { ...platform, services: platform.services.map((s) => (s.name === 'n8n' ? { ...s, ports: [{ ...s.ports[0]!, port: 5679 }] } : s)) };
+    await recordConsoleState(moved, bundle, {});
+    expect(readFileSync(picture, 'utf8')).not.toContain('<!-- kept -->');
+    expect(readFileSync(picture, 'utf8')).toContain('data-service="n8n"');
+    await recordConsoleState(platform, bundle, {});
   }, 60_000);
 
   it('records a probe or an audit only in a bundle that has a console', async () => {

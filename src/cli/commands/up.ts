@@ -87,7 +87,8 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   // The proof (render warnings included), as `moat check` prints it, before anything is written.
   const locate = options.locate ?? (() => undefined);
   const bundle = renderBundle(platform, await withConsoleProgram(platform));
-  const proof = locateFindings(proveBundle(platform, bundle).findings, locate);
+  const proved = proveBundle(platform, bundle);
+  const proof = locateFindings(proved.findings, locate);
   stderr.write(formatLocated('findings of the proof (`moat check`)', proof));
   const blocking = proof.filter((f) => atLeast(f.severity, 'high'));
   if (blocking.length > 0 && options.force !== true) {
@@ -122,7 +123,7 @@ async function upAfterLoad(platform: Platform, options: UpCommandOptions): Promi
   });
   // What the console shows (console/state/): each service's state as `moat status` sees it now.
   const seen = await statusReport(platform, engine).catch(() => undefined);
-  await recordConsoleState(platform, options.bundleDir, seen ? { status: seen } : {}, stderr);
+  await recordConsoleState(platform, options.bundleDir, { matrix: proved.matrix, ...(seen ? { status: seen } : {}) }, stderr);
   if (result.generatedSecrets.length > 0) {
     stderr.write(
       `moat: generated ${result.generatedSecrets.length} secret(s) into ${options.secretsFile} (mode 0600): ${result.generatedSecrets.join(', ')}\n`,
