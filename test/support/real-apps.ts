@@ -288,16 +288,14 @@ export function httpInNamespace(
 
 /** The namespace-side stubs (DNS on 127.0.0.11, optionally the model server): test/apps/ns-stubs.ts. */
 export function startStubs(ns: AppNamespace, names: Readonly<Record<string, string>>, model?: { address: string; port: number }): NsProcess {
-  const config = join(ns.dir, 'stubs.json');
-  writeFileSync(config, JSON.stringify({ names, ...(model ? { model } : {}) }));
-  return startInNamespace(
-    ns,
-    'stubs',
-    join(REPO, 'node_modules/.bin/tsx'),
-    [join(REPO, 'test/apps/ns-stubs.ts'), config],
-    { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-    REPO,
-  );
+  return startStubScript(ns, 'stubs', 'test/apps/ns-stubs.ts', { names, ...(model ? { model } : {}) });
+}
+
+/** A stub script of the repository (run with tsx) inside the namespace, its config as a JSON file in argv[2]. */
+export function startStubScript(ns: AppNamespace, name: string, script: string, config: unknown): NsProcess {
+  const file = join(ns.dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  return startInNamespace(ns, name, join(REPO, 'node_modules/.bin/tsx'), [join(REPO, script), file], { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, REPO);
 }
 
 /**
