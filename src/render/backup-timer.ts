@@ -106,6 +106,8 @@ export function backupBootstrapLines(): string[] {
     '#    They back up the platform of $MOAT_CONFIG when given, else of moat.yaml beside the bundle.',
     `install -m 0644 "$BUNDLE/${BACKUP_SERVICE_PATH}" "$BUNDLE/${BACKUP_TIMER_PATH}" /etc/systemd/system/`,
     'BACKUP_CONFIG="$(realpath -m "${MOAT_CONFIG:-$BUNDLE/../moat.yaml}")"',
+    // One line per value in the environment file: a path with a line break would add lines of its own (MOAT_BUNDLE=...).
+    `if [[ $BUNDLE == *[$'\\n\\r']* || $BACKUP_CONFIG == *[$'\\n\\r']* ]]; then log "the bundle or config path holds a line break, which ${BACKUP_ENV_FILE} cannot carry: rename it"; exit 1; fi`,
     `printf 'MOAT_BUNDLE=%s\\nMOAT_CONFIG=%s\\n' "$BUNDLE" "$BACKUP_CONFIG" > ${BACKUP_ENV_FILE}`,
     'systemctl daemon-reload',
     `if [[ -s ${BACKUP_PASSPHRASE_FILE} ]]; then`,

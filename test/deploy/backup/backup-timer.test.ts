@@ -228,6 +228,13 @@ describe("the bootstrap's backup step, run", () => {
     for (const f of backupTimerFiles(platform)) expect(readFileSync(host.path(`/etc/systemd/system/${f.path.slice('host/'.length)}`), 'utf8')).toBe(f.content);
   });
 
+  it('refuses a config path with a line break, which would add a line of its own to the environment file', () => {
+    const r = runBootstrapStep(host, { MOAT_CONFIG: `${host.root}/x.yaml\nMOAT_BUNDLE=/elsewhere` });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('holds a line break');
+    expect(existsSync(host.path(BACKUP_ENV_FILE))).toBe(false);
+  });
+
   it('says so when the config the backups will read is not there yet (the timer is enabled all the same)', () => {
     writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), 'correct horse\n');
     const r = runBootstrapStep(host);
