@@ -24,6 +24,7 @@ import {
   deleteNamespace,
   httpInNamespace,
   type NsProcess,
+  nodeBinary,
   ORIGIN,
   ownedDir,
   runInNamespace,
@@ -120,7 +121,8 @@ beforeAll(async () => {
     PATH: '/usr/bin:/bin',
   };
   expect(consoleHealthPasses()).toBe(false);
-  const [exe, argv] = asUser(CONSOLE_USER, process.execPath, [program]);
+  // The image's Node major (24, upstream/node.ts), from the npm registry's `node` package.
+  const [exe, argv] = asUser(CONSOLE_USER, nodeBinary(), [program]);
   consoleProc = startInNamespace(ns, 'console', exe, argv, env, dir);
   await waitUntil('the console to pass its rendered health check', () => consoleHealthPasses(), 30_000, consoleProc);
   browser = await startBrowser(ns, gateway.ca);
