@@ -26,9 +26,15 @@ import { usePodmanSuite } from './podman-suite.js';
 
 class Sink {
   text = '';
+  /** The same lines, each with the seconds since the sink was made: where a backup or restore spends its time. */
+  timed = '';
   isTTY = false;
+  private readonly born = Date.now();
   write(chunk: string | Uint8Array): boolean {
-    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    this.text += text;
+    const at = `+${((Date.now() - this.born) / 1000).toFixed(1)} s`;
+    this.timed += text.replace(/^(?=.)/gm, `${at.padStart(8)}  `);
     return true;
   }
 }
@@ -193,7 +199,7 @@ describe('backup, reset, fresh up, restore on podman (engine)', () => {
       'volume/anythingllm/anythingllm-storage',
     ]);
     const bytes = manifest.parts.reduce((sum, part) => sum + part.size, 0);
-    console.log(`moat backup: ${seconds(took)} wall time, ${manifest.parts.length} parts, ${bytes} bytes`);
+    console.log(`moat backup: ${seconds(took)} wall time, ${manifest.parts.length} parts, ${bytes} bytes\n${err.timed}`);
     // The snapshot stopped AnythingLLM and Redis's RDB was taken live: all are back.
     expect(await snapshot()).toEqual(before);
   }, 300_000);
@@ -229,7 +235,7 @@ describe('backup, reset, fresh up, restore on podman (engine)', () => {
     const code = await runRestore(p(), backupDir, { ...cliPaths(), passphraseEnv: PASSPHRASE_ENV, replaceKeys: true }, stream(err));
     const took = Date.now() - started;
     expect(code, err.text).toBe(0);
-    console.log(`moat restore --replace-keys: ${seconds(took)} wall time`);
+    console.log(`moat restore --replace-keys: ${seconds(took)} wall time\n${err.timed}`);
     expect(Buffer.compare(await readFile(paths().secretsFile), beforeStore)).toBe(0);
     // The restored passwords are the ones PostgreSQL checks (roles are not in the dumps, and the fresh
     // cluster was made with the fresh ones): Dify's superuser and LiteLLM's role log in over TCP.
