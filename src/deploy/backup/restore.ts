@@ -1,8 +1,9 @@
 // `moat restore` without the CLI. Nothing changes until every check passed
 // (verify.ts, and the never-rotate keys); then only the services whose data
 // comes back are stopped (a database's clients, the services that mount a
-// restored volume, Redis itself), the parts are restored, and those services
-// are started again and waited on until healthy.
+// restored volume, Redis itself), PostgreSQL's roles take the restored
+// passwords (pg-roles.ts), the parts are restored, and those services are
+// started again and waited on until healthy.
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import { readSecrets, writeSecrets } from '../secrets-store.js';
 import { writeServiceEnvFiles } from '../service-env.js';
 import { N8N_IMPORT, pgRestore, REDIS_RDB_FILE } from './commands.js';
 import type { Manifest, Part } from './manifest.js';
+import { applyRoleSteps, roleSteps } from './pg-roles.js';
 import { clientsOf, serviceOwner, volumeOwners } from './plan.js';
 import { decryptSecrets, keyConflicts } from './secrets-part.js';
 import { singleFileTar } from './tar.js';
@@ -112,8 +114,8 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
   const restored: string[] = [];
   const failures: { part: string; message: string }[] = [];
   const writeStore = backupValues !== undefined && (parts.some((p) => p.kind === 'secrets') || (options.replaceKeys === true && conflicts.length > 0));
+  const merged = writeStore ? new Map([...live, ...backupValues]) : live;
   if (writeStore) {
-    const merged = new Map([...live, ...backupValues]);
     await writeSecrets(options.secretsFile, merged);
     if (options.bundleDir) await writeServiceEnvFiles(platform, options.bundleDir, merged);
     if (secretsPart) restored.push(secretsPart.name);
@@ -133,10 +135,13 @@ export async function restoreBackup(target: BackupTarget, options: RestoreOption
   const work = await mkdtemp(join(tmpdir(), 'moat-restore-'));
   const startFailures: StartFailure[] = [];
   try {
-    const needed = [...new Set(parts.filter((p) => p.kind === 'postgres' || p.kind === 'n8n-export').map((p) => p.service ?? ''))].filter(
-      (s) => !running.has(s),
-    );
+    // Roles are not in the dumps: they take the store's passwords (and LiteLLM's role exists) before any database comes back.
+    const roles = writeStore || parts.some((p) => p.kind === 'postgres') ? roleSteps(platform, merged) : [];
+    const needed = [
+      ...new Set([...parts.filter((p) => p.kind === 'postgres' || p.kind === 'n8n-export').map((p) => p.service ?? ''), ...roles.map((r) => r.service)]),
+    ].filter((s) => !running.has(s));
     if (needed.length > 0) startFailures.push(...(await target.start(needed)));
+    for (const f of await applyRoleSteps(target, roles)) failures.push({ part: `postgres/${f.service}`, message: f.message });
     for (const part of parts.filter((p) => p.kind !== 'secrets')) {
       progress?.update(part.name, 'starting');
       try {

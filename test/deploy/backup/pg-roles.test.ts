@@ -1,0 +1,61 @@
+// The role steps of a restore, without a server: which PostgreSQL service
+// gets which script from the restored store, that no script carries a plain
+// password, and that psql's failure is reported with the password redacted.
+// The engine round trip (test/deploy/engine/backup-restore.test.ts) proves on
+// a real PostgreSQL that the restored passwords then log in.
+import { describe, expect, it } from 'vitest';
+import { referencePlatform } from '../../../src/catalog/reference.js';
+import { applyRoleSteps, roleSteps, superuserPasswordScript } from '../../../src/deploy/backup/pg-roles.js';
+import type { BackupTarget } from '../../../src/deploy/backup/target.js';
+import { PSQL_ARGV } from '../../../src/deploy/litellm-db.js';
+import { normalizePlatform } from '../../../src/model/normalize.js';
+
+const platform = normalizePlatform(referencePlatform());
+const values = new Map([
+  ['DIFY_DB_PASSWORD', 'restored-db-password-0123456789abcdef'],
+  ['LITELLM_DB_PASSWORD', 'restored-litellm-password-fedcba9876543210'],
+]);
+
+describe('role steps after a restore', () => {
+  it("sets dify-db's superuser password and LiteLLM's role from the restored store, as SCRAM verifiers only", () => {
+    const steps = roleSteps(platform, values);
+    expect(steps.map((s) => [s.service, s.what])).toEqual([
+      ['dify-db', "the superuser's password (DIFY_DB_PASSWORD)"],
+      ['dify-db', "LiteLLM's role and its password (LITELLM_DB_PASSWORD)"],
+    ]);
+    expect(steps[0]?.script).toMatch(/^\\set ON_ERROR_STOP on\nALTER ROLE CURRENT_USER PASSWORD 'SCRAM-SHA-256\$4096:[^']+';\n$/);
+    expect(steps[1]?.script).toContain('CREATE ROLE');
+    for (const step of steps) for (const value of values.values()) expect(step.script).not.toContain(value);
+  });
+
+  it('has nothing to do without PostgreSQL, or without the values', () => {
+    expect(roleSteps({ ...platform, services: platform.services.filter((s) => s.name !== 'dify-db') }, values)).toEqual([]);
+    expect(roleSteps(platform, new Map())).toEqual([]);
+    const noLitellm = { ...platform, services: platform.services.filter((s) => s.name !== 'litellm') };
+    expect(roleSteps(noLitellm, values).map((s) => s.what)).toEqual(["the superuser's password (DIFY_DB_PASSWORD)"]);
+  });
+
+  it('runs each script with psql on stdin and reports a failure with the password redacted', async () => {
+    const calls: { service: string; argv: readonly string[]; stdin: unknown }[] = [];
+    const target = {
+      exec: async (service: string, argv: readonly string[], io: { stdin?: unknown } = {}) => {
+        calls.push({ service, argv, stdin: io.stdin });
+        return calls.length === 1
+          ? { exitCode: 0, stdout: Buffer.alloc(0), stderr: '' }
+          : { exitCode: 2, stdout: Buffer.alloc(0), stderr: `ERROR: something about ${values.get('LITELLM_DB_PASSWORD')}\n` };
+      },
+    } as unknown as BackupTarget;
+    const failures = await applyRoleSteps(target, roleSteps(platform, values));
+    expect(calls.map((c) => [c.service, c.argv])).toEqual([
+      ['dify-db', PSQL_ARGV],
+      ['dify-db', PSQL_ARGV],
+    ]);
+    expect(failures).toEqual([
+      {
+        service: 'dify-db',
+        message: "setting LiteLLM's role and its password (LITELLM_DB_PASSWORD) failed with exit code 2: ERROR: something about <redacted>",
+      },
+    ]);
+    expect(superuserPasswordScript('x')).not.toContain("'x'");
+  });
+});
