@@ -91,11 +91,23 @@ export const PSQL_ARGV: readonly string[] = [
   'PGPASSWORD="$POSTGRES_PASSWORD" exec psql -X -q -v ON_ERROR_STOP=1 -U "${POSTGRES_USER:-postgres}" -d postgres -f -',
 ];
 
+/**
+ * psql's words with the password and every SCRAM verifier taken out: psql quotes
+ * the failing statement (`LINE 1: ALTER ROLE ... PASSWORD 'SCRAM-SHA-256$...'`),
+ * and a verifier is enough to try passwords offline.
+ */
+export function redactPsql(text: string, password: string): string {
+  return text
+    .split(password)
+    .join('<redacted>')
+    .replace(/SCRAM-SHA-256\$[^'\s]*/g, '<redacted>');
+}
+
 /** Creates or updates LiteLLM's role and database; throws EngineCommandError with psql's words (the password redacted) on failure. */
 export async function ensureLitellmDatabase(engine: Engine, password: string): Promise<void> {
   const result = await engine.exec(LITELLM_DB_SERVICE, PSQL_ARGV, litellmDbScript(password));
   if (result.exitCode !== 0) {
-    const said = `${result.stderr}\n${result.stdout}`.split(password).join('<redacted>').trim();
+    const said = redactPsql(`${result.stderr}\n${result.stdout}`, password).trim();
     throw new EngineCommandError(`psql in ${LITELLM_DB_SERVICE} (LiteLLM's role and database)`, `exit code ${result.exitCode}: ${said || '(no output)'}`);
   }
 }

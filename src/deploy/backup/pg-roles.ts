@@ -12,7 +12,7 @@
 // updated with the restored value, both by the scripts `moat up` uses (a
 // SCRAM-SHA-256 verifier, never the plain value: litellm-db.ts).
 import type { Platform } from '../../model/types.js';
-import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, litellmDbScript, PSQL_ARGV, scramVerifier, usesLitellmDb } from '../litellm-db.js';
+import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, litellmDbScript, PSQL_ARGV, redactPsql, scramVerifier, usesLitellmDb } from '../litellm-db.js';
 import { backupPlan } from './plan.js';
 import type { BackupTarget } from './target.js';
 
@@ -60,7 +60,7 @@ export async function applyRoleSteps(target: BackupTarget, steps: readonly RoleS
       .exec(step.service, PSQL_ARGV, { stdin: step.script })
       .catch((error: unknown) => ({ exitCode: -1, stderr: (error as Error).message }));
     if (result.exitCode === 0) continue;
-    const said = result.stderr.split(step.password).join('<redacted>').trim().split('\n').slice(-5).join(' / ');
+    const said = redactPsql(result.stderr, step.password).trim().split('\n').slice(-5).join(' / ');
     failures.push({ service: step.service, message: `setting ${step.what} failed with exit code ${result.exitCode}: ${said || '(no output)'}` });
   }
   return failures;

@@ -58,4 +58,16 @@ describe('role steps after a restore', () => {
     ]);
     expect(superuserPasswordScript('x')).not.toContain("'x'");
   });
+
+  it('takes the SCRAM verifier out too where psql quotes the failing statement', async () => {
+    const script = superuserPasswordScript('s3cret');
+    const statement = script.split('\n')[1] ?? '';
+    // psql's report of a failing statement: the error, then the statement's line with a caret.
+    const stderr = `psql:<stdin>:2: ERROR:  syntax error at or near "x"\nLINE 1: ${statement} x\n        ^\n`;
+    const target = { exec: async () => ({ exitCode: 3, stdout: Buffer.alloc(0), stderr }) } as unknown as BackupTarget;
+    const [failure] = await applyRoleSteps(target, [{ service: 'dify-db', what: 'the password', script, password: 's3cret' }]);
+    expect(statement).toMatch(/SCRAM-SHA-256\$/);
+    expect(failure?.message).toContain("PASSWORD '<redacted>'; x");
+    expect(failure?.message).not.toMatch(/SCRAM-SHA-256\$/);
+  });
 });
