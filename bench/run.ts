@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { nextFreeAddress } from '../src/model/addressing.js';
 import type { ProbeReport } from '../src/probe/index.js';
 import { DECOY_PORT, type Lab, ROOT, startLab, TARGET } from '../test/support/lab.js';
 import { inNs, requireTools, run } from '../test/support/lab-net.js';
@@ -120,10 +121,15 @@ async function startProxies(lab: Lab): Promise<Target[]> {
   const upstream = `${n8n.address}:${n8n.ports[0]?.port ?? 5678}`;
   const cert = join(lab.dir, 'tls/gateway.crt');
   const key = join(lab.dir, 'tls/gateway.key');
-  // Two more addresses on the platform network, for the two other proxies.
-  const nginxAddress = '172.20.0.3';
-  const caddyAddress = '172.20.0.4';
-  for (const a of [nginxAddress, caddyAddress]) inNs(lab.ns.svc, 'ip', ['addr', 'add', `${a}/16`, 'dev', 'moat-svc0']);
+  // Two more addresses on the platform network, for the two other proxies: free ones, found as `moat add
+  // service` finds them (a fixed pair once collided with the console's 172.20.0.3 and the run died).
+  const nginxAddress = nextFreeAddress(lab.platform);
+  const caddyAddress =
+    nginxAddress === undefined ? undefined : nextFreeAddress({ ...lab.platform, services: [...lab.platform.services, { ...n8n, address: nginxAddress }] });
+  const prefixLength = lab.platform.networks[0]?.subnet.split('/')[1];
+  if (nginxAddress === undefined || caddyAddress === undefined || prefixLength === undefined)
+    throw new Error('the bench needs two free IPv4 addresses on the platform network');
+  for (const a of [nginxAddress, caddyAddress]) inNs(lab.ns.svc, 'ip', ['addr', 'add', `${a}/${prefixLength}`, 'dev', 'moat-svc0']);
   const port = lab.platform.gateway.listenPort;
   const common = { port, upstream, prefix: '/n8n', cert, key };
   for (const sub of ['cache', 'logs']) mkdirSync(join(lab.dir, 'nginx-default', sub), { recursive: true, mode: 0o777 });
