@@ -97,10 +97,9 @@ export const PSQL_ARGV: readonly string[] = [
  * and a verifier is enough to try passwords offline.
  */
 export function redactPsql(text: string, password: string): string {
-  return text
-    .split(password)
-    .join('<redacted>')
-    .replace(/SCRAM-SHA-256\$[^'\s]*/g, '<redacted>');
+  // An empty password would split the text between every character.
+  const withoutPassword = password === '' ? text : text.split(password).join('<redacted>');
+  return withoutPassword.replace(/SCRAM-SHA-256\$[^'\s]*/g, '<redacted>');
 }
 
 /** Creates or updates LiteLLM's role and database; throws EngineCommandError with psql's words (the password redacted) on failure. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
 import { applyRoleSteps, roleSteps, superuserPasswordScript } from '../../../src/deploy/backup/pg-roles.js';
 import type { BackupTarget } from '../../../src/deploy/backup/target.js';
-import { PSQL_ARGV } from '../../../src/deploy/litellm-db.js';
+import { PSQL_ARGV, redactPsql } from '../../../src/deploy/litellm-db.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 
 const platform = normalizePlatform(referencePlatform());
@@ -69,5 +69,6 @@ describe('role steps after a restore', () => {
     expect(statement).toMatch(/SCRAM-SHA-256\$/);
     expect(failure?.message).toContain("PASSWORD '<redacted>'; x");
     expect(failure?.message).not.toMatch(/SCRAM-SHA-256\$/);
+    expect(redactPsql('ERROR:  x', '')).toBe('ERROR:  x');
   });
 });
