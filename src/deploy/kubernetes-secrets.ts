@@ -9,6 +9,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { execa } from 'execa';
 import { MissingEnvironmentError, UserInputError } from '../model/findings.js';
 import type { Platform } from '../model/types.js';
+import { withoutValues } from './redact.js';
 import { SECRETS_FILE_MODE } from './secrets-store.js';
 import { serviceEnvContent } from './service-env.js';
 
@@ -38,8 +39,7 @@ export async function applyKubernetesSecrets(text: string, namespace: string, va
   }
   const r = result as { exitCode?: number; all?: string; stdout?: string; timedOut?: boolean };
   // kubectl may echo what it was given in an error: never let a value through.
-  let said = r.all ?? '';
-  for (const v of values) if (v !== '') said = said.split(v).join('<redacted>');
+  const said = withoutValues(r.all ?? '', values);
   if (r.exitCode !== 0 || r.timedOut) {
     throw new UserInputError([
       {

@@ -24,6 +24,7 @@ import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import { EngineCommandError } from './engine.js';
+import { withoutValues } from './redact.js';
 
 export const LITELLM_SERVICE = 'litellm';
 export const LITELLM_DB_SERVICE = 'dify-db';
@@ -43,18 +44,19 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
 }
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+/** A PostgreSQL string literal: quoted, each quote doubled (standard_conforming_strings is on since 9.1). */
+export const sqlLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /** The idempotent psql script: role (login, nothing else), database owned by it, other databases closed to PUBLIC. */
 export function litellmDbScript(password: string, role = LITELLM_DB_ROLE, database = LITELLM_DB_NAME): string {
   return [
     '\\set ON_ERROR_STOP on',
-    `SELECT format('CREATE ROLE %I', ${literal(role)}) WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${literal(role)})\\gexec`,
-    `ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD ${literal(scramVerifier(password))};`,
-    `SELECT format('CREATE DATABASE %I OWNER %I', ${literal(database)}, ${literal(role)}) WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${literal(database)})\\gexec`,
+    `SELECT format('CREATE ROLE %I', ${sqlLiteral(role)}) WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${sqlLiteral(role)})\\gexec`,
+    `ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD ${sqlLiteral(scramVerifier(password))};`,
+    `SELECT format('CREATE DATABASE %I OWNER %I', ${sqlLiteral(database)}, ${sqlLiteral(role)}) WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${sqlLiteral(database)})\\gexec`,
     `ALTER DATABASE ${ident(database)} OWNER TO ${ident(role)};`,
     `REVOKE ALL ON DATABASE ${ident(database)} FROM PUBLIC;`,
-    `SELECT format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', datname) FROM pg_database WHERE datname <> ${literal(database)} AND NOT datistemplate\\gexec`,
+    `SELECT format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', datname) FROM pg_database WHERE datname <> ${sqlLiteral(database)} AND NOT datistemplate\\gexec`,
     '',
   ].join('\n');
 }
@@ -97,9 +99,7 @@ export const PSQL_ARGV: readonly string[] = [
  * and a verifier is enough to try passwords offline.
  */
 export function redactPsql(text: string, password: string): string {
-  // An empty password would split the text between every character.
-  const withoutPassword = password === '' ? text : text.split(password).join('<redacted>');
-  return withoutPassword.replace(/SCRAM-SHA-256\$[^'\s]*/g, '<redacted>');
+  return withoutValues(text, [password]).replace(/SCRAM-SHA-256\$[^'\s]*/g, '<redacted>');
 }
 
 /** Creates or updates LiteLLM's role and database; throws EngineCommandError with psql's words (the password redacted) on failure. */

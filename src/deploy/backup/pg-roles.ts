@@ -11,8 +11,9 @@
 // secret it gets as POSTGRES_PASSWORD, and LiteLLM's role is created or
 // updated with the restored value, both by the scripts `moat up` uses (a
 // SCRAM-SHA-256 verifier, never the plain value: litellm-db.ts).
+import { serviceByName } from '../../model/lookup.js';
 import type { Platform } from '../../model/types.js';
-import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, litellmDbScript, PSQL_ARGV, redactPsql, scramVerifier, usesLitellmDb } from '../litellm-db.js';
+import { LITELLM_DB_SECRET, LITELLM_DB_SERVICE, litellmDbScript, PSQL_ARGV, redactPsql, scramVerifier, sqlLiteral, usesLitellmDb } from '../litellm-db.js';
 import { backupPlan } from './plan.js';
 import type { BackupTarget } from './target.js';
 
@@ -29,14 +30,14 @@ export interface RoleStep {
 
 /** The login role psql connects as (the image's POSTGRES_USER) takes this password. */
 export function superuserPasswordScript(password: string): string {
-  return `\\set ON_ERROR_STOP on\nALTER ROLE CURRENT_USER PASSWORD '${scramVerifier(password)}';\n`;
+  return `\\set ON_ERROR_STOP on\nALTER ROLE CURRENT_USER PASSWORD ${sqlLiteral(scramVerifier(password))};\n`;
 }
 
 /** What must run in which PostgreSQL service so that its roles take the passwords of `values` (the restored store). */
 export function roleSteps(platform: Platform, values: ReadonlyMap<string, string>): RoleStep[] {
   const steps: RoleStep[] = [];
   for (const name of backupPlan(platform).postgres) {
-    const secret = platform.services.find((s) => s.name === name)?.secrets.find((s) => s.env === PASSWORD_ENV);
+    const secret = serviceByName(platform, name)?.secrets.find((s) => s.env === PASSWORD_ENV);
     const password = secret === undefined ? undefined : values.get(secret.name);
     if (secret && password !== undefined)
       steps.push({ service: name, what: `the superuser's password (${secret.name})`, script: superuserPasswordScript(password), password });

@@ -31,6 +31,7 @@
 // https://rclone.org/remote_setup/, https://github.com/rclone/rclone/blob/v1.75.0/fs/config/rc.go,
 // https://github.com/rclone/rclone/blob/v1.75.0/backend/drive/drive.go
 import { UserInputError } from '../../model/findings.js';
+import { withoutValues } from '../redact.js';
 import type { RcClient } from './rc.js';
 import { RcError } from './rc.js';
 
@@ -165,9 +166,11 @@ export function redact(message: string, values: readonly string[]): string {
     secrets.add(value);
     for (const match of value.matchAll(/"((?:[^"\\]|\\.){8,})"/g)) secrets.add(match[1] ?? '');
   }
-  let out = message;
-  for (const secret of [...secrets].filter((v) => v.length >= 8).sort((a, b) => b.length - a.length)) out = out.split(secret).join('[redacted]');
-  return out;
+  return withoutValues(
+    message,
+    [...secrets].filter((v) => v.length >= 8),
+    '[redacted]',
+  );
 }
 
 /** The remotes rclone knows (config/listremotes). */
