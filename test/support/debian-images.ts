@@ -31,7 +31,7 @@ const PG_SHARE = '/usr/share/postgresql/15';
 const PG_NEEDED = ['postgres', 'initdb', 'pg_ctl', 'psql', 'pg_dump', 'pg_restore', 'pg_isready'];
 
 /** The official image's entrypoint, reduced to what moat relies on (docker-library/postgres docker-entrypoint.sh). */
-const PG_ENTRYPOINT = `#!/bin/sh
+export const PG_ENTRYPOINT = `#!/bin/sh
 # Stand-in for the official postgres image's docker-entrypoint.sh (test/support/debian-images.ts).
 set -e
 case "$1" in -*) set -- postgres "$@" ;; esac

@@ -18,5 +18,7 @@ export interface UpstreamFacts {
   readonly writablePaths: readonly string[];
   readonly binaries: readonly string[]; // present in the image: 'sh','bash','curl','wget','python3','node',...
   readonly envRead: readonly string[]; // env names the app reads at this version
+  /** Env the entrypoint applies only when it initialises an empty data directory (the marker file absent): changing it later changes nothing. */
+  readonly envOnlyOnEmptyData?: { readonly marker: string; readonly env: readonly string[] };
   readonly sources: readonly string[]; // URLs with file and version for the facts above
 }

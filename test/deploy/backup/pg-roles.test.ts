@@ -5,10 +5,12 @@
 // a real PostgreSQL that the restored passwords then log in.
 import { describe, expect, it } from 'vitest';
 import { referencePlatform } from '../../../src/catalog/reference.js';
+import { POSTGRES_FACTS } from '../../../src/catalog/upstream/dify-postgres.js';
 import { applyRoleSteps, roleSteps, superuserPasswordScript } from '../../../src/deploy/backup/pg-roles.js';
 import type { BackupTarget } from '../../../src/deploy/backup/target.js';
 import { PSQL_ARGV, redactPsql } from '../../../src/deploy/litellm-db.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
+import { PG_ENTRYPOINT } from '../../support/debian-images.js';
 
 const platform = normalizePlatform(referencePlatform());
 const values = new Map([
@@ -17,6 +19,16 @@ const values = new Map([
 ]);
 
 describe('role steps after a restore', () => {
+  it("are needed: the image applies POSTGRES_PASSWORD only to an empty data directory (recorded upstream), as the engine test's stand-in does", () => {
+    const once = POSTGRES_FACTS.envOnlyOnEmptyData;
+    expect(once?.env).toContain('POSTGRES_PASSWORD');
+    expect(POSTGRES_FACTS.sources.join(' ')).toMatch(/docker-entrypoint\.sh .*PG_VERSION/);
+    // The stand-in the round trip restores into initialises only where the image does.
+    expect(PG_ENTRYPOINT).toContain(`[ ! -s "${once?.marker}" ]`);
+    const dbSecret = platform.services.find((s) => s.name === 'dify-db')?.secrets.find((s) => s.env === 'POSTGRES_PASSWORD')?.name;
+    expect(roleSteps(platform, values).map((s) => s.what)).toContain(`the superuser's password (${dbSecret})`);
+  });
+
   it("sets dify-db's superuser password and LiteLLM's role from the restored store, as SCRAM verifiers only", () => {
     const steps = roleSteps(platform, values);
     expect(steps.map((s) => [s.service, s.what])).toEqual([
