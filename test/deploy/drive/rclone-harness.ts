@@ -91,3 +91,20 @@ export function cmdline(pid: number): string {
 }
 
 export const RC_USER = GDRIVE.environment['RCLONE_RC_USER'] ?? 'moat';
+
+// One section of rclone.conf as key → value. rclone writes `type` first and the
+// other options in Go map order, which changes from run to run: compare keys,
+// never line order.
+export function confSection(conf: string, name: string): Record<string, string> {
+  const section: Record<string, string> = {};
+  let inside = false;
+  for (const line of conf.split('\n')) {
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) inside = header[1] === name;
+    else if (inside && line.includes(' = ')) {
+      const at = line.indexOf(' = ');
+      section[line.slice(0, at)] = line.slice(at + 3);
+    }
+  }
+  return section;
+}

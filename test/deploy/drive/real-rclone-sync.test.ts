@@ -17,7 +17,7 @@ import { rcClient } from '../../../src/deploy/drive/rc.js';
 import { readSecrets } from '../../../src/deploy/secrets-store.js';
 import { normalizePlatform } from '../../../src/model/normalize.js';
 import { sink } from '../knowledge/sink.js';
-import { cmdline, RC_USER, type Running, startRcd, startWebdav } from './rclone-harness.js';
+import { cmdline, confSection, RC_USER, type Running, startRcd, startWebdav } from './rclone-harness.js';
 
 const platform = normalizePlatform(referencePlatform());
 const PASS = 'moat-test-rc-pass-5d41402abc4b2a76';
@@ -67,7 +67,7 @@ describe('moat drive with real rclone (rcd + a webdav stand-in for Drive)', () =
   it('configures the remote through rc config/create, as moat configures Drive', async () => {
     await connectStandIn();
     expect(await listRemotes(rc())).toContain(DRIVE_REMOTE);
-    expect(readFileSync(join(dir, 'rclone.conf'), 'utf8')).toMatch(/\[gdrive\]\ntype = webdav\nurl = http:\/\/127\.0\.0\.1:\d+\//);
+    expect(confSection(readFileSync(join(dir, 'rclone.conf'), 'utf8'), DRIVE_REMOTE)).toEqual({ type: 'webdav', url: webdav.url, vendor: 'other' });
   });
 
   it('sync copies the files; status reports files and bytes; a second sync mirrors a deletion', async () => {
@@ -139,8 +139,7 @@ describe('moat drive with real rclone (rcd + a webdav stand-in for Drive)', () =
     const run = io({ stdin: Readable.from([pasted]) });
     expect(await runDriveConnect(platform, paths(), {}, run)).toBe(0);
     const conf = readFileSync(join(dir, 'rclone.conf'), 'utf8');
-    expect(conf).toMatch(/\[gdrive\]\ntype = drive\n/);
-    expect(conf).toContain('scope = drive.readonly');
+    expect(confSection(conf, DRIVE_REMOTE)).toMatchObject({ type: 'drive', scope: 'drive.readonly' });
     expect(conf).toContain(token.refresh_token);
     // Questions answered by name are ephemeral: rclone does not write them.
     expect(conf).not.toContain('config_refresh_token');
