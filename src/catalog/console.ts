@@ -1,4 +1,5 @@
 import { CONSOLE_ENV } from '../console/env.js';
+import { ROOT_ROUTE_SERVICE } from '../model/config-routes.js';
 import { defineService, wgetCheck } from './define.js';
 import { RCLONE_RC_PASS_SECRET } from './gdrive.js';
 import { pinnedImage } from './upstream/dify-index.js';
@@ -19,7 +20,8 @@ import { NODE_FACTS } from './upstream/node.js';
 // Actions need the operator credential (CONSOLE_OPERATOR_TOKEN, generated;
 // `moat secrets --show CONSOLE_OPERATOR_TOKEN`); rclone's rc password is the
 // Drive sync's own secret (the same name: one value), for core/stats.
-export const CONSOLE_SERVICE = 'console';
+/** The one service the model lets take / of the main origin (model/config-routes.ts). */
+export const CONSOLE_SERVICE = ROOT_ROUTE_SERVICE;
 export const CONSOLE_PORT = 8080;
 export const CONSOLE_STATE_DIR = '/var/lib/moat-console';
 export const CONSOLE_PROGRAM_PATH = '/opt/moat-console/console.cjs';

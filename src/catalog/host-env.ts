@@ -9,6 +9,7 @@
 // https://github.com/Mintplex-Labs/anything-llm/blob/master/docker/.env.example (OLLAMA_MODEL_PREF)
 import { routeUrl } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
+import { CONSOLE_SERVICE } from './console.js';
 import { consoleHostEnv } from './console-host-env.js';
 import { difyHostEnv } from './dify-host-env.js';
 
@@ -53,7 +54,7 @@ export function hostDependentEnv(platform: Platform): HostEnv {
 
   // The console: its own origin (the action guard compares the browser's Origin with it) and the
   // platform APIs its actions call, at their static addresses, for the services the platform has.
-  add('console', consoleHostEnv(platform));
+  add(CONSOLE_SERVICE, consoleHostEnv(platform));
 
   return out;
 }

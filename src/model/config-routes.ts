@@ -8,8 +8,8 @@ import type { Platform } from './types.js';
 
 /** The gateway container's loopback health port (catalog/gateway.ts): never an origin. */
 const HEALTH_PORT = 8081;
-/** The start page (catalog/console.ts): the one service served at / of the main origin. */
-const ROOT_SERVICE = 'console';
+/** The start page (catalog/console.ts names its service by this): the one service served at / of the main origin. */
+export const ROOT_ROUTE_SERVICE = 'console';
 
 const finding = (code: Finding['code'], path: string, message: string, hint: string): Finding => ({ code, severity: 'high', path, message, hint });
 
@@ -33,7 +33,7 @@ export function routeFindings(platform: Platform): Finding[] {
       );
     } else paths.set(base, i);
     // The console's route (catalog/routes.ts) is the one that may take / of the main origin.
-    if (base === '/' && !(route.service === ROOT_SERVICE && route.servedAt === 'path')) {
+    if (base === '/' && !(route.service === ROOT_ROUTE_SERVICE && route.servedAt === 'path')) {
       findings.push(
         finding(
           'config.invalid-value',
