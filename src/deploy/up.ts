@@ -81,6 +81,7 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
   const { levels, generated, values } = await prepareUp(platform, options, (await engine.resources()).volumes);
   const selected = new Set(levels.flat());
   const budgets = new Map(platform.services.map((s) => [s.name, s.startBudgetSeconds]));
+  const healthchecked = healthcheckedServices(platform);
   const overrides = new Map<string, string>();
   const failures: UpFailure[] = [];
   const steps: StepReport[] = [];
@@ -103,7 +104,7 @@ export async function deployUp(platform: Platform, options: UpOptions): Promise<
     await engine.up(level);
     const verdicts = await waitReady(engine, level, {
       budgets,
-      healthchecked: healthcheckedServices(platform),
+      healthchecked,
       ...(options.pollMs === undefined ? {} : { pollMs: options.pollMs }),
       onChange: (service, state, seconds) => {
         if (state?.state === 'running' && state.health === 'starting') progress?.update(service, 'health: starting', `${Math.round(seconds)} s`);

@@ -8,6 +8,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import { splitImage } from '../catalog/upstream/index.js';
+import { serviceByName } from '../model/lookup.js';
 import type { Platform } from '../model/types.js';
 import type { Engine } from './engine.js';
 import type { EngineEndpoint } from './engine-api.js';
@@ -95,7 +96,7 @@ async function removeServiceContainers(engine: Engine, endpoint: EngineEndpoint,
  * nothing); one without is done once running, whatever its image reports.
  */
 async function healthy(engine: Engine, platform: Platform, service: string, pollMs = 1000): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const model = platform.services.find((s) => s.name === service);
+  const model = serviceByName(platform, service);
   const budget = model?.startBudgetSeconds ?? 120;
   const started = Date.now();
   for (;;) {
