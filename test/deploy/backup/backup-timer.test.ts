@@ -127,7 +127,8 @@ function runService(host: Host) {
   return spawnSync('/bin/sh', ['-c', execStartShell(backupService(platform), host.credentials)], { encoding: 'utf8', cwd: '/', env });
 }
 
-describe('the scheduled backup service, run', () => {
+// Each test on a fresh fake host (a temp root with a stub moat and systemctl), removed after it.
+describe('on a fake host', () => {
   let host: Host;
   beforeEach(() => {
     host = fakeHost();
@@ -136,122 +137,117 @@ describe('the scheduled backup service, run', () => {
     rmSync(host.root, { recursive: true, force: true });
   });
 
-  const backupArgs = (config: string) => [
-    '-c',
-    config,
-    'backup',
-    '--out',
-    host.bundle,
-    '--keep',
-    String(BACKUP_KEEP),
-    '--passphrase-file',
-    join(host.credentials, 'passphrase'),
-  ];
+  describe('the scheduled backup service, run', () => {
+    const backupArgs = (config: string) => [
+      '-c',
+      config,
+      'backup',
+      '--out',
+      host.bundle,
+      '--keep',
+      String(BACKUP_KEEP),
+      '--passphrase-file',
+      join(host.credentials, 'passphrase'),
+    ];
 
-  it('backs up the platform of the config the bootstrap was given, wherever it is', () => {
-    const elsewhere = join(host.root, 'home', 'ops', 'platform.yaml');
-    mkdirSync(join(host.root, 'home', 'ops'), { recursive: true });
-    writeFileSync(elsewhere, 'project: ai\n');
-    // Relative, as an operator types it: the bootstrap makes it absolute (from where it ran).
-    expect(runBootstrapStep(host, { MOAT_CONFIG: 'home/ops/platform.yaml' }).status).toBe(0);
-    expect(readFileSync(host.path(BACKUP_ENV_FILE), 'utf8')).toBe(`MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${elsewhere}\n`);
-    const r = runService(host);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(host.moatRun()).toEqual([host.project, ...backupArgs(elsewhere)]);
-  });
-
-  it('without MOAT_CONFIG backs up moat.yaml beside the bundle (also from an environment file that names only the bundle)', () => {
-    writeFileSync(join(host.project, 'moat.yaml'), 'project: ai\n');
-    expect(runBootstrapStep(host).status).toBe(0);
-    expect(readFileSync(host.path(BACKUP_ENV_FILE), 'utf8')).toBe(`MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${join(host.project, 'moat.yaml')}\n`);
-    expect(runService(host).status).toBe(0);
-    expect(host.moatRun()).toEqual([host.project, ...backupArgs(join(host.project, 'moat.yaml'))]);
-    // An older bootstrap wrote only MOAT_BUNDLE.
-    writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\n`);
-    expect(runService(host).status).toBe(0);
-    expect(host.moatRun()).toEqual([host.project, ...backupArgs(join(host.project, 'moat.yaml'))]);
-  });
-
-  it('with no config where it looks, exits 1 saying so, and never runs moat (which would back up the reference platform)', () => {
-    // moat.yaml would be in the working directory of a plain `moat backup`: not where the service looks.
-    writeFileSync(join(host.bundle, 'moat.yaml'), 'project: decoy\n');
-    writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\n`);
-    let r = runService(host);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe(
-      `moat-backup: no platform config at ${join(host.project, 'moat.yaml')}: nothing backed up; set MOAT_CONFIG in ${BACKUP_ENV_FILE} or put moat.yaml beside the bundle\n`,
-    );
-    expect(host.moatRun()).toBeUndefined();
-    writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${join(host.root, 'gone.yaml')}\n`);
-    r = runService(host);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`no platform config at ${join(host.root, 'gone.yaml')}: nothing backed up`);
-    expect(host.moatRun()).toBeUndefined();
-  });
-
-  it('without MOAT_BUNDLE fails, naming the environment file', () => {
-    const r = runService(host);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`MOAT_BUNDLE: is not set: ${BACKUP_ENV_FILE} names the bundle`);
-    expect(host.moatRun()).toBeUndefined();
-  });
-
-  it('passes shellcheck as sh', () => {
-    requireTool('shellcheck', 'shellcheck');
-    const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], {
-      encoding: 'utf8',
-      input: `${execStartShell(backupService(platform), '/run/credentials/moat-backup.service')}\n`,
+    it('backs up the platform of the config the bootstrap was given, wherever it is', () => {
+      const elsewhere = join(host.root, 'home', 'ops', 'platform.yaml');
+      mkdirSync(join(host.root, 'home', 'ops'), { recursive: true });
+      writeFileSync(elsewhere, 'project: ai\n');
+      // Relative, as an operator types it: the bootstrap makes it absolute (from where it ran).
+      expect(runBootstrapStep(host, { MOAT_CONFIG: 'home/ops/platform.yaml' }).status).toBe(0);
+      expect(readFileSync(host.path(BACKUP_ENV_FILE), 'utf8')).toBe(`MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${elsewhere}\n`);
+      const r = runService(host);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(host.moatRun()).toEqual([host.project, ...backupArgs(elsewhere)]);
     });
-    expect(r.stdout + r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
-});
 
-describe("the bootstrap's backup step, run", () => {
-  let host: Host;
-  beforeEach(() => {
-    host = fakeHost();
-  });
-  afterEach(() => {
-    rmSync(host.root, { recursive: true, force: true });
+    it('without MOAT_CONFIG backs up moat.yaml beside the bundle (also from an environment file that names only the bundle)', () => {
+      writeFileSync(join(host.project, 'moat.yaml'), 'project: ai\n');
+      expect(runBootstrapStep(host).status).toBe(0);
+      expect(readFileSync(host.path(BACKUP_ENV_FILE), 'utf8')).toBe(`MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${join(host.project, 'moat.yaml')}\n`);
+      expect(runService(host).status).toBe(0);
+      expect(host.moatRun()).toEqual([host.project, ...backupArgs(join(host.project, 'moat.yaml'))]);
+      // An older bootstrap wrote only MOAT_BUNDLE.
+      writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\n`);
+      expect(runService(host).status).toBe(0);
+      expect(host.moatRun()).toEqual([host.project, ...backupArgs(join(host.project, 'moat.yaml'))]);
+    });
+
+    it('with no config where it looks, exits 1 saying so, and never runs moat (which would back up the reference platform)', () => {
+      // moat.yaml would be in the working directory of a plain `moat backup`: not where the service looks.
+      writeFileSync(join(host.bundle, 'moat.yaml'), 'project: decoy\n');
+      writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\n`);
+      let r = runService(host);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(
+        `moat-backup: no platform config at ${join(host.project, 'moat.yaml')}: nothing backed up; set MOAT_CONFIG in ${BACKUP_ENV_FILE} or put moat.yaml beside the bundle\n`,
+      );
+      expect(host.moatRun()).toBeUndefined();
+      writeFileSync(host.path(BACKUP_ENV_FILE), `MOAT_BUNDLE=${host.bundle}\nMOAT_CONFIG=${join(host.root, 'gone.yaml')}\n`);
+      r = runService(host);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`no platform config at ${join(host.root, 'gone.yaml')}: nothing backed up`);
+      expect(host.moatRun()).toBeUndefined();
+    });
+
+    it('without MOAT_BUNDLE fails, naming the environment file', () => {
+      const r = runService(host);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(`MOAT_BUNDLE: is not set: ${BACKUP_ENV_FILE} names the bundle`);
+      expect(host.moatRun()).toBeUndefined();
+    });
+
+    it('passes shellcheck as sh', () => {
+      requireTool('shellcheck', 'shellcheck');
+      const r = spawnSync('shellcheck', ['--shell=sh', '--severity=style', '-'], {
+        encoding: 'utf8',
+        input: `${execStartShell(backupService(platform), '/run/credentials/moat-backup.service')}\n`,
+      });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    });
   });
 
-  it('installs the units and enables the timer when the passphrase file has a passphrase, and makes it 0600', () => {
-    writeFileSync(join(host.project, 'moat.yaml'), 'project: ai\n');
-    writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), 'correct horse\n', { mode: 0o644 });
-    const r = runBootstrapStep(host);
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-    expect(host.systemctlCalls()).toEqual(['daemon-reload', 'enable --now moat-backup.timer']);
-    expect(statSync(host.path(BACKUP_PASSPHRASE_FILE)).mode & 0o777).toBe(0o600);
-    for (const f of backupTimerFiles(platform)) expect(readFileSync(host.path(`/etc/systemd/system/${f.path.slice('host/'.length)}`), 'utf8')).toBe(f.content);
-  });
+  describe("the bootstrap's backup step, run", () => {
+    it('installs the units and enables the timer when the passphrase file has a passphrase, and makes it 0600', () => {
+      writeFileSync(join(host.project, 'moat.yaml'), 'project: ai\n');
+      writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), 'correct horse\n', { mode: 0o644 });
+      const r = runBootstrapStep(host);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(host.systemctlCalls()).toEqual(['daemon-reload', 'enable --now moat-backup.timer']);
+      expect(statSync(host.path(BACKUP_PASSPHRASE_FILE)).mode & 0o777).toBe(0o600);
+      for (const f of backupTimerFiles(platform))
+        expect(readFileSync(host.path(`/etc/systemd/system/${f.path.slice('host/'.length)}`), 'utf8')).toBe(f.content);
+    });
 
-  it('refuses a config path with a line break, which would add a line of its own to the environment file', () => {
-    const r = runBootstrapStep(host, { MOAT_CONFIG: `${host.root}/x.yaml\nMOAT_BUNDLE=/elsewhere` });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('holds a line break');
-    expect(existsSync(host.path(BACKUP_ENV_FILE))).toBe(false);
-  });
+    it('refuses a config path with a line break, which would add a line of its own to the environment file', () => {
+      const r = runBootstrapStep(host, { MOAT_CONFIG: `${host.root}/x.yaml\nMOAT_BUNDLE=/elsewhere` });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain('holds a line break');
+      expect(existsSync(host.path(BACKUP_ENV_FILE))).toBe(false);
+    });
 
-  it('says so when the config the backups will read is not there yet (the timer is enabled all the same)', () => {
-    writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), 'correct horse\n');
-    const r = runBootstrapStep(host);
-    expect(r.status).toBe(0);
-    expect(host.systemctlCalls()).toContain('enable --now moat-backup.timer');
-    expect(r.stderr).toContain(`scheduled backups will fail until the platform config is at ${join(host.project, 'moat.yaml')}`);
-  });
+    it('says so when the config the backups will read is not there yet (the timer is enabled all the same)', () => {
+      writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), 'correct horse\n');
+      const r = runBootstrapStep(host);
+      expect(r.status).toBe(0);
+      expect(host.systemctlCalls()).toContain('enable --now moat-backup.timer');
+      expect(r.stderr).toContain(`scheduled backups will fail until the platform config is at ${join(host.project, 'moat.yaml')}`);
+    });
 
-  it('leaves the timer off without a passphrase file, or with an empty one, and says how to turn it on', () => {
-    let r = runBootstrapStep(host);
-    expect(r.status).toBe(0);
-    expect(host.systemctlCalls()).toEqual(['daemon-reload']);
-    expect(r.stderr).toContain(`scheduled backups off: put a passphrase in ${host.path(BACKUP_PASSPHRASE_FILE)}`);
-    writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), '');
-    r = runBootstrapStep(host);
-    expect(r.status).toBe(0);
-    expect(host.systemctlCalls()).toEqual(['daemon-reload', 'daemon-reload']);
-    expect(r.stderr).toContain('scheduled backups off');
+    it('leaves the timer off without a passphrase file, or with an empty one, and says how to turn it on', () => {
+      let r = runBootstrapStep(host);
+      expect(r.status).toBe(0);
+      expect(host.systemctlCalls()).toEqual(['daemon-reload']);
+      expect(r.stderr).toContain(`scheduled backups off: put a passphrase in ${host.path(BACKUP_PASSPHRASE_FILE)}`);
+      writeFileSync(host.path(BACKUP_PASSPHRASE_FILE), '');
+      r = runBootstrapStep(host);
+      expect(r.status).toBe(0);
+      expect(host.systemctlCalls()).toEqual(['daemon-reload', 'daemon-reload']);
+      expect(r.stderr).toContain('scheduled backups off');
+    });
   });
 });
