@@ -80,5 +80,5 @@ export const consoleService = defineService({
   hardening: { readOnlyRootFs: true, user: '1000:1000', tmpfs: ['/tmp'] },
   exposure: 'routed',
   startBudgetSeconds: 30,
-  sources: ['https://github.com/nodejs/docker-node/blob/main/24/alpine3.24/Dockerfile', 'https://github.com/nodejs/docker-node/blob/main/docker-entrypoint.sh'],
+  sources: [...NODE_FACTS.sources],
 });

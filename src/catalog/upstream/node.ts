@@ -20,9 +20,11 @@ export const NODE_FACTS: UpstreamFacts = {
   writablePaths: ['/tmp'],
   binaries: ['sh', 'wget', 'node', 'npm', 'yarn'],
   envRead: ['NODE_OPTIONS', 'NODE_ENV'],
+  // Read at the newest docker-node commit available here (24.19.0 of the same Dockerfile): the user,
+  // entrypoint, CMD and busybox lines are the template's, not the version's.
   sources: [
-    'https://github.com/nodejs/docker-node/blob/main/24/alpine3.24/Dockerfile',
-    'https://github.com/nodejs/docker-node/blob/main/docker-entrypoint.sh',
+    'https://github.com/nodejs/docker-node/blob/fd1bf45c51970427bc899084b5381f6827722246/24/alpine3.24/Dockerfile (l.1 FROM alpine:3.24, l.5-6 node user and group 1000, l.105-108 ENTRYPOINT and CMD; NODE_VERSION 24.19.0 there)',
+    'https://github.com/nodejs/docker-node/blob/fd1bf45c51970427bc899084b5381f6827722246/docker-entrypoint.sh (l.7-9: node prepended only to a flag or a non-command)',
     'https://registry.npmjs.org/node (time of 24.21.0)',
   ],
 };
