@@ -27,7 +27,6 @@ import {
   nodeBinary,
   ORIGIN,
   ownedDir,
-  runInNamespace,
   startInNamespace,
   startStubScript,
   startStubs,
@@ -37,6 +36,7 @@ import { type Browser, SCREENSHOTS, startBrowser } from '../support/real-apps-br
 import {
   dnsNames,
   type Gateway,
+  healthcheckPasses,
   type RenderedPlatform,
   renderedPlatform,
   serviceAddress,
@@ -57,19 +57,11 @@ let browser: Browser | undefined;
 
 const port = (service: string): number => platform.services.find((s) => s.name === service)?.ports[0]?.port ?? 0;
 
-/** The rendered compose health check of the console (busybox wget), run in the namespace as the engine would. */
-function consoleHealthPasses(): boolean {
-  const test = (r.services['console'] as { healthcheck?: { test?: readonly string[] } } | undefined)?.healthcheck?.test ?? [];
-  // The container's loopback is the console's own; here it listens on its static address (HOST below).
-  const [form, cmd, ...args] = test.map((word) => word.replace('127.0.0.1', serviceAddress(r, 'console')));
-  if (form !== 'CMD' || cmd !== 'wget') throw new Error(`the console's rendered health check is not a wget CMD: ${JSON.stringify(test)}`);
-  try {
-    runInNamespace(ns as AppNamespace, 'busybox', ['wget', ...args], { timeoutMs: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * The rendered compose health check of the console (busybox wget), run in the namespace as the engine would;
+ * the container's loopback is the console's own, here it listens on its static address (HOST below).
+ */
+const consoleHealthPasses = (): boolean => healthcheckPasses(ns as AppNamespace, r, 'console', { wget: ['busybox', 'wget'] }, serviceAddress(r, 'console'));
 
 beforeAll(async () => {
   r = renderedPlatform();

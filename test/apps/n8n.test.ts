@@ -71,10 +71,10 @@ beforeAll(async () => {
   // The image's entrypoint runs `n8n` (start); here the package's bin with Node 24.
   const [exe, argv] = asUser(user, node, [join(dir, 'node_modules/n8n/bin/n8n'), 'start']);
   // The check can fail: nothing answers before the app starts.
-  expect(healthcheckPasses(ns, r, 'n8n', node)).toBe(false);
+  expect(healthcheckPasses(ns, r, 'n8n', { node: [node] })).toBe(false);
   n8n = startInNamespace(ns, 'n8n', exe, argv, env, home);
   // compose's own health check, as rendered (node fetch of /healthz/readiness), run in the namespace.
-  await waitUntil('n8n to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'n8n', node), 300_000, n8n);
+  await waitUntil('n8n to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'n8n', { node: [node] }), 300_000, n8n);
   // /healthz answers as soon as the HTTP server listens, and while n8n starts every
   // path answers 200 (a placeholder), then 404, until the controllers are registered
   // (seen with 2.41.3): wait for /healthz/readiness (database up and migrated) and then

@@ -207,7 +207,7 @@ beforeAll(async () => {
   expect(cmd).toBe('node');
   const [exe, argv] = asUser(user, node, args);
   claw = startInNamespace(ns, 'clawdbot', exe, argv, env, pkg);
-  await waitUntil('OpenClaw to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'clawdbot', node), 240_000, claw);
+  await waitUntil('OpenClaw to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'clawdbot', { node: [node] }), 240_000, claw);
 }, 45 * 60_000);
 
 afterAll(async () => {

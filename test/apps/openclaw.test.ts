@@ -88,10 +88,10 @@ beforeAll(async () => {
   expect(cmd).toBe('node');
   const [exe, argv] = asUser(user, node, args);
   // The check can fail: nothing answers before the app starts.
-  expect(healthcheckPasses(ns, r, 'clawdbot', node)).toBe(false);
+  expect(healthcheckPasses(ns, r, 'clawdbot', { node: [node] })).toBe(false);
   claw = startInNamespace(ns, 'clawdbot', exe, argv, env, pkg);
   // compose's own health check, as rendered (node fetch of /healthz answering {"ok":true}), run in the namespace.
-  await waitUntil('OpenClaw to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'clawdbot', node), 240_000, claw);
+  await waitUntil('OpenClaw to pass its rendered health check', () => healthcheckPasses(ns as AppNamespace, r, 'clawdbot', { node: [node] }), 240_000, claw);
   gateway = await startGateway(ns, r);
   browser = await startBrowser(ns, gateway.ca);
 }, 45 * 60_000);

@@ -97,15 +97,27 @@ export async function startGateway(ns: AppNamespace, r: RenderedPlatform): Promi
 
 /**
  * Runs a service's rendered compose health check inside the namespace, the way
- * the engine would inside the container (`CMD` argv; `node` is the image's:
- * here the test's Node 24), and says whether it passed.
+ * the engine would inside the container (`CMD` argv), and says whether it
+ * passed. `programs`: the CMD's program → the argv that runs it here (the
+ * image's `node` → the test's Node 24, `wget` → busybox's). `loopbackAt`: the
+ * service's static address, for one that listens there here instead of on its
+ * container's own loopback.
  */
-export function healthcheckPasses(ns: AppNamespace, r: RenderedPlatform, name: string, node: string): boolean {
+export function healthcheckPasses(
+  ns: AppNamespace,
+  r: RenderedPlatform,
+  name: string,
+  programs: Readonly<Record<string, readonly string[]>>,
+  loopbackAt?: string,
+): boolean {
   const test = (r.services[name] as { healthcheck?: { test?: readonly string[] } } | undefined)?.healthcheck?.test ?? [];
-  const [form, cmd, ...args] = test;
-  if (form !== 'CMD' || cmd !== 'node') throw new Error(`${name}'s rendered health check is not a node CMD: ${JSON.stringify(test)}`);
+  const [form, cmd = '', ...args] = loopbackAt === undefined ? test : test.map((word) => word.replace('127.0.0.1', loopbackAt));
+  const program = programs[cmd];
+  if (form !== 'CMD' || program === undefined)
+    throw new Error(`${name}'s rendered health check is not a CMD of ${Object.keys(programs).join(' or ')}: ${JSON.stringify(test)}`);
+  const [file = '', ...prefix] = program;
   try {
-    runInNamespace(ns, node, args, { timeoutMs: 10_000 });
+    runInNamespace(ns, file, [...prefix, ...args], { timeoutMs: 10_000 });
     return true;
   } catch {
     return false;
