@@ -22,7 +22,9 @@ interface Config {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Config;
-const api = await startPlatformApiStub([config.signal, config.rc]);
+// Each request is logged as it arrives, before its answer: stdout is the log file (written synchronously), so
+// a request the page has an answer to is in the log, and one that is not there was not made.
+await startPlatformApiStub([config.signal, config.rc], (request) => process.stdout.write(`request ${request}\n`));
 // 1.5 GB in 1 MB steps every 2 ms: a pull the page can watch for about three seconds.
 await startOllamaStub({ 'llama3.2:3b': { layers: [{ digest: `sha256:${'b'.repeat(64)}`, size: 1_500_000_000 }] } }, [], config.ollama);
 await Promise.all(
@@ -33,8 +35,4 @@ await Promise.all(
       ),
   ),
 );
-let printed = 0;
-setInterval(() => {
-  for (; printed < api.requests.length; printed++) process.stdout.write(`request ${api.requests[printed]}\n`);
-}, 50);
 process.stdout.write('ready\n');

@@ -23,15 +23,21 @@ export interface PlatformApiStub {
   close(): Promise<void>;
 }
 
-/** `listen`: where it answers (default: a free loopback port); one stub can answer on several addresses. */
+/**
+ * `listen`: where it answers (default: a free loopback port); one stub can answer on several addresses.
+ * `onRequest`: told of each request as it arrives, before it is answered.
+ */
 export async function startPlatformApiStub(
   listen: readonly { readonly host: string; readonly port: number }[] = [{ host: '127.0.0.1', port: 0 }],
+  onRequest: (request: string) => void = () => undefined,
 ): Promise<PlatformApiStub> {
   const requests: string[] = [];
   const healthy = new Set<string>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub.invalid');
-    requests.push(`${req.method} ${url.pathname}${url.search}`);
+    const request = `${req.method} ${url.pathname}${url.search}`;
+    requests.push(request);
+    onRequest(request);
     if (req.method === 'GET' && url.pathname === '/v1/qrcodelink/raw') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ device_link_uri: LINK_URI }));
       return;
