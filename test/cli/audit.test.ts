@@ -263,4 +263,18 @@ describe('moat audit of the bundle moat plan writes', () => {
       ]),
     );
   });
+
+  it('shows its outcome on the console of the bundle named by --out: the last audit in console/state/status.json', async () => {
+    expect((await runMoat('plan', '--out', out)).code).toBe(0);
+    const lastAudit = () => (JSON.parse(readFileSync(join(out, 'console/state/status.json'), 'utf8')) as { lastAudit?: unknown }).lastAudit;
+    expect((await audit(out, ...flags, '--out', out)).code).toBe(0);
+    expect(lastAudit()).toMatchObject({ result: 'ok', summary: 'no finding at or above high (1 path(s))' });
+    // A path that cannot be read is a finding (exit 1); a file that is not UTF-8 makes the audit unusable (exit 2).
+    expect((await audit(out, join(tmp, 'not-there'), ...flags, '--out', out)).code).toBe(1);
+    expect(lastAudit()).toMatchObject({ result: 'findings', summary: 'findings at or above high (2 path(s))' });
+    const latin1 = join(tmp, 'latin1-audit.yaml');
+    writeFileSync(latin1, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    expect((await audit(latin1, ...flags, '--out', out)).code).toBe(2);
+    expect(lastAudit()).toMatchObject({ result: 'failed', summary: 'some inputs could not be read (1 path(s))' });
+  });
 });

@@ -307,6 +307,13 @@ export async function runAudit(paths: readonly string[], options: AuditOptions, 
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
+/** How the console tells an audit's exit code. */
+function auditOutcome(code: number, failOn: string): readonly ['ok' | 'findings' | 'failed', string] {
+  if (code === ExitCode.ok) return ['ok', `no finding at or above ${failOn}`];
+  if (code === ExitCode.findings) return ['findings', `findings at or above ${failOn}`];
+  return ['failed', 'some inputs could not be read'];
+}
+
 export function registerAudit(program: Command): void {
   program
     .command('audit')
@@ -325,14 +332,10 @@ export function registerAudit(program: Command): void {
       const options = command.optsWithGlobals<AuditOptions & { out: string }>();
       const code = await runAudit(paths, options, process.cwd());
       process.exitCode = code;
+      // Checked before recordRun checks it too: the platform is loaded only for a bundle with a console.
       if (existsSync(consoleStateDir(resolve(options.out)))) {
         const { platform } = await loadPlatform({ configPath: options.config, cwd: process.cwd() });
-        const [result, summary] =
-          code === ExitCode.ok
-            ? (['ok', `no finding at or above ${options.failOn}`] as const)
-            : code === ExitCode.findings
-              ? (['findings', `findings at or above ${options.failOn}`] as const)
-              : (['failed', 'some inputs could not be read'] as const);
+        const [result, summary] = auditOutcome(code, options.failOn);
         await recordRun(platform, options.out, 'audit', result, `${summary} (${options.live ? 'live host' : `${paths.length} path(s)`})`);
       }
     });
