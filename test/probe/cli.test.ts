@@ -1,6 +1,9 @@
 // `moat probe` end to end on loopback (the lab runs it from every vantage):
 // the exit code says whether the observation matches the static proof.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { ProbeReport } from '../../src/probe/index.js';
@@ -45,6 +48,22 @@ describe('moat probe', () => {
     expect(out).toContain('[probe.expected-closed]');
     expect(out).toContain('tcp/22');
     expect(code).toBe(1);
+  });
+  it('shows its outcome on the console of the bundle named by --out, and writes nothing into a directory without one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'moat-probe-out-'));
+    try {
+      const bundle = join(dir, 'deploy');
+      mkdirSync(join(bundle, 'console', 'state'), { recursive: true });
+      expect((await probe(['--as', 'internet', '--ports', `${port}`, '--out', bundle])).code).toBe(1);
+      const status = JSON.parse(readFileSync(join(bundle, 'console/state/status.json'), 'utf8')) as { lastProbe?: unknown };
+      expect(status.lastProbe).toMatchObject({ result: 'findings', summary: '1 difference(s) from the proof, from the internet vantage point' });
+      const plain = join(dir, 'plain');
+      mkdirSync(plain);
+      expect((await probe(['--as', 'internet', '--ports', `${port}`, '--out', plain])).code).toBe(1);
+      expect(existsSync(join(plain, 'console'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('exits 0 when the observation matches', async () => {
     const { code, out } = await probe(['--as', 'internet', '--ports', `${port + 1 === 65536 ? port - 1 : port + 1}`]);
